@@ -1,0 +1,167 @@
+//! Splitting a Markdown file into its YAML frontmatter and body.
+//!
+//! Files from public collections arrive with CRLF line endings, a UTF-8 byte
+//! order mark, or no body at all; all of these are fine. What is not fine is
+//! a file that is not UTF-8 or has no frontmatter: those are errors that name
+//! the file and say what to do.
+
+use crate::Diagnostic;
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::HashMap;
+
+/// A file split at its frontmatter fences. Line numbers are 1-based and
+/// refer to the original file.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The YAML between the fences, with LF line endings.
+    pub yaml: String,
+    /// File line of the first YAML line.
+    pub yaml_line: usize,
+    /// The Markdown after the closing fence, with LF line endings.
+    pub body: String,
+    /// File line of the first body line.
+    pub body_line: usize,
+}
+
+/// Decodes UTF-8 (dropping a byte order mark) and normalises line endings to LF.
+pub fn decode(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Diagnostic::error(file, line, column, format!("the file is not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+            .with_help("re-save the file with UTF-8 encoding")
+    })?;
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+}
+
+/// Splits decoded text at `---` fences. The opening fence must be the first line.
+pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(file, 1, 1, "no frontmatter: the file must start with a line `---`")
+            .with_help("add YAML frontmatter at the top: `---`, then `name: …` and `description: …`, then `---`"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (index, line) in lines.enumerate() {
+        let fence = line.trim_end();
+        if fence == "---" || fence == "..." {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: text[yaml_start..offset].to_string(),
+                yaml_line: 2,
+                body: text[body_start..].to_string(),
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(file, 1, 1, "the frontmatter is never closed")
+        .with_help("add a line `---` after the last frontmatter field"))
+}
+
+/// Parses the frontmatter YAML into a mapping, with errors at file positions.
+pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
+    let value: Value = serde_yaml_ng::from_str(&split.yaml).map_err(|e| {
+        let (line, column) = e.location().map_or((split.yaml_line, 1), |l| (split.yaml_line + l.line() - 1, l.column()));
+        let reason = e.to_string();
+        // The library appends its own "at line X column Y", which counts from
+        // the fence, not the file; the location is reported separately.
+        let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
+        Diagnostic::error(file, line, column, format!("the frontmatter is not valid YAML: {reason}"))
+            .with_help(yaml_help(&reason))
+    })?;
+    match value {
+        Value::Mapping(map) => Ok(map),
+        Value::Null => Err(Diagnostic::error(file, split.yaml_line, 1, "the frontmatter is empty")
+            .with_help("add at least `name: …` and `description: …` between the `---` lines")),
+        _ => Err(Diagnostic::error(file, split.yaml_line, 1, "the frontmatter is not a set of `key: value` fields")
+            .with_help("write one field per line, such as `name: my-skill`")),
+    }
+}
+
+fn yaml_help(reason: &str) -> &'static str {
+    if reason.contains("mapping values are not allowed") {
+        "a value contains `: `; put the whole value in quotes, e.g. description: \"Does X: then Y\""
+    } else if reason.contains("found character that cannot start any token") || reason.contains("tab") {
+        "YAML does not allow tabs for indentation and some characters (`@`, `` ` ``) at the start of a value; use spaces, or quote the value"
+    } else if reason.contains("did not find expected") {
+        "check the quotes and brackets on this line: every opening `\"`, `[` or `{` needs its closing pair"
+    } else {
+        "fix the YAML on this line; quoting the value usually helps"
+    }
+}
+
+/// File lines of the top-level keys, for diagnostics about a field. This only
+/// locates keys that the YAML library already parsed; it never decides meaning.
+pub fn key_lines(split: &Split) -> HashMap<String, usize> {
+    let mut lines = HashMap::new();
+    for (index, line) in split.yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+            lines.entry(key.to_string()).or_insert(split.yaml_line + index);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_crlf_and_bom() {
+        let text = decode("f", b"\xEF\xBB\xBF---\r\nname: a\r\n---\r\n# Body\r\n").unwrap();
+        let split = split("f", &text).unwrap();
+        assert_eq!(split.yaml, "name: a\n");
+        assert_eq!(split.body, "# Body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn empty_body_is_fine() {
+        let split = split("f", "---\nname: a\n---").unwrap();
+        assert_eq!(split.body, "");
+    }
+
+    #[test]
+    fn missing_fences_are_errors() {
+        let err = split("x/SKILL.md", "# Just markdown\n").unwrap_err();
+        assert!(err.message.contains("no frontmatter"), "{err}");
+        assert_eq!(err.location(), "x/SKILL.md:1:1");
+        let err = split("x/SKILL.md", "---\nname: a\n").unwrap_err();
+        assert!(err.message.contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = decode("f", b"---\nname: a\n\xff\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert!(err.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let text = "---\nname: a\ndescription: Use it: now\n---\n";
+        let split = split("f", text).unwrap();
+        let err = parse_mapping("f", &split).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.column > 1, "{err}");
+        assert!(err.help.unwrap().contains("quotes"));
+    }
+
+    #[test]
+    fn finds_top_level_key_lines() {
+        let split = split("f", "---\nname: a\nmetadata:\n  author: b\ndescription: c\n---\n").unwrap();
+        let lines = key_lines(&split);
+        assert_eq!(lines["name"], 2);
+        assert_eq!(lines["description"], 5);
+        assert!(!lines.contains_key("author"));
+    }
+}

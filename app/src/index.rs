@@ -1,0 +1,80 @@
+//! The skill index: the JSON file that tells the browser what the site holds.
+//!
+//! Format version 1. Fields may be added without a version bump; removing or
+//! changing the meaning of one bumps `INDEX_VERSION`. The same types are
+//! read back by the islands, so the format has one definition.
+
+use crate::{IoSpec, Skill};
+use serde::{Deserialize, Serialize};
+
+pub const INDEX_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillIndex {
+    pub version: u32,
+    pub site: SiteInfo,
+    pub skills: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub title: String,
+    /// Always starts and ends with `/`.
+    pub base_path: String,
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub name: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub keywords: Vec<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// The skill's page, base path included.
+    pub url: String,
+    /// The raw SKILL.md, for readers that want the full instructions.
+    pub source_url: String,
+    pub files: Vec<IndexFile>,
+    pub entry: Option<String>,
+    pub inputs: Vec<IoSpec>,
+    pub outputs: Vec<IoSpec>,
+    pub license: Option<String>,
+    /// Words in the body, so a reader can budget context before fetching it.
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexFile {
+    pub path: String,
+    pub url: String,
+    pub size: u64,
+}
+
+/// URL of a skill's page under a base path (`/` or `/repo/`).
+pub fn skill_url(base_path: &str, slug: &str) -> String {
+    format!("{base_path}skills/{slug}/")
+}
+
+impl IndexEntry {
+    /// `file_sizes` pairs each of `skill.files` with its size in bytes.
+    pub fn new(skill: &Skill, base_path: &str, file_sizes: &[(String, u64)]) -> Self {
+        let url = skill_url(base_path, &skill.slug);
+        IndexEntry {
+            name: skill.name.clone(),
+            description: skill.description.clone(),
+            category: skill.category.clone(),
+            keywords: skill.keywords.clone(),
+            kind: skill.kind.clone(),
+            source_url: format!("{url}SKILL.md"),
+            files: file_sizes.iter().map(|(path, size)| IndexFile { url: format!("{url}{path}"), path: path.clone(), size: *size }).collect(),
+            url,
+            entry: skill.entry.clone(),
+            inputs: skill.inputs.clone(),
+            outputs: skill.outputs.clone(),
+            license: skill.license.clone(),
+            words: skill.word_count(),
+        }
+    }
+}

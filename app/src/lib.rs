@@ -1,0 +1,21 @@
+//! The domain core of LLMos.
+//!
+//! Everything here is pure: it takes bytes and names, and returns models and
+//! diagnostics. No file system, no network, no clock. That keeps one copy of
+//! the rules for the native generator (`llmos build`, `llmos check`) and the
+//! browser islands, which compile this crate to wasm32.
+
+pub mod catalogue;
+pub mod diagnostic;
+pub mod doc;
+pub mod frontmatter;
+pub mod index;
+pub mod skill;
+pub mod slug;
+
+pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};
+pub use diagnostic::{Diagnostic, Severity};
+pub use doc::{parse_doc, Doc};
+pub use index::{IndexEntry, IndexFile, SiteInfo, SkillIndex, INDEX_VERSION};
+pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
+pub use slug::slugify;

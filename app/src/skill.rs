@@ -1,0 +1,427 @@
+//! The `Skill` model and the SKILL.md parser with its validation rules.
+//!
+//! Rules come in two strengths. Errors make a file unusable (no frontmatter,
+//! invalid YAML, no name or description). Warnings are the spec violations
+//! that public collections commit every day (long descriptions, names that
+//! differ from the folder, unknown keys): the skill is still published.
+
+use crate::frontmatter::{self, Split};
+use crate::{slugify, Diagnostic};
+use serde::{Deserialize, Serialize};
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::{BTreeMap, HashMap};
+
+pub const MAX_NAME_CHARS: usize = 64;
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+pub const MAX_COMPATIBILITY_CHARS: usize = 500;
+pub const MAX_BODY_LINES: usize = 500;
+
+/// Keys of the Agent Skills specification.
+pub const SPEC_KEYS: &[&str] = &["name", "description", "license", "compatibility", "metadata", "allowed-tools"];
+/// Keys LLMos adds at the top level (the spec's validator would call them
+/// unknown; LLMos does not). `tags` is read as an alias of `keywords`.
+pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs"];
+/// Value types an input or output may declare.
+pub const IO_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "html", "svg"];
+
+/// One SKILL.md as handed to the parser: its bytes and where it sits.
+#[derive(Debug, Clone)]
+pub struct SkillSource<'a> {
+    /// How diagnostics name the file, e.g. `skills/pdf/SKILL.md`.
+    pub path: &'a str,
+    /// The folder holding SKILL.md; the spec wants it equal to `name`.
+    pub folder: &'a str,
+    pub bytes: &'a [u8],
+    /// Other files of the skill folder, relative to it with `/` separators.
+    pub files: &'a [String],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IoSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skill {
+    pub name: String,
+    /// The URL segment of the skill's page, derived from `name`.
+    pub slug: String,
+    pub description: String,
+    pub license: Option<String>,
+    pub compatibility: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub allowed_tools: Option<String>,
+    pub category: Option<String>,
+    pub keywords: Vec<String>,
+    /// `python`, `javascript`, … for executable skills; `None` for instructions.
+    pub kind: Option<String>,
+    /// The code file of an executable skill, relative to its folder.
+    pub entry: Option<String>,
+    pub inputs: Vec<IoSpec>,
+    pub outputs: Vec<IoSpec>,
+    /// Markdown after the frontmatter, LF line endings.
+    pub body: String,
+    /// File line where the body starts, so rendering errors can point into it.
+    pub body_line: usize,
+    pub path: String,
+    pub folder: String,
+    pub files: Vec<String>,
+}
+
+impl Skill {
+    pub fn is_executable(&self) -> bool {
+        self.kind.is_some()
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.body.split_whitespace().count()
+    }
+}
+
+/// Parses and validates one SKILL.md. `Err` holds the one error that makes
+/// the file unusable; `Ok` holds the skill and every warning about it.
+pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+    let file = source.path;
+    let text = frontmatter::decode(file, source.bytes)?;
+    let split = frontmatter::split(file, &text)?;
+    let map = frontmatter::parse_mapping(file, &split)?;
+    let mut fields = Fields { file, split: &split, lines: frontmatter::key_lines(&split), map: &map, warnings: Vec::new() };
+
+    let name = fields.required_text("name", "the skill's name, e.g. `name: my-skill` (lowercase letters, digits, hyphens)")?;
+    let description = fields.required_text("description", "say what the skill does and when to use it, e.g. `description: Drafts … Use when …`")?;
+    fields.check_name(&name, source.folder);
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        fields.warn("description", format!("the description is {} characters; the spec allows {MAX_DESCRIPTION_CHARS}", description.chars().count()),
+            "shorten it to what the skill does and when to use it; move details into the body");
+    }
+    let compatibility = fields.optional_text("compatibility");
+    if compatibility.as_ref().is_some_and(|c| c.chars().count() > MAX_COMPATIBILITY_CHARS) {
+        fields.warn("compatibility", format!("compatibility is over {MAX_COMPATIBILITY_CHARS} characters"), "keep it to the environment the skill needs");
+    }
+    let metadata = fields.metadata();
+    let category = fields.optional_text("category").or_else(|| metadata.get("category").cloned()).filter(|c| !c.trim().is_empty());
+    let mut keywords = fields.keywords("keywords");
+    if keywords.is_empty() {
+        keywords = fields.keywords("tags");
+    }
+    if keywords.is_empty() {
+        keywords = metadata.get("keywords").map(|k| split_keywords(k)).unwrap_or_default();
+    }
+    let kind = fields.optional_text("type").map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty());
+    let inputs = fields.io_list("inputs");
+    let outputs = fields.io_list("outputs");
+    let entry = fields.optional_text("entry").or_else(|| default_entry(kind.as_deref()));
+    if let (Some(kind), Some(entry)) = (&kind, &entry) {
+        if !source.files.iter().any(|f| f == entry) {
+            let at = if map.contains_key("entry") { "entry" } else { "type" };
+            fields.warn(at, format!("the {kind} skill's code file `{entry}` is not in the skill folder"),
+                "add the file, or point `entry:` at the file that defines `execute(inputs)`");
+        }
+    }
+    fields.check_unknown_keys();
+    let body_lines = split.body.lines().count();
+    if body_lines > MAX_BODY_LINES {
+        fields.warnings.push(Diagnostic::warning(file, split.body_line + MAX_BODY_LINES, 1,
+            format!("the body is {body_lines} lines; the spec recommends at most {MAX_BODY_LINES}"))
+            .with_help("move reference material into `references/` files and link to them"));
+    }
+    let skill = Skill {
+        slug: slugify(&name),
+        name,
+        description,
+        license: fields.optional_text("license"),
+        compatibility,
+        metadata,
+        allowed_tools: fields.text_or_list("allowed-tools"),
+        category,
+        keywords,
+        kind,
+        entry,
+        inputs,
+        outputs,
+        body: split.body.clone(),
+        body_line: split.body_line,
+        path: file.to_string(),
+        folder: source.folder.to_string(),
+        files: source.files.to_vec(),
+    };
+    Ok((skill, fields.warnings))
+}
+
+fn default_entry(kind: Option<&str>) -> Option<String> {
+    match kind? {
+        "python" => Some("scripts/main.py".into()),
+        "javascript" => Some("scripts/main.js".into()),
+        _ => None,
+    }
+}
+
+fn split_keywords(text: &str) -> Vec<String> {
+    text.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
+}
+
+/// Reads typed fields out of the frontmatter mapping, collecting warnings
+/// that point at the line of each key.
+struct Fields<'a> {
+    file: &'a str,
+    split: &'a Split,
+    lines: HashMap<String, usize>,
+    map: &'a Mapping,
+    warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    fn line_of(&self, key: &str) -> usize {
+        self.lines.get(key).copied().unwrap_or(self.split.yaml_line)
+    }
+
+    fn warn(&mut self, key: &str, message: String, help: &str) {
+        let line = self.line_of(key);
+        self.warnings.push(Diagnostic::warning(self.file, line, 1, message).with_help(help));
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        let map: &'a Mapping = self.map;
+        map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn required_text(&self, key: &str, help: &str) -> Result<String, Diagnostic> {
+        match self.get(key) {
+            Some(value) => match scalar_text(value) {
+                Some(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
+                Some(_) => Err(Diagnostic::error(self.file, self.line_of(key), 1, format!("`{key}` is empty")).with_help(help)),
+                None => Err(Diagnostic::error(self.file, self.line_of(key), 1, format!("`{key}` must be text, not a list or a map")).with_help(help)),
+            },
+            None => Err(Diagnostic::error(self.file, self.split.yaml_line, 1, format!("the frontmatter has no `{key}`")).with_help(help)),
+        }
+    }
+
+    fn optional_text(&mut self, key: &str) -> Option<String> {
+        let value = self.get(key)?;
+        match scalar_text(value) {
+            Some(text) => Some(text.trim().to_string()),
+            None => {
+                self.warn(key, format!("`{key}` should be text; it was ignored"), "write it as a single value, e.g. `key: value`");
+                None
+            }
+        }
+    }
+
+    fn text_or_list(&mut self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::Sequence(items) => Some(items.iter().filter_map(scalar_text).collect::<Vec<_>>().join(" ")),
+            _ => self.optional_text(key),
+        }
+    }
+
+    fn keywords(&mut self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            None => Vec::new(),
+            Some(Value::Sequence(items)) => items.iter().filter_map(scalar_text).map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+            Some(value) => match scalar_text(value) {
+                Some(text) => split_keywords(&text),
+                None => {
+                    self.warn(key, format!("`{key}` should be a list; it was ignored"), "write `keywords: [csv, statistics]`");
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn metadata(&mut self) -> BTreeMap<String, String> {
+        match self.get("metadata") {
+            None => BTreeMap::new(),
+            Some(Value::Mapping(map)) => map
+                .iter()
+                .filter_map(|(k, v)| Some((scalar_text(k)?, scalar_text(v).unwrap_or_else(|| compact_yaml(v)))))
+                .collect(),
+            Some(_) => {
+                self.warn("metadata", "`metadata` should be a map of keys to values; it was ignored".into(), "write it as `metadata:` followed by indented `key: value` lines");
+                BTreeMap::new()
+            }
+        }
+    }
+
+    fn io_list(&mut self, key: &str) -> Vec<IoSpec> {
+        let Some(value) = self.get(key) else { return Vec::new() };
+        let Value::Sequence(items) = value else {
+            self.warn(key, format!("`{key}` should be a list of `- name: …` entries; it was ignored"), "see the skill format reference for inputs and outputs");
+            return Vec::new();
+        };
+        let mut specs = Vec::new();
+        for (position, item) in items.iter().enumerate() {
+            let Some(spec) = io_spec(item) else {
+                self.warn(key, format!("entry {} of `{key}` has no `name`; it was ignored", position + 1), "give every entry `name:` and `type:`");
+                continue;
+            };
+            if !IO_TYPES.contains(&spec.kind.as_str()) {
+                self.warn(key, format!("`{}` in `{key}` has type `{}`", spec.name, spec.kind), &format!("use one of: {}", IO_TYPES.join(", ")));
+            }
+            specs.push(spec);
+        }
+        specs
+    }
+
+    fn check_name(&mut self, name: &str, folder: &str) {
+        let valid_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let valid_hyphens = !name.starts_with('-') && !name.ends_with('-') && !name.contains("--");
+        if !valid_chars || !valid_hyphens {
+            self.warn("name", format!("the name `{name}` breaks the naming rule; its page will be `{}`", slugify(name)),
+                "use lowercase letters, digits and single hyphens, e.g. `my-skill`");
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            self.warn("name", format!("the name is {} characters; the spec allows {MAX_NAME_CHARS}", name.chars().count()), "shorten the name");
+        }
+        if name != folder {
+            self.warn("name", format!("the name `{name}` differs from its folder `{folder}`"), "rename the folder or the name so they match; the page URL follows the name");
+        }
+    }
+
+    fn check_unknown_keys(&mut self) {
+        let unknown: Vec<String> = self.map.keys()
+            .filter_map(scalar_text)
+            .filter(|k| !SPEC_KEYS.contains(&k.as_str()) && !LLMOS_KEYS.contains(&k.as_str()))
+            .collect();
+        for key in unknown {
+            self.warn(&key, format!("unknown key `{key}`"), "move it under `metadata:` or remove it; see the skill format reference for the keys LLMos reads");
+        }
+    }
+}
+
+fn io_spec(item: &Value) -> Option<IoSpec> {
+    let map = item.as_mapping()?;
+    let text = |key: &str| map.get(key).and_then(scalar_text);
+    Some(IoSpec {
+        name: text("name")?,
+        kind: text("type").unwrap_or_else(|| "string".into()).to_ascii_lowercase(),
+        description: text("description"),
+        default: map.get("default").and_then(|v| serde_json::to_value(v).ok()),
+        required: map.get("required").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// Text of a scalar; numbers and booleans count, since `name: 2048` is common.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn compact_yaml(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(folder: &str, text: &str) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+        parse_with_files(folder, text, &[])
+    }
+
+    fn parse_with_files(folder: &str, text: &str, files: &[String]) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+        let path = format!("skills/{folder}/SKILL.md");
+        parse_skill(&SkillSource { path: &path, folder, bytes: text.as_bytes(), files })
+    }
+
+    fn messages(warnings: &[Diagnostic]) -> Vec<String> {
+        warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect()
+    }
+
+    #[test]
+    fn parses_a_clean_skill_without_warnings() {
+        let (skill, warnings) = parse("csv", "---\nname: csv\ndescription: Reads CSV.\nlicense: MIT\ncategory: data\nkeywords: [csv, tables]\n---\n# CSV\n\nBody.\n").unwrap();
+        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        assert_eq!(skill.name, "csv");
+        assert_eq!(skill.category.as_deref(), Some("data"));
+        assert_eq!(skill.keywords, ["csv", "tables"]);
+        assert_eq!(skill.body, "# CSV\n\nBody.\n");
+        assert_eq!(skill.body_line, 8);
+        assert!(!skill.is_executable());
+    }
+
+    #[test]
+    fn public_collection_quirks_are_warnings_at_their_lines() {
+        let long = "x".repeat(1100);
+        let text = format!("---\nname: PDF_Tools\ndescription: {long}\nversion: 1.0\nauthor: someone\n---\nbody\n");
+        let (skill, warnings) = parse("pdf", &text).unwrap();
+        assert_eq!(skill.slug, "pdf-tools");
+        let found = messages(&warnings);
+        let expect = [
+            "skills/pdf/SKILL.md:2:1: the name `PDF_Tools` breaks the naming rule",
+            "skills/pdf/SKILL.md:2:1: the name `PDF_Tools` differs from its folder `pdf`",
+            "skills/pdf/SKILL.md:3:1: the description is 1100 characters",
+            "skills/pdf/SKILL.md:4:1: unknown key `version`",
+            "skills/pdf/SKILL.md:5:1: unknown key `author`",
+        ];
+        for e in expect {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn long_bodies_warn() {
+        let body = "line\n".repeat(MAX_BODY_LINES + 1);
+        let (_, warnings) = parse("a", &format!("---\nname: a\ndescription: d\n---\n{body}")).unwrap();
+        assert_eq!(messages(&warnings), [format!("skills/a/SKILL.md:505:1: the body is 501 lines; the spec recommends at most 500")]);
+    }
+
+    #[test]
+    fn missing_required_fields_are_errors() {
+        let err = parse("a", "---\nname: a\n---\n").unwrap_err();
+        assert!(err.message.contains("no `description`"), "{err}");
+        let err = parse("a", "---\nname: \"\"\ndescription: d\n---\n").unwrap_err();
+        assert_eq!(err.location(), "skills/a/SKILL.md:2:1");
+        let err = parse("a", "---\nname: [a, b]\ndescription: d\n---\n").unwrap_err();
+        assert!(err.message.contains("must be text"), "{err}");
+        let err = parse("a", "---\n- a\n- b\n---\n").unwrap_err();
+        assert!(err.message.contains("key: value"), "{err}");
+    }
+
+    #[test]
+    fn llmos_fields_and_metadata_fallbacks() {
+        let text = "---\nname: rc\ndescription: d\nmetadata:\n  category: electronics\n  keywords: rc, filter\n  author: me\ntype: Python\ninputs:\n  - name: r\n    type: number\n    default: 1000\n    required: true\noutputs:\n  - name: cutoff\n    type: number\n---\n";
+        let files = vec!["scripts/main.py".to_string()];
+        let (skill, warnings) = parse_with_files("rc", text, &files).unwrap();
+        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        assert_eq!(skill.category.as_deref(), Some("electronics"));
+        assert_eq!(skill.keywords, ["rc", "filter"]);
+        assert_eq!(skill.kind.as_deref(), Some("python"));
+        assert_eq!(skill.entry.as_deref(), Some("scripts/main.py"));
+        assert_eq!(skill.inputs[0].default, Some(serde_json::json!(1000)));
+        assert!(skill.inputs[0].required);
+        assert_eq!(skill.metadata["author"], "me");
+    }
+
+    #[test]
+    fn executable_skill_without_its_code_warns() {
+        let (_, warnings) = parse("js", "---\nname: js\ndescription: d\ntype: javascript\n---\n").unwrap();
+        assert_eq!(messages(&warnings), ["skills/js/SKILL.md:4:1: the javascript skill's code file `scripts/main.js` is not in the skill folder"]);
+    }
+
+    #[test]
+    fn wrong_types_of_optional_fields_are_ignored_with_a_warning() {
+        let (skill, warnings) = parse("a", "---\nname: a\ndescription: d\ncategory: [x]\nkeywords: {a: b}\ninputs: 3\n---\n").unwrap();
+        assert_eq!(skill.category, None);
+        assert!(skill.keywords.is_empty());
+        assert_eq!(warnings.len(), 3, "{:?}", messages(&warnings));
+    }
+
+    #[test]
+    fn keywords_from_a_comma_string_or_tags() {
+        let (skill, _) = parse("a", "---\nname: a\ndescription: d\ntags: one, two\n---\n").unwrap();
+        assert_eq!(skill.keywords, ["one", "two"]);
+    }
+}

@@ -1,0 +1,53 @@
+//! Embeds the bundled system skills and docs into the `llmos` binary, so
+//! `llmos build` works from any directory, and fails compilation when a
+//! bundled skill is invalid: we never ship a catalogue we could not build.
+
+#[path = "src/walk.rs"]
+#[allow(dead_code)]
+mod walk;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut code = String::new();
+    for (name, dir) in [("SYSTEM_SKILLS", "system-skills"), ("CONTENT", "content")] {
+        let dir = root.join(dir);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let walked = walk::walk(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        for (path, reason) in &walked.refused {
+            panic!("bundled file {}: {reason}", path.display());
+        }
+        if name == "SYSTEM_SKILLS" {
+            validate_skills(&walked);
+        }
+        writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
+        for file in &walked.files {
+            writeln!(code, "    ({:?}, include_bytes!({:?})),", file.rel, file.path.display().to_string()).unwrap();
+        }
+        writeln!(code, "];").unwrap();
+    }
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("bundled.rs");
+    std::fs::write(out, code).unwrap();
+}
+
+fn validate_skills(walked: &walk::Walked) {
+    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+    for file in &walked.files {
+        let Some(folder_path) = file.rel.strip_suffix("/SKILL.md") else { continue };
+        let folder = folder_path.rsplit('/').next().unwrap();
+        let prefix = format!("{folder_path}/");
+        let files: Vec<String> = rels.iter().filter_map(|r| r.strip_prefix(&prefix)).filter(|r| *r != "SKILL.md").map(String::from).collect();
+        let bytes = std::fs::read(&file.path).unwrap();
+        let display = format!("system-skills/{}", file.rel);
+        match llmos_core::parse_skill(&llmos_core::SkillSource { path: &display, folder, bytes: &bytes, files: &files }) {
+            Ok((_, warnings)) => {
+                for warning in warnings {
+                    println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+                }
+            }
+            Err(error) => panic!("a bundled skill is invalid:\n{error}"),
+        }
+    }
+}

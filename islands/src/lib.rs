@@ -1,0 +1,1 @@
+//! Leptos islands (coming with the islands issue).

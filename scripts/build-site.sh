@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the llmos binary and the default site (bundled skills and docs) into dist/.
+# Extra arguments go to `llmos build`, e.g. --base-path /llmos/ or --out DIR.
+source "$(dirname "$0")/lib/common.sh"
+need_rust
+say "compiling llmos (release)"
+cargo build --release --locked --bin llmos
+say "building the site"
+./target/release/llmos build "$@"

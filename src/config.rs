@@ -1,0 +1,212 @@
+//! Site settings: `llmos.toml`, then command-line flags on top.
+//!
+//! Raw input (the file, the flags) is kept apart from the validated
+//! `Settings` that the rest of the program reads, so every rule about base
+//! paths and defaults lives here once.
+
+use crate::source::SourceTree;
+use llmos_core::Diagnostic;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "llmos.toml";
+
+/// `llmos.toml` as written. Paths are relative to the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub base_path: Option<String>,
+    pub skills_dirs: Option<Vec<PathBuf>>,
+    pub content_dir: Option<PathBuf>,
+    pub output_dir: Option<PathBuf>,
+}
+
+/// What the command line says; `None` leaves the file's value.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct Overrides {
+    /// Configuration file [default: ./llmos.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A directory of skills (folders with SKILL.md, at any depth); repeat for several. Replaces `skills_dirs`
+    #[arg(long = "skills", value_name = "DIR")]
+    pub skills: Vec<PathBuf>,
+    /// Directory of docs pages (*.md) [default: the bundled docs]
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Output directory [default: dist]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Public URL of the site, e.g. https://user.github.io/repo/ (its path becomes the base path)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Path the site is served under, e.g. /repo/ for a GitHub Pages project site [default: /]
+    #[arg(long, value_name = "PATH")]
+    pub base_path: Option<String>,
+    /// Site title
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL ending in `/`, when known (needed for sitemap and canonical links).
+    pub base_url: Option<String>,
+    /// Starts and ends with `/`.
+    pub base_path: String,
+    pub skills: Vec<SkillsRoot>,
+    pub content: ContentRoot,
+    pub out: PathBuf,
+    /// The config file that was read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+pub enum SkillsRoot {
+    Disk(PathBuf),
+    Bundled,
+}
+
+pub enum ContentRoot {
+    Disk(PathBuf),
+    Bundled,
+}
+
+impl SkillsRoot {
+    pub fn load(&self) -> Result<SourceTree, Diagnostic> {
+        match self {
+            SkillsRoot::Disk(dir) => SourceTree::disk(dir, "skills"),
+            SkillsRoot::Bundled => Ok(SourceTree::bundled_skills()),
+        }
+    }
+}
+
+impl ContentRoot {
+    pub fn load(&self) -> Result<SourceTree, Diagnostic> {
+        match self {
+            ContentRoot::Disk(dir) => SourceTree::disk(dir, "content"),
+            ContentRoot::Bundled => Ok(SourceTree::bundled_content()),
+        }
+    }
+}
+
+const DEFAULT_DESCRIPTION: &str = "A catalogue of Agent Skills: instructions and runnable tools for language models, published as a static site.";
+
+impl Settings {
+    pub fn resolve(flags: &Overrides) -> Result<Settings, Diagnostic> {
+        let path = match &flags.config {
+            Some(path) => Some(path.clone()),
+            None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        let (file, dir) = match &path {
+            Some(path) => (read_config(path)?, path.parent().map(Path::to_path_buf).unwrap_or_default()),
+            None => (ConfigFile::default(), PathBuf::new()),
+        };
+        let label = path.as_ref().map_or_else(|| "command line".to_string(), |p| p.display().to_string());
+        let base_url = flags.base_url.clone().or(file.base_url).map(|url| normalise_base_url(&label, &url)).transpose()?;
+        let base_path = match flags.base_path.clone().or(file.base_path) {
+            Some(path) => normalise_base_path(&label, &path)?,
+            None => base_url.as_deref().map(path_of_url).unwrap_or_else(|| "/".into()),
+        };
+        let skills = if !flags.skills.is_empty() {
+            flags.skills.iter().cloned().map(SkillsRoot::Disk).collect()
+        } else if let Some(dirs) = file.skills_dirs {
+            dirs.into_iter().map(|d| SkillsRoot::Disk(dir.join(d))).collect()
+        } else {
+            vec![SkillsRoot::Bundled]
+        };
+        let content = match (&flags.content, file.content_dir) {
+            (Some(flag), _) => ContentRoot::Disk(flag.clone()),
+            (None, Some(content)) => ContentRoot::Disk(dir.join(content)),
+            (None, None) => ContentRoot::Bundled,
+        };
+        Ok(Settings {
+            title: flags.title.clone().or(file.title).unwrap_or_else(|| "LLMos".into()),
+            description: file.description.unwrap_or_else(|| DEFAULT_DESCRIPTION.into()),
+            base_url,
+            base_path,
+            skills,
+            content,
+            out: flags.out.clone().or_else(|| file.output_dir.map(|o| dir.join(o))).unwrap_or_else(|| "dist".into()),
+            config_file: path,
+        })
+    }
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the configuration: {e}")))?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |span| {
+            let before = &text[..span.start.min(text.len())];
+            (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
+        });
+        Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir")
+    })
+}
+
+fn normalise_base_url(label: &str, url: &str) -> Result<String, Diagnostic> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+        return Err(Diagnostic::error(label, 0, 0, format!("base_url `{url}` is not an http(s) URL"))
+            .with_help("write the full address, e.g. https://user.github.io/repo/"));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+fn path_of_url(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.find('/').map_or_else(|| "/".to_string(), |i| after_scheme[i..].to_string())
+}
+
+fn normalise_base_path(label: &str, path: &str) -> Result<String, Diagnostic> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let safe = |s: &&str| *s != "." && *s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
+    if !segments.iter().all(safe) {
+        return Err(Diagnostic::error(label, 0, 0, format!("base path `{path}` has characters that do not belong in a URL path"))
+            .with_help("use letters, digits, `-`, `_`, `.` and `/`, e.g. /my-repo/"));
+    }
+    Ok(if segments.is_empty() { "/".into() } else { format!("/{}/", segments.join("/")) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_normalised() {
+        assert_eq!(normalise_base_path("x", "repo").unwrap(), "/repo/");
+        assert_eq!(normalise_base_path("x", "/a/b").unwrap(), "/a/b/");
+        assert_eq!(normalise_base_path("x", "").unwrap(), "/");
+        assert!(normalise_base_path("x", "/../etc/").is_err());
+        assert!(normalise_base_path("x", "/a b/").is_err());
+        assert_eq!(path_of_url("https://user.github.io/repo/"), "/repo/");
+        assert_eq!(path_of_url("https://example.com"), "/");
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("llmos.toml");
+        std::fs::write(&config, "title = \"Mine\"\nbase_url = \"https://u.github.io/r\"\nskills_dirs = [\"s\"]\n").unwrap();
+        let flags = Overrides { config: Some(config.clone()), title: Some("Flag".into()), ..Default::default() };
+        let settings = Settings::resolve(&flags).unwrap();
+        assert_eq!(settings.title, "Flag");
+        assert_eq!(settings.base_path, "/r/");
+        assert_eq!(settings.base_url.as_deref(), Some("https://u.github.io/r/"));
+        assert!(matches!(&settings.skills[..], [SkillsRoot::Disk(d)] if d == &dir.path().join("s")));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("llmos.toml");
+        std::fs::write(&config, "title = \"x\"\nskill_dirs = []\n").unwrap();
+        let err = Settings::resolve(&Overrides { config: Some(config), ..Default::default() }).err().unwrap();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("skill_dirs"), "{err}");
+    }
+}

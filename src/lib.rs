@@ -1,0 +1,14 @@
+//! The `llmos` command: a static site generator for Agent Skills catalogues.
+//!
+//! The binary (`main.rs`) only parses arguments; the work lives here so
+//! integration tests and benchmarks can drive it.
+
+pub mod config;
+pub mod markdown;
+pub mod output;
+pub mod report;
+pub mod scaffold;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod walk;

@@ -1,0 +1,144 @@
+use clap::{Parser, Subcommand, ValueEnum};
+use llmos::config::{Overrides, Settings, SkillsRoot};
+use llmos::report::{print_text, summary, JsonReport};
+use llmos::scaffold::{self, SkillType};
+use llmos::site;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Publish a catalogue of Agent Skills (folders with a SKILL.md) as a static website.
+#[derive(Parser)]
+#[command(name = "llmos", version, about, long_about = None, after_help = "Without llmos.toml or --skills, the bundled system skills and docs are used.\nDocs: https://github.com/ (see content/getting-started.md)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render skills and docs into a static site (HTML, skill index, sitemap)
+    Build {
+        #[command(flatten)]
+        settings: Overrides,
+        /// Print nothing but errors and warnings
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Validate skills and docs without writing anything; exits 1 when there are errors
+    Check {
+        #[command(flatten)]
+        settings: Overrides,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create a new skill folder with a valid SKILL.md
+    New {
+        /// The skill's name: lowercase letters, digits and single hyphens
+        name: String,
+        /// Where to create it [default: the first skills_dirs entry of llmos.toml, else the current directory]
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// What kind of skill
+        #[arg(long = "type", value_enum, default_value_t = SkillType::Instructions)]
+        kind: SkillType,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Build { settings, quiet } => build(&settings, quiet),
+        Command::Check { settings, format } => check(&settings, format),
+        Command::New { name, dir, kind } => new(&name, dir, kind),
+    }
+}
+
+fn build(flags: &Overrides, quiet: bool) -> ExitCode {
+    let settings = match Settings::resolve(flags) {
+        Ok(settings) => settings,
+        Err(error) => return fail(&[error], &[]),
+    };
+    match site::build(&settings, !quiet) {
+        Ok(report) => {
+            print_text(&[], &report.warnings);
+            if !quiet {
+                let seconds = report.elapsed.as_secs_f64();
+                eprintln!(
+                    "built {} skills into {} pages and {} files in {:.2}s ({:.0} pages/s){}",
+                    report.skills,
+                    report.pages,
+                    report.files,
+                    seconds,
+                    report.pages as f64 / seconds.max(1e-9),
+                    if report.warnings.is_empty() { String::new() } else { format!(", {}", summary(0, report.warnings.len())) }
+                );
+                eprintln!("site: {}", report.out.display());
+                eprintln!("view it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000{}", report.out.display(), settings.base_path);
+                if settings.base_path != "/" {
+                    eprintln!("  (with a base path, serve the parent of a folder named after it, e.g. --out /tmp/site{} and -d /tmp/site)", settings.base_path.trim_end_matches('/'));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let code = fail(&failure.errors, &failure.warnings);
+            eprintln!("nothing was written; {} is unchanged", settings.out.display());
+            code
+        }
+    }
+}
+
+fn fail(errors: &[llmos_core::Diagnostic], warnings: &[llmos_core::Diagnostic]) -> ExitCode {
+    print_text(errors, warnings);
+    eprintln!("failed: {}", summary(errors.len(), warnings.len()));
+    ExitCode::FAILURE
+}
+
+fn check(flags: &Overrides, format: Format) -> ExitCode {
+    let outcome = Settings::resolve(flags).map_err(site::Failure::from).and_then(|settings| site::load(&settings));
+    let (errors, warnings, skills, docs) = match &outcome {
+        Ok(loaded) => (&[][..], &loaded.warnings[..], loaded.catalogue.skills.len(), loaded.docs.len()),
+        Err(failure) => (&failure.errors[..], &failure.warnings[..], 0, 0),
+    };
+    match format {
+        Format::Json => {
+            let report = JsonReport { ok: errors.is_empty(), skills, docs, errors, warnings };
+            println!("{}", serde_json::to_string_pretty(&report).expect("diagnostics serialise"));
+        }
+        Format::Text => {
+            print_text(errors, warnings);
+            if errors.is_empty() {
+                eprintln!("checked {skills} skills and {docs} docs: {}", summary(0, warnings.len()));
+            } else {
+                eprintln!("failed: {}", summary(errors.len(), warnings.len()));
+            }
+        }
+    }
+    if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn new(name: &str, dir: Option<PathBuf>, kind: SkillType) -> ExitCode {
+    let dir = dir.unwrap_or_else(|| {
+        Settings::resolve(&Overrides::default())
+            .ok()
+            .and_then(|s| s.skills.into_iter().find_map(|r| match r {
+                SkillsRoot::Disk(dir) => Some(dir),
+                SkillsRoot::Bundled => None,
+            }))
+            .unwrap_or_else(|| PathBuf::from("."))
+    });
+    match scaffold::create(&dir, name, kind) {
+        Ok(folder) => {
+            eprintln!("created {}", folder.join("SKILL.md").display());
+            eprintln!("next: edit it, then run `llmos check --skills {}`", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&[error], &[]),
+    }
+}

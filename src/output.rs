@@ -1,0 +1,188 @@
+//! Writing the site so that a failed build never leaves half a site.
+//!
+//! Pages go into a staging directory beside the output directory (same file
+//! system, so the final move is a rename). Only a complete build is swapped
+//! in; a failed one is removed with its staging directory, and the previous
+//! site stays as it was. Every path written is checked to stay inside the
+//! staging directory.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Marks a directory as made by `llmos build`, so it may be replaced.
+pub const MARKER: &str = ".llmos-site";
+
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+#[derive(Debug)]
+pub struct OutputError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl OutputError {
+    fn io(path: &Path, error: io::Error) -> Self {
+        OutputError { path: path.to_path_buf(), message: error.to_string() }
+    }
+}
+
+impl Staging {
+    /// Checks that `target` may be replaced, and makes a fresh staging directory.
+    /// `sources` are the input directories, which the output must not contain.
+    pub fn create(target: &Path, sources: &[PathBuf]) -> Result<Staging, OutputError> {
+        let refuse = |message: String| Err(OutputError { path: target.to_path_buf(), message });
+        let absolute_target = absolute(target);
+        if absolute_target.parent().is_none() {
+            return refuse("the output directory cannot be the file system root".into());
+        }
+        for source in sources {
+            let source = absolute(source);
+            if source.starts_with(&absolute_target) {
+                return refuse(format!("the output directory contains the input {}; choose another --out", source.display()));
+            }
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            if cwd.starts_with(&absolute_target) {
+                return refuse("the output directory contains the current directory; choose another --out".into());
+            }
+        }
+        match fs::symlink_metadata(target) {
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_dir() => {
+                return refuse("it exists and is not a directory; remove it or choose another --out".into());
+            }
+            Ok(_) => {
+                let empty = fs::read_dir(target).map_err(|e| OutputError::io(target, e))?.next().is_none();
+                if !empty && !target.join(MARKER).is_file() {
+                    return refuse(format!("it is not empty and was not made by llmos build (no {MARKER} file); remove it or choose another --out"));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::io(target, e)),
+        }
+        let parent = absolute_target.parent().expect("checked above").to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
+        let name = absolute_target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        let dir = parent.join(format!(".{name}.llmos-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| OutputError::io(&dir, e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| OutputError::io(&dir, e))?;
+        Ok(Staging { dir, target: absolute_target, committed: false })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The on-disk path for a site-relative path, refusing anything that
+    /// could leave the staging directory.
+    pub fn path_for(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let candidate = Path::new(rel);
+        let safe = !rel.is_empty() && candidate.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(OutputError { path: PathBuf::from(rel), message: "refused to write outside the output directory".into() });
+        }
+        Ok(self.dir.join(candidate))
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path_for(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| OutputError::io(&path, e))
+    }
+
+    /// Swaps the finished site in for the old one.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        self.write(MARKER, b"This directory was written by `llmos build`; the next build replaces it whole.\n")?;
+        let old = self.dir.with_file_name(format!(".{}.llmos-old-{}", self.target.file_name().unwrap().to_string_lossy(), std::process::id()));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(|e| OutputError::io(&self.target, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(OutputError::io(&self.target, e));
+        }
+        self.committed = true;
+        if had_old {
+            // The new site is in place; a leftover old copy is only clutter.
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    // Resolve `.` and `..` lexically, then symlinks where the path exists.
+    let mut clean = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    fs::canonicalize(&clean).unwrap_or(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&dir.path().join("out"), &[]).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../x", "", "./a"] {
+            assert!(staging.path_for(bad).is_err(), "{bad}");
+        }
+        assert!(staging.path_for("skills/a/index.html").is_ok());
+    }
+
+    #[test]
+    fn refuses_to_replace_a_directory_it_did_not_make() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("precious.txt"), "keep").unwrap();
+        let err = Staging::create(&out, &[]).err().unwrap();
+        assert!(err.message.contains("not made by llmos build"), "{err:?}");
+        let err = Staging::create(dir.path(), &[dir.path().join("skills")]).err().unwrap();
+        assert!(err.message.contains("contains the input"), "{err:?}");
+    }
+
+    #[test]
+    fn an_unfinished_build_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let staging = Staging::create(&out, &[]).unwrap();
+        staging.write("index.html", b"v1").unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::create(&out, &[]).unwrap();
+        staging.write("index.html", b"v2").unwrap();
+        drop(staging);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging removed");
+    }
+}

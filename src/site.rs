@@ -1,0 +1,550 @@
+//! The build: load skills and docs, validate, render every page in parallel,
+//! write the index, and swap the finished site in.
+//!
+//! Each page render receives only what that page shows: a skill page gets
+//! one skill, a listing page gets its slice of cards. Build time therefore
+//! grows linearly with the number of skills.
+
+use crate::config::{ContentRoot, Settings, SkillsRoot};
+use crate::markdown::Markdown;
+use crate::output::{OutputError, Staging};
+use crate::source::{FileData, SourceTree};
+use crate::theme::{Theme, STYLESHEET};
+use indicatif::{ProgressBar, ProgressStyle};
+use llmos_core::catalogue::TaxonomyTerm;
+use llmos_core::doc::sort_docs;
+use llmos_core::index::skill_url;
+use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub const PER_PAGE: usize = 100;
+
+/// A build or check that cannot go on, with everything found on the way.
+#[derive(Debug, Default)]
+pub struct Failure {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(error: Diagnostic) -> Self {
+        Failure { errors: vec![error], warnings: Vec::new() }
+    }
+}
+
+impl From<OutputError> for Failure {
+    fn from(error: OutputError) -> Self {
+        Diagnostic::error(&error.path.display().to_string(), 0, 0, error.message).into()
+    }
+}
+
+/// Skills and docs, parsed and validated, with the files each skill publishes.
+pub struct Loaded {
+    pub catalogue: Catalogue,
+    pub docs: Vec<Doc>,
+    pub warnings: Vec<Diagnostic>,
+    /// By skill slug: the raw SKILL.md and the other files of its folder.
+    assets: HashMap<String, SkillAssets>,
+}
+
+struct SkillAssets {
+    skill_md: FileData,
+    files: Vec<(String, FileData, u64)>,
+}
+
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub skills: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Reads and validates everything; writes nothing.
+pub fn load(settings: &Settings) -> Result<Loaded, Failure> {
+    let mut failure = Failure::default();
+    let mut trees = Vec::new();
+    for root in &settings.skills {
+        match root.load() {
+            Ok(tree) => trees.push(tree),
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    let content = match settings.content.load() {
+        Ok(tree) => Some(tree),
+        Err(error) => {
+            failure.errors.push(error);
+            None
+        }
+    };
+    let parsed = parse_skills(&trees, &mut failure);
+    let docs = content.as_ref().map(|tree| parse_docs(tree, &mut failure)).unwrap_or_default();
+    if !failure.errors.is_empty() {
+        return Err(failure);
+    }
+    let mut assets = HashMap::new();
+    let mut skills = Vec::with_capacity(parsed.len());
+    for (skill, skill_assets) in parsed {
+        // Assets follow the same "later wins" rule as the skills themselves.
+        assets.insert(skill.slug.clone(), skill_assets);
+        skills.push(skill);
+    }
+    let (catalogue, duplicates) = Catalogue::assemble(skills);
+    failure.warnings.extend(duplicates);
+    Ok(Loaded { catalogue, docs, warnings: failure.warnings, assets })
+}
+
+fn parse_skills(trees: &[SourceTree], failure: &mut Failure) -> Vec<(Skill, SkillAssets)> {
+    let mut jobs = Vec::new();
+    for tree in trees {
+        failure.warnings.extend(tree.refused.iter().cloned());
+        let folders = tree.skill_folders();
+        if folders.is_empty() {
+            failure.warnings.push(Diagnostic::warning(&tree.label, 0, 0, "no SKILL.md found in this directory").with_help("skills are folders holding a SKILL.md file, at any depth"));
+        }
+        jobs.extend(folders);
+    }
+    let results: Vec<Result<(Skill, SkillAssets, Vec<Diagnostic>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|folder| {
+            let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
+            let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();
+            let source = SkillSource { path: &folder.display_path, folder: &folder.folder, bytes: &bytes, files: &names };
+            let (skill, mut warnings) = parse_skill(&source)?;
+            if names.iter().any(|n| n == "index.html") {
+                warnings.push(Diagnostic::warning(&folder.display_path, 0, 0, "the file index.html in this skill folder is replaced by the skill's page").with_help("rename the file"));
+            }
+            let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files }, warnings))
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok((skill, assets, warnings)) => {
+                failure.warnings.extend(warnings);
+                parsed.push((skill, assets));
+            }
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    parsed
+}
+
+fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for (file, stem) in tree.doc_files() {
+        let path = tree.display(&file.rel);
+        let parsed = file
+            .read()
+            .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot read the file: {e}")))
+            .and_then(|bytes| parse_doc(&path, stem, &bytes));
+        match parsed {
+            Ok((doc, warnings)) => {
+                failure.warnings.extend(warnings);
+                docs.push(doc);
+            }
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    sort_docs(&mut docs);
+    docs
+}
+
+/// Loads, renders and writes the whole site.
+pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Failure> {
+    let started = Instant::now();
+    let loaded = load(settings)?;
+    let sources: Vec<PathBuf> = settings
+        .skills
+        .iter()
+        .filter_map(|s| match s {
+            SkillsRoot::Disk(dir) => Some(dir.clone()),
+            SkillsRoot::Bundled => None,
+        })
+        .chain(match &settings.content {
+            ContentRoot::Disk(dir) => Some(dir.clone()),
+            ContentRoot::Bundled => None,
+        })
+        .chain(settings.config_file.iter().cloned())
+        .collect();
+    let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    let renderer = Renderer::new(settings, &loaded, show_progress);
+    let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    renderer.progress.finish_and_clear();
+    let out = staging.commit().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
+}
+
+fn with_warnings(mut failure: Failure, warnings: &[Diagnostic]) -> Failure {
+    failure.warnings = warnings.to_vec();
+    failure
+}
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base: &'a str,
+    base_url: Option<&'a str>,
+    stylesheet: &'a str,
+    skill_count: usize,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    name: &'a str,
+    url: String,
+    description: &'a str,
+    kind: Option<&'a str>,
+    category: Option<&'a str>,
+    category_slug: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TermLink {
+    slug: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct DocLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SkillView<'a> {
+    name: &'a str,
+    url: String,
+    description: &'a str,
+    kind: Option<&'a str>,
+    category: Option<&'a str>,
+    category_slug: Option<String>,
+    keywords: Vec<TermLink>,
+    license: Option<&'a str>,
+    compatibility: Option<&'a str>,
+    allowed_tools: Option<&'a str>,
+    metadata: &'a std::collections::BTreeMap<String, String>,
+    entry: Option<&'a str>,
+    inputs: Vec<IoView<'a>>,
+    outputs: Vec<IoView<'a>>,
+    words: usize,
+    files: Vec<FileView>,
+}
+
+#[derive(Serialize)]
+struct IoView<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    description: Option<&'a str>,
+    default: Option<String>,
+    required: bool,
+}
+
+#[derive(Serialize)]
+struct FileView {
+    path: String,
+    size: String,
+}
+
+struct Renderer<'a> {
+    settings: &'a Settings,
+    loaded: &'a Loaded,
+    theme: Theme,
+    markdown: Markdown,
+    progress: ProgressBar,
+}
+
+type RenderResult<T> = Result<T, Failure>;
+
+impl<'a> Renderer<'a> {
+    fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool) -> Self {
+        let progress = if show_progress && std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(0);
+            bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Renderer { settings, loaded, theme: Theme::new(), markdown: Markdown::new(&settings.base_path), progress }
+    }
+
+    fn base(&self) -> &str {
+        &self.settings.base_path
+    }
+
+    fn site(&self) -> SiteContext<'_> {
+        SiteContext {
+            title: &self.settings.title,
+            description: &self.settings.description,
+            base: self.base(),
+            base_url: self.settings.base_url.as_deref(),
+            stylesheet: &self.theme.stylesheet_path,
+            skill_count: self.loaded.catalogue.skills.len(),
+        }
+    }
+
+    fn canonical(&self, rel_url: &str) -> Option<String> {
+        self.settings.base_url.as_ref().map(|url| format!("{url}{rel_url}"))
+    }
+
+    /// Writes every page and file; returns (pages, other files).
+    fn render_all(&self, staging: &Staging) -> RenderResult<(usize, usize)> {
+        let catalogue = &self.loaded.catalogue;
+        let categories = catalogue.categories();
+        let keywords = catalogue.keywords();
+        let all: Vec<usize> = (0..catalogue.skills.len()).collect();
+        let listing_pages = all.len().div_ceil(PER_PAGE).max(1)
+            + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
+        self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
+
+        let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(staging, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
+        let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
+
+        pages.extend(self.listing(staging, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new())?);
+        for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
+            pages.push(self.terms_page(staging, section, &taxonomy.terms, noun)?);
+            let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(staging, section, noun, term)).collect::<RenderResult<_>>()?;
+            pages.extend(listed.into_iter().flatten());
+        }
+        pages.extend(self.docs_pages(staging)?);
+        pages.push(self.home(staging, &categories)?);
+        self.not_found(staging)?;
+        self.write_index(staging)?;
+        self.write_sitemap(staging, &mut pages)?;
+        staging.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
+        staging.write(".nojekyll", b"")?;
+        Ok((pages.len() + 1, files))
+    }
+
+    fn page(&self, staging: &Staging, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
+        let html = self.theme.render(template, context).map_err(|e| Diagnostic::error(&format!("theme/templates/{template}"), e.line().unwrap_or(0), 0, format!("rendering {rel_dir} failed: {e}")))?;
+        let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
+        staging.write(&rel, html.as_bytes())?;
+        self.progress.inc(1);
+        Ok(rel_dir.to_string())
+    }
+
+    fn card<'s>(&self, skill: &'s Skill) -> Card<'s> {
+        Card {
+            name: &skill.name,
+            url: skill_url(self.base(), &skill.slug),
+            description: &skill.description,
+            kind: skill.kind.as_deref(),
+            category: skill.category.as_deref(),
+            category_slug: skill.category.as_deref().map(llmos_core::slugify),
+        }
+    }
+
+    /// One skill: its page, its raw SKILL.md, and the files of its folder.
+    fn skill_page(&self, staging: &Staging, skill: &Skill) -> RenderResult<usize> {
+        let assets = &self.loaded.assets[&skill.slug];
+        let dir = format!("skills/{}/", skill.slug);
+        let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
+        for (rel, data, _) in &assets.files {
+            let bytes = data.read().map_err(|e| io_error(&format!("{}/{rel}", skill.path.trim_end_matches("/SKILL.md")), e))?;
+            staging.write(&format!("{dir}{rel}"), &bytes)?;
+        }
+        staging.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
+        let view = SkillView {
+            name: &skill.name,
+            url: skill_url(self.base(), &skill.slug),
+            description: &skill.description,
+            kind: skill.kind.as_deref(),
+            category: skill.category.as_deref(),
+            category_slug: skill.category.as_deref().map(llmos_core::slugify),
+            keywords: skill.keywords.iter().map(|k| self.term_link("tags", &llmos_core::slugify(k), k, 0)).collect(),
+            license: skill.license.as_deref(),
+            compatibility: skill.compatibility.as_deref(),
+            allowed_tools: skill.allowed_tools.as_deref(),
+            metadata: &skill.metadata,
+            entry: skill.entry.as_deref().filter(|e| skill.files.iter().any(|f| f == e)),
+            inputs: skill.inputs.iter().map(io_view).collect(),
+            outputs: skill.outputs.iter().map(io_view).collect(),
+            words: skill.word_count(),
+            files: assets.files.iter().map(|(path, _, size)| FileView { path: url_path(path), size: human_size(*size) }).collect(),
+        };
+        let body_html = self.markdown.skill_html(&skill.body);
+        let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
+        self.page(staging, &dir, "skill.html", context)?;
+        Ok(assets.files.len() + 1)
+    }
+
+    fn term_link(&self, section: &str, slug: &str, label: &str, count: usize) -> TermLink {
+        TermLink { url: format!("{}{section}/{slug}/", self.base()), slug: slug.to_string(), label: label.to_string(), count }
+    }
+
+    /// A paginated list of skill cards at `rel_dir`, `rel_dir/page/2/`, …
+    #[allow(clippy::too_many_arguments)]
+    fn listing(&self, staging: &Staging, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>) -> RenderResult<Vec<String>> {
+        let chunks: Vec<&[usize]> = if skills.is_empty() { vec![&[][..]] } else { skills.chunks(PER_PAGE).collect() };
+        let total = chunks.len();
+        let page_dir = |n: usize| if n == 1 { rel_dir.to_string() } else { format!("{rel_dir}page/{n}/") };
+        let mut written = Vec::with_capacity(total);
+        for (i, chunk) in chunks.iter().enumerate() {
+            let n = i + 1;
+            let cards: Vec<Card> = chunk.iter().map(|&i| self.card(&self.loaded.catalogue.skills[i])).collect();
+            let pagination = Pagination {
+                current: n,
+                total,
+                prev: (n > 1).then(|| format!("{}{}", self.base(), page_dir(n - 1))),
+                next: (n < total).then(|| format!("{}{}", self.base(), page_dir(n + 1))),
+            };
+            let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
+            let dir = page_dir(n);
+            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir) };
+            written.push(self.page(staging, &dir, "list.html", context)?);
+        }
+        Ok(written)
+    }
+
+    fn terms_page(&self, staging: &Staging, section: &str, terms: &[TaxonomyTerm], noun: &str) -> RenderResult<String> {
+        let links: Vec<TermLink> = terms.iter().map(|t| self.term_link(section, &t.slug, &t.label, t.skills.len())).collect();
+        let heading = if section == "tags" { "Tags" } else { "Categories" };
+        let intro = format!("{} {noun}s across {} skills.", terms.len(), self.loaded.catalogue.skills.len());
+        let dir = format!("{section}/");
+        let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir) };
+        self.page(staging, &dir, "terms.html", context)
+    }
+
+    fn term_page(&self, staging: &Staging, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
+        let heading = if noun == "tag" { format!("Tagged “{}”", term.label) } else { term.label.clone() };
+        let count = term.skills.len();
+        let intro = format!("{count} skill{} in the {noun} “{}”.", if count == 1 { "" } else { "s" }, term.label);
+        let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
+        self.listing(staging, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs)
+    }
+
+    fn doc_links(&self) -> Vec<DocLink<'_>> {
+        self.loaded.docs.iter().map(|d| DocLink { slug: &d.slug, title: &d.title, description: d.description.as_deref(), url: format!("{}docs/{}/", self.base(), d.slug) }).collect()
+    }
+
+    fn docs_pages(&self, staging: &Staging) -> RenderResult<Vec<String>> {
+        let links = self.doc_links();
+        let mut pages: Vec<String> = self
+            .loaded
+            .docs
+            .par_iter()
+            .map(|doc| {
+                let body_html = self.markdown.doc_html(&doc.body);
+                let dir = format!("docs/{}/", doc.slug);
+                let view = minijinja::context! { slug => &doc.slug, title => &doc.title, description => &doc.description };
+                let context = minijinja::context! { site => self.site(), section => "docs", doc => view, docs => &links, body_html, canonical => self.canonical(&dir) };
+                self.page(staging, &dir, "doc.html", context)
+            })
+            .collect::<RenderResult<_>>()?;
+        let context = minijinja::context! { site => self.site(), section => "docs", docs => &links, canonical => self.canonical("docs/") };
+        pages.push(self.page(staging, "docs/", "docs.html", context)?);
+        Ok(pages)
+    }
+
+    fn home(&self, staging: &Staging, categories: &llmos_core::Taxonomy) -> RenderResult<String> {
+        let skills = &self.loaded.catalogue.skills;
+        let featured: Vec<Card> = skills.iter().filter(|s| s.is_executable()).take(12).map(|s| self.card(s)).collect();
+        let terms: Vec<TermLink> = categories.terms.iter().map(|t| self.term_link("categories", &t.slug, &t.label, t.skills.len())).collect();
+        let executable_count = skills.iter().filter(|s| s.is_executable()).count();
+        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical("") };
+        self.page(staging, "", "home.html", context)
+    }
+
+    fn not_found(&self, staging: &Staging) -> RenderResult<()> {
+        let html = self.theme.render("404.html", minijinja::context! { site => self.site(), section => "" }).map_err(|e| Diagnostic::error("theme/templates/404.html", 0, 0, e.to_string()))?;
+        staging.write("404.html", html.as_bytes())?;
+        self.progress.inc(1);
+        Ok(())
+    }
+
+    fn write_index(&self, staging: &Staging) -> RenderResult<()> {
+        let index = SkillIndex {
+            version: INDEX_VERSION,
+            site: SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() },
+            skills: self
+                .loaded
+                .catalogue
+                .skills
+                .iter()
+                .map(|skill| {
+                    let sizes: Vec<(String, u64)> = self.loaded.assets[&skill.slug].files.iter().map(|(p, _, s)| (url_path(p), *s)).collect();
+                    IndexEntry::new(skill, self.base(), &sizes)
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&index).expect("the index serialises");
+        staging.write("index/skills.json", &json)?;
+        Ok(())
+    }
+
+    fn write_sitemap(&self, staging: &Staging, pages: &mut [String]) -> RenderResult<()> {
+        pages.sort();
+        let prefix = self.settings.base_url.clone().unwrap_or_else(|| self.base().to_string());
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for page in pages.iter() {
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{page}"))));
+        }
+        xml.push_str("</urlset>\n");
+        staging.write("sitemap.xml", xml.as_bytes())?;
+        self.progress.inc(1);
+        Ok(())
+    }
+}
+
+fn io_view(spec: &llmos_core::IoSpec) -> IoView<'_> {
+    IoView {
+        name: &spec.name,
+        kind: &spec.kind,
+        description: spec.description.as_deref(),
+        default: spec.default.as_ref().map(|v| v.to_string()),
+        required: spec.required,
+    }
+}
+
+/// Percent-encodes what a file name may hold that a URL path may not.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..=1023 => format!("{bytes} B"),
+        1024..=1_048_575 => format!("{:.1} kB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

@@ -1,0 +1,199 @@
+//! Where skills and docs come from: a directory on disk or the copy embedded
+//! in the binary. Both become a `SourceTree`, so everything after loading is
+//! the same code whichever the origin.
+
+use crate::walk;
+use llmos_core::Diagnostic;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+#[derive(Clone)]
+pub enum FileData {
+    Disk(PathBuf),
+    Bundled(&'static [u8]),
+}
+
+pub struct SourceFile {
+    /// Relative to the tree's root, `/`-separated.
+    pub rel: String,
+    pub data: FileData,
+    pub size: u64,
+}
+
+impl SourceFile {
+    pub fn read(&self) -> std::io::Result<Cow<'static, [u8]>> {
+        self.data.read()
+    }
+}
+
+impl FileData {
+    pub fn read(&self) -> std::io::Result<Cow<'static, [u8]>> {
+        match self {
+            FileData::Disk(path) => std::fs::read(path).map(Cow::Owned),
+            FileData::Bundled(bytes) => Ok(Cow::Borrowed(bytes)),
+        }
+    }
+}
+
+pub struct SourceTree {
+    /// How diagnostics name the root: the directory as given, or `<bundled>/…`.
+    pub label: String,
+    /// The directory on disk, when there is one (the dev server watches it).
+    pub dir: Option<PathBuf>,
+    pub files: Vec<SourceFile>,
+    /// Entries that were not read, as warnings.
+    pub refused: Vec<Diagnostic>,
+}
+
+/// One skill folder in a tree: its SKILL.md and the other files in it.
+pub struct SkillFolder<'t> {
+    pub skill_md: &'t SourceFile,
+    /// `label/rel` of the SKILL.md, for diagnostics.
+    pub display_path: String,
+    pub folder: String,
+    /// Paths relative to the skill folder, with their files.
+    pub files: Vec<(String, &'t SourceFile)>,
+}
+
+impl SourceTree {
+    pub fn disk(dir: &Path, what: &str) -> Result<SourceTree, Diagnostic> {
+        let label = dir.display().to_string();
+        if !dir.is_dir() {
+            return Err(Diagnostic::error(&label, 0, 0, format!("the {what} directory does not exist"))
+                .with_help("check the path given on the command line or in llmos.toml (paths there are relative to the file)"));
+        }
+        let walked = walk::walk(dir).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the {what} directory: {e}")))?;
+        Ok(SourceTree {
+            refused: walked.refused.iter().map(|(path, reason)| Diagnostic::warning(&path.display().to_string(), 0, 0, format!("skipped: {reason}"))).collect(),
+            files: walked.files.into_iter().map(|f| SourceFile { rel: f.rel, data: FileData::Disk(f.path), size: f.size }).collect(),
+            dir: Some(dir.to_path_buf()),
+            label,
+        })
+    }
+
+    pub fn bundled_skills() -> SourceTree {
+        Self::bundled("<bundled>/system-skills", bundled::SYSTEM_SKILLS)
+    }
+
+    pub fn bundled_content() -> SourceTree {
+        Self::bundled("<bundled>/content", bundled::CONTENT)
+    }
+
+    fn bundled(label: &str, files: &'static [(&'static str, &'static [u8])]) -> SourceTree {
+        SourceTree {
+            label: label.to_string(),
+            dir: None,
+            files: files.iter().map(|(rel, bytes)| SourceFile { rel: rel.to_string(), data: FileData::Bundled(bytes), size: bytes.len() as u64 }).collect(),
+            refused: Vec::new(),
+        }
+    }
+
+    pub fn display(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.label.trim_end_matches('/'))
+    }
+
+    /// Every folder that holds a SKILL.md, at any depth. A skill's own
+    /// subfolders are its files, never further skills.
+    pub fn skill_folders(&self) -> Vec<SkillFolder<'_>> {
+        let mut prefixes: Vec<&str> = self.files.iter().filter_map(|f| skill_prefix(&f.rel)).collect();
+        prefixes.sort_unstable();
+        let mut accepted: Vec<&str> = Vec::new();
+        for prefix in prefixes {
+            let nested = accepted.iter().any(|outer| outer.is_empty() || prefix.starts_with(&format!("{outer}/")));
+            if !nested {
+                accepted.push(prefix);
+            }
+        }
+        let root_name = self.dir.as_deref().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("skill");
+        let mut folders: Vec<SkillFolder> = accepted
+            .iter()
+            .map(|prefix| {
+                let md_rel = if prefix.is_empty() { "SKILL.md".to_string() } else { format!("{prefix}/SKILL.md") };
+                let skill_md = self.files.iter().find(|f| f.rel == md_rel).expect("prefix came from this file");
+                SkillFolder {
+                    skill_md,
+                    display_path: self.display(&md_rel),
+                    folder: prefix.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(root_name).to_string(),
+                    files: Vec::new(),
+                }
+            })
+            .collect();
+        let index_of: std::collections::HashMap<&str, usize> = accepted.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let skill_mds: HashSet<&str> = folders.iter().map(|f| f.skill_md.rel.as_str()).collect();
+        for file in &self.files {
+            if skill_mds.contains(file.rel.as_str()) {
+                continue;
+            }
+            // The owner is the nearest ancestor folder that is a skill.
+            let owner = ancestors(&file.rel).find_map(|dir| Some((*index_of.get(dir)?, dir)));
+            if let Some((i, dir)) = owner {
+                let inner = if dir.is_empty() { &file.rel[..] } else { &file.rel[dir.len() + 1..] };
+                folders[i].files.push((inner.to_string(), file));
+            }
+        }
+        folders
+    }
+
+    /// Docs pages: the `.md` files at the top of the tree.
+    pub fn doc_files(&self) -> impl Iterator<Item = (&SourceFile, &str)> {
+        self.files.iter().filter(|f| !f.rel.contains('/')).filter_map(|f| Some((f, f.rel.strip_suffix(".md")?)))
+    }
+}
+
+/// `a/b/c.md` → `a/b`, `a`, `` (the root).
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    let mut current = Some(rel);
+    std::iter::from_fn(move || {
+        let path = current.filter(|p| !p.is_empty())?;
+        let parent = path.rfind('/').map_or("", |cut| &path[..cut]);
+        current = Some(parent);
+        Some(parent)
+    })
+}
+
+fn skill_prefix(rel: &str) -> Option<&str> {
+    if rel == "SKILL.md" {
+        Some("")
+    } else {
+        rel.strip_suffix("/SKILL.md")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(paths: &[&str]) -> SourceTree {
+        SourceTree {
+            label: "t".into(),
+            dir: None,
+            files: paths.iter().map(|p| SourceFile { rel: p.to_string(), data: FileData::Bundled(b""), size: 0 }).collect(),
+            refused: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn finds_skills_at_any_depth_and_gives_each_its_files() {
+        let tree = tree(&["a/SKILL.md", "a/examples/inner/SKILL.md", "a/scripts/main.py", "deep/x/skills/b/SKILL.md", "deep/x/skills/b/ref.md", "README.md"]);
+        let folders = tree.skill_folders();
+        let summary: Vec<(String, Vec<String>)> = folders.iter().map(|f| (f.display_path.clone(), f.files.iter().map(|(r, _)| r.clone()).collect())).collect();
+        assert_eq!(summary, [
+            ("t/a/SKILL.md".to_string(), vec!["examples/inner/SKILL.md".to_string(), "scripts/main.py".to_string()]),
+            ("t/deep/x/skills/b/SKILL.md".to_string(), vec!["ref.md".to_string()]),
+        ]);
+        assert_eq!(folders[1].folder, "b");
+    }
+
+    #[test]
+    fn a_tree_that_is_itself_one_skill() {
+        let tree = tree(&["SKILL.md", "scripts/run.sh"]);
+        let folders = tree.skill_folders();
+        assert_eq!(folders.len(), 1);
+        assert_eq!(folders[0].files[0].0, "scripts/run.sh");
+    }
+}

@@ -1,0 +1,62 @@
+//! The bundled layouts and stylesheet. Templates are compiled into the
+//! binary, so a site builds the same wherever `llmos` runs.
+
+use minijinja::Environment;
+use serde::Serialize;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../theme/templates/base.html")),
+    ("macros.html", include_str!("../theme/templates/macros.html")),
+    ("home.html", include_str!("../theme/templates/home.html")),
+    ("list.html", include_str!("../theme/templates/list.html")),
+    ("terms.html", include_str!("../theme/templates/terms.html")),
+    ("skill.html", include_str!("../theme/templates/skill.html")),
+    ("doc.html", include_str!("../theme/templates/doc.html")),
+    ("docs.html", include_str!("../theme/templates/docs.html")),
+    ("404.html", include_str!("../theme/templates/404.html")),
+];
+
+pub const STYLESHEET: &str = include_str!("../theme/static/style.css");
+
+pub struct Theme {
+    env: Environment<'static>,
+    /// Site-relative path of the stylesheet; the name carries a content
+    /// hash, so browsers may cache it forever.
+    pub stylesheet_path: String,
+}
+
+impl Theme {
+    pub fn new() -> Theme {
+        let mut env = Environment::new();
+        env.add_filter("truncate", truncate);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("bundled templates are valid; a test renders each");
+        }
+        Theme { env, stylesheet_path: format!("assets/style.{:016x}.css", fnv1a(STYLESHEET.as_bytes())) }
+    }
+
+    pub fn render(&self, template: &str, context: impl Serialize) -> Result<String, minijinja::Error> {
+        self.env.get_template(template)?.render(context)
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Shortens text to at most `chars` characters, at a word boundary, with an ellipsis.
+fn truncate(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars).collect();
+    let cut = cut.rfind(' ').map_or(&cut[..], |i| &cut[..i]);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// A stable 64-bit hash for cache-busting names (std's hasher may change between releases).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
