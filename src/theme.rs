@@ -1,7 +1,8 @@
 //! The bundled layouts and stylesheet. Templates are compiled into the
 //! binary, so a site builds the same wherever `llmos` runs.
 
-use minijinja::Environment;
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, Output, State};
 use serde::Serialize;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -29,6 +30,7 @@ impl Theme {
     pub fn new() -> Theme {
         let mut env = Environment::new();
         env.add_filter("truncate", truncate);
+        env.set_formatter(html_formatter);
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("bundled templates are valid; a test renders each");
         }
@@ -44,6 +46,32 @@ impl Default for Theme {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// HTML escaping that leaves `/` alone: minijinja's default writes it as
+/// `&#x2f;`, which is valid but makes every URL in the page unreadable.
+fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    let plain = matches!(value.kind(), ValueKind::String | ValueKind::Number) && !value.is_safe();
+    if !plain || state.auto_escape() == AutoEscape::None {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut last = 0;
+    for (i, c) in text.char_indices() {
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i])?;
+        out.write_str(entity)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..])?;
+    Ok(())
 }
 
 /// Shortens text to at most `chars` characters, at a word boundary, with an ellipsis.

@@ -1,0 +1,228 @@
+//! Whole sites built by the real binary, checked the way a visitor sees them.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+fn bundled_skill_count() -> usize {
+    fs::read_dir(repo("system-skills")).unwrap().filter(|e| e.as_ref().unwrap().path().join("SKILL.md").is_file()).count()
+}
+
+#[test]
+fn the_default_site_is_complete_and_ships_no_javascript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning:"), "the bundled content is clean: {}", run.stderr);
+    let site = tmp.path().join("site");
+    for file in ["index.html", "404.html", "sitemap.xml", ".nojekyll", "skills/index.html", "categories/index.html", "tags/index.html", "docs/index.html", "index/skills.json", "docs/getting-started/index.html", "docs/skill-format/index.html", "docs/hosting-github-pages/index.html", "docs/privacy-and-keys/index.html", "docs/architecture/index.html"] {
+        assert!(site.join(file).is_file(), "{file} is missing");
+    }
+    let count = bundled_skill_count();
+    assert!(count >= 24, "at least 24 bundled skills, found {count}");
+    let index: serde_json::Value = serde_json::from_slice(&fs::read(site.join("index/skills.json")).unwrap()).unwrap();
+    assert_eq!(index["version"], 1);
+    let skills = index["skills"].as_array().unwrap();
+    assert_eq!(skills.len(), count);
+    let executable = skills.iter().filter(|s| !s["type"].is_null()).count();
+    assert!(executable >= 8, "at least 8 executable skills, found {executable}");
+    for skill in skills {
+        let url = skill["url"].as_str().unwrap();
+        assert!(site.join(url.trim_start_matches('/')).join("index.html").is_file(), "{url}");
+        assert!(site.join(skill["source_url"].as_str().unwrap().trim_start_matches('/')).is_file());
+    }
+    for file in files_under(&site) {
+        let name = file.to_string_lossy();
+        assert!(!name.ends_with(".js") && !name.ends_with(".wasm"), "no JavaScript yet: {name}");
+        if name.ends_with(".html") {
+            let html = fs::read_to_string(&file).unwrap();
+            assert!(!html.contains("<script"), "{name} has a script tag");
+        }
+    }
+    let checked = assert_links_resolve(&site, &site, "/");
+    assert!(checked > 500, "only {checked} links checked");
+    // Code is highlighted at build time.
+    let bell = fs::read_to_string(site.join("skills/bell-state/index.html")).unwrap();
+    assert!(bell.contains("<span class=\"source python\">"), "syntax highlighting classes");
+}
+
+#[test]
+fn a_base_path_prefixes_every_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--base-url", "https://someone.github.io/llmos/", "--out", "served/llmos"]);
+    assert!(run.ok, "{}", run.stderr);
+    let site = tmp.path().join("served/llmos");
+    assert_links_resolve(&tmp.path().join("served"), &site, "/llmos/");
+    let sitemap = fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://someone.github.io/llmos/skills/bell-state/</loc>"), "{sitemap}");
+    let page = fs::read_to_string(site.join("skills/bell-state/index.html")).unwrap();
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://someone.github.io/llmos/skills/bell-state/\">"));
+    let not_found = fs::read_to_string(site.join("404.html")).unwrap();
+    assert!(not_found.contains("href=\"/llmos/skills/\""), "404 links work from any depth");
+    let index: serde_json::Value = serde_json::from_slice(&fs::read(site.join("index/skills.json")).unwrap()).unwrap();
+    assert_eq!(index["site"]["base_path"], "/llmos/");
+    assert!(index["skills"][0]["url"].as_str().unwrap().starts_with("/llmos/skills/"));
+}
+
+#[test]
+fn a_public_collection_builds_with_warnings_that_point_at_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let collection = fixture("public-collection");
+    let run = llmos(tmp.path(), &["build", "--skills", collection.to_str().unwrap(), "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    let pdf = format!("{}/skills/pdf-tools/SKILL.md", collection.display());
+    for expected in [
+        format!("warning: {pdf}:3:1: the description is 1355 characters; the spec allows 1024"),
+        format!("warning: {pdf}:5:1: unknown key `version`"),
+        format!("warning: {pdf}:6:1: unknown key `author`"),
+        format!("warning: {}/skills/Mixed_Case/SKILL.md:2:1: the name `Mixed_Case` breaks the naming rule", collection.display()),
+        format!("warning: {pdf}: the skill `pdf-tools` replaces `pdf-tools` from {}/other/skills/pdf-tools/SKILL.md", collection.display()),
+    ] {
+        assert!(run.stderr.contains(&expected), "missing {expected:?} in\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("windows-line-endings"), "CRLF is fine: {}", run.stderr);
+    assert!(!run.stderr.contains("with-bom"), "a BOM is fine: {}", run.stderr);
+    let site = tmp.path().join("site");
+    for slug in ["pdf-tools", "web-research", "mixed-case", "windows-line-endings", "with-bom", "empty-body"] {
+        assert!(site.join("skills").join(slug).join("index.html").is_file(), "{slug}");
+    }
+    assert!(site.join("skills/pdf-tools/scripts/extract.py").is_file(), "bundled files are copied");
+    let crlf = fs::read_to_string(site.join("skills/windows-line-endings/index.html")).unwrap();
+    assert!(crlf.contains("<li>two</li>"), "CRLF body rendered");
+    let pdf_page = fs::read_to_string(site.join("skills/pdf-tools/index.html")).unwrap();
+    assert!(pdf_page.contains("<table>") && pdf_page.contains("scripts/extract.py"));
+    assert!(site.join("tags/research/index.html").is_file(), "comma-separated tags become tag pages");
+    assert_eq!(fs::read(site.join("skills/with-bom/SKILL.md")).unwrap()[..3], [0xEF, 0xBB, 0xBF], "the raw file is published unchanged");
+    assert_links_resolve(&site, &site, "/");
+}
+
+#[test]
+fn later_skills_directories_override_earlier_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("mine/bell-state");
+    fs::create_dir_all(&mine).unwrap();
+    fs::write(mine.join("SKILL.md"), "---\nname: bell-state\ndescription: My own Bell state notes.\n---\n# Mine\n").unwrap();
+    let run = llmos(tmp.path(), &["build", "--skills", repo("system-skills").to_str().unwrap(), "--skills", "mine", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stderr.contains("replaces `bell-state`"), "{}", run.stderr);
+    let page = fs::read_to_string(tmp.path().join("site/skills/bell-state/index.html")).unwrap();
+    assert!(page.contains("My own Bell state notes."));
+}
+
+#[test]
+fn broken_skills_fail_clearly_and_leave_the_old_site_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = llmos(tmp.path(), &["build", "--out", "site"]);
+    assert!(good.ok, "{}", good.stderr);
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&tmp.path().join("site")).into_iter().map(|p| { let b = fs::read(&p).unwrap(); (p, b) }).collect();
+
+    let broken = fixture("broken");
+    let run = llmos(tmp.path(), &["build", "--skills", broken.to_str().unwrap(), "--out", "site"]);
+    assert!(!run.ok);
+    let b = broken.display();
+    for expected in [
+        format!("error: {b}/bad-yaml/SKILL.md:3:"),
+        format!("error: {b}/no-frontmatter/SKILL.md:1:1: no frontmatter"),
+        format!("error: {b}/not-utf8/SKILL.md:3:"),
+        format!("error: {b}/no-name/SKILL.md:2:1: the frontmatter has no `name`"),
+    ] {
+        assert!(run.stderr.contains(&expected), "missing {expected:?} in\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("help:"), "every error says what to do");
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&tmp.path().join("site")).into_iter().map(|p| { let b = fs::read(&p).unwrap(); (p, b) }).collect();
+    assert!(before == after, "the previous site is byte for byte unchanged");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["site"], "no staging directory left behind");
+}
+
+#[test]
+fn check_reports_json_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["check", "--skills", fixture("broken").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    let yaml = errors.iter().find(|e| e["file"].as_str().unwrap().ends_with("bad-yaml/SKILL.md")).unwrap();
+    assert_eq!(yaml["line"], 3);
+    assert!(yaml["column"].as_u64().unwrap() > 1);
+    assert!(yaml["help"].as_str().unwrap().contains("quotes"));
+
+    let run = llmos(tmp.path(), &["check", "--skills", fixture("public-collection").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, Some(0), "warnings do not fail a check: {}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(report["warnings"].as_array().unwrap().len() >= 5);
+    assert_eq!(report["skills"], 6);
+    assert!(!tmp.path().join("dist").exists(), "check writes nothing");
+}
+
+#[test]
+fn new_scaffolds_skills_that_pass_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, kind) in [("my-notes", "instructions"), ("word-count", "python"), ("js-tool", "javascript")] {
+        let run = llmos(tmp.path(), &["new", name, "--dir", "skills", "--type", kind]);
+        assert!(run.ok, "{}", run.stderr);
+    }
+    let run = llmos(tmp.path(), &["check", "--skills", "skills"]);
+    assert!(run.ok && run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+    assert!(run.stderr.contains("checked 3 skills"), "{}", run.stderr);
+    let again = llmos(tmp.path(), &["new", "my-notes", "--dir", "skills"]);
+    assert!(!again.ok && again.stderr.contains("already exists"));
+    let bad = llmos(tmp.path(), &["new", "Bad Name", "--dir", "skills"]);
+    assert!(!bad.ok && bad.stderr.contains("bad-name"), "suggests a valid name: {}", bad.stderr);
+}
+
+#[test]
+fn refuses_to_overwrite_a_folder_it_did_not_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs/thesis.tex"), "years of work").unwrap();
+    let run = llmos(tmp.path(), &["build", "--out", "docs"]);
+    assert!(!run.ok);
+    assert!(run.stderr.contains("not made by llmos build"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(tmp.path().join("docs/thesis.tex")).unwrap(), "years of work");
+    let run = llmos(tmp.path(), &["build", "--out", "."]);
+    assert!(!run.ok, "building over the current directory is refused");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_a_skill_are_not_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let skill = tmp.path().join("skills/leaky");
+    fs::create_dir_all(&skill).unwrap();
+    fs::write(skill.join("SKILL.md"), "---\nname: leaky\ndescription: Tries to publish a secret.\n---\n").unwrap();
+    fs::write(tmp.path().join("secret.txt"), "s3cret").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), skill.join("notes.txt")).unwrap();
+    let run = llmos(tmp.path(), &["build", "--skills", "skills", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stderr.contains("notes.txt: skipped: it is a symbolic link"), "{}", run.stderr);
+    for file in files_under(&tmp.path().join("site")) {
+        assert!(!fs::read(&file).unwrap().windows(6).any(|w| w == b"s3cret"), "{} leaks the secret", file.display());
+    }
+}
+
+#[test]
+fn docs_links_between_pages_are_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--skills", fixture("public-collection").to_str().unwrap(), "--content", fixture("content-min").to_str().unwrap(), "--base-path", "/x/", "--out", "root/x"]);
+    assert!(run.ok, "{}", run.stderr);
+    let hello = fs::read_to_string(tmp.path().join("root/x/docs/hello/index.html")).unwrap();
+    assert!(hello.contains("href=\"/x/docs/other/\""), "{hello}");
+    let other = fs::read_to_string(tmp.path().join("root/x/docs/other/index.html")).unwrap();
+    assert!(other.contains("<h1>Other page</h1>") || other.contains("Other page"));
+    assert!(other.contains("href=\"/x/skills/\""));
+    assert_links_resolve(&tmp.path().join("root"), &tmp.path().join("root/x"), "/x/");
+}
+
+#[test]
+fn config_file_errors_name_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("llmos.toml"), "title = \"Mine\"\noutput = \"public\"\n").unwrap();
+    let run = llmos(tmp.path(), &["build"]);
+    assert!(!run.ok);
+    assert!(run.stderr.contains("llmos.toml:2:1: invalid configuration"), "{}", run.stderr);
+}
