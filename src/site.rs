@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
 use llmos_core::doc::sort_docs;
 use llmos_core::index::skill_url;
-use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
+use llmos_core::{parse_doc, published_path, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -251,6 +251,7 @@ struct SkillView<'a> {
     allowed_tools: Option<&'a str>,
     metadata: &'a std::collections::BTreeMap<String, String>,
     entry: Option<&'a str>,
+    entry_url: Option<String>,
     inputs: Vec<IoView<'a>>,
     outputs: Vec<IoView<'a>>,
     words: usize,
@@ -270,6 +271,8 @@ struct IoView<'a> {
 #[derive(Serialize)]
 struct FileView {
     path: String,
+    /// Relative to the skill page; differs from `path` for active documents.
+    url: String,
     size: String,
 }
 
@@ -370,7 +373,7 @@ impl<'a> Renderer<'a> {
         let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
         for (rel, data, _) in &assets.files {
             let bytes = data.read().map_err(|e| io_error(&format!("{}/{rel}", skill.path.trim_end_matches("/SKILL.md")), e))?;
-            staging.write(&format!("{dir}{rel}"), &bytes)?;
+            staging.write(&format!("{dir}{}", published_path(rel)), &bytes)?;
         }
         staging.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
         let view = SkillView {
@@ -386,10 +389,11 @@ impl<'a> Renderer<'a> {
             allowed_tools: skill.allowed_tools.as_deref(),
             metadata: &skill.metadata,
             entry: skill.entry.as_deref().filter(|e| skill.files.iter().any(|f| f == e)),
+            entry_url: skill.entry.as_deref().map(|e| url_path(&published_path(e))),
             inputs: skill.inputs.iter().map(io_view).collect(),
             outputs: skill.outputs.iter().map(io_view).collect(),
             words: skill.word_count(),
-            files: assets.files.iter().map(|(path, _, size)| FileView { path: url_path(path), size: human_size(*size) }).collect(),
+            files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
         };
         let body_html = self.markdown.skill_html(&skill.body);
         let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
@@ -491,8 +495,8 @@ impl<'a> Renderer<'a> {
                 .skills
                 .iter()
                 .map(|skill| {
-                    let sizes: Vec<(String, u64)> = self.loaded.assets[&skill.slug].files.iter().map(|(p, _, s)| (url_path(p), *s)).collect();
-                    IndexEntry::new(skill, self.base(), &sizes)
+                    let files: Vec<(String, String, u64)> = self.loaded.assets[&skill.slug].files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
+                    IndexEntry::new(skill, self.base(), &files)
                 })
                 .collect(),
         };
