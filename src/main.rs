@@ -32,6 +32,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Search the skills with the same ranking as the site's search box
+    Search {
+        /// What to look for; the last word also matches as a prefix
+        query: String,
+        #[command(flatten)]
+        settings: Overrides,
+        /// How many results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON (name, score, description, url) instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a new skill folder with a valid SKILL.md
     New {
         /// The skill's name: lowercase letters, digits and single hyphens
@@ -56,6 +69,7 @@ fn main() -> ExitCode {
         Command::Build { settings, quiet } => build(&settings, quiet),
         Command::Check { settings, format } => check(&settings, format),
         Command::New { name, dir, kind } => new(&name, dir, kind),
+        Command::Search { query, settings, limit, json } => search(&query, &settings, limit, json),
     }
 }
 
@@ -141,4 +155,32 @@ fn new(name: &str, dir: Option<PathBuf>, kind: SkillType) -> ExitCode {
         }
         Err(error) => fail(&[error], &[]),
     }
+}
+
+fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode {
+    let loaded = match Settings::resolve(flags).map_err(site::Failure::from).and_then(|settings| site::load(&settings).map(|l| (settings, l))) {
+        Ok(loaded) => loaded,
+        Err(failure) => return fail(&failure.errors, &failure.warnings),
+    };
+    let (settings, loaded) = loaded;
+    let index = site::search_index(&loaded.catalogue);
+    let hits = index.search(query, limit);
+    if json {
+        let results: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|hit| {
+                let doc = &index.docs[hit.doc];
+                serde_json::json!({ "name": doc.name, "score": hit.score, "description": doc.description, "url": llmos_core::index::skill_url(&settings.base_path, &doc.slug) })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&results).expect("results serialise"));
+    } else if hits.is_empty() {
+        eprintln!("no skill matches {query:?}");
+    } else {
+        for hit in &hits {
+            let doc = &index.docs[hit.doc];
+            println!("{:>7.3}  {}  {}", hit.score, doc.name, doc.description.chars().take(90).collect::<String>());
+        }
+    }
+    ExitCode::SUCCESS
 }

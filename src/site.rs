@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
 use llmos_core::doc::sort_docs;
 use llmos_core::index::skill_url;
-use llmos_core::{parse_doc, published_path, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
+use llmos_core::{parse_doc, published_path, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SearchIndex, SearchInput, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -155,6 +155,16 @@ fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {
     }
     sort_docs(&mut docs);
     docs
+}
+
+/// The search index over a catalogue, the same for the site and `llmos search`.
+pub fn search_index(catalogue: &Catalogue) -> SearchIndex {
+    let inputs: Vec<SearchInput> = catalogue
+        .skills
+        .iter()
+        .map(|s| SearchInput { name: &s.name, slug: &s.slug, description: &s.description, keywords: &s.keywords, body: &s.body, category: s.category.as_deref(), kind: s.kind.as_deref() })
+        .collect();
+    SearchIndex::build(&inputs)
 }
 
 /// Loads, renders and writes the whole site.
@@ -502,6 +512,8 @@ impl<'a> Renderer<'a> {
         };
         let json = serde_json::to_vec(&index).expect("the index serialises");
         staging.write("index/skills.json", &json)?;
+        let search = serde_json::to_vec(&search_index(&self.loaded.catalogue)).expect("the search index serialises");
+        staging.write("index/search.json", &search)?;
         Ok(())
     }
 

@@ -230,3 +230,22 @@ fn config_file_errors_name_the_line() {
     assert!(!run.ok);
     assert!(run.stderr.contains("llmos.toml:2:1: invalid configuration"), "{}", run.stderr);
 }
+
+#[test]
+fn search_ranks_the_bundled_skills_natively() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (query, expected) in [("bell", "bell-state"), ("quantum fourier", "quantum-fourier-transform"), ("commit mess", "commit-messages"), ("rc filt", "rc-filter-response"), ("csv", "csv-analysis")] {
+        let run = llmos(tmp.path(), &["search", query, "--json", "--limit", "5"]);
+        assert!(run.ok, "{}", run.stderr);
+        let results: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(results[0]["name"], expected, "{query}: {results:#}");
+        assert_eq!(results[0]["url"], format!("/skills/{expected}/"));
+    }
+    let run = llmos(tmp.path(), &["search", "zzzzqqq", "--json"]);
+    assert_eq!(run.stdout.trim(), "[]");
+    let site = llmos(tmp.path(), &["build", "--out", "site"]);
+    assert!(site.ok);
+    let index: llmos_core::SearchIndex = serde_json::from_slice(&fs::read(tmp.path().join("site/index/search.json")).unwrap()).unwrap();
+    let hits = index.search("bell", 1);
+    assert_eq!(index.docs[hits[0].doc].name, "bell-state", "the published index ranks like the CLI");
+}

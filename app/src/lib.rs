@@ -11,6 +11,7 @@ pub mod doc;
 pub mod frontmatter;
 pub mod index;
 pub mod skill;
+pub mod search;
 pub mod slug;
 
 pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};
@@ -19,3 +20,4 @@ pub use doc::{parse_doc, Doc};
 pub use index::{published_path, IndexEntry, IndexFile, SiteInfo, SkillIndex, INDEX_VERSION};
 pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
 pub use slug::slugify;
+pub use search::{highlight_ranges, Hit, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};

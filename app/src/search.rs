@@ -1,0 +1,374 @@
+//! Search over skills: BM25F ranking across name, keywords, description
+//! and body, with the last query word matched as a prefix (type-ahead).
+//!
+//! The same index serves the browser (serialised to `index/search.json` at
+//! build time, fetched lazily by the search island) and `llmos search`, so
+//! retrieval is tested natively and behaves identically in both places.
+//!
+//! Compactness: name, keywords and description are indexed whole; the body
+//! contributes only its `BODY_TERMS` most distinctive terms per skill (by
+//! tf·idf). The body is the lowest-weighted field and by far the largest,
+//! so this keeps the index small at little cost to ranking.
+
+use serde::{Deserialize, Serialize};
+
+pub const SEARCH_VERSION: u32 = 1;
+/// Body terms kept per skill.
+pub const BODY_TERMS: usize = 40;
+/// How many index terms the last (prefix) query word may expand to.
+const MAX_PREFIX_EXPANSIONS: usize = 64;
+
+const FIELDS: usize = 4;
+const NAME: usize = 0;
+const KEYWORDS: usize = 1;
+const DESCRIPTION: usize = 2;
+const BODY: usize = 3;
+const WEIGHTS: [f32; FIELDS] = [5.0, 3.0, 2.0, 1.0];
+const LENGTH_NORM: [f32; FIELDS] = [0.3, 0.3, 0.75, 0.75];
+const K1: f32 = 1.2;
+/// A word matched only as a prefix counts a little less than a whole word.
+const PREFIX_DISCOUNT: f32 = 0.7;
+
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or",
+    "that", "the", "their", "then", "there", "these", "this", "to", "was", "were", "when", "which", "while", "with", "you", "your", "use",
+];
+
+/// What the index needs to know about one skill.
+#[derive(Debug, Clone)]
+pub struct SearchInput<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+    pub keywords: &'a [String],
+    pub body: &'a str,
+    pub category: Option<&'a str>,
+    pub kind: Option<&'a str>,
+}
+
+/// One result card: what the search UI shows without fetching anything else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub category: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchIndex {
+    pub version: u32,
+    pub docs: Vec<SearchDoc>,
+    /// Per doc, the token count of each field, flattened (`FIELDS` per doc).
+    lengths: Vec<u32>,
+    /// Sorted, unique.
+    terms: Vec<String>,
+    /// Per term: pairs of (doc id delta, packed term frequencies: 4 bits per field).
+    postings: Vec<Vec<u32>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub doc: usize,
+    pub score: f32,
+}
+
+/// Lowercased words with their byte ranges in `text`.
+pub fn tokens(text: &str) -> impl Iterator<Item = (String, usize, usize)> + '_ {
+    let mut start = None;
+    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    return Some((text[s..i].to_lowercase(), s, i));
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    tokens(text).map(|(t, _, _)| t)
+}
+
+impl SearchIndex {
+    pub fn build(inputs: &[SearchInput]) -> SearchIndex {
+        use std::collections::{BTreeMap, HashMap};
+        // Body terms first: their document frequency decides which are kept.
+        let body_counts: Vec<HashMap<String, u32>> = inputs
+            .iter()
+            .map(|input| {
+                let mut counts = HashMap::new();
+                for word in words(input.body).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
+                    *counts.entry(word).or_insert(0) += 1;
+                }
+                counts
+            })
+            .collect();
+        let mut body_df: HashMap<&str, u32> = HashMap::new();
+        for counts in &body_counts {
+            for term in counts.keys() {
+                *body_df.entry(term).or_insert(0) += 1;
+            }
+        }
+        let n = inputs.len().max(1) as f32;
+        let mut per_term: BTreeMap<String, Vec<(u32, [u32; FIELDS])>> = BTreeMap::new();
+        let mut lengths = Vec::with_capacity(inputs.len() * FIELDS);
+        for (doc, input) in inputs.iter().enumerate() {
+            let mut tf: HashMap<String, [u32; FIELDS]> = HashMap::new();
+            let mut add = |field: usize, word: String| tf.entry(word).or_insert([0; FIELDS])[field] += 1;
+            let mut field_len = [0u32; FIELDS];
+            for word in words(input.name) {
+                field_len[NAME] += 1;
+                add(NAME, word);
+            }
+            for word in input.keywords.iter().flat_map(|k| words(k)) {
+                field_len[KEYWORDS] += 1;
+                add(KEYWORDS, word);
+            }
+            for word in words(input.description) {
+                field_len[DESCRIPTION] += 1;
+                add(DESCRIPTION, word);
+            }
+            let counts = &body_counts[doc];
+            field_len[BODY] = counts.values().sum();
+            let mut distinctive: Vec<(&String, f32)> = counts.iter().map(|(t, &c)| (t, c as f32 * (n / body_df[t.as_str()] as f32).ln_1p())).collect();
+            distinctive.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            for (term, _) in distinctive.into_iter().take(BODY_TERMS) {
+                tf.entry(term.clone()).or_insert([0; FIELDS])[BODY] = counts[term];
+            }
+            lengths.extend(field_len);
+            for (term, freqs) in tf {
+                per_term.entry(term).or_default().push((doc as u32, freqs));
+            }
+        }
+        let mut terms = Vec::with_capacity(per_term.len());
+        let mut postings = Vec::with_capacity(per_term.len());
+        for (term, mut list) in per_term {
+            list.sort_by_key(|(doc, _)| *doc);
+            let mut packed = Vec::with_capacity(list.len() * 2);
+            let mut previous = 0;
+            for (doc, freqs) in list {
+                packed.push(doc - previous);
+                packed.push(freqs.iter().enumerate().fold(0, |acc, (field, &f)| acc | (f.min(15) << (4 * field))));
+                previous = doc;
+            }
+            terms.push(term);
+            postings.push(packed);
+        }
+        let docs = inputs
+            .iter()
+            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: i.description.into(), category: i.category.map(Into::into), kind: i.kind.map(Into::into) })
+            .collect();
+        SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The best `limit` skills for `query`, best first. The last word of the
+    /// query also matches as a prefix, so results follow the user's typing.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let query_words: Vec<String> = words(query).collect();
+        if query_words.is_empty() || self.docs.is_empty() {
+            return Vec::new();
+        }
+        let averages = self.average_lengths();
+        let mut scores = vec![0f32; self.docs.len()];
+        let mut matched_words = vec![0u16; self.docs.len()];
+        for (position, word) in query_words.iter().enumerate() {
+            let is_last = position + 1 == query_words.len();
+            let mut seen = vec![false; if is_last { self.docs.len() } else { 0 }];
+            for (term_index, factor) in self.matching_terms(word, is_last) {
+                let list = &self.postings[term_index];
+                let idf = self.idf(list.len() / 2);
+                let mut doc = 0usize;
+                for pair in list.chunks_exact(2) {
+                    doc += pair[0] as usize;
+                    let mut weighted = 0f32;
+                    for field in 0..FIELDS {
+                        let tf = ((pair[1] >> (4 * field)) & 15) as f32;
+                        if tf > 0.0 {
+                            let len = self.lengths[doc * FIELDS + field] as f32;
+                            let norm = 1.0 - LENGTH_NORM[field] + LENGTH_NORM[field] * len / averages[field].max(1.0);
+                            weighted += WEIGHTS[field] * tf / norm;
+                        }
+                    }
+                    scores[doc] += factor * idf * weighted / (K1 + weighted);
+                    if !is_last || !seen[doc] {
+                        matched_words[doc] += 1;
+                        if is_last {
+                            seen[doc] = true;
+                        }
+                    }
+                }
+            }
+        }
+        let wanted = query_words.len() as u16;
+        let whole_query = query_words.join("-");
+        let mut hits: Vec<Hit> = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s > 0.0)
+            .map(|(doc, &score)| {
+                // Skills that match every word come first; an exact name beats all.
+                let coverage = 1.0 + matched_words[doc].min(wanted) as f32 / wanted as f32;
+                let exact = if self.docs[doc].slug == whole_query { 2.0 } else { 1.0 };
+                Hit { doc, score: score * coverage * exact }
+            })
+            .collect();
+        let by_score = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit, by_score);
+            hits.truncate(limit);
+        }
+        hits.sort_by(by_score);
+        hits
+    }
+
+    /// Index terms for a query word, with a score factor: the exact term
+    /// (1.0) and, for the last word, terms it is a prefix of (discounted).
+    fn matching_terms(&self, word: &str, prefix: bool) -> Vec<(usize, f32)> {
+        let start = self.terms.partition_point(|t| t.as_str() < word);
+        let mut found = Vec::new();
+        for (offset, term) in self.terms[start..].iter().enumerate() {
+            if term == word {
+                found.push((start + offset, 1.0));
+            } else if prefix && term.starts_with(word) && found.len() < MAX_PREFIX_EXPANSIONS {
+                found.push((start + offset, PREFIX_DISCOUNT));
+            } else {
+                break;
+            }
+            if !prefix {
+                break;
+            }
+        }
+        found
+    }
+
+    fn idf(&self, df: usize) -> f32 {
+        let n = self.docs.len() as f32;
+        ((n - df as f32 + 0.5) / (df as f32 + 0.5)).ln_1p()
+    }
+
+    fn average_lengths(&self) -> [f32; FIELDS] {
+        let mut sums = [0f32; FIELDS];
+        for doc in self.lengths.chunks_exact(FIELDS) {
+            for field in 0..FIELDS {
+                sums[field] += doc[field] as f32;
+            }
+        }
+        sums.map(|s| s / self.docs.len().max(1) as f32)
+    }
+}
+
+/// Byte ranges in `text` of the words that match `query` (the last query
+/// word as a prefix), for highlighting results.
+pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let query_words: Vec<String> = words(query).collect();
+    let Some((last, rest)) = query_words.split_last() else { return Vec::new() };
+    tokens(text)
+        .filter_map(|(word, start, end)| {
+            if rest.contains(&word) || word == *last {
+                Some((start, end))
+            } else if word.starts_with(last.as_str()) {
+                // Only the typed part is highlighted. Lowercasing can change
+                // byte lengths, so count characters, not bytes.
+                let typed = last.chars().count();
+                let cut = text[start..end].char_indices().nth(typed).map_or(end, |(i, _)| start + i);
+                Some((start, cut))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(name: &'a str, description: &'a str, keywords: &'a [String], body: &'a str) -> SearchInput<'a> {
+        SearchInput { name, slug: name, description, keywords, body, category: None, kind: None }
+    }
+
+    fn index() -> SearchIndex {
+        let none: &[String] = &[];
+        let csv_keywords = vec!["tables".to_string(), "statistics".to_string()];
+        SearchIndex::build(&[
+            input("csv-analysis", "Profile a CSV file column by column.", &csv_keywords, "Read the header row, then count values."),
+            input("plotting", "Draw a line chart as SVG.", none, "Columns of a CSV become series on the chart."),
+            input("bell-state", "Prepare an entangled pair of qubits.", none, "Apply a Hadamard then a CNOT."),
+            input("commit-messages", "Write clear commit messages.", none, "Summarise the change in the subject line."),
+        ])
+    }
+
+    fn names(index: &SearchIndex, query: &str) -> Vec<String> {
+        index.search(query, 10).iter().map(|h| index.docs[h.doc].name.clone()).collect()
+    }
+
+    #[test]
+    fn name_matches_outrank_body_matches() {
+        assert_eq!(names(&index(), "csv"), ["csv-analysis", "plotting"]);
+    }
+
+    #[test]
+    fn the_last_word_matches_as_a_prefix() {
+        assert_eq!(names(&index(), "entang"), ["bell-state"]);
+        assert_eq!(names(&index(), "com")[0], "commit-messages");
+        assert!(names(&index(), "entang pair").contains(&"bell-state".to_string()));
+        assert!(names(&index(), "entang xyz").is_empty(), "earlier words must match whole");
+    }
+
+    #[test]
+    fn skills_matching_every_word_come_first() {
+        assert_eq!(names(&index(), "chart csv")[0], "plotting");
+    }
+
+    #[test]
+    fn keywords_and_case_count() {
+        assert_eq!(names(&index(), "STATISTICS"), ["csv-analysis"]);
+        assert!(names(&index(), "").is_empty());
+        assert!(names(&index(), "   ").is_empty());
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let index = index();
+        let json = serde_json::to_string(&index).unwrap();
+        let back: SearchIndex = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, index);
+        assert_eq!(names(&back, "qubit"), ["bell-state"]);
+    }
+
+    #[test]
+    fn highlights_whole_words_and_typed_prefixes() {
+        let text = "Profile a CSV file, Column by column.";
+        let ranges = highlight_ranges(text, "csv col");
+        let marked: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(marked, ["CSV", "Col", "col"]);
+    }
+
+    #[test]
+    fn limit_keeps_the_best() {
+        let index = index();
+        let all = index.search("a", 10);
+        let top = index.search("a", 1);
+        if let (Some(first), Some(best)) = (all.first(), top.first()) {
+            assert_eq!(first.doc, best.doc);
+        }
+        assert!(top.len() <= 1);
+    }
+}
