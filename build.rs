@@ -28,6 +28,7 @@ fn main() {
         }
         writeln!(code, "];").unwrap();
     }
+    embed_islands(root, &mut code);
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("bundled.rs");
     std::fs::write(out, code).unwrap();
 }
@@ -49,5 +50,24 @@ fn validate_skills(walked: &walk::Walked) {
             }
             Err(error) => panic!("a bundled skill is invalid:\n{error}"),
         }
+    }
+}
+
+/// The islands bundle made by scripts/build-islands.sh. Embedding it means a
+/// site author needs no wasm toolchain: `cargo install` of a checkout where
+/// the bundle was built carries it. Without it, pages keep their island
+/// markup (plain HTML forms that work without JavaScript) and load no script.
+fn embed_islands(root: &Path, code: &mut String) {
+    println!("cargo:rerun-if-env-changed=LLMOS_ISLANDS_DIR");
+    let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
+    let js = dir.join("llmos_islands.js");
+    let wasm = dir.join("llmos_islands_bg.wasm");
+    println!("cargo:rerun-if-changed={}", js.display());
+    println!("cargo:rerun-if-changed={}", wasm.display());
+    if js.is_file() && wasm.is_file() {
+        writeln!(code, "pub static ISLANDS: Option<(&[u8], &[u8])> = Some((include_bytes!({:?}), include_bytes!({:?})));", js.display().to_string(), wasm.display().to_string()).unwrap();
+    } else {
+        println!("cargo:warning=built without the islands bundle (no {}): run scripts/build-islands.sh first for search", dir.display());
+        writeln!(code, "pub static ISLANDS: Option<(&[u8], &[u8])> = None;").unwrap();
     }
 }

@@ -6,7 +6,8 @@
 //! PATH (Debian package `hugo`), the same content is built with Hugo in the
 //! same run, with comparable layouts and taxonomies, and the ratio printed.
 //!
-//! Sizes: LLMOS_BENCH_SIZES=1000,5000,10000 (the default).
+//! Sizes: LLMOS_BENCH_SIZES=1000,5000,10000 (the default). Working folder:
+//! LLMOS_BENCH_DIR (default /dev/shm, else the temporary directory).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -153,7 +154,11 @@ fn main() {
     }
     let sizes: Vec<usize> = std::env::var("LLMOS_BENCH_SIZES").unwrap_or_else(|_| "1000,5000,10000".into()).split(',').map(|s| s.trim().parse().expect("LLMOS_BENCH_SIZES: numbers")).collect();
     let hugo = hugo();
-    let work = tempfile::tempdir().unwrap();
+    // Sources and outputs live in memory (/dev/shm) when it exists, so the
+    // figures measure the generators, not this machine's virtual disk
+    // (whose write speed varies several-fold from run to run).
+    let root = std::env::var_os("LLMOS_BENCH_DIR").map(PathBuf::from).or_else(|| Some(PathBuf::from("/dev/shm")).filter(|p| p.is_dir())).unwrap_or_else(std::env::temp_dir);
+    let work = tempfile::tempdir_in(&root).unwrap();
     let empty_content = work.path().join("no-docs");
     fs::create_dir_all(&empty_content).unwrap();
     fs::write(empty_content.join("about.md"), "# About\n\nBenchmark site.\n").unwrap();

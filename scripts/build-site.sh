@@ -3,6 +3,7 @@
 # Extra arguments go to `llmos build`, e.g. --base-path /llmos/ or --out DIR.
 source "$(dirname "$0")/lib/common.sh"
 need_rust
+"$ROOT/scripts/build-islands.sh"
 say "compiling llmos (release)"
 cargo build --release --locked --bin llmos
 say "building the site"

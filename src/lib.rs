@@ -4,6 +4,7 @@
 //! integration tests and benchmarks can drive it.
 
 pub mod config;
+pub mod islands;
 pub mod markdown;
 pub mod output;
 pub mod report;

@@ -6,6 +6,7 @@
 //! grows linearly with the number of skills.
 
 use crate::config::{ContentRoot, Settings, SkillsRoot};
+use crate::islands::IslandFiles;
 use crate::markdown::Markdown;
 use crate::output::{OutputError, Staging};
 use crate::source::{FileData, SourceTree};
@@ -164,7 +165,8 @@ pub fn search_index(catalogue: &Catalogue) -> SearchIndex {
         .iter()
         .map(|s| SearchInput { name: &s.name, slug: &s.slug, description: &s.description, keywords: &s.keywords, body: &s.body, category: s.category.as_deref(), kind: s.kind.as_deref() })
         .collect();
-    SearchIndex::build(&inputs)
+    let analysed = inputs.par_iter().map(llmos_core::AnalysedDoc::new).collect();
+    SearchIndex::from_analysed(&inputs, analysed)
 }
 
 /// Loads, renders and writes the whole site.
@@ -184,11 +186,18 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
         })
         .chain(settings.config_file.iter().cloned())
         .collect();
+    let loaded_at = started.elapsed();
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let renderer = Renderer::new(settings, &loaded, show_progress);
+    let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();
+    let rendered_at = started.elapsed();
     let out = staging.commit().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    // LLMOS_TIMINGS=1 shows where a build spends its time (used when tuning the benchmark).
+    if std::env::var_os("LLMOS_TIMINGS").is_some() {
+        eprintln!("timings: load {loaded_at:.2?}, prepare (search index, islands) {:.2?}, render and write {:.2?}, swap {:.2?}", prepared_at - loaded_at, rendered_at - prepared_at, started.elapsed() - rendered_at);
+    }
     Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
 }
 
@@ -205,6 +214,8 @@ struct SiteContext<'a> {
     base_url: Option<&'a str>,
     stylesheet: &'a str,
     skill_count: usize,
+    /// The islands loader, when this binary carries the bundle.
+    islands_script: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -292,6 +303,10 @@ struct Renderer<'a> {
     theme: Theme,
     markdown: Markdown,
     progress: ProgressBar,
+    islands: Option<IslandFiles>,
+    search_json: Vec<u8>,
+    /// The search island's markup: (plain, autofocused).
+    search_html: (String, String),
 }
 
 type RenderResult<T> = Result<T, Failure>;
@@ -305,7 +320,14 @@ impl<'a> Renderer<'a> {
         } else {
             ProgressBar::hidden()
         };
-        Renderer { settings, loaded, theme: Theme::new(), markdown: Markdown::new(&settings.base_path), progress }
+        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish(js, wasm));
+        let search_json = serde_json::to_vec(&search_index(&loaded.catalogue)).expect("the search index serialises");
+        let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, crate::theme::fnv1a(&search_json));
+        let search_html = (
+            llmos_islands::render::search_box(&index_url, &settings.base_path, false),
+            llmos_islands::render::search_box(&index_url, &settings.base_path, true),
+        );
+        Renderer { settings, loaded, theme: Theme::new(), markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html }
     }
 
     fn base(&self) -> &str {
@@ -320,6 +342,7 @@ impl<'a> Renderer<'a> {
             base_url: self.settings.base_url.as_deref(),
             stylesheet: &self.theme.stylesheet_path,
             skill_count: self.loaded.catalogue.skills.len(),
+            islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
         }
     }
 
@@ -348,6 +371,11 @@ impl<'a> Renderer<'a> {
         }
         pages.extend(self.docs_pages(staging)?);
         pages.push(self.home(staging, &categories)?);
+        let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
+        pages.push(self.page(staging, "search/", "search.html", context)?);
+        for (path, bytes) in self.islands.iter().flat_map(|i| &i.files) {
+            staging.write(path, bytes)?;
+        }
         self.not_found(staging)?;
         self.write_index(staging)?;
         self.write_sitemap(staging, &mut pages)?;
@@ -433,7 +461,8 @@ impl<'a> Renderer<'a> {
             };
             let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
             let dir = page_dir(n);
-            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir) };
+            let search_html = (section == "skills").then_some(&self.search_html.0);
+            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands => search_html.is_some(), search_html };
             written.push(self.page(staging, &dir, "list.html", context)?);
         }
         Ok(written)
@@ -484,7 +513,7 @@ impl<'a> Renderer<'a> {
         let featured: Vec<Card> = skills.iter().filter(|s| s.is_executable()).take(12).map(|s| self.card(s)).collect();
         let terms: Vec<TermLink> = categories.terms.iter().map(|t| self.term_link("categories", &t.slug, &t.label, t.skills.len())).collect();
         let executable_count = skills.iter().filter(|s| s.is_executable()).count();
-        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical("") };
+        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical(""), has_islands => true, search_html => &self.search_html.0 };
         self.page(staging, "", "home.html", context)
     }
 
@@ -512,8 +541,7 @@ impl<'a> Renderer<'a> {
         };
         let json = serde_json::to_vec(&index).expect("the index serialises");
         staging.write("index/skills.json", &json)?;
-        let search = serde_json::to_vec(&search_index(&self.loaded.catalogue)).expect("the search index serialises");
-        staging.write("index/search.json", &search)?;
+        staging.write("index/search.json", &self.search_json)?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-mod bundled {
+pub(crate) mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
 
@@ -102,19 +102,24 @@ impl SourceTree {
     pub fn skill_folders(&self) -> Vec<SkillFolder<'_>> {
         let mut prefixes: Vec<&str> = self.files.iter().filter_map(|f| skill_prefix(&f.rel)).collect();
         prefixes.sort_unstable();
+        // A prefix is a skill unless one of its ancestors already is. Look-ups
+        // go through sets and maps: collections of 10,000 skills are normal.
         let mut accepted: Vec<&str> = Vec::new();
+        let mut accepted_set: HashSet<&str> = HashSet::new();
         for prefix in prefixes {
-            let nested = accepted.iter().any(|outer| outer.is_empty() || prefix.starts_with(&format!("{outer}/")));
-            if !nested {
+            let root_is_skill = accepted_set.contains("");
+            if !root_is_skill && !ancestors(prefix).any(|a| accepted_set.contains(a)) {
                 accepted.push(prefix);
+                accepted_set.insert(prefix);
             }
         }
+        let position: std::collections::HashMap<&str, usize> = self.files.iter().enumerate().map(|(i, f)| (f.rel.as_str(), i)).collect();
         let root_name = self.dir.as_deref().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("skill");
         let mut folders: Vec<SkillFolder> = accepted
             .iter()
             .map(|prefix| {
                 let md_rel = if prefix.is_empty() { "SKILL.md".to_string() } else { format!("{prefix}/SKILL.md") };
-                let skill_md = self.files.iter().find(|f| f.rel == md_rel).expect("prefix came from this file");
+                let skill_md = &self.files[position[md_rel.as_str()]];
                 SkillFolder {
                     skill_md,
                     display_path: self.display(&md_rel),

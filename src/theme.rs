@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("doc.html", include_str!("../theme/templates/doc.html")),
     ("docs.html", include_str!("../theme/templates/docs.html")),
     ("404.html", include_str!("../theme/templates/404.html")),
+    ("search.html", include_str!("../theme/templates/search.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../theme/static/style.css");

@@ -10,7 +10,7 @@ fn bundled_skill_count() -> usize {
 }
 
 #[test]
-fn the_default_site_is_complete_and_ships_no_javascript() {
+fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let tmp = tempfile::tempdir().unwrap();
     let run = llmos(tmp.path(), &["build", "--out", "site"]);
     assert!(run.ok, "{}", run.stderr);
@@ -32,14 +32,37 @@ fn the_default_site_is_complete_and_ships_no_javascript() {
         assert!(site.join(url.trim_start_matches('/')).join("index.html").is_file(), "{url}");
         assert!(site.join(skill["source_url"].as_str().unwrap().trim_start_matches('/')).is_file());
     }
+    // Only pages with an island (the search box) load the islands bundle;
+    // every other page ships no JavaScript at all.
+    let island_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
+    let mut loaders = std::collections::BTreeSet::new();
     for file in files_under(&site) {
-        let name = file.to_string_lossy();
+        let name = file.to_string_lossy().into_owned();
         let skill_file = file.starts_with(site.join("skills"));
-        assert!(skill_file || !(name.ends_with(".js") || name.ends_with(".wasm")), "no JavaScript outside skill files: {name}");
+        let bundle_file = file.starts_with(site.join("pkg"));
+        assert!(skill_file || bundle_file || !(name.ends_with(".js") || name.ends_with(".wasm")), "no JavaScript outside the bundle and skill files: {name}");
         if name.ends_with(".html") && !skill_file || name.ends_with("/index.html") {
             let html = fs::read_to_string(&file).unwrap();
-            assert!(!html.contains("<script"), "{name} has a script tag");
+            let scripts = html.matches("<script").count();
+            if island_pages.contains(&file) {
+                assert_eq!(scripts, 1, "{name} has the search island and one loader script");
+                assert!(html.contains("<leptos-island data-component=\"SearchBox"), "{name}");
+                let marker = "<script type=\"module\" src=\"";
+                let start = html.find(marker).unwrap() + marker.len();
+                loaders.insert(html[start..].split('"').next().unwrap().to_string());
+            } else {
+                assert_eq!(scripts, 0, "{name} has no island, so no script");
+            }
         }
+    }
+    assert_eq!(loaders.len(), 1, "one loader: {loaders:?}");
+    let loader = loaders.into_iter().next().unwrap();
+    assert!(loader.starts_with("/pkg/islands.") && loader.ends_with(".js"), "content-hashed loader: {loader}");
+    let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
+    for imported in ["llmos_islands.", "llmos_islands_bg."] {
+        let start = loader_js.find(imported).expect("the loader names the hashed bundle files");
+        let file = loader_js[start..].split('"').next().unwrap();
+        assert!(site.join("pkg").join(file).is_file(), "{file} is published");
     }
     let checked = assert_links_resolve(&site, &site, "/");
     assert!(checked > 500, "only {checked} links checked");

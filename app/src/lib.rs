@@ -20,4 +20,4 @@ pub use doc::{parse_doc, Doc};
 pub use index::{published_path, IndexEntry, IndexFile, SiteInfo, SkillIndex, INDEX_VERSION};
 pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
 pub use slug::slugify;
-pub use search::{highlight_ranges, Hit, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};
+pub use search::{highlight_ranges, AnalysedDoc, Hit, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};

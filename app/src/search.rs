@@ -98,61 +98,75 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     tokens(text).map(|(t, _, _)| t)
 }
 
+/// One skill's terms, counted. Computing this is the costly, independent
+/// part of indexing, so callers with threads can do it in parallel.
+#[derive(Debug, Clone)]
+pub struct AnalysedDoc {
+    /// Frequencies in name, keywords and description (body left at 0).
+    fields: std::collections::HashMap<String, [u32; FIELDS]>,
+    /// Body term counts, stopwords and one-letter words left out.
+    body: std::collections::HashMap<String, u32>,
+    lengths: [u32; FIELDS],
+}
+
+impl AnalysedDoc {
+    pub fn new(input: &SearchInput) -> AnalysedDoc {
+        let mut fields: std::collections::HashMap<String, [u32; FIELDS]> = std::collections::HashMap::new();
+        let mut lengths = [0u32; FIELDS];
+        let keyword_words = input.keywords.iter().flat_map(|k| words(k));
+        let per_field: [(usize, Box<dyn Iterator<Item = String>>); 3] =
+            [(NAME, Box::new(words(input.name))), (KEYWORDS, Box::new(keyword_words)), (DESCRIPTION, Box::new(words(input.description)))];
+        for (field, field_words) in per_field {
+            for word in field_words {
+                lengths[field] += 1;
+                fields.entry(word).or_insert([0; FIELDS])[field] += 1;
+            }
+        }
+        let mut body = std::collections::HashMap::new();
+        for word in words(input.body).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
+            lengths[BODY] += 1;
+            *body.entry(word).or_insert(0) += 1;
+        }
+        AnalysedDoc { fields, body, lengths }
+    }
+}
+
 impl SearchIndex {
     pub fn build(inputs: &[SearchInput]) -> SearchIndex {
-        use std::collections::{BTreeMap, HashMap};
-        // Body terms first: their document frequency decides which are kept.
-        let body_counts: Vec<HashMap<String, u32>> = inputs
-            .iter()
-            .map(|input| {
-                let mut counts = HashMap::new();
-                for word in words(input.body).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
-                    *counts.entry(word).or_insert(0) += 1;
-                }
-                counts
-            })
-            .collect();
+        let analysed: Vec<AnalysedDoc> = inputs.iter().map(AnalysedDoc::new).collect();
+        Self::from_analysed(inputs, analysed)
+    }
+
+    /// `analysed[i]` must be `AnalysedDoc::new(&inputs[i])`.
+    pub fn from_analysed(inputs: &[SearchInput], analysed: Vec<AnalysedDoc>) -> SearchIndex {
+        use std::collections::HashMap;
         let mut body_df: HashMap<&str, u32> = HashMap::new();
-        for counts in &body_counts {
-            for term in counts.keys() {
+        for doc in &analysed {
+            for term in doc.body.keys() {
                 *body_df.entry(term).or_insert(0) += 1;
             }
         }
         let n = inputs.len().max(1) as f32;
-        let mut per_term: BTreeMap<String, Vec<(u32, [u32; FIELDS])>> = BTreeMap::new();
+        let mut per_term: HashMap<&str, Vec<(u32, [u32; FIELDS])>> = HashMap::new();
         let mut lengths = Vec::with_capacity(inputs.len() * FIELDS);
-        for (doc, input) in inputs.iter().enumerate() {
-            let mut tf: HashMap<String, [u32; FIELDS]> = HashMap::new();
-            let mut add = |field: usize, word: String| tf.entry(word).or_insert([0; FIELDS])[field] += 1;
-            let mut field_len = [0u32; FIELDS];
-            for word in words(input.name) {
-                field_len[NAME] += 1;
-                add(NAME, word);
-            }
-            for word in input.keywords.iter().flat_map(|k| words(k)) {
-                field_len[KEYWORDS] += 1;
-                add(KEYWORDS, word);
-            }
-            for word in words(input.description) {
-                field_len[DESCRIPTION] += 1;
-                add(DESCRIPTION, word);
-            }
-            let counts = &body_counts[doc];
-            field_len[BODY] = counts.values().sum();
-            let mut distinctive: Vec<(&String, f32)> = counts.iter().map(|(t, &c)| (t, c as f32 * (n / body_df[t.as_str()] as f32).ln_1p())).collect();
-            distinctive.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        for (doc_id, doc) in analysed.iter().enumerate() {
+            let mut tf: HashMap<&str, [u32; FIELDS]> = doc.fields.iter().map(|(t, f)| (t.as_str(), *f)).collect();
+            let mut distinctive: Vec<(&str, f32)> = doc.body.iter().map(|(t, &c)| (t.as_str(), c as f32 * (n / body_df[t.as_str()] as f32).ln_1p())).collect();
+            distinctive.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             for (term, _) in distinctive.into_iter().take(BODY_TERMS) {
-                tf.entry(term.clone()).or_insert([0; FIELDS])[BODY] = counts[term];
+                tf.entry(term).or_insert([0; FIELDS])[BODY] = doc.body[term];
             }
-            lengths.extend(field_len);
+            lengths.extend(doc.lengths);
             for (term, freqs) in tf {
-                per_term.entry(term).or_default().push((doc as u32, freqs));
+                per_term.entry(term).or_default().push((doc_id as u32, freqs));
             }
         }
-        let mut terms = Vec::with_capacity(per_term.len());
-        let mut postings = Vec::with_capacity(per_term.len());
-        for (term, mut list) in per_term {
-            list.sort_by_key(|(doc, _)| *doc);
+        let mut sorted: Vec<(&str, Vec<(u32, [u32; FIELDS])>)> = per_term.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut terms = Vec::with_capacity(sorted.len());
+        let mut postings = Vec::with_capacity(sorted.len());
+        for (term, list) in sorted {
+            // Doc ids were pushed in increasing order, so deltas are non-negative.
             let mut packed = Vec::with_capacity(list.len() * 2);
             let mut previous = 0;
             for (doc, freqs) in list {
@@ -160,7 +174,7 @@ impl SearchIndex {
                 packed.push(freqs.iter().enumerate().fold(0, |acc, (field, &f)| acc | (f.min(15) << (4 * field))));
                 previous = doc;
             }
-            terms.push(term);
+            terms.push(term.to_string());
             postings.push(packed);
         }
         let docs = inputs

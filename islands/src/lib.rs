@@ -1,1 +1,39 @@
-//! Leptos islands (coming with the islands issue).
+//! The interactive parts of LLMos pages, as Leptos islands.
+//!
+//! Pages are static HTML; an island is a small component whose markup is
+//! rendered at build time (feature `ssr`, called by the `llmos` generator)
+//! and brought to life in the browser by the WebAssembly bundle (feature
+//! `hydrate`). Pages without an island load no JavaScript at all.
+
+// Without `hydrate` the browser-only halves of the islands compile away,
+// leaving some state and arguments unused on the native side.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_variables))]
+
+pub mod search;
+
+/// Entry point called by the loader script once the bundle is instantiated.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}
+
+/// Renders island markup to HTML at build time.
+#[cfg(feature = "ssr")]
+pub mod render {
+    use leptos::prelude::*;
+    use std::sync::Arc;
+
+    /// The HTML of one island, ready to paste into a static page. Each call
+    /// gets its own reactive owner, so pages can be rendered in parallel.
+    pub fn island_html<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+        let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new_islands())));
+        owner.with(|| view().to_html())
+    }
+
+    pub fn search_box(index_url: &str, base: &str, autofocus: bool) -> String {
+        let (index_url, base) = (index_url.to_string(), base.to_string());
+        island_html(move || view! { <crate::search::SearchBox index_url base autofocus /> })
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the islands WebAssembly bundle into target/islands/ (llmos_islands.js
+# and llmos_islands_bg.wasm), which build.rs then embeds into the llmos binary.
+#
+# Two toolchain routes, chosen automatically:
+# - the Rust toolchain has the wasm32 standard library (a laptop after
+#   `rustup target add wasm32-unknown-unknown`, a GitHub runner): use it;
+# - it does not (Debian machines where rustup cannot fetch the target):
+#   Debian's rustc-web with the standard library built from source.
+source "$(dirname "$0")/lib/common.sh"
+need_rust
+
+WASM_TARGET=wasm32-unknown-unknown
+build_args=(build -p llmos-islands --lib --features hydrate --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
+
+if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
+  say "compiling the islands with $(rustc --version) (wasm32 target installed)"
+  cargo "${build_args[@]}"
+else
+  # rustup's toolchain lacks the wasm32 std: use Debian's, building std from source.
+  need_packages rustc-web cargo-web rust-web-src lld-19
+  say "compiling the islands with Debian's $(/usr/bin/rustc --version) and std from source"
+  RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
+    /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
+fi
+
+say "generating the JavaScript bindings"
+cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/llmos_islands.wasm" target/islands

@@ -1,0 +1,53 @@
+//! The islands bundle in the published site.
+//!
+//! Files get content-hashed names so browsers may cache them forever; a
+//! small loader module (also hashed) instantiates the bundle and hydrates
+//! each `<leptos-island>` on the page. Only pages that contain an island
+//! reference the loader, so every other page ships no JavaScript.
+
+use crate::theme::fnv1a;
+
+pub struct IslandFiles {
+    /// Site-relative path of the loader, the only script a page references.
+    pub loader_path: String,
+    /// (site-relative path, bytes) of every file to publish.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The embedded bundle, if this binary was built with one.
+pub fn bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::ISLANDS
+}
+
+pub fn publish(js: &[u8], wasm: &[u8]) -> IslandFiles {
+    let js_name = format!("llmos_islands.{:016x}.js", fnv1a(js));
+    let wasm_name = format!("llmos_islands_bg.{:016x}.wasm", fnv1a(wasm));
+    let loader = format!(
+        r#"// LLMos islands loader: instantiates the WebAssembly bundle and hydrates
+// each island on the page. Pages without islands never load it.
+import init, * as bundle from "./{js_name}";
+
+async function start() {{
+  await init({{ module_or_path: new URL("./{wasm_name}", import.meta.url) }});
+  bundle.hydrate();
+  for (const island of document.querySelectorAll("leptos-island")) {{
+    const hydrateIsland = bundle[island.dataset.component];
+    if (hydrateIsland) {{
+      await hydrateIsland(island);
+    }} else {{
+      console.warn(`LLMos: the bundle has no island ${{island.dataset.component}}`);
+    }}
+  }}
+  performance.mark("llmos-islands-hydrated");
+  document.documentElement.dataset.islands = "hydrated";
+}}
+
+start().catch((error) => console.error("LLMos islands failed to start:", error));
+"#
+    );
+    let loader_name = format!("islands.{:016x}.js", fnv1a(loader.as_bytes()));
+    IslandFiles {
+        loader_path: format!("pkg/{loader_name}"),
+        files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec()), (format!("pkg/{loader_name}"), loader.into_bytes())],
+    }
+}
