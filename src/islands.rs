@@ -35,7 +35,7 @@ async function start() {{
     if (hydrateIsland) {{
       await hydrateIsland(island);
     }} else {{
-      console.warn(`LLMos: the bundle has no island ${{island.dataset.component}}`);
+      console.error(`LLMos: the bundle has no island ${{island.dataset.component}}`);
     }}
   }}
   performance.mark("llmos-islands-hydrated");

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+pub mod webdriver;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,128 @@
+//! The islands in real headless Chromium (Debian's chromium + chromedriver),
+//! against the site the real binary built, served on 127.0.0.1.
+
+mod common;
+
+use common::server::StaticServer;
+use common::webdriver::{Browser, ARROW_DOWN, ENTER, ESCAPE};
+use common::*;
+use std::sync::Mutex;
+
+/// One Chromium at a time: the machines have two cores.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+fn build_site(base_path: &str, out: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--base-path", base_path, "--out", out]);
+    assert!(run.ok, "{}", run.stderr);
+    tmp
+}
+
+const HYDRATED: &str = "document.documentElement.dataset.islands === 'hydrated'";
+
+fn result_names(browser: &Browser) -> Vec<String> {
+    let names = browser.eval("return [...document.querySelectorAll('#search-results .result-name')].map(e => e.textContent);");
+    names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn search_finds_skills_and_keyboard_opens_them() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = build_site("/", "site");
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    let browser = Browser::start();
+
+    browser.goto(&server.url("/search/"));
+    browser.wait_for(HYDRATED, 30);
+    let hydrated_ms = browser.eval("return performance.getEntriesByName('llmos-islands-hydrated')[0].startTime;");
+    println!("page load to hydrated search island: {hydrated_ms} ms");
+    assert_eq!(browser.console_errors(), Vec::<String>::new(), "no console errors on load");
+    assert_eq!(browser.eval("return document.activeElement.id;"), "search-input", "the search page focuses the box");
+
+    browser.type_into("#search-input", "bell");
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
+    assert_eq!(result_names(&browser)[0], "bell-state");
+    let marked = browser.eval("return [...document.querySelectorAll('#search-results li:first-child mark')].map(m => m.textContent);");
+    assert!(marked.as_array().unwrap().iter().any(|m| m.as_str().unwrap().eq_ignore_ascii_case("bell")), "matches are highlighted: {marked}");
+
+    browser.type_into("#search-input", " ");
+    browser.type_into("#search-input", "stat");
+    browser.wait_for("document.querySelector('#search-input').value === 'bell stat'", 5);
+    let names = result_names(&browser);
+    assert!(names.len() >= 2, "{names:?}");
+    browser.press(ARROW_DOWN);
+    browser.wait_for("document.querySelector('#search-results li:nth-child(2)').getAttribute('aria-selected') === 'true'", 5);
+    let second = browser.eval("return document.querySelector('#search-results li:nth-child(2) a').getAttribute('href');");
+    server.take_requests();
+    browser.press(ENTER);
+    browser.wait_for(&format!("location.pathname === {second}"), 10);
+    browser.wait_for("document.readyState === 'complete'", 10);
+    let requests = server.take_requests();
+    assert!(requests.iter().any(|r| r.starts_with("/skills/")), "{requests:?}");
+    assert!(requests.iter().all(|r| !r.ends_with(".js") && !r.ends_with(".wasm")), "a skill page loads no script: {requests:?}");
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}
+
+#[test]
+fn slash_focuses_search_and_escape_clears_it() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = build_site("/", "site");
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    let browser = Browser::start();
+    browser.goto(&server.url("/skills/"));
+    browser.wait_for(HYDRATED, 30);
+    assert_ne!(browser.eval("return document.activeElement.id;"), "search-input");
+    browser.press("/");
+    browser.wait_for("document.activeElement.id === 'search-input'", 5);
+    browser.type_into("#search-input", "regex");
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
+    assert_eq!(result_names(&browser)[0], "regex-builder");
+    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "regex", "`/` itself was not typed");
+    browser.press(ESCAPE);
+    browser.wait_for("document.querySelectorAll('#search-results li').length === 0", 5);
+    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "");
+
+    // Pages without an island load no script at all.
+    server.take_requests();
+    browser.goto(&server.url("/docs/skill-format/"));
+    browser.wait_for("document.readyState === 'complete'", 10);
+    let requests = server.take_requests();
+    assert!(requests.iter().all(|r| !r.ends_with(".js") && !r.ends_with(".wasm")), "{requests:?}");
+    assert_eq!(browser.eval("return document.scripts.length;"), 0);
+}
+
+#[test]
+fn search_works_under_a_base_path_and_from_the_address() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = build_site("/llmos/", "served/llmos");
+    let server = StaticServer::start(&tmp.path().join("served/llmos"), "/llmos/");
+    let browser = Browser::start();
+    // The plain form (no JavaScript needed to submit) lands on /search/?q=…
+    browser.goto(&server.url("/llmos/search/?q=quantum%20fourier"));
+    browser.wait_for(HYDRATED, 30);
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
+    assert_eq!(result_names(&browser)[0], "quantum-fourier-transform");
+    let href = browser.eval("return document.querySelector('#search-results li a').getAttribute('href');");
+    assert_eq!(href, "/llmos/skills/quantum-fourier-transform/");
+    let requests = server.take_requests();
+    assert!(requests.iter().any(|r| r == "/llmos/index/search.json"), "the index is fetched under the base path: {requests:?}");
+    assert!(requests.iter().all(|r| r.starts_with("/llmos/") || r == "/favicon.ico"), "{requests:?}");
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}
+
+#[test]
+fn the_index_is_fetched_only_when_the_user_searches() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = build_site("/", "site");
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    let browser = Browser::start();
+    browser.goto(&server.url("/"));
+    browser.wait_for(HYDRATED, 30);
+    let requests = server.take_requests();
+    assert!(requests.iter().any(|r| r.ends_with(".wasm")), "the home page has the island: {requests:?}");
+    assert!(!requests.iter().any(|r| r.starts_with("/index/")), "no index before the user searches: {requests:?}");
+    browser.type_into("#search-input", "csv");
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
+    assert_eq!(result_names(&browser)[0], "csv-analysis");
+    assert!(server.take_requests().iter().any(|r| r == "/index/search.json"));
+}

@@ -1,0 +1,90 @@
+//! A static file server for browser tests: serves a built site under a base
+//! path on 127.0.0.1 and records every path requested, so a test can assert
+//! what a page loaded (for example, that a skill page fetched no script).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub struct StaticServer {
+    pub port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl StaticServer {
+    /// Serves `site` at `base` (`/` or `/repo/`); other paths answer 404.
+    pub fn start(site: &Path, base: &str) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (site, base, log) = (site.to_path_buf(), base.to_string(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (site, base, log) = (site.clone(), base.clone(), log.clone());
+                std::thread::spawn(move || serve(stream, &site, &base, &log));
+            }
+        });
+        StaticServer { port, requests }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Paths requested since the last call.
+    pub fn take_requests(&self) -> Vec<String> {
+        std::mem::take(&mut *self.requests.lock().unwrap())
+    }
+}
+
+fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                break;
+            }
+        }
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let path = target.split(['?', '#']).next().unwrap().to_string();
+        log.lock().unwrap().push(path.clone());
+        let file = path.strip_prefix(base).map(|rest| resolve(site, rest));
+        let (status, body, mime) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (b, f))) {
+            Some((body, file)) => ("200 OK", body, mime(&file)),
+            None => ("404 Not Found", std::fs::read(site.join("404.html")).unwrap_or_default(), "text/html; charset=utf-8"),
+        };
+        let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n", body.len());
+        if stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body)).is_err() {
+            return;
+        }
+    }
+}
+
+fn resolve(site: &Path, rest: &str) -> PathBuf {
+    let mut path = site.to_path_buf();
+    for part in rest.split('/').filter(|p| !p.is_empty() && *p != "..") {
+        path.push(part);
+    }
+    if rest.is_empty() || rest.ends_with('/') {
+        path.push("index.html");
+    }
+    path
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
