@@ -19,6 +19,17 @@ pub fn bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::ISLANDS
 }
 
+/// Raw and gzipped size of the bundle (glue and module), for the build summary.
+pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
+    use std::io::Write;
+    let gzipped = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).expect("writing to memory");
+        encoder.finish().expect("writing to memory").len()
+    };
+    (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
+}
+
 pub fn publish(js: &[u8], wasm: &[u8]) -> IslandFiles {
     let js_name = format!("llmos_islands.{:016x}.js", fnv1a(js));
     let wasm_name = format!("llmos_islands_bg.{:016x}.wasm", fnv1a(wasm));

@@ -93,6 +93,13 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                     if report.warnings.is_empty() { String::new() } else { format!(", {}", summary(0, report.warnings.len())) }
                 );
                 eprintln!("site: {}", report.out.display());
+                match llmos::islands::bundle() {
+                    Some((js, wasm)) => {
+                        let (raw, gzipped) = llmos::islands::bundle_size(js, wasm);
+                        eprintln!("islands bundle: {:.1} kB, {:.1} kB gzipped (loaded only by pages with an island)", raw as f64 / 1000.0, gzipped as f64 / 1000.0);
+                    }
+                    None => eprintln!("note: this llmos was built without the islands bundle, so search boxes are plain forms; run scripts/build-islands.sh, then rebuild llmos"),
+                }
                 eprintln!("view it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000{}", report.out.display(), settings.base_path);
                 if settings.base_path != "/" {
                     eprintln!("  (with a base path, serve the parent of a folder named after it, e.g. --out /tmp/site{} and -d /tmp/site)", settings.base_path.trim_end_matches('/'));

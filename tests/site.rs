@@ -5,6 +5,13 @@ mod common;
 use common::*;
 use std::fs;
 
+fn gzipped_size(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap().len()
+}
+
 fn bundled_skill_count() -> usize {
     fs::read_dir(repo("system-skills")).unwrap().filter(|e| e.as_ref().unwrap().path().join("SKILL.md").is_file()).count()
 }
@@ -59,6 +66,9 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let loader = loaders.into_iter().next().unwrap();
     assert!(loader.starts_with("/pkg/islands.") && loader.ends_with(".js"), "content-hashed loader: {loader}");
     let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
+    let bundle_gzipped: usize = files_under(&site.join("pkg")).iter().map(|f| gzipped_size(&fs::read(f).unwrap())).sum();
+    println!("islands bundle in the site: {bundle_gzipped} bytes gzipped");
+    assert!(bundle_gzipped < 400_000, "the islands bundle is {bundle_gzipped} bytes gzipped, over the 400 kB hard cap");
     for imported in ["llmos_islands.", "llmos_islands_bg."] {
         let start = loader_js.find(imported).expect("the loader names the hashed bundle files");
         let file = loader_js[start..].split('"').next().unwrap();
