@@ -15,63 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const WORDS: &[&str] = &[
-    "analyse", "the", "data", "model", "prompt", "function", "result", "table", "column", "value", "skill", "agent", "browser", "quantum",
-    "circuit", "filter", "signal", "review", "commit", "test", "case", "input", "output", "stream", "token", "context", "search", "index",
-    "page", "render", "layout", "static", "site", "build", "parse", "validate", "error", "warning", "line", "file", "folder", "path",
-    "when", "then", "with", "without", "always", "never", "first", "second", "finally", "carefully", "quickly", "each", "every", "some",
-];
-const CATEGORIES: &[&str] = &["coding", "data", "writing", "quantum", "visualization", "electronics", "llmos", "research", "design", "ops", "security", "science"];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
-struct Synthetic {
-    name: String,
-    description: String,
-    category: &'static str,
-    keywords: Vec<String>,
-    body: String,
-}
-
-fn synthetic(i: usize) -> Synthetic {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let sentence = |rng: &mut Rng, words: usize| {
-        let mut s: String = (0..words).map(|_| rng.pick(WORDS)).collect::<Vec<_>>().join(" ");
-        s.replace_range(0..1, &s[0..1].to_uppercase());
-        s + "."
-    };
-    let mut body = format!("# Skill {i}\n\n");
-    for _ in 0..4 {
-        for _ in 0..6 {
-            body.push_str(&sentence(&mut rng, 12));
-            body.push(' ');
-        }
-        body.push_str("\n\n");
-    }
-    body.push_str("## Example\n\n```python\ndef execute(inputs):\n    total = 0\n    for value in inputs.get(\"values\", []):\n        total += value * 2  # double it\n    return {\"total\": total, \"label\": \"sum\"}\n```\n\n");
-    body.push_str("| step | what | why |\n|------|------|-----|\n");
-    for step in 1..=4 {
-        let _ = writeln!(body, "| {step} | {} {} | {} {} |", rng.pick(WORDS), rng.pick(WORDS), rng.pick(WORDS), rng.pick(WORDS));
-    }
-    Synthetic {
-        name: format!("skill-{i:05}"),
-        description: sentence(&mut rng, 20),
-        category: rng.pick(CATEGORIES),
-        keywords: (0..4).map(|_| format!("kw-{}", rng.next() % 200)).collect(),
-        body,
-    }
-}
+#[path = "common/synthetic.rs"]
+mod synthetic;
+use synthetic::synthetic;
 
 fn write_llmos_tree(dir: &Path, n: usize) {
     for i in 0..n {

@@ -9,4 +9,4 @@ command -v node >/dev/null || need_packages nodejs
 need_packages chromium chromium-driver
 "$ROOT/scripts/build-islands.sh"
 say "running the tests"
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --features llmos/dev "$@"

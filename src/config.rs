@@ -62,6 +62,8 @@ pub struct Settings {
     pub out: PathBuf,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
+    /// Pages load the dev server's live-reload script (`llmos serve` only).
+    pub dev_reload: bool,
 }
 
 pub enum SkillsRoot {
@@ -131,6 +133,7 @@ impl Settings {
             content,
             out: flags.out.clone().or_else(|| file.output_dir.map(|o| dir.join(o))).unwrap_or_else(|| "dist".into()),
             config_file: path,
+            dev_reload: false,
         })
     }
 }

@@ -9,6 +9,8 @@ pub mod markdown;
 pub mod output;
 pub mod report;
 pub mod scaffold;
+#[cfg(feature = "dev")]
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;

@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the site on 127.0.0.1, rebuild on every change, and reload open pages (development only)
+    #[cfg(feature = "dev")]
+    Serve {
+        #[command(flatten)]
+        settings: Overrides,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes your drafts to the network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Create a new skill folder with a valid SKILL.md
     New {
         /// The skill's name: lowercase letters, digits and single hyphens
@@ -70,6 +82,8 @@ fn main() -> ExitCode {
         Command::Check { settings, format } => check(&settings, format),
         Command::New { name, dir, kind } => new(&name, dir, kind),
         Command::Search { query, settings, limit, json } => search(&query, &settings, limit, json),
+        #[cfg(feature = "dev")]
+        Command::Serve { settings, port, bind } => serve(&settings, port, bind),
     }
 }
 
@@ -190,4 +204,18 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(feature = "dev")]
+fn serve(flags: &Overrides, port: u16, bind: std::net::IpAddr) -> ExitCode {
+    if let Err(error) = Settings::resolve(flags) {
+        return fail(&[error], &[]);
+    }
+    match llmos::serve::serve(flags.clone(), llmos::serve::ServeOptions { port, bind }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -216,6 +216,8 @@ struct SiteContext<'a> {
     skill_count: usize,
     /// The islands loader, when this binary carries the bundle.
     islands_script: Option<String>,
+    /// `llmos serve` only: the live-reload script.
+    reload_script: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -343,6 +345,7 @@ impl<'a> Renderer<'a> {
             stylesheet: &self.theme.stylesheet_path,
             skill_count: self.loaded.catalogue.skills.len(),
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            reload_script: self.settings.dev_reload.then(|| format!("{}__llmos/reload.js", self.base())),
         }
     }
 

@@ -88,7 +88,7 @@ fn yaml_help(reason: &str) -> &'static str {
         "a value contains `: `; put the whole value in quotes, e.g. description: \"Does X: then Y\""
     } else if reason.contains("found character that cannot start any token") || reason.contains("tab") {
         "YAML does not allow tabs for indentation and some characters (`@`, `` ` ``) at the start of a value; use spaces, or quote the value"
-    } else if reason.contains("did not find expected") {
+    } else if reason.contains("did not find expected") || reason.contains("end of stream") {
         "check the quotes and brackets on this line: every opening `\"`, `[` or `{` needs its closing pair"
     } else {
         "fix the YAML on this line; quoting the value usually helps"

@@ -1,0 +1,70 @@
+//! Edit-to-reload time of `llmos serve`: `cargo bench --features dev --bench dev_reload`
+//!
+//! Serves N synthetic skills (default 10,000; LLMOS_BENCH_SKILLS), edits one
+//! SKILL.md, and measures the time until open pages are told to reload (the
+//! `reload` server-sent event), which covers the watcher's debounce, the
+//! rebuild and the notification. Median of five edits.
+
+#[path = "common/synthetic.rs"]
+mod synthetic;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let n: usize = std::env::var("LLMOS_BENCH_SKILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let root = Some(std::path::PathBuf::from("/dev/shm")).filter(|p| p.is_dir()).unwrap_or_else(std::env::temp_dir);
+    let work = tempfile::tempdir_in(root).unwrap();
+    let skills = work.path().join("skills");
+    for i in 0..n {
+        let s = synthetic::synthetic(i);
+        let folder = skills.join(&s.name);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("SKILL.md"), format!("---\nname: {}\ndescription: {}\ncategory: {}\nkeywords: [{}]\n---\n{}", s.name, s.description, s.category, s.keywords.join(", "), s.body)).unwrap();
+    }
+    let docs = work.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("about.md"), "# About\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_llmos"))
+        .args(["serve", "--port", "0", "--skills"]).arg(&skills).arg("--content").arg(&docs)
+        .current_dir(work.path()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let port: u16 = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "llmos serve stopped");
+        if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /__llmos/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut events = BufReader::new(stream);
+    let target = synthetic::synthetic(n / 2);
+    let file = skills.join(&target.name).join("SKILL.md");
+    let mut timings = Vec::new();
+    for round in 0..5 {
+        std::thread::sleep(Duration::from_millis(300));
+        let text = std::fs::read_to_string(&file).unwrap().replacen("description: ", &format!("description: Edit {round}. "), 1);
+        let started = Instant::now();
+        std::fs::write(&file, text).unwrap();
+        loop {
+            let mut line = String::new();
+            assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
+            if line.trim_end() == "event: reload" {
+                break;
+            }
+        }
+        timings.push(started.elapsed().as_secs_f64());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    timings.sort_by(f64::total_cmp);
+    println!("edit one skill in a {n}-skill catalogue → reload event: median {:.2} s (min {:.2} s, max {:.2} s; includes the 120 ms debounce)", timings[2], timings[0], timings[4]);
+}

@@ -1,0 +1,227 @@
+//! `llmos serve`: the development server (feature `dev`).
+//!
+//! Builds the site into a private temporary folder, serves it on 127.0.0.1
+//! under the configured base path, watches the skills, docs and config, and
+//! rebuilds on every save. Open pages reload through server-sent events; a
+//! failed build is printed in the terminal and shown as an overlay in the
+//! browser, and the server keeps serving the last good site until the next
+//! good save. Production sites never contain any of this: it is compiled in
+//! only with the `dev` feature.
+
+use crate::config::{ContentRoot, Overrides, Settings, SkillsRoot};
+use crate::report::print_text;
+use crate::site;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use notify::Watcher;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The path, under the base path, of the dev server's own endpoints.
+pub const DEV_PREFIX: &str = "__llmos/";
+
+const RELOAD_JS: &str = r#"// llmos serve: reloads this page after each rebuild, and shows build errors.
+(() => {
+  const events = new EventSource(new URL("events", document.currentScript.src));
+  let overlay;
+  events.onopen = () => { document.documentElement.dataset.llmosReload = "connected"; };
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("build-error", (event) => {
+    overlay ??= document.createElement("div");
+    overlay.id = "llmos-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(17,18,23,.94);color:#fecaca;font:14px/1.5 ui-monospace,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
+    overlay.textContent = "llmos build failed. Fix the file and save: this page reloads by itself.\n\n" + event.data;
+    document.body.append(overlay);
+  });
+})();
+"#;
+
+#[derive(Clone, Debug)]
+enum DevEvent {
+    Reload,
+    BuildError(String),
+}
+
+struct DevState {
+    events: broadcast::Sender<DevEvent>,
+    /// The last build's errors, shown to pages that connect while it stands.
+    last_error: Mutex<Option<String>>,
+    /// Settings are resolved again for every rebuild, so edits to
+    /// llmos.toml apply on save (all but the base path and port, which the
+    /// running server was started with).
+    flags: Overrides,
+    out: PathBuf,
+}
+
+pub struct ServeOptions {
+    pub port: u16,
+    pub bind: IpAddr,
+}
+
+pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
+    let mut settings = Settings::resolve(&flags).map_err(|e| e.to_string())?;
+    // Memory-backed /dev/shm where there is one: rebuilds then never wait on a disk.
+    let scratch = Some(PathBuf::from("/dev/shm")).filter(|p| p.is_dir()).unwrap_or_else(std::env::temp_dir);
+    let work = scratch.join(format!("llmos-serve-{}", std::process::id()));
+    settings.out = work.join("site");
+    settings.dev_reload = true;
+    let settings = Arc::new(settings);
+    let (events, _) = broadcast::channel(16);
+    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, out: settings.out.clone() });
+    rebuild(&settings, &state, "start");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+    let result = runtime.block_on(async {
+        let address = SocketAddr::new(options.bind, options.port);
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e} (choose another --port)"))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let host = if address.ip().is_unspecified() { "127.0.0.1".to_string() } else { address.ip().to_string() };
+        eprintln!("serving at http://{host}:{}{} (Ctrl-C to stop)", address.port(), settings.base_path);
+        if !address.ip().is_loopback() {
+            eprintln!("warning: listening on {} makes the site reachable from other machines", address.ip());
+        }
+        let _watcher = watch(settings.clone(), state.clone())?;
+        let app = router(&settings, state.clone());
+        axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await.map_err(|e| e.to_string())
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn router(settings: &Settings, state: Arc<DevState>) -> Router {
+    let base = settings.base_path.clone();
+    let site = settings.out.clone();
+    // ServeDir answers 404 to paths with `..` or that leave the folder.
+    let files = ServeDir::new(&site).append_index_html_on_directories(true).not_found_service(ServeFile::new(site.join("404.html")));
+    let dev = Router::new().route("/reload.js", get(reload_js)).route("/events", get(events)).with_state(state);
+    let site_routes = Router::new().nest(&format!("/{}", DEV_PREFIX.trim_end_matches('/')), dev).fallback_service(files);
+    if base == "/" {
+        site_routes
+    } else {
+        let to_base = base.clone();
+        Router::new()
+            .nest(base.trim_end_matches('/'), site_routes)
+            .route("/", get(move || async move { Redirect::temporary(&to_base) }))
+            .fallback(|| async { (StatusCode::NOT_FOUND, "not under the site's base path") })
+    }
+}
+
+async fn reload_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "no-store")], RELOAD_JS).into_response()
+}
+
+async fn events(State(state): State<Arc<DevState>>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.events.subscribe();
+    let current = state.last_error.lock().unwrap().clone().map(DevEvent::BuildError);
+    let initial = tokio_stream::iter(current.into_iter().map(to_sse));
+    let updates = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(|event| event.ok()).map(to_sse);
+    Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+fn to_sse(event: DevEvent) -> Result<Event, Infallible> {
+    Ok(match event {
+        DevEvent::Reload => Event::default().event("reload").data("built"),
+        DevEvent::BuildError(text) => Event::default().event("build-error").data(text),
+    })
+}
+
+fn rebuild(started_with: &Settings, state: &DevState, cause: &str) {
+    let started = Instant::now();
+    let settings = match Settings::resolve(&state.flags) {
+        Ok(mut settings) => {
+            settings.out = state.out.clone();
+            settings.dev_reload = true;
+            if settings.base_path != started_with.base_path {
+                eprintln!("note: the base path changed to {}; restart llmos serve to serve under it", settings.base_path);
+                settings.base_path = started_with.base_path.clone();
+            }
+            settings
+        }
+        Err(error) => {
+            report_failure(state, &site::Failure::from(error), cause);
+            return;
+        }
+    };
+    match site::build(&settings, false) {
+        Ok(report) => {
+            print_text(&[], &report.warnings);
+            eprintln!("built {} skills, {} pages in {:.2}s ({cause})", report.skills, report.pages, started.elapsed().as_secs_f64());
+            *state.last_error.lock().unwrap() = None;
+            let _ = state.events.send(DevEvent::Reload);
+        }
+        Err(failure) => report_failure(state, &failure, cause),
+    }
+}
+
+fn report_failure(state: &DevState, failure: &site::Failure, cause: &str) {
+    print_text(&failure.errors, &failure.warnings);
+    eprintln!("build failed ({cause}); still serving the last good site");
+    let text: Vec<String> = failure.errors.iter().map(ToString::to_string).collect();
+    let text = text.join("\n");
+    *state.last_error.lock().unwrap() = Some(text.clone());
+    let _ = state.events.send(DevEvent::BuildError(text));
+}
+
+/// Watches the inputs and rebuilds after a short quiet period, so an
+/// editor's burst of writes makes one build.
+fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::RecommendedWatcher, String> {
+    let (sender, receiver) = std::sync::mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                for path in event.paths {
+                    let _ = sender.send(path);
+                }
+            }
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    let mut watched = Vec::new();
+    for root in &settings.skills {
+        if let SkillsRoot::Disk(dir) = root {
+            watched.push(dir.clone());
+        }
+    }
+    if let ContentRoot::Disk(dir) = &settings.content {
+        watched.push(dir.clone());
+    }
+    watched.extend(settings.config_file.iter().cloned());
+    for path in &watched {
+        let mode = if path.is_dir() { notify::RecursiveMode::Recursive } else { notify::RecursiveMode::NonRecursive };
+        watcher.watch(path, mode).map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+    }
+    if watched.is_empty() {
+        eprintln!("note: serving the bundled skills and docs, which do not change; pass --skills DIR to watch your own");
+    }
+    std::thread::spawn(move || {
+        while let Ok(first) = receiver.recv() {
+            let mut changed = vec![first];
+            while let Ok(more) = receiver.recv_timeout(Duration::from_millis(120)) {
+                changed.push(more);
+            }
+            changed.retain(|p| !is_noise(p));
+            if let Some(path) = changed.first() {
+                let more = if changed.len() > 1 { format!(" and {} more", changed.len() - 1) } else { String::new() };
+                rebuild(&settings, &state, &format!("{} changed{more}", path.display()));
+            }
+        }
+    });
+    Ok(watcher)
+}
+
+/// Editor swap files and the like, which never change the site.
+fn is_noise(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.starts_with(".#") || name == "4913"
+}

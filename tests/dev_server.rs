@@ -1,0 +1,136 @@
+//! `llmos serve` (feature `dev`): serving under a base path, refusing paths
+//! outside the site, and live reload with build errors over server-sent events.
+#![cfg(feature = "dev")]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct DevServer {
+    child: Child,
+    port: u16,
+}
+
+impl DevServer {
+    fn start(cwd: &std::path::Path, args: &[&str]) -> DevServer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_llmos")).arg("serve").args(args).args(["--port", "0"]).current_dir(cwd).stderr(Stdio::piped()).spawn().unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let port = loop {
+            let mut line = String::new();
+            assert!(stderr.read_line(&mut line).unwrap() > 0 && Instant::now() < deadline, "llmos serve did not start");
+            if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        // Keep draining the server's output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in stderr.lines() {});
+        DevServer { child, port }
+    }
+
+    /// (status, body) of a GET with the path sent exactly as given.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        (status, response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+    }
+
+    fn events(&self, base: &str) -> BufReader<TcpStream> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET {base}__llmos/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        BufReader::new(stream)
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads server-sent events until one named `name`; returns its data lines.
+fn next_event(events: &mut BufReader<TcpStream>, name: &str) -> String {
+    let mut current = String::new();
+    let mut data = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(events.read_line(&mut line).expect("an event in time") > 0, "the event stream closed");
+        let line = line.trim_end();
+        if let Some(event) = line.strip_prefix("event: ") {
+            current = event.to_string();
+            data.clear();
+        } else if let Some(d) = line.strip_prefix("data: ") {
+            data.push_str(d);
+            data.push('\n');
+        } else if line.is_empty() && current == name {
+            return data;
+        }
+    }
+}
+
+#[test]
+fn serves_under_the_base_path_and_refuses_everything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = DevServer::start(tmp.path(), &["--base-path", "/docs-site/"]);
+    let (status, body) = server.get("/docs-site/skills/bell-state/");
+    assert_eq!(status, 200);
+    assert!(body.contains("/docs-site/__llmos/reload.js"), "pages load the reload script in dev");
+    assert_eq!(server.get("/docs-site/__llmos/reload.js").0, 200);
+    assert_eq!(server.get("/").0, 307, "the root redirects to the base path");
+    assert_eq!(server.get("/elsewhere/").0, 404);
+    for sneaky in ["/docs-site/../../../../etc/passwd", "/docs-site/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/docs-site/skills/..%2f..%2f..%2fetc%2fpasswd"] {
+        let (status, body) = server.get(sneaky);
+        assert_ne!(status, 200, "{sneaky} must be refused");
+        assert!(!body.contains("root:"), "{sneaky} leaked a file");
+    }
+}
+
+#[test]
+fn saving_a_skill_reloads_and_a_broken_one_reports_its_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let skill = tmp.path().join("skills/hello");
+    std::fs::create_dir_all(&skill).unwrap();
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: First version.\n---\n# Hello\n").unwrap();
+    let server = DevServer::start(tmp.path(), &["--skills", "skills"]);
+    assert!(server.get("/skills/hello/").1.contains("First version."));
+    let mut events = server.events("/");
+
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: \"unclosed\n---\n").unwrap();
+    let error = next_event(&mut events, "build-error");
+    assert!(error.contains("skills/hello/SKILL.md:"), "the error names the file: {error}");
+    assert!(server.get("/skills/hello/").1.contains("First version."), "the last good site is still served");
+
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: Second version.\n---\n# Hello\n").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/skills/hello/").1.contains("Second version."));
+}
+
+#[test]
+fn the_browser_shows_build_errors_and_reloads_once_fixed() {
+    use common::webdriver::Browser;
+    let tmp = tempfile::tempdir().unwrap();
+    let skill = tmp.path().join("skills/hello");
+    std::fs::create_dir_all(&skill).unwrap();
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: First version.\n---\n# Hello\n").unwrap();
+    let server = DevServer::start(tmp.path(), &["--skills", "skills"]);
+    let browser = Browser::start();
+    browser.goto(&format!("http://127.0.0.1:{}/skills/hello/", server.port));
+    browser.wait_for("document.documentElement.dataset.llmosReload === 'connected'", 20);
+
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: [unclosed\n---\n").unwrap();
+    let overlay = browser.wait_for("document.querySelector('#llmos-error-overlay')?.textContent", 20);
+    assert!(overlay.as_str().unwrap().contains("skills/hello/SKILL.md:"), "{overlay}");
+    assert!(browser.eval("return document.body.textContent;").as_str().unwrap().contains("First version."), "the page stays readable under the overlay");
+
+    std::fs::write(skill.join("SKILL.md"), "---\nname: hello\ndescription: Second version.\n---\n# Hello\n").unwrap();
+    browser.wait_for("document.body.textContent.includes('Second version.')", 20);
+    assert_eq!(browser.eval("return document.querySelector('#llmos-error-overlay');"), serde_json::Value::Null, "the reload cleared the overlay");
+}
