@@ -6,12 +6,25 @@
 //! site stays as it was. Every path written is checked to stay inside the
 //! staging directory.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Marks a directory as made by `llmos build`, so it may be replaced.
 pub const MARKER: &str = ".llmos-site";
+
+/// Where a build writes its files.
+pub trait SiteWriter: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Keeps a file from the previous build as it is, when the writer can
+    /// (the dev server's live folder). Returns false when the file must be
+    /// written again.
+    fn keep(&self, _rel: &str) -> bool {
+        false
+    }
+}
 
 pub struct Staging {
     dir: PathBuf,
@@ -118,6 +131,74 @@ impl Staging {
             let _ = fs::remove_dir_all(&old);
         }
         Ok(self.target.clone())
+    }
+}
+
+impl SiteWriter for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
+/// The dev server's output: the served folder, updated in place. Files whose
+/// bytes did not change are not written again, and files the build no
+/// longer makes are removed, so one edit in a large catalogue touches few
+/// files. (Production builds use `Staging`, which is atomic.)
+pub struct LiveDir {
+    dir: PathBuf,
+    previous: HashMap<String, u64>,
+    current: Mutex<HashMap<String, u64>>,
+}
+
+impl LiveDir {
+    /// `previous` maps each file of the last build to the hash of its bytes.
+    pub fn new(dir: &Path, previous: HashMap<String, u64>) -> Result<LiveDir, OutputError> {
+        fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
+        Ok(LiveDir { dir: dir.to_path_buf(), previous, current: Mutex::new(HashMap::new()) })
+    }
+
+    /// Removes what the last build made and this one did not; returns this
+    /// build's file hashes for the next.
+    pub fn finish(self) -> Result<HashMap<String, u64>, OutputError> {
+        let current = self.current.into_inner().expect("no writer panicked");
+        for rel in self.previous.keys().filter(|rel| !current.contains_key(*rel)) {
+            let path = self.dir.join(rel);
+            if let Err(e) = fs::remove_file(&path) {
+                if e.kind() != io::ErrorKind::NotFound {
+                    return Err(OutputError::io(&path, e));
+                }
+            }
+        }
+        Ok(current)
+    }
+}
+
+impl SiteWriter for LiveDir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let candidate = Path::new(rel);
+        if rel.is_empty() || !candidate.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(OutputError { path: PathBuf::from(rel), message: "refused to write outside the output directory".into() });
+        }
+        let hash = crate::theme::fnv1a(bytes);
+        let path = self.dir.join(candidate);
+        if self.previous.get(rel) != Some(&hash) || !path.exists() {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+            }
+            fs::write(&path, bytes).map_err(|e| OutputError::io(&path, e))?;
+        }
+        self.current.lock().expect("no writer panicked").insert(rel.to_string(), hash);
+        Ok(())
+    }
+
+    fn keep(&self, rel: &str) -> bool {
+        match self.previous.get(rel) {
+            Some(&hash) if self.dir.join(rel).exists() => {
+                self.current.lock().expect("no writer panicked").insert(rel.to_string(), hash);
+                true
+            }
+            _ => false,
+        }
     }
 }
 

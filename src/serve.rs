@@ -62,6 +62,8 @@ struct DevState {
     /// running server was started with).
     flags: Overrides,
     out: PathBuf,
+    /// Lets a rebuild redo only what an edit changed.
+    cache: Mutex<site::DevCache>,
 }
 
 pub struct ServeOptions {
@@ -78,7 +80,7 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     settings.dev_reload = true;
     let settings = Arc::new(settings);
     let (events, _) = broadcast::channel(16);
-    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, out: settings.out.clone() });
+    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, out: settings.out.clone(), cache: Mutex::new(site::DevCache::default()) });
     rebuild(&settings, &state, "start");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
@@ -153,7 +155,8 @@ fn rebuild(started_with: &Settings, state: &DevState, cause: &str) {
             return;
         }
     };
-    match site::build(&settings, false) {
+    let mut cache = state.cache.lock().unwrap();
+    match site::build_live(&settings, &mut cache) {
         Ok(report) => {
             print_text(&[], &report.warnings);
             eprintln!("built {} skills, {} pages in {:.2}s ({cause})", report.skills, report.pages, started.elapsed().as_secs_f64());

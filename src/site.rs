@@ -8,17 +8,18 @@
 use crate::config::{ContentRoot, Settings, SkillsRoot};
 use crate::islands::IslandFiles;
 use crate::markdown::Markdown;
-use crate::output::{OutputError, Staging};
+use crate::output::{LiveDir, OutputError, SiteWriter, Staging};
 use crate::source::{FileData, SourceTree};
-use crate::theme::{Theme, STYLESHEET};
+use crate::theme::{fnv1a, Theme, STYLESHEET};
 use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
 use llmos_core::doc::sort_docs;
 use llmos_core::index::skill_url;
-use llmos_core::{parse_doc, published_path, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, SearchIndex, SearchInput, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
+use llmos_core::{parse_doc, published_path, parse_skill, Catalogue, Diagnostic, Doc, IndexEntry, AnalysedDoc, SearchIndex, SearchInput, SiteInfo, Skill, SkillIndex, SkillSource, INDEX_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -56,6 +57,9 @@ pub struct Loaded {
 struct SkillAssets {
     skill_md: FileData,
     files: Vec<(String, FileData, u64)>,
+    /// Changes whenever the SKILL.md bytes or any file of the folder change,
+    /// so the dev server can tell which skill pages to render again.
+    fingerprint: u64,
 }
 
 pub struct BuildReport {
@@ -122,7 +126,9 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure) -> Vec<(Skill, Skil
                 warnings.push(Diagnostic::warning(&folder.display_path, 0, 0, "the file index.html in this skill folder is replaced by the skill's page").with_help("rename the file"));
             }
             let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
-            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files }, warnings))
+            let listing: String = folder.files.iter().map(|(rel, file)| format!("{rel}\0{}\0{:?}\0", file.size, file.modified)).collect();
+            let fingerprint = fnv1a(&bytes) ^ fnv1a(listing.as_bytes()).rotate_left(1);
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint }, warnings))
         })
         .collect();
     let mut parsed = Vec::with_capacity(results.len());
@@ -158,15 +164,64 @@ fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {
     docs
 }
 
-/// The search index over a catalogue, the same for the site and `llmos search`.
-pub fn search_index(catalogue: &Catalogue) -> SearchIndex {
-    let inputs: Vec<SearchInput> = catalogue
+fn search_inputs(catalogue: &Catalogue) -> Vec<SearchInput<'_>> {
+    catalogue
         .skills
         .iter()
         .map(|s| SearchInput { name: &s.name, slug: &s.slug, description: &s.description, keywords: &s.keywords, body: &s.body, category: s.category.as_deref(), kind: s.kind.as_deref() })
+        .collect()
+}
+
+/// The search index over a catalogue, the same for the site and `llmos search`.
+pub fn search_index(catalogue: &Catalogue) -> SearchIndex {
+    let inputs = search_inputs(catalogue);
+    let analysed: Vec<AnalysedDoc> = inputs.par_iter().map(AnalysedDoc::new).collect();
+    SearchIndex::from_analysed(&inputs, &analysed.iter().collect::<Vec<_>>())
+}
+
+/// The same index, reusing the analysis of skills whose files did not change.
+fn search_index_reusing(loaded: &Loaded, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
+    let inputs = search_inputs(&loaded.catalogue);
+    let analysed: Vec<Arc<AnalysedDoc>> = inputs
+        .par_iter()
+        .map(|input| {
+            let fingerprint = loaded.assets[input.slug].fingerprint;
+            match cache.get(input.slug) {
+                Some((cached, doc)) if *cached == fingerprint => doc.clone(),
+                _ => Arc::new(AnalysedDoc::new(input)),
+            }
+        })
         .collect();
-    let analysed = inputs.par_iter().map(llmos_core::AnalysedDoc::new).collect();
-    SearchIndex::from_analysed(&inputs, analysed)
+    *cache = inputs.iter().zip(&analysed).map(|(input, doc)| (input.slug.to_string(), (loaded.assets[input.slug].fingerprint, doc.clone()))).collect();
+    SearchIndex::from_analysed(&inputs, &analysed.iter().map(|d| d.as_ref()).collect::<Vec<_>>())
+}
+
+/// What the dev server keeps between builds so one edit costs little.
+#[derive(Default)]
+pub struct DevCache {
+    /// Every file of the served site, with the hash of its bytes.
+    written: HashMap<String, u64>,
+    /// Per skill slug, the key its page was rendered with.
+    pages: HashMap<String, u64>,
+    analysed: HashMap<String, (u64, Arc<AnalysedDoc>)>,
+}
+
+/// The dev server's build: into `settings.out` in place, rendering again
+/// only the skill pages whose files changed and writing only files whose
+/// bytes changed. Validation is the same as `build`: on an error nothing
+/// is written and the served site stays as it was.
+pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildReport, Failure> {
+    let started = Instant::now();
+    let loaded = load(settings)?;
+    let search = search_index_reusing(&loaded, &mut cache.analysed);
+    let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    let previous_pages = std::mem::take(&mut cache.pages);
+    let renderer = Renderer::new(settings, &loaded, false, search, &previous_pages);
+    // On a failure below, the caches are left empty: the next build writes everything.
+    let counts = renderer.render_all(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    cache.written = live.finish().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    cache.pages = renderer.page_keys.into_inner().expect("no render panicked");
+    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
 }
 
 /// Loads, renders and writes the whole site.
@@ -188,7 +243,8 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
         .collect();
     let loaded_at = started.elapsed();
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
-    let renderer = Renderer::new(settings, &loaded, show_progress);
+    let no_previous_pages = HashMap::new();
+    let renderer = Renderer::new(settings, &loaded, show_progress, search_index(&loaded.catalogue), &no_previous_pages);
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();
@@ -262,12 +318,9 @@ struct Crumb {
 
 #[derive(Serialize)]
 struct SkillView<'a> {
-    name: &'a str,
-    url: String,
-    description: &'a str,
-    kind: Option<&'a str>,
-    category: Option<&'a str>,
-    category_slug: Option<String>,
+    /// What a card shows (name, URL, description, type, category), plus the rest.
+    #[serde(flatten)]
+    card: Card<'a>,
     keywords: Vec<TermLink>,
     license: Option<&'a str>,
     compatibility: Option<&'a str>,
@@ -309,12 +362,17 @@ struct Renderer<'a> {
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
+    /// Everything site-wide that a skill page shows, hashed.
+    site_key: u64,
+    /// Keys the skill pages were rendered with last time (dev server only).
+    previous_pages: &'a HashMap<String, u64>,
+    page_keys: Mutex<HashMap<String, u64>>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
 
 impl<'a> Renderer<'a> {
-    fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool) -> Self {
+    fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: SearchIndex, previous_pages: &'a HashMap<String, u64>) -> Self {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -323,13 +381,22 @@ impl<'a> Renderer<'a> {
             ProgressBar::hidden()
         };
         let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish(js, wasm));
-        let search_json = serde_json::to_vec(&search_index(&loaded.catalogue)).expect("the search index serialises");
-        let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, crate::theme::fnv1a(&search_json));
+        let search_json = serde_json::to_vec(&search).expect("the search index serialises");
+        let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
             llmos_islands::render::search_box(&index_url, &settings.base_path, false),
             llmos_islands::render::search_box(&index_url, &settings.base_path, true),
         );
-        Renderer { settings, loaded, theme: Theme::new(), markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html }
+        let theme = Theme::new();
+        let site_key = fnv1a(
+            format!(
+                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}",
+                settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
+                islands.as_ref().map(|i| &i.loader_path), settings.dev_reload, loaded.catalogue.skills.len()
+            )
+            .as_bytes(),
+        );
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -354,7 +421,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Writes every page and file; returns (pages, other files).
-    fn render_all(&self, staging: &Staging) -> RenderResult<(usize, usize)> {
+    fn render_all(&self, out: &dyn SiteWriter) -> RenderResult<(usize, usize)> {
         let catalogue = &self.loaded.catalogue;
         let categories = catalogue.categories();
         let keywords = catalogue.keywords();
@@ -363,35 +430,35 @@ impl<'a> Renderer<'a> {
             + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
         self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
 
-        let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(staging, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
+        let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
         let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
 
-        pages.extend(self.listing(staging, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new())?);
+        pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new())?);
         for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
-            pages.push(self.terms_page(staging, section, &taxonomy.terms, noun)?);
-            let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(staging, section, noun, term)).collect::<RenderResult<_>>()?;
+            pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
+            let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
             pages.extend(listed.into_iter().flatten());
         }
-        pages.extend(self.docs_pages(staging)?);
-        pages.push(self.home(staging, &categories)?);
+        pages.extend(self.docs_pages(out)?);
+        pages.push(self.home(out, &categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
-        pages.push(self.page(staging, "search/", "search.html", context)?);
+        pages.push(self.page(out, "search/", "search.html", context)?);
         for (path, bytes) in self.islands.iter().flat_map(|i| &i.files) {
-            staging.write(path, bytes)?;
+            out.write(path, bytes)?;
         }
-        self.not_found(staging)?;
-        self.write_index(staging)?;
-        self.write_sitemap(staging, &mut pages)?;
-        staging.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        self.not_found(out)?;
+        self.write_index(out)?;
+        self.write_sitemap(out, &mut pages)?;
+        out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
         // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
-        staging.write(".nojekyll", b"")?;
+        out.write(".nojekyll", b"")?;
         Ok((pages.len() + 1, files))
     }
 
-    fn page(&self, staging: &Staging, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
+    fn page(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
         let html = self.theme.render(template, context).map_err(|e| Diagnostic::error(&format!("theme/templates/{template}"), e.line().unwrap_or(0), 0, format!("rendering {rel_dir} failed: {e}")))?;
         let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
-        staging.write(&rel, html.as_bytes())?;
+        out.write(&rel, html.as_bytes())?;
         self.progress.inc(1);
         Ok(rel_dir.to_string())
     }
@@ -408,22 +475,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// One skill: its page, its raw SKILL.md, and the files of its folder.
-    fn skill_page(&self, staging: &Staging, skill: &Skill) -> RenderResult<usize> {
+    fn skill_page(&self, out: &dyn SiteWriter, skill: &Skill) -> RenderResult<usize> {
         let assets = &self.loaded.assets[&skill.slug];
         let dir = format!("skills/{}/", skill.slug);
+        let key = assets.fingerprint ^ self.site_key.rotate_left(7);
+        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), key);
+        if self.previous_pages.get(&skill.slug) == Some(&key) {
+            let mut files = vec![format!("{dir}index.html"), format!("{dir}SKILL.md")];
+            files.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));
+            if files.iter().all(|rel| out.keep(rel)) {
+                self.progress.inc(1);
+                return Ok(assets.files.len() + 1);
+            }
+        }
         let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
         for (rel, data, _) in &assets.files {
             let bytes = data.read().map_err(|e| io_error(&format!("{}/{rel}", skill.path.trim_end_matches("/SKILL.md")), e))?;
-            staging.write(&format!("{dir}{}", published_path(rel)), &bytes)?;
+            out.write(&format!("{dir}{}", published_path(rel)), &bytes)?;
         }
-        staging.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
+        out.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
         let view = SkillView {
-            name: &skill.name,
-            url: skill_url(self.base(), &skill.slug),
-            description: &skill.description,
-            kind: skill.kind.as_deref(),
-            category: skill.category.as_deref(),
-            category_slug: skill.category.as_deref().map(llmos_core::slugify),
+            card: self.card(skill),
             keywords: skill.keywords.iter().map(|k| self.term_link("tags", &llmos_core::slugify(k), k, 0)).collect(),
             license: skill.license.as_deref(),
             compatibility: skill.compatibility.as_deref(),
@@ -438,7 +510,7 @@ impl<'a> Renderer<'a> {
         };
         let body_html = self.markdown.skill_html(&skill.body);
         let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
-        self.page(staging, &dir, "skill.html", context)?;
+        self.page(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 1)
     }
 
@@ -448,7 +520,7 @@ impl<'a> Renderer<'a> {
 
     /// A paginated list of skill cards at `rel_dir`, `rel_dir/page/2/`, …
     #[allow(clippy::too_many_arguments)]
-    fn listing(&self, staging: &Staging, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>) -> RenderResult<Vec<String>> {
+    fn listing(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>) -> RenderResult<Vec<String>> {
         let chunks: Vec<&[usize]> = if skills.is_empty() { vec![&[][..]] } else { skills.chunks(PER_PAGE).collect() };
         let total = chunks.len();
         let page_dir = |n: usize| if n == 1 { rel_dir.to_string() } else { format!("{rel_dir}page/{n}/") };
@@ -466,33 +538,33 @@ impl<'a> Renderer<'a> {
             let dir = page_dir(n);
             let search_html = (section == "skills").then_some(&self.search_html.0);
             let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands => search_html.is_some(), search_html };
-            written.push(self.page(staging, &dir, "list.html", context)?);
+            written.push(self.page(out, &dir, "list.html", context)?);
         }
         Ok(written)
     }
 
-    fn terms_page(&self, staging: &Staging, section: &str, terms: &[TaxonomyTerm], noun: &str) -> RenderResult<String> {
+    fn terms_page(&self, out: &dyn SiteWriter, section: &str, terms: &[TaxonomyTerm], noun: &str) -> RenderResult<String> {
         let links: Vec<TermLink> = terms.iter().map(|t| self.term_link(section, &t.slug, &t.label, t.skills.len())).collect();
         let heading = if section == "tags" { "Tags" } else { "Categories" };
         let intro = format!("{} {noun}s across {} skills.", terms.len(), self.loaded.catalogue.skills.len());
         let dir = format!("{section}/");
         let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir) };
-        self.page(staging, &dir, "terms.html", context)
+        self.page(out, &dir, "terms.html", context)
     }
 
-    fn term_page(&self, staging: &Staging, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
+    fn term_page(&self, out: &dyn SiteWriter, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
         let heading = if noun == "tag" { format!("Tagged “{}”", term.label) } else { term.label.clone() };
         let count = term.skills.len();
         let intro = format!("{count} skill{} in the {noun} “{}”.", if count == 1 { "" } else { "s" }, term.label);
         let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
-        self.listing(staging, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs)
+        self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs)
     }
 
     fn doc_links(&self) -> Vec<DocLink<'_>> {
         self.loaded.docs.iter().map(|d| DocLink { slug: &d.slug, title: &d.title, description: d.description.as_deref(), url: format!("{}docs/{}/", self.base(), d.slug) }).collect()
     }
 
-    fn docs_pages(&self, staging: &Staging) -> RenderResult<Vec<String>> {
+    fn docs_pages(&self, out: &dyn SiteWriter) -> RenderResult<Vec<String>> {
         let links = self.doc_links();
         let mut pages: Vec<String> = self
             .loaded
@@ -503,31 +575,31 @@ impl<'a> Renderer<'a> {
                 let dir = format!("docs/{}/", doc.slug);
                 let view = minijinja::context! { slug => &doc.slug, title => &doc.title, description => &doc.description };
                 let context = minijinja::context! { site => self.site(), section => "docs", doc => view, docs => &links, body_html, canonical => self.canonical(&dir) };
-                self.page(staging, &dir, "doc.html", context)
+                self.page(out, &dir, "doc.html", context)
             })
             .collect::<RenderResult<_>>()?;
         let context = minijinja::context! { site => self.site(), section => "docs", docs => &links, canonical => self.canonical("docs/") };
-        pages.push(self.page(staging, "docs/", "docs.html", context)?);
+        pages.push(self.page(out, "docs/", "docs.html", context)?);
         Ok(pages)
     }
 
-    fn home(&self, staging: &Staging, categories: &llmos_core::Taxonomy) -> RenderResult<String> {
+    fn home(&self, out: &dyn SiteWriter, categories: &llmos_core::Taxonomy) -> RenderResult<String> {
         let skills = &self.loaded.catalogue.skills;
         let featured: Vec<Card> = skills.iter().filter(|s| s.is_executable()).take(12).map(|s| self.card(s)).collect();
         let terms: Vec<TermLink> = categories.terms.iter().map(|t| self.term_link("categories", &t.slug, &t.label, t.skills.len())).collect();
         let executable_count = skills.iter().filter(|s| s.is_executable()).count();
         let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical(""), has_islands => true, search_html => &self.search_html.0 };
-        self.page(staging, "", "home.html", context)
+        self.page(out, "", "home.html", context)
     }
 
-    fn not_found(&self, staging: &Staging) -> RenderResult<()> {
+    fn not_found(&self, out: &dyn SiteWriter) -> RenderResult<()> {
         let html = self.theme.render("404.html", minijinja::context! { site => self.site(), section => "" }).map_err(|e| Diagnostic::error("theme/templates/404.html", 0, 0, e.to_string()))?;
-        staging.write("404.html", html.as_bytes())?;
+        out.write("404.html", html.as_bytes())?;
         self.progress.inc(1);
         Ok(())
     }
 
-    fn write_index(&self, staging: &Staging) -> RenderResult<()> {
+    fn write_index(&self, out: &dyn SiteWriter) -> RenderResult<()> {
         let index = SkillIndex {
             version: INDEX_VERSION,
             site: SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() },
@@ -543,12 +615,12 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         let json = serde_json::to_vec(&index).expect("the index serialises");
-        staging.write("index/skills.json", &json)?;
-        staging.write("index/search.json", &self.search_json)?;
+        out.write("index/skills.json", &json)?;
+        out.write("index/search.json", &self.search_json)?;
         Ok(())
     }
 
-    fn write_sitemap(&self, staging: &Staging, pages: &mut [String]) -> RenderResult<()> {
+    fn write_sitemap(&self, out: &dyn SiteWriter, pages: &mut [String]) -> RenderResult<()> {
         pages.sort();
         let prefix = self.settings.base_url.clone().unwrap_or_else(|| self.base().to_string());
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -556,7 +628,7 @@ impl<'a> Renderer<'a> {
             xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{page}"))));
         }
         xml.push_str("</urlset>\n");
-        staging.write("sitemap.xml", xml.as_bytes())?;
+        out.write("sitemap.xml", xml.as_bytes())?;
         self.progress.inc(1);
         Ok(())
     }

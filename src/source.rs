@@ -23,6 +23,8 @@ pub struct SourceFile {
     pub rel: String,
     pub data: FileData,
     pub size: u64,
+    /// Nanoseconds since the epoch; `None` for bundled files, which never change.
+    pub modified: Option<u64>,
 }
 
 impl SourceFile {
@@ -70,7 +72,7 @@ impl SourceTree {
         let walked = walk::walk(dir).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the {what} directory: {e}")))?;
         Ok(SourceTree {
             refused: walked.refused.iter().map(|(path, reason)| Diagnostic::warning(&path.display().to_string(), 0, 0, format!("skipped: {reason}"))).collect(),
-            files: walked.files.into_iter().map(|f| SourceFile { rel: f.rel, data: FileData::Disk(f.path), size: f.size }).collect(),
+            files: walked.files.into_iter().map(|f| SourceFile { rel: f.rel, data: FileData::Disk(f.path), size: f.size, modified: f.modified }).collect(),
             dir: Some(dir.to_path_buf()),
             label,
         })
@@ -88,7 +90,7 @@ impl SourceTree {
         SourceTree {
             label: label.to_string(),
             dir: None,
-            files: files.iter().map(|(rel, bytes)| SourceFile { rel: rel.to_string(), data: FileData::Bundled(bytes), size: bytes.len() as u64 }).collect(),
+            files: files.iter().map(|(rel, bytes)| SourceFile { rel: rel.to_string(), data: FileData::Bundled(bytes), size: bytes.len() as u64, modified: None }).collect(),
             refused: Vec::new(),
         }
     }
@@ -177,7 +179,7 @@ mod tests {
         SourceTree {
             label: "t".into(),
             dir: None,
-            files: paths.iter().map(|p| SourceFile { rel: p.to_string(), data: FileData::Bundled(b""), size: 0 }).collect(),
+            files: paths.iter().map(|p| SourceFile { rel: p.to_string(), data: FileData::Bundled(b""), size: 0, modified: None }).collect(),
             refused: Vec::new(),
         }
     }

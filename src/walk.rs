@@ -15,6 +15,8 @@ pub struct WalkedFile {
     pub rel: String,
     pub path: PathBuf,
     pub size: u64,
+    /// Modification time in nanoseconds since the epoch, when the system has it.
+    pub modified: Option<u64>,
 }
 
 pub struct Walked {
@@ -59,17 +61,22 @@ fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -
                     walked.refused.push((path, "it is a symbolic link to a directory, which is not followed; copy the directory instead".into()));
                 }
                 Ok(target) => {
-                    let size = fs::metadata(&target)?.len();
-                    walked.files.push(WalkedFile { rel, path, size });
+                    let meta = fs::metadata(&target)?;
+                    walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) });
                 }
                 Err(_) => walked.refused.push((path, "it is a broken symbolic link".into())),
             }
         } else if kind.is_dir() {
             visit(canonical_root, &path, &rel, walked)?;
         } else if kind.is_file() {
-            let size = entry.metadata()?.len();
-            walked.files.push(WalkedFile { rel, path, size });
+            let meta = entry.metadata()?;
+            walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) });
         }
     }
     Ok(())
+}
+
+fn nanos(meta: &fs::Metadata) -> Option<u64> {
+    let since_epoch = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(since_epoch.as_nanos() as u64)
 }

@@ -114,6 +114,34 @@ fn saving_a_skill_reloads_and_a_broken_one_reports_its_error() {
 }
 
 #[test]
+fn an_edit_rewrites_only_what_changed_and_removals_disappear() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["alpha", "beta"] {
+        let dir = tmp.path().join("skills").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: {name}\ndescription: Skill {name}.\n---\n# {name}\n")).unwrap();
+    }
+    let server = DevServer::start(tmp.path(), &["--skills", "skills"]);
+    let scratch = if std::path::Path::new("/dev/shm").is_dir() { std::path::PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let served = scratch.join(format!("llmos-serve-{}", server.child.id())).join("site");
+    let modified = |rel: &str| std::fs::metadata(served.join(rel)).unwrap().modified().unwrap();
+    let (alpha_before, beta_before) = (modified("skills/alpha/index.html"), modified("skills/beta/index.html"));
+    let mut events = server.events("/");
+
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(tmp.path().join("skills/alpha/SKILL.md"), "---\nname: alpha\ndescription: Alpha, edited.\n---\n# alpha\n").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/skills/alpha/").1.contains("Alpha, edited."));
+    assert_ne!(modified("skills/alpha/index.html"), alpha_before, "the edited skill's page was written");
+    assert_eq!(modified("skills/beta/index.html"), beta_before, "the other skill's page was left alone");
+
+    std::fs::remove_dir_all(tmp.path().join("skills/beta")).unwrap();
+    next_event(&mut events, "reload");
+    assert_eq!(server.get("/skills/beta/").0, 404, "a removed skill's page is gone");
+    assert!(!served.join("skills/beta/SKILL.md").exists());
+}
+
+#[test]
 fn the_browser_shows_build_errors_and_reloads_once_fixed() {
     use common::webdriver::Browser;
     let tmp = tempfile::tempdir().unwrap();

@@ -134,14 +134,15 @@ impl AnalysedDoc {
 impl SearchIndex {
     pub fn build(inputs: &[SearchInput]) -> SearchIndex {
         let analysed: Vec<AnalysedDoc> = inputs.iter().map(AnalysedDoc::new).collect();
-        Self::from_analysed(inputs, analysed)
+        Self::from_analysed(inputs, &analysed.iter().collect::<Vec<_>>())
     }
 
-    /// `analysed[i]` must be `AnalysedDoc::new(&inputs[i])`.
-    pub fn from_analysed(inputs: &[SearchInput], analysed: Vec<AnalysedDoc>) -> SearchIndex {
+    /// `analysed[i]` must be `AnalysedDoc::new(&inputs[i])`; callers may
+    /// compute them in parallel, or keep them between builds.
+    pub fn from_analysed(inputs: &[SearchInput], analysed: &[&AnalysedDoc]) -> SearchIndex {
         use std::collections::HashMap;
         let mut body_df: HashMap<&str, u32> = HashMap::new();
-        for doc in &analysed {
+        for doc in analysed {
             for term in doc.body.keys() {
                 *body_df.entry(term).or_insert(0) += 1;
             }
