@@ -213,7 +213,9 @@ pub struct DevCache {
 pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let loaded = load(settings)?;
+    let loaded_at = started.elapsed();
     let search = search_index_reusing(&loaded, &mut cache.analysed);
+    let indexed_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous_pages = std::mem::take(&mut cache.pages);
     let renderer = Renderer::new(settings, &loaded, false, search, &previous_pages);
@@ -221,6 +223,9 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildRepo
     let counts = renderer.render_all(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
     cache.written = live.finish().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     cache.pages = renderer.page_keys.into_inner().expect("no render panicked");
+    if std::env::var_os("LLMOS_TIMINGS").is_some() {
+        eprintln!("timings: load {loaded_at:.2?}, search index {:.2?}, render and write {:.2?}", indexed_at - loaded_at, started.elapsed() - indexed_at);
+    }
     Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
 }
 
