@@ -5,8 +5,10 @@
 
 pub mod config;
 pub mod islands;
+pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod render;
 pub mod report;
 pub mod scaffold;
 #[cfg(feature = "dev")]

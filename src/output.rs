@@ -95,12 +95,7 @@ impl Staging {
     /// The on-disk path for a site-relative path, refusing anything that
     /// could leave the staging directory.
     pub fn path_for(&self, rel: &str) -> Result<PathBuf, OutputError> {
-        let candidate = Path::new(rel);
-        let safe = !rel.is_empty() && candidate.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(OutputError { path: PathBuf::from(rel), message: "refused to write outside the output directory".into() });
-        }
-        Ok(self.dir.join(candidate))
+        inside(&self.dir, rel)
     }
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
@@ -175,12 +170,8 @@ impl LiveDir {
 
 impl SiteWriter for LiveDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let candidate = Path::new(rel);
-        if rel.is_empty() || !candidate.components().all(|c| matches!(c, Component::Normal(_))) {
-            return Err(OutputError { path: PathBuf::from(rel), message: "refused to write outside the output directory".into() });
-        }
+        let path = inside(&self.dir, rel)?;
         let hash = crate::theme::fnv1a(bytes);
-        let path = self.dir.join(candidate);
         if self.previous.get(rel) != Some(&hash) || !path.exists() {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
@@ -208,6 +199,16 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// `dir/rel`, provided `rel` is a plain relative path: no `..`, no root,
+/// no `.`, nothing empty. Every file a build writes goes through here.
+fn inside(dir: &Path, rel: &str) -> Result<PathBuf, OutputError> {
+    let candidate = Path::new(rel);
+    if rel.is_empty() || !candidate.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(OutputError { path: PathBuf::from(rel), message: "refused to write outside the output directory".into() });
+    }
+    Ok(dir.join(candidate))
 }
 
 fn absolute(path: &Path) -> PathBuf {

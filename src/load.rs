@@ -1,0 +1,179 @@
+//! Loading: skills and docs read from their trees, parsed and validated in
+//! parallel. Nothing here writes; `llmos check` stops after this step.
+
+use crate::config::Settings;
+use crate::output::OutputError;
+use crate::source::{FileData, SourceTree};
+use crate::theme::fnv1a;
+use llmos_core::doc::sort_docs;
+use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, Skill, SkillSource};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// A build or check that cannot go on, with everything found on the way.
+#[derive(Debug, Default)]
+pub struct Failure {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(error: Diagnostic) -> Self {
+        Failure { errors: vec![error], warnings: Vec::new() }
+    }
+}
+
+impl From<OutputError> for Failure {
+    fn from(error: OutputError) -> Self {
+        Diagnostic::error(&error.path.display().to_string(), 0, 0, error.message).into()
+    }
+}
+
+/// Skills and docs, parsed and validated, with the files each skill publishes.
+pub struct Loaded {
+    pub catalogue: Catalogue,
+    pub docs: Vec<Doc>,
+    pub warnings: Vec<Diagnostic>,
+    /// By skill slug: the raw SKILL.md and the other files of its folder.
+    pub(crate) assets: HashMap<String, SkillAssets>,
+}
+
+pub(crate) struct SkillAssets {
+    pub(crate) skill_md: FileData,
+    pub(crate) files: Vec<(String, FileData, u64)>,
+    /// Changes whenever the SKILL.md bytes or any file of the folder change,
+    /// so the dev server can tell which skill pages to render again.
+    pub(crate) fingerprint: u64,
+}
+
+
+/// Parsed SKILL.md files kept by the dev server between builds, by path.
+/// An entry is reused while the file's size and modification time and its
+/// folder's listing are unchanged, so a rebuild reads only edited files.
+pub type ParseCache = Mutex<HashMap<String, CachedParse>>;
+
+#[derive(Clone)]
+pub struct CachedParse {
+    stamp: (u64, u64, u64),
+    bytes_hash: u64,
+    result: Result<(Skill, Vec<Diagnostic>), Diagnostic>,
+}
+
+/// Reads and validates everything; writes nothing.
+pub fn load(settings: &Settings) -> Result<Loaded, Failure> {
+    load_reusing(settings, None)
+}
+
+/// `load`, reusing what `cache` holds for files that did not change, and
+/// leaving in it exactly the files seen this time.
+pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<Loaded, Failure> {
+    let mut failure = Failure::default();
+    let mut trees = Vec::new();
+    for root in &settings.skills {
+        match root.load() {
+            Ok(tree) => trees.push(tree),
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    let content = match settings.content.load() {
+        Ok(tree) => Some(tree),
+        Err(error) => {
+            failure.errors.push(error);
+            None
+        }
+    };
+    let parsed = parse_skills(&trees, &mut failure, cache);
+    let docs = content.as_ref().map(|tree| parse_docs(tree, &mut failure)).unwrap_or_default();
+    if !failure.errors.is_empty() {
+        return Err(failure);
+    }
+    let mut assets = HashMap::new();
+    let mut skills = Vec::with_capacity(parsed.len());
+    for (skill, skill_assets) in parsed {
+        // Assets follow the same "later wins" rule as the skills themselves.
+        assets.insert(skill.slug.clone(), skill_assets);
+        skills.push(skill);
+    }
+    let (catalogue, duplicates) = Catalogue::assemble(skills);
+    failure.warnings.extend(duplicates);
+    Ok(Loaded { catalogue, docs, warnings: failure.warnings, assets })
+}
+
+fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>) -> Vec<(Skill, SkillAssets)> {
+    let mut jobs = Vec::new();
+    for tree in trees {
+        failure.warnings.extend(tree.refused.iter().cloned());
+        let folders = tree.skill_folders();
+        if folders.is_empty() {
+            failure.warnings.push(Diagnostic::warning(&tree.label, 0, 0, "no SKILL.md found in this directory").with_help("skills are folders holding a SKILL.md file, at any depth"));
+        }
+        jobs.extend(folders);
+    }
+    let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
+    let seen: Mutex<HashMap<String, CachedParse>> = Mutex::new(HashMap::new());
+    let results: Vec<Result<(Skill, SkillAssets, Vec<Diagnostic>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|folder| {
+            let listing: String = folder.files.iter().map(|(rel, file)| format!("{rel}\0{}\0{:?}\0", file.size, file.modified)).collect();
+            let listing_hash = fnv1a(listing.as_bytes());
+            let stamp = folder.skill_md.modified.map(|modified| (modified, folder.skill_md.size, listing_hash));
+            let parsed = match previous.get(&folder.display_path).filter(|hit| stamp.is_some() && Some(hit.stamp) == stamp) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
+                    let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();
+                    let source = SkillSource { path: &folder.display_path, folder: &folder.folder, bytes: &bytes, files: &names };
+                    let result = parse_skill(&source).map(|(skill, mut warnings)| {
+                        if names.iter().any(|n| n == "index.html") {
+                            warnings.push(Diagnostic::warning(&folder.display_path, 0, 0, "the file index.html in this skill folder is replaced by the skill's page").with_help("rename the file"));
+                        }
+                        (skill, warnings)
+                    });
+                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result }
+                }
+            };
+            if cache.is_some() && stamp.is_some() {
+                seen.lock().expect("no parse panicked").insert(folder.display_path.clone(), parsed.clone());
+            }
+            let (skill, warnings) = parsed.result?;
+            let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
+            let fingerprint = parsed.bytes_hash ^ listing_hash.rotate_left(1);
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint }, warnings))
+        })
+        .collect();
+    if let Some(cache) = cache {
+        *cache.lock().expect("no parse panicked") = seen.into_inner().expect("no parse panicked");
+    }
+    let mut parsed = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok((skill, assets, warnings)) => {
+                failure.warnings.extend(warnings);
+                parsed.push((skill, assets));
+            }
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    parsed
+}
+
+fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for (file, stem) in tree.doc_files() {
+        let path = tree.display(&file.rel);
+        let parsed = file
+            .read()
+            .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot read the file: {e}")))
+            .and_then(|bytes| parse_doc(&path, stem, &bytes));
+        match parsed {
+            Ok((doc, warnings)) => {
+                failure.warnings.extend(warnings);
+                docs.push(doc);
+            }
+            Err(error) => failure.errors.push(error),
+        }
+    }
+    sort_docs(&mut docs);
+    docs
+}

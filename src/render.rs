@@ -1,0 +1,428 @@
+//! Rendering: every page of the site from the loaded catalogue, in
+//! parallel, through the theme's templates. Each page render receives only
+//! what that page shows (one skill, or one slice of cards), so build time
+//! grows linearly with the number of skills.
+
+use crate::config::Settings;
+use crate::islands::IslandFiles;
+use crate::load::{Failure, Loaded};
+use crate::markdown::Markdown;
+use crate::output::SiteWriter;
+use crate::theme::{fnv1a, Theme, STYLESHEET};
+use indicatif::{ProgressBar, ProgressStyle};
+use llmos_core::catalogue::TaxonomyTerm;
+use llmos_core::index::skill_url;
+use llmos_core::{published_path, Diagnostic, IndexEntry, SearchIndex, SiteInfo, Skill, SkillIndex, INDEX_VERSION};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+pub const PER_PAGE: usize = 100;
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base: &'a str,
+    base_url: Option<&'a str>,
+    stylesheet: &'a str,
+    skill_count: usize,
+    /// The islands loader, when this binary carries the bundle.
+    islands_script: Option<String>,
+    /// `llmos serve` only: the live-reload script.
+    reload_script: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    name: &'a str,
+    url: String,
+    description: &'a str,
+    kind: Option<&'a str>,
+    category: Option<&'a str>,
+    category_slug: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TermLink {
+    slug: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct DocLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SkillView<'a> {
+    /// What a card shows (name, URL, description, type, category), plus the rest.
+    #[serde(flatten)]
+    card: Card<'a>,
+    keywords: Vec<TermLink>,
+    license: Option<&'a str>,
+    compatibility: Option<&'a str>,
+    allowed_tools: Option<&'a str>,
+    metadata: &'a std::collections::BTreeMap<String, String>,
+    entry: Option<&'a str>,
+    entry_url: Option<String>,
+    inputs: Vec<IoView<'a>>,
+    outputs: Vec<IoView<'a>>,
+    words: usize,
+    files: Vec<FileView>,
+}
+
+#[derive(Serialize)]
+struct IoView<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    description: Option<&'a str>,
+    default: Option<String>,
+    required: bool,
+}
+
+#[derive(Serialize)]
+struct FileView {
+    path: String,
+    /// Relative to the skill page; differs from `path` for active documents.
+    url: String,
+    size: String,
+}
+
+pub(crate) struct Renderer<'a> {
+    settings: &'a Settings,
+    loaded: &'a Loaded,
+    theme: Theme,
+    markdown: Markdown,
+    pub(crate) progress: ProgressBar,
+    islands: Option<IslandFiles>,
+    search_json: Vec<u8>,
+    /// The search island's markup: (plain, autofocused).
+    search_html: (String, String),
+    /// Everything site-wide that a skill page shows, hashed.
+    site_key: u64,
+    /// Keys the skill pages were rendered with last time (dev server only).
+    previous_pages: &'a HashMap<String, u64>,
+    pub(crate) page_keys: Mutex<HashMap<String, u64>>,
+}
+
+type RenderResult<T> = Result<T, Failure>;
+
+impl<'a> Renderer<'a> {
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: SearchIndex, previous_pages: &'a HashMap<String, u64>) -> Self {
+        let progress = if show_progress && std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(0);
+            bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish(js, wasm));
+        let search_json = serde_json::to_vec(&search).expect("the search index serialises");
+        let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
+        let search_html = (
+            llmos_islands::render::search_box(&index_url, &settings.base_path, false),
+            llmos_islands::render::search_box(&index_url, &settings.base_path, true),
+        );
+        let theme = Theme::new();
+        let site_key = fnv1a(
+            format!(
+                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}",
+                settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
+                islands.as_ref().map(|i| &i.loader_path), settings.dev_reload, loaded.catalogue.skills.len()
+            )
+            .as_bytes(),
+        );
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+    }
+
+    fn base(&self) -> &str {
+        &self.settings.base_path
+    }
+
+    fn site(&self) -> SiteContext<'_> {
+        SiteContext {
+            title: &self.settings.title,
+            description: &self.settings.description,
+            base: self.base(),
+            base_url: self.settings.base_url.as_deref(),
+            stylesheet: &self.theme.stylesheet_path,
+            skill_count: self.loaded.catalogue.skills.len(),
+            islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            reload_script: self.settings.dev_reload.then(|| format!("{}__llmos/reload.js", self.base())),
+        }
+    }
+
+    fn canonical(&self, rel_url: &str) -> Option<String> {
+        self.settings.base_url.as_ref().map(|url| format!("{url}{rel_url}"))
+    }
+
+    /// Writes every page and file; returns (pages, other files).
+    pub(crate) fn render_all(&self, out: &dyn SiteWriter) -> RenderResult<(usize, usize)> {
+        let catalogue = &self.loaded.catalogue;
+        let categories = catalogue.categories();
+        let keywords = catalogue.keywords();
+        let all: Vec<usize> = (0..catalogue.skills.len()).collect();
+        let listing_pages = all.len().div_ceil(PER_PAGE).max(1)
+            + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
+        self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
+
+        let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
+        let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
+
+        pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new())?);
+        for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
+            pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
+            let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
+            pages.extend(listed.into_iter().flatten());
+        }
+        pages.extend(self.docs_pages(out)?);
+        pages.push(self.home(out, &categories)?);
+        let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
+        pages.push(self.page(out, "search/", "search.html", context)?);
+        for (path, bytes) in self.islands.iter().flat_map(|i| &i.files) {
+            out.write(path, bytes)?;
+        }
+        self.not_found(out)?;
+        self.write_index(out)?;
+        self.write_sitemap(out, &mut pages)?;
+        out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
+        out.write(".nojekyll", b"")?;
+        Ok((pages.len() + 1, files))
+    }
+
+    fn page(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
+        let html = self.theme.render(template, context).map_err(|e| Diagnostic::error(&format!("theme/templates/{template}"), e.line().unwrap_or(0), 0, format!("rendering {rel_dir} failed: {e}")))?;
+        let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
+        out.write(&rel, html.as_bytes())?;
+        self.progress.inc(1);
+        Ok(rel_dir.to_string())
+    }
+
+    fn card<'s>(&self, skill: &'s Skill) -> Card<'s> {
+        Card {
+            name: &skill.name,
+            url: skill_url(self.base(), &skill.slug),
+            description: &skill.description,
+            kind: skill.kind.as_deref(),
+            category: skill.category.as_deref(),
+            category_slug: skill.category.as_deref().map(llmos_core::slugify),
+        }
+    }
+
+    /// One skill: its page, its raw SKILL.md, and the files of its folder.
+    fn skill_page(&self, out: &dyn SiteWriter, skill: &Skill) -> RenderResult<usize> {
+        let assets = &self.loaded.assets[&skill.slug];
+        let dir = format!("skills/{}/", skill.slug);
+        let key = assets.fingerprint ^ self.site_key.rotate_left(7);
+        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), key);
+        if self.previous_pages.get(&skill.slug) == Some(&key) {
+            let mut files = vec![format!("{dir}index.html"), format!("{dir}SKILL.md")];
+            files.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));
+            if files.iter().all(|rel| out.keep(rel)) {
+                self.progress.inc(1);
+                return Ok(assets.files.len() + 1);
+            }
+        }
+        let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
+        for (rel, data, _) in &assets.files {
+            let bytes = data.read().map_err(|e| io_error(&format!("{}/{rel}", skill.path.trim_end_matches("/SKILL.md")), e))?;
+            out.write(&format!("{dir}{}", published_path(rel)), &bytes)?;
+        }
+        out.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
+        let view = SkillView {
+            card: self.card(skill),
+            keywords: skill.keywords.iter().map(|k| self.term_link("tags", &llmos_core::slugify(k), k, 0)).collect(),
+            license: skill.license.as_deref(),
+            compatibility: skill.compatibility.as_deref(),
+            allowed_tools: skill.allowed_tools.as_deref(),
+            metadata: &skill.metadata,
+            entry: skill.entry.as_deref().filter(|e| skill.files.iter().any(|f| f == e)),
+            entry_url: skill.entry.as_deref().map(|e| url_path(&published_path(e))),
+            inputs: skill.inputs.iter().map(io_view).collect(),
+            outputs: skill.outputs.iter().map(io_view).collect(),
+            words: skill.word_count(),
+            files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
+        };
+        let body_html = self.markdown.skill_html(&skill.body);
+        let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
+        self.page(out, &dir, "skill.html", context)?;
+        Ok(assets.files.len() + 1)
+    }
+
+    fn term_link(&self, section: &str, slug: &str, label: &str, count: usize) -> TermLink {
+        TermLink { url: format!("{}{section}/{slug}/", self.base()), slug: slug.to_string(), label: label.to_string(), count }
+    }
+
+    /// A paginated list of skill cards at `rel_dir`, `rel_dir/page/2/`, …
+    #[allow(clippy::too_many_arguments)]
+    fn listing(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>) -> RenderResult<Vec<String>> {
+        let chunks: Vec<&[usize]> = if skills.is_empty() { vec![&[][..]] } else { skills.chunks(PER_PAGE).collect() };
+        let total = chunks.len();
+        let page_dir = |n: usize| if n == 1 { rel_dir.to_string() } else { format!("{rel_dir}page/{n}/") };
+        let mut written = Vec::with_capacity(total);
+        for (i, chunk) in chunks.iter().enumerate() {
+            let n = i + 1;
+            let cards: Vec<Card> = chunk.iter().map(|&i| self.card(&self.loaded.catalogue.skills[i])).collect();
+            let pagination = Pagination {
+                current: n,
+                total,
+                prev: (n > 1).then(|| format!("{}{}", self.base(), page_dir(n - 1))),
+                next: (n < total).then(|| format!("{}{}", self.base(), page_dir(n + 1))),
+            };
+            let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
+            let dir = page_dir(n);
+            let search_html = (section == "skills").then_some(&self.search_html.0);
+            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands => search_html.is_some(), search_html };
+            written.push(self.page(out, &dir, "list.html", context)?);
+        }
+        Ok(written)
+    }
+
+    fn terms_page(&self, out: &dyn SiteWriter, section: &str, terms: &[TaxonomyTerm], noun: &str) -> RenderResult<String> {
+        let links: Vec<TermLink> = terms.iter().map(|t| self.term_link(section, &t.slug, &t.label, t.skills.len())).collect();
+        let heading = if section == "tags" { "Tags" } else { "Categories" };
+        let intro = format!("{} {noun}s across {} skills.", terms.len(), self.loaded.catalogue.skills.len());
+        let dir = format!("{section}/");
+        let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir) };
+        self.page(out, &dir, "terms.html", context)
+    }
+
+    fn term_page(&self, out: &dyn SiteWriter, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
+        let heading = if noun == "tag" { format!("Tagged “{}”", term.label) } else { term.label.clone() };
+        let count = term.skills.len();
+        let intro = format!("{count} skill{} in the {noun} “{}”.", if count == 1 { "" } else { "s" }, term.label);
+        let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
+        self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs)
+    }
+
+    fn doc_links(&self) -> Vec<DocLink<'_>> {
+        self.loaded.docs.iter().map(|d| DocLink { slug: &d.slug, title: &d.title, description: d.description.as_deref(), url: format!("{}docs/{}/", self.base(), d.slug) }).collect()
+    }
+
+    fn docs_pages(&self, out: &dyn SiteWriter) -> RenderResult<Vec<String>> {
+        let links = self.doc_links();
+        let mut pages: Vec<String> = self
+            .loaded
+            .docs
+            .par_iter()
+            .map(|doc| {
+                let body_html = self.markdown.doc_html(&doc.body);
+                let dir = format!("docs/{}/", doc.slug);
+                let view = minijinja::context! { slug => &doc.slug, title => &doc.title, description => &doc.description };
+                let context = minijinja::context! { site => self.site(), section => "docs", doc => view, docs => &links, body_html, canonical => self.canonical(&dir) };
+                self.page(out, &dir, "doc.html", context)
+            })
+            .collect::<RenderResult<_>>()?;
+        let context = minijinja::context! { site => self.site(), section => "docs", docs => &links, canonical => self.canonical("docs/") };
+        pages.push(self.page(out, "docs/", "docs.html", context)?);
+        Ok(pages)
+    }
+
+    fn home(&self, out: &dyn SiteWriter, categories: &llmos_core::Taxonomy) -> RenderResult<String> {
+        let skills = &self.loaded.catalogue.skills;
+        let featured: Vec<Card> = skills.iter().filter(|s| s.is_executable()).take(12).map(|s| self.card(s)).collect();
+        let terms: Vec<TermLink> = categories.terms.iter().map(|t| self.term_link("categories", &t.slug, &t.label, t.skills.len())).collect();
+        let executable_count = skills.iter().filter(|s| s.is_executable()).count();
+        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical(""), has_islands => true, search_html => &self.search_html.0 };
+        self.page(out, "", "home.html", context)
+    }
+
+    fn not_found(&self, out: &dyn SiteWriter) -> RenderResult<()> {
+        let html = self.theme.render("404.html", minijinja::context! { site => self.site(), section => "" }).map_err(|e| Diagnostic::error("theme/templates/404.html", 0, 0, e.to_string()))?;
+        out.write("404.html", html.as_bytes())?;
+        self.progress.inc(1);
+        Ok(())
+    }
+
+    fn write_index(&self, out: &dyn SiteWriter) -> RenderResult<()> {
+        let index = SkillIndex {
+            version: INDEX_VERSION,
+            site: SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() },
+            skills: self
+                .loaded
+                .catalogue
+                .skills
+                .iter()
+                .map(|skill| {
+                    let files: Vec<(String, String, u64)> = self.loaded.assets[&skill.slug].files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
+                    IndexEntry::new(skill, self.base(), &files)
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&index).expect("the index serialises");
+        out.write("index/skills.json", &json)?;
+        out.write("index/search.json", &self.search_json)?;
+        Ok(())
+    }
+
+    fn write_sitemap(&self, out: &dyn SiteWriter, pages: &mut [String]) -> RenderResult<()> {
+        pages.sort();
+        let prefix = self.settings.base_url.clone().unwrap_or_else(|| self.base().to_string());
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for page in pages.iter() {
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{page}"))));
+        }
+        xml.push_str("</urlset>\n");
+        out.write("sitemap.xml", xml.as_bytes())?;
+        self.progress.inc(1);
+        Ok(())
+    }
+}
+
+fn io_view(spec: &llmos_core::IoSpec) -> IoView<'_> {
+    IoView {
+        name: &spec.name,
+        kind: &spec.kind,
+        description: spec.description.as_deref(),
+        default: spec.default.as_ref().map(|v| v.to_string()),
+        required: spec.required,
+    }
+}
+
+/// Percent-encodes what a file name may hold that a URL path may not.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..=1023 => format!("{bytes} B"),
+        1024..=1_048_575 => format!("{:.1} kB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
