@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Publish a catalogue of Agent Skills (folders with a SKILL.md) as a static website.
 #[derive(Parser)]
-#[command(name = "llmos", version, about, long_about = None, after_help = "Without llmos.toml or --skills, the bundled system skills and docs are used.\nDocs: https://github.com/ (see content/getting-started.md)")]
+#[command(name = "llmos", version, about, long_about = None, after_help = "Without llmos.toml or --skills, the bundled system skills and docs are used.\nDocs: the /docs/ pages of any LLMos site (`llmos build`, then open dist/docs/).")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -190,8 +190,9 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         let results: Vec<serde_json::Value> = hits
             .iter()
             .map(|hit| {
-                let doc = &index.docs[hit.doc];
-                serde_json::json!({ "name": doc.name, "score": hit.score, "description": doc.description, "url": llmos_core::index::skill_url(&settings.base_path, &doc.slug) })
+                // Index docs follow catalogue order; the catalogue has the full description.
+                let skill = &loaded.catalogue.skills[hit.doc];
+                serde_json::json!({ "name": skill.name, "score": hit.score, "description": skill.description, "url": llmos_core::index::skill_url(&settings.base_path, &skill.slug) })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&results).expect("results serialise"));

@@ -30,7 +30,7 @@ pub struct Theme {
 impl Theme {
     pub fn new() -> Theme {
         let mut env = Environment::new();
-        env.add_filter("truncate", truncate);
+        env.add_filter("truncate", |text: &str, chars: usize| llmos_core::shorten(text, chars));
         env.set_formatter(html_formatter);
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("bundled templates are valid; a test renders each");
@@ -73,16 +73,6 @@ fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), 
     }
     out.write_str(&text[last..])?;
     Ok(())
-}
-
-/// Shortens text to at most `chars` characters, at a word boundary, with an ellipsis.
-fn truncate(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(chars).collect();
-    let cut = cut.rfind(' ').map_or(&cut[..], |i| &cut[..i]);
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
 /// A stable 64-bit hash for cache-busting names (std's hasher may change between releases).

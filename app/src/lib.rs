@@ -13,6 +13,7 @@ pub mod index;
 pub mod skill;
 pub mod search;
 pub mod slug;
+pub mod text;
 
 pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};
 pub use diagnostic::{Diagnostic, Severity};
@@ -20,4 +21,5 @@ pub use doc::{parse_doc, Doc};
 pub use index::{published_path, IndexEntry, IndexFile, SiteInfo, SkillIndex, INDEX_VERSION};
 pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
 pub use slug::slugify;
+pub use text::shorten;
 pub use search::{highlight_ranges, AnalysedDoc, Hit, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};

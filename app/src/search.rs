@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 
 pub const SEARCH_VERSION: u32 = 1;
 /// Body terms kept per skill.
-pub const BODY_TERMS: usize = 40;
+pub const BODY_TERMS: usize = 24;
+/// Descriptions in the index are cut to what a result shows; all of their
+/// words are still indexed.
+pub const DESCRIPTION_CHARS: usize = 180;
 /// How many index terms the last (prefix) query word may expand to.
 const MAX_PREFIX_EXPANSIONS: usize = 64;
 
@@ -180,7 +183,7 @@ impl SearchIndex {
         }
         let docs = inputs
             .iter()
-            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: i.description.into(), category: i.category.map(Into::into), kind: i.kind.map(Into::into) })
+            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into) })
             .collect();
         SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
     }

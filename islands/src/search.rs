@@ -28,16 +28,6 @@ enum IndexState {
     Failed(String),
 }
 
-/// At most `chars` characters, cut at a word boundary, with an ellipsis.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(chars).collect();
-    let cut = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':', ' ']))
-}
-
 /// Splits `text` into (segment, is_match) for the query's highlights.
 fn segments(text: &str, query: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
@@ -76,11 +66,11 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                     .into_iter()
                     .map(|hit| {
                         let doc = &index.docs[hit.doc];
-                        let description = shorten(&doc.description, 180);
+                        let description = &doc.description;
                         ResultRow {
                             url: format!("{base}skills/{}/", doc.slug),
                             name: segments(&doc.name, &q),
-                            description: segments(&description, &q),
+                            description: segments(description, &q),
                             kind: doc.kind.clone(),
                             category: doc.category.clone(),
                         }
