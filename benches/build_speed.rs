@@ -32,7 +32,10 @@ fn write_llmos_tree(dir: &Path, n: usize) {
 fn write_hugo_site(dir: &Path, n: usize) {
     fs::create_dir_all(dir.join("content/skills")).unwrap();
     fs::create_dir_all(dir.join("layouts/_default")).unwrap();
-    fs::write(dir.join("hugo.toml"), "baseURL = \"http://127.0.0.1/\"\ntitle = \"Bench\"\ndisableKinds = [\"RSS\"]\n[taxonomies]\ncategory = \"categories\"\ntag = \"tags\"\n[pagination]\npagerSize = 100\n[markup.highlight]\nnoClasses = false\n").unwrap();
+    // `paginate` is how Hugo before 0.128 (Debian ships 0.111) sets the page
+    // size, `[pagination] pagerSize` how later ones do; each ignores the other.
+    // Both say 100, as llmos uses, so both build the same listing pages.
+    fs::write(dir.join("hugo.toml"), "baseURL = \"http://127.0.0.1/\"\ntitle = \"Bench\"\ndisableKinds = [\"RSS\"]\npaginate = 100\n[taxonomies]\ncategory = \"categories\"\ntag = \"tags\"\n[pagination]\npagerSize = 100\n[markup.highlight]\nnoClasses = false\n").unwrap();
     let layouts = [
         ("baseof.html", "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">Bench</a> <a href=\"/skills/\">Skills</a> <a href=\"/categories/\">Categories</a> <a href=\"/tags/\">Tags</a></header><main>{{ block \"main\" . }}{{ end }}</main></body></html>"),
         ("single.html", "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ .Description }}</p><dl>{{ range .Params.categories }}<dd><a href=\"/categories/{{ . | urlize }}/\">{{ . }}</a></dd>{{ end }}{{ range .Params.tags }}<dd><a href=\"/tags/{{ . | urlize }}/\">{{ . }}</a></dd>{{ end }}</dl>{{ .Content }}</article>{{ end }}"),
