@@ -35,13 +35,12 @@ fn main() {
 
 fn validate_skills(walked: &walk::Walked) {
     let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
-    for file in &walked.files {
-        let Some(folder_path) = file.rel.strip_suffix("/SKILL.md") else { continue };
-        let folder = folder_path.rsplit('/').next().unwrap();
-        let prefix = format!("{folder_path}/");
-        let files: Vec<String> = rels.iter().filter_map(|r| r.strip_prefix(&prefix)).filter(|r| *r != "SKILL.md").map(String::from).collect();
-        let bytes = std::fs::read(&file.path).unwrap();
-        let display = format!("system-skills/{}", file.rel);
+    for group in llmos_core::layout::skill_folders(&rels) {
+        let skill_md = &walked.files[group.skill_md];
+        let folder = group.prefix.rsplit('/').next().unwrap_or("");
+        let files: Vec<String> = group.files.into_iter().map(|(rel, _)| rel).collect();
+        let bytes = std::fs::read(&skill_md.path).unwrap();
+        let display = format!("system-skills/{}", skill_md.rel);
         match llmos_core::parse_skill(&llmos_core::SkillSource { path: &display, folder, bytes: &bytes, files: &files }) {
             Ok((_, warnings)) => {
                 for warning in warnings {

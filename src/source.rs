@@ -5,7 +5,6 @@
 use crate::walk;
 use llmos_core::Diagnostic;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub(crate) mod bundled {
@@ -99,75 +98,28 @@ impl SourceTree {
         format!("{}/{rel}", self.label.trim_end_matches('/'))
     }
 
-    /// Every folder that holds a SKILL.md, at any depth. A skill's own
-    /// subfolders are its files, never further skills.
+    /// Every folder that holds a SKILL.md, at any depth (the rule lives in
+    /// `llmos_core::layout`, shared with the browser's imports).
     pub fn skill_folders(&self) -> Vec<SkillFolder<'_>> {
-        let mut prefixes: Vec<&str> = self.files.iter().filter_map(|f| skill_prefix(&f.rel)).collect();
-        prefixes.sort_unstable();
-        // A prefix is a skill unless one of its ancestors already is. Look-ups
-        // go through sets and maps: collections of 10,000 skills are normal.
-        let mut accepted: Vec<&str> = Vec::new();
-        let mut accepted_set: HashSet<&str> = HashSet::new();
-        for prefix in prefixes {
-            let root_is_skill = accepted_set.contains("");
-            if !root_is_skill && !ancestors(prefix).any(|a| accepted_set.contains(a)) {
-                accepted.push(prefix);
-                accepted_set.insert(prefix);
-            }
-        }
-        let position: std::collections::HashMap<&str, usize> = self.files.iter().enumerate().map(|(i, f)| (f.rel.as_str(), i)).collect();
+        let paths: Vec<&str> = self.files.iter().map(|f| f.rel.as_str()).collect();
         let root_name = self.dir.as_deref().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("skill");
-        let mut folders: Vec<SkillFolder> = accepted
-            .iter()
-            .map(|prefix| {
-                let md_rel = if prefix.is_empty() { "SKILL.md".to_string() } else { format!("{prefix}/SKILL.md") };
-                let skill_md = &self.files[position[md_rel.as_str()]];
+        llmos_core::layout::skill_folders(&paths)
+            .into_iter()
+            .map(|group| {
+                let skill_md = &self.files[group.skill_md];
                 SkillFolder {
+                    display_path: self.display(&skill_md.rel),
+                    folder: group.prefix.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(root_name).to_string(),
+                    files: group.files.into_iter().map(|(rel, i)| (rel, &self.files[i])).collect(),
                     skill_md,
-                    display_path: self.display(&md_rel),
-                    folder: prefix.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(root_name).to_string(),
-                    files: Vec::new(),
                 }
             })
-            .collect();
-        let index_of: std::collections::HashMap<&str, usize> = accepted.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-        let skill_mds: HashSet<&str> = folders.iter().map(|f| f.skill_md.rel.as_str()).collect();
-        for file in &self.files {
-            if skill_mds.contains(file.rel.as_str()) {
-                continue;
-            }
-            // The owner is the nearest ancestor folder that is a skill.
-            let owner = ancestors(&file.rel).find_map(|dir| Some((*index_of.get(dir)?, dir)));
-            if let Some((i, dir)) = owner {
-                let inner = if dir.is_empty() { &file.rel[..] } else { &file.rel[dir.len() + 1..] };
-                folders[i].files.push((inner.to_string(), file));
-            }
-        }
-        folders
+            .collect()
     }
 
     /// Docs pages: the `.md` files at the top of the tree.
     pub fn doc_files(&self) -> impl Iterator<Item = (&SourceFile, &str)> {
         self.files.iter().filter(|f| !f.rel.contains('/')).filter_map(|f| Some((f, f.rel.strip_suffix(".md")?)))
-    }
-}
-
-/// `a/b/c.md` → `a/b`, `a`, `` (the root).
-fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
-    let mut current = Some(rel);
-    std::iter::from_fn(move || {
-        let path = current.filter(|p| !p.is_empty())?;
-        let parent = path.rfind('/').map_or("", |cut| &path[..cut]);
-        current = Some(parent);
-        Some(parent)
-    })
-}
-
-fn skill_prefix(rel: &str) -> Option<&str> {
-    if rel == "SKILL.md" {
-        Some("")
-    } else {
-        rel.strip_suffix("/SKILL.md")
     }
 }
 

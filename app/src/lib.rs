@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod doc;
 pub mod frontmatter;
 pub mod index;
+pub mod layout;
 pub mod skill;
 pub mod search;
 pub mod slug;
