@@ -9,4 +9,10 @@ command -v node >/dev/null || need_packages nodejs
 need_packages chromium chromium-driver
 "$ROOT/scripts/build-islands.sh"
 say "running the tests"
-cargo test --workspace --locked --features llmos/dev "$@"
+log="$(mktemp)"
+if cargo test --workspace --locked --features llmos/dev "$@" 2>&1 | tee "$log"; then status=0; else status=$?; fi
+# One closing line for the whole run (cargo prints one per test binary,
+# the last being doc-tests, which has none).
+awk '/^test result:/ { passed += $4; failed += $6 } END { print passed " passed, " failed " failed" }' "$log"
+rm -f "$log"
+exit "$status"
