@@ -21,6 +21,10 @@ use std::sync::Mutex;
 
 pub const PER_PAGE: usize = 100;
 
+/// The path, under the base path, of `llmos serve`'s own endpoints
+/// (live-reload script and events). Production sites never link to it.
+pub const DEV_PREFIX: &str = "__llmos/";
+
 #[derive(Serialize)]
 struct SiteContext<'a> {
     title: &'a str,
@@ -171,7 +175,7 @@ impl<'a> Renderer<'a> {
             stylesheet: &self.theme.stylesheet_path,
             skill_count: self.loaded.catalogue.skills.len(),
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
-            reload_script: self.settings.dev_reload.then(|| format!("{}__llmos/reload.js", self.base())),
+            reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
         }
     }
 

@@ -27,8 +27,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The path, under the base path, of the dev server's own endpoints.
-pub const DEV_PREFIX: &str = "__llmos/";
+use crate::render::DEV_PREFIX;
 
 const RELOAD_JS: &str = r#"// llmos serve: reloads this page after each rebuild, and shows build errors.
 (() => {
@@ -61,7 +60,6 @@ struct DevState {
     /// llmos.toml apply on save (all but the base path and port, which the
     /// running server was started with).
     flags: Overrides,
-    out: PathBuf,
     /// Lets a rebuild redo only what an edit changed.
     cache: Mutex<site::DevCache>,
 }
@@ -80,7 +78,7 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     settings.dev_reload = true;
     let settings = Arc::new(settings);
     let (events, _) = broadcast::channel(16);
-    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, out: settings.out.clone(), cache: Mutex::new(site::DevCache::default()) });
+    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, cache: Mutex::new(site::DevCache::default()) });
     rebuild(&settings, &state, "start");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
@@ -142,7 +140,7 @@ fn rebuild(started_with: &Settings, state: &DevState, cause: &str) {
     let started = Instant::now();
     let settings = match Settings::resolve(&state.flags) {
         Ok(mut settings) => {
-            settings.out = state.out.clone();
+            settings.out = started_with.out.clone();
             settings.dev_reload = true;
             if settings.base_path != started_with.base_path {
                 eprintln!("note: the base path changed to {}; restart llmos serve to serve under it", settings.base_path);
