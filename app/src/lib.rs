@@ -15,6 +15,7 @@ pub mod skill;
 pub mod search;
 pub mod slug;
 pub mod text;
+pub mod zip;
 
 pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};
 pub use diagnostic::{Diagnostic, Severity};
@@ -24,3 +25,4 @@ pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
 pub use slug::slugify;
 pub use text::shorten;
 pub use search::{highlight_ranges, AnalysedDoc, Hit, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};
+pub use zip::{crc32, read_zip, read_zip_with_limits, write_zip, ZipEntry, ZipError, ZipLimits};
