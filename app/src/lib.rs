@@ -11,6 +11,7 @@ pub mod doc;
 pub mod frontmatter;
 pub mod index;
 pub mod layout;
+pub mod llm;
 pub mod skill;
 pub mod search;
 pub mod slug;

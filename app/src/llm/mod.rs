@@ -1,0 +1,23 @@
+//! Talking to LLM providers straight from the browser, with the user's own
+//! key: request building and response decoding, without any I/O.
+//!
+//! The browser side does only the `fetch`: `build_request` says what to
+//! send, a `StreamDecoder` turns the response body chunks into
+//! `StreamEvent`s (a `Reply` assembles them), and a failed response or a
+//! failed `fetch` becomes a `ChatError` the user can act on. Keeping the
+//! wire formats here means they are tested natively, against recorded
+//! streams cut at every byte, rather than discovered in a browser.
+
+mod error;
+mod models;
+mod provider;
+mod request;
+mod sse;
+mod stream;
+
+pub use error::{describe_http_error, describe_network_error, ChatError};
+pub use models::{models_request, parse_models, ModelInfo};
+pub use provider::{KeyHeader, LocalPreset, ProviderConfig, ProviderKind, LOCAL_PRESETS};
+pub use request::{build_request, ChatRequest, HttpRequest, Message, Tool, ToolCall, ToolResult, DEFAULT_MAX_TOKENS};
+pub use sse::{SseDecoder, SseEvent};
+pub use stream::{Reply, StreamDecoder, StreamErrorKind, StreamEvent};
