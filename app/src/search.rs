@@ -165,7 +165,7 @@ impl SearchIndex {
                 per_term.entry(term).or_default().push((doc_id as u32, freqs));
             }
         }
-        let mut sorted: Vec<(&str, Vec<(u32, [u32; FIELDS])>)> = per_term.into_iter().collect();
+        let mut sorted: Vec<_> = per_term.into_iter().collect();
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut terms = Vec::with_capacity(sorted.len());
         let mut postings = Vec::with_capacity(sorted.len());

@@ -375,7 +375,7 @@ mod tests {
     fn long_bodies_warn() {
         let body = "line\n".repeat(MAX_BODY_LINES + 1);
         let (_, warnings) = parse("a", &format!("---\nname: a\ndescription: d\n---\n{body}")).unwrap();
-        assert_eq!(messages(&warnings), [format!("skills/a/SKILL.md:505:1: the body is 501 lines; the spec recommends at most 500")]);
+        assert_eq!(messages(&warnings), ["skills/a/SKILL.md:505:1: the body is 501 lines; the spec recommends at most 500".to_string()]);
     }
 
     #[test]
