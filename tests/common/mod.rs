@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod providers;
 pub mod server;
 pub mod webdriver;
 
