@@ -30,8 +30,8 @@ pub struct Overrides {
     /// Configuration file [default: ./llmos.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A directory of skills (folders with SKILL.md, at any depth); repeat for several. Replaces `skills_dirs`
-    #[arg(long = "skills", value_name = "DIR")]
+    /// A directory of skills (folders with SKILL.md, at any depth), or a .zip of skill folders as exported from "Your skills"; repeat for several. Replaces `skills_dirs`
+    #[arg(long = "skills", value_name = "DIR or ZIP")]
     pub skills: Vec<PathBuf>,
     /// Directory of docs pages (*.md) [default: the bundled docs]
     #[arg(long, value_name = "DIR")]

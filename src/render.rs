@@ -21,6 +21,9 @@ use std::sync::Mutex;
 
 pub const PER_PAGE: usize = 100;
 
+/// `my/edit/` and `my/skill/`, written but left out of the sitemap.
+const USER_PAGES_OUTSIDE_SITEMAP: usize = 2;
+
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
 pub const DEV_PREFIX: &str = "__llmos/";
@@ -125,6 +128,8 @@ pub(crate) struct Renderer<'a> {
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
+    /// Versioned URL of the search index, which islands also read.
+    index_url: String,
     /// Everything site-wide that a skill page shows, hashed.
     site_key: u64,
     /// Keys the skill pages were rendered with last time (dev server only).
@@ -159,7 +164,7 @@ impl<'a> Renderer<'a> {
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -196,7 +201,7 @@ impl<'a> Renderer<'a> {
         let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
         let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
 
-        pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new())?);
+        pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new(), None)?);
         for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
             pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
             let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
@@ -206,6 +211,7 @@ impl<'a> Renderer<'a> {
         pages.push(self.home(out, &categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
+        pages.push(self.user_skill_pages(out)?);
         for (path, bytes) in self.islands.iter().flat_map(|i| &i.files) {
             out.write(path, bytes)?;
         }
@@ -215,7 +221,24 @@ impl<'a> Renderer<'a> {
         out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
         // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
         out.write(".nojekyll", b"")?;
-        Ok((pages.len() + 1, files))
+        Ok((pages.len() + USER_PAGES_OUTSIDE_SITEMAP + 1, files))
+    }
+
+    /// The pages of the user's own skills: all three are shells the islands
+    /// fill from the browser's storage. Only the list is in the sitemap;
+    /// the editor and the skill view mean nothing without a user.
+    fn user_skill_pages(&self, out: &dyn SiteWriter) -> RenderResult<String> {
+        let base = self.base();
+        let pages = [
+            ("my/", "Your skills", "Skills you write or import live in this browser, next to the site's own. They show in the catalogue, in search and in your chats, and you can export them to publish with llmos.", llmos_islands::render::my_skills(base, &self.index_url), true),
+            ("my/edit/", "Skill editor", "Write a skill as a form or as SKILL.md, checked as you type.", llmos_islands::render::skill_editor(base, &self.index_url), true),
+            ("my/skill/", "Your skill", "A skill of yours, kept in this browser.", llmos_islands::render::user_skill_view(base), false),
+        ];
+        for (dir, heading, intro, island_html, show_heading) in pages {
+            let context = minijinja::context! { site => self.site(), section => "my", heading, intro, island_html, show_heading, has_islands => true, canonical => self.canonical(dir) };
+            self.page(out, dir, "my.html", context)?;
+        }
+        Ok("my/".to_string())
     }
 
     fn page(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
@@ -283,7 +306,7 @@ impl<'a> Renderer<'a> {
 
     /// A paginated list of skill cards at `rel_dir`, `rel_dir/page/2/`, …
     #[allow(clippy::too_many_arguments)]
-    fn listing(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>) -> RenderResult<Vec<String>> {
+    fn listing(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>, shelf_category: Option<&str>) -> RenderResult<Vec<String>> {
         let chunks: Vec<&[usize]> = if skills.is_empty() { vec![&[][..]] } else { skills.chunks(PER_PAGE).collect() };
         let total = chunks.len();
         let page_dir = |n: usize| if n == 1 { rel_dir.to_string() } else { format!("{rel_dir}page/{n}/") };
@@ -300,7 +323,14 @@ impl<'a> Renderer<'a> {
             let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
             let dir = page_dir(n);
             let search_html = (section == "skills").then_some(&self.search_html.0);
-            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands => search_html.is_some(), search_html };
+            // The user's own skills join the first page of the catalogue and of each category.
+            let shelf_html = match (section, n) {
+                ("skills", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), None)),
+                ("categories", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), Some(shelf_category.unwrap_or(heading.as_str())))),
+                _ => None,
+            };
+            let has_islands = search_html.is_some() || shelf_html.is_some();
+            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands, search_html, shelf_html };
             written.push(self.page(out, &dir, "list.html", context)?);
         }
         Ok(written)
@@ -320,7 +350,7 @@ impl<'a> Renderer<'a> {
         let count = term.skills.len();
         let intro = format!("{count} skill{} in the {noun} “{}”.", if count == 1 { "" } else { "s" }, term.label);
         let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
-        self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs)
+        self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs, Some(&term.label))
     }
 
     fn doc_links(&self) -> Vec<DocLink<'_>> {

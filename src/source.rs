@@ -15,6 +15,8 @@ pub(crate) mod bundled {
 pub enum FileData {
     Disk(PathBuf),
     Bundled(&'static [u8]),
+    /// An entry of a zip given as `--skills skills.zip`, read once.
+    Memory(std::sync::Arc<[u8]>),
 }
 
 pub struct SourceFile {
@@ -37,6 +39,7 @@ impl FileData {
         match self {
             FileData::Disk(path) => std::fs::read(path).map(Cow::Owned),
             FileData::Bundled(bytes) => Ok(Cow::Borrowed(bytes)),
+            FileData::Memory(bytes) => Ok(Cow::Owned(bytes.to_vec())),
         }
     }
 }
@@ -64,6 +67,9 @@ pub struct SkillFolder<'t> {
 impl SourceTree {
     pub fn disk(dir: &Path, what: &str) -> Result<SourceTree, Diagnostic> {
         let label = dir.display().to_string();
+        if dir.is_file() && dir.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+            return Self::zip(dir);
+        }
         if !dir.is_dir() {
             return Err(Diagnostic::error(&label, 0, 0, format!("the {what} directory does not exist"))
                 .with_help("check the path given on the command line or in llmos.toml (paths there are relative to the file)"));
@@ -75,6 +81,20 @@ impl SourceTree {
             dir: Some(dir.to_path_buf()),
             label,
         })
+    }
+
+    /// A `.zip` of skill folders, as the browser exports them: read whole,
+    /// checked whole (a damaged zip is an error, not a partial catalogue).
+    fn zip(path: &Path) -> Result<SourceTree, Diagnostic> {
+        let label = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the zip: {e}")))?;
+        let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64);
+        let entries = llmos_core::zip::read_zip(&bytes).map_err(|e| e.to_diagnostic(&label))?;
+        let files = entries
+            .into_iter()
+            .map(|entry| SourceFile { rel: entry.path, size: entry.data.len() as u64, data: FileData::Memory(entry.data.into()), modified })
+            .collect();
+        Ok(SourceTree { label, dir: None, files, refused: Vec::new() })
     }
 
     pub fn bundled_skills() -> SourceTree {

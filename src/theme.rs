@@ -16,6 +16,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("docs.html", include_str!("../theme/templates/docs.html")),
     ("404.html", include_str!("../theme/templates/404.html")),
     ("search.html", include_str!("../theme/templates/search.html")),
+    ("my.html", include_str!("../theme/templates/my.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../theme/static/style.css");

@@ -41,7 +41,12 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     }
     // Only pages with an island (the search box) load the islands bundle;
     // every other page ships no JavaScript at all.
-    let island_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
+    let search_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
+    let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html")];
+    // The first page of each category shows the user's own skills of that category.
+    let is_category_page = |f: &std::path::Path| f.parent().and_then(|p| p.parent()) == Some(&site.join("categories")) && f.ends_with("index.html");
+    let island_pages: Vec<std::path::PathBuf> = files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_category_page(f)).collect();
+    assert!(island_pages.len() >= search_pages.len() + user_pages.len() + 5, "{island_pages:?}");
     let mut loaders = std::collections::BTreeSet::new();
     for file in files_under(&site) {
         let name = file.to_string_lossy().into_owned();
@@ -52,8 +57,11 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             let html = fs::read_to_string(&file).unwrap();
             let scripts = html.matches("<script").count();
             if island_pages.contains(&file) {
-                assert_eq!(scripts, 1, "{name} has the search island and one loader script");
-                assert!(html.contains("<leptos-island data-component=\"SearchBox"), "{name}");
+                assert_eq!(scripts, 1, "{name} has islands and one loader script");
+                assert!(html.contains("<leptos-island data-component="), "{name}");
+                if search_pages.contains(&file) {
+                    assert!(html.contains("<leptos-island data-component=\"SearchBox"), "{name}");
+                }
                 let marker = "<script type=\"module\" src=\"";
                 let start = html.find(marker).unwrap() + marker.len();
                 loaders.insert(html[start..].split('"').next().unwrap().to_string());

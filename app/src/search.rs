@@ -58,6 +58,10 @@ pub struct SearchDoc {
     pub category: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// A skill the user wrote or imported in their browser (never set in a
+    /// published index); its page is rendered client-side.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub user: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,26 +169,48 @@ impl SearchIndex {
                 per_term.entry(term).or_default().push((doc_id as u32, freqs));
             }
         }
-        let mut sorted: Vec<_> = per_term.into_iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut terms = Vec::with_capacity(sorted.len());
-        let mut postings = Vec::with_capacity(sorted.len());
-        for (term, list) in sorted {
-            // Doc ids were pushed in increasing order, so deltas are non-negative.
-            let mut packed = Vec::with_capacity(list.len() * 2);
-            let mut previous = 0;
-            for (doc, freqs) in list {
-                packed.push(doc - previous);
-                packed.push(freqs.iter().enumerate().fold(0, |acc, (field, &f)| acc | (f.min(15) << (4 * field))));
-                previous = doc;
-            }
-            terms.push(term.to_string());
-            postings.push(packed);
-        }
+        let per_term = per_term.into_iter().map(|(term, list)| (term, list.into_iter().map(|(doc, freqs)| (doc, pack_frequencies(freqs))).collect())).collect();
+        let (terms, postings) = pack_postings(per_term);
         let docs = inputs
             .iter()
-            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into) })
+            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false })
             .collect();
+        SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
+    }
+
+    /// This index with the user's own skills layered on top, as the browser
+    /// searches (and the chat picks context): a user skill takes the place
+    /// of a system skill with the same slug, as a later `--skills` directory
+    /// overrides an earlier one, and is marked `user`. Body terms of user
+    /// skills are chosen among the user's skills; everything else is shared.
+    pub fn layered(&self, user: &[SearchInput]) -> SearchIndex {
+        use std::collections::{HashMap, HashSet};
+        let shadowed: HashSet<&str> = user.iter().map(|u| u.slug).collect();
+        let mut new_id = vec![None; self.docs.len()];
+        let mut docs = Vec::with_capacity(self.docs.len() + user.len());
+        let mut lengths = Vec::with_capacity((self.docs.len() + user.len()) * FIELDS);
+        for (id, doc) in self.docs.iter().enumerate() {
+            if !shadowed.contains(doc.slug.as_str()) {
+                new_id[id] = Some(docs.len() as u32);
+                docs.push(doc.clone());
+                lengths.extend_from_slice(&self.lengths[id * FIELDS..(id + 1) * FIELDS]);
+            }
+        }
+        let mine = SearchIndex::build(user);
+        let offset = docs.len() as u32;
+        docs.extend(mine.docs.iter().cloned().map(|doc| SearchDoc { user: true, ..doc }));
+        lengths.extend_from_slice(&mine.lengths);
+        // System ids come first and user ids after, so each merged list stays in doc order.
+        let mut per_term: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        for (term, list) in self.terms.iter().zip(&self.postings) {
+            let entries = per_term.entry(term.as_str()).or_default();
+            entries.extend(decode_postings(list).filter_map(|(doc, packed)| Some((new_id[doc as usize]?, packed))));
+        }
+        for (term, list) in mine.terms.iter().zip(&mine.postings) {
+            per_term.entry(term.as_str()).or_default().extend(decode_postings(list).map(|(doc, packed)| (offset + doc, packed)));
+        }
+        per_term.retain(|_, list| !list.is_empty());
+        let (terms, postings) = pack_postings(per_term);
         SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
     }
 
@@ -292,6 +318,41 @@ impl SearchIndex {
     }
 }
 
+/// Term frequencies of one doc, 4 bits per field.
+fn pack_frequencies(freqs: [u32; FIELDS]) -> u32 {
+    freqs.iter().enumerate().fold(0, |acc, (field, &f)| acc | (f.min(15) << (4 * field)))
+}
+
+/// (doc id, packed frequencies) of one posting list.
+fn decode_postings(list: &[u32]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let mut doc = 0;
+    list.chunks_exact(2).map(move |pair| {
+        doc += pair[0];
+        (doc, pair[1])
+    })
+}
+
+/// Sorted terms and their posting lists, doc ids delta-encoded. Each
+/// list must be in increasing doc order.
+fn pack_postings(per_term: std::collections::HashMap<&str, Vec<(u32, u32)>>) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut sorted: Vec<(&str, Vec<(u32, u32)>)> = per_term.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut terms = Vec::with_capacity(sorted.len());
+    let mut postings = Vec::with_capacity(sorted.len());
+    for (term, list) in sorted {
+        let mut packed = Vec::with_capacity(list.len() * 2);
+        let mut previous = 0;
+        for (doc, freqs) in list {
+            packed.push(doc - previous);
+            packed.push(freqs);
+            previous = doc;
+        }
+        terms.push(term.to_string());
+        postings.push(packed);
+    }
+    (terms, postings)
+}
+
 /// Byte ranges in `text` of the words that match `query` (the last query
 /// word as a prefix), for highlighting results.
 pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
@@ -377,6 +438,27 @@ mod tests {
         let ranges = highlight_ranges(text, "csv col");
         let marked: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(marked, ["CSV", "Col", "col"]);
+    }
+
+    #[test]
+    fn user_skills_layer_over_the_site_and_shadow_same_names() {
+        let none: &[String] = &[];
+        let site = index();
+        let layered = site.layered(&[
+            input("bell-state", "My own take on entangled qubits.", none, "Hadamard, CNOT, then measure."),
+            input("haiku-writer", "Write a haiku about a CSV file.", none, "Five seven five syllables."),
+        ]);
+        assert_eq!(layered.len(), site.len() + 1, "the user's bell-state replaces the site's");
+        let bell: Vec<&SearchDoc> = layered.docs.iter().filter(|d| d.slug == "bell-state").collect();
+        assert_eq!(bell.len(), 1);
+        assert!(bell[0].user && bell[0].description.starts_with("My own"));
+        assert_eq!(names(&layered, "haiku"), ["haiku-writer"]);
+        assert!(layered.docs.iter().find(|d| d.slug == "haiku-writer").unwrap().user);
+        assert!(names(&layered, "csv").contains(&"haiku-writer".to_string()));
+        assert_eq!(names(&layered, "csv")[0], "csv-analysis", "site skills keep their ranking");
+        assert_eq!(names(&layered, "chart"), ["plotting"]);
+        assert!(!layered.docs.iter().filter(|d| !d.user).any(|d| d.slug == "bell-state"));
+        assert_eq!(site.layered(&[]), site, "no user skills, same index");
     }
 
     #[test]

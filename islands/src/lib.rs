@@ -9,7 +9,14 @@
 // leaving some state and arguments unused on the native side.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_variables))]
 
+#[cfg(feature = "hydrate")]
+mod browser;
+pub mod editor;
+pub mod my_skills;
 pub mod search;
+pub mod store;
+pub mod user_pages;
+pub mod user_skills;
 
 /// Entry point called by the loader script once the bundle is instantiated.
 #[cfg(feature = "hydrate")]
@@ -36,4 +43,26 @@ pub mod render {
         let (index_url, base) = (index_url.to_string(), base.to_string());
         island_html(move || view! { <crate::search::SearchBox index_url base autofocus /> })
     }
+
+    pub fn my_skills(base: &str, index_url: &str) -> String {
+        let (base, index_url) = (base.to_string(), index_url.to_string());
+        island_html(move || view! { <crate::my_skills::MySkills base index_url /> })
+    }
+
+    pub fn skill_editor(base: &str, index_url: &str) -> String {
+        let (base, index_url) = (base.to_string(), index_url.to_string());
+        island_html(move || view! { <crate::editor::SkillEditor base index_url /> })
+    }
+
+    pub fn user_skill_view(base: &str) -> String {
+        let base = base.to_string();
+        island_html(move || view! { <crate::user_pages::UserSkillView base /> })
+    }
+
+    /// The user's own skills on the catalogue (`None`) or a category page.
+    pub fn user_skills_shelf(base: &str, category: Option<&str>) -> String {
+        let (base, category) = (base.to_string(), category.map(str::to_string));
+        island_html(move || view! { <crate::user_pages::UserSkillsShelf base category /> })
+    }
 }
+

@@ -18,6 +18,7 @@ struct ResultRow {
     description: Vec<(String, bool)>,
     kind: Option<String>,
     category: Option<String>,
+    user: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -68,11 +69,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                         let doc = &index.docs[hit.doc];
                         let description = &doc.description;
                         ResultRow {
-                            url: format!("{base}skills/{}/", doc.slug),
+                            url: if doc.user { format!("{base}my/skill/?name={}", doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
                             name: segments(&doc.name, &q),
                             description: segments(description, &q),
                             kind: doc.kind.clone(),
                             category: doc.category.clone(),
+                            user: doc.user,
                         }
                     })
                     .collect::<Vec<_>>(),
@@ -90,9 +92,18 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 {
                     let url = index_url.get_value();
                     leptos::task::spawn_local(async move {
-                        state.set(match browser::fetch_index(&url).await {
-                            Ok(index) => IndexState::Ready(Arc::new(index)),
+                        state.set(match fetch_index(&url).await {
+                            Ok(index) => IndexState::Ready(Arc::new(with_user_skills(&index).await)),
                             Err(error) => IndexState::Failed(error),
+                        });
+                        // The user's skills change in this tab or another: search them as they are now.
+                        crate::store::sync::on_skills_changed(move || {
+                            let url = url.clone();
+                            leptos::task::spawn_local(async move {
+                                if let Ok(index) = fetch_index(&url).await {
+                                    state.set(IndexState::Ready(Arc::new(with_user_skills(&index).await)));
+                                }
+                            });
                         });
                     });
                 }
@@ -197,6 +208,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                     <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| selected.set(i)>
                         <a href=row.url.clone()>
                             <span class="result-name">{render_segments(row.name)}</span>
+                            {row.user.then(|| view! { <span class="badge yours">"yours"</span> })}
                             {row.kind.map(|k| view! { <span class="badge run">{k}</span> })}
                             {row.category.map(|c| view! { <span class="pill">{c}</span> })}
                             <span class="result-description">{render_segments(row.description)}</span>
@@ -209,45 +221,31 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
 }
 
 #[cfg(feature = "hydrate")]
-mod browser {
-    use llmos_core::SearchIndex;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
+use crate::browser;
 
-    fn js_error(value: wasm_bindgen::JsValue) -> String {
-        value.as_string().or_else(|| js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string())).unwrap_or_else(|| "network error".into())
+/// The site's search index. The browser caches it, so callers may fetch
+/// it again rather than share it.
+#[cfg(feature = "hydrate")]
+pub async fn fetch_index(url: &str) -> Result<SearchIndex, String> {
+    let text = browser::fetch_text(url).await.map_err(|e| e.replace(url, "the index"))?;
+    let index: SearchIndex = serde_json::from_str(&text).map_err(|e| format!("the index is damaged ({e})"))?;
+    if index.version != llmos_core::SEARCH_VERSION {
+        return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
     }
+    Ok(index)
+}
 
-    pub async fn fetch_index(url: &str) -> Result<SearchIndex, String> {
-        let window = web_sys::window().ok_or("no window")?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(js_error)?.dyn_into().map_err(js_error)?;
-        if !response.ok() {
-            return Err(format!("the index answered HTTP {}", response.status()));
-        }
-        let text = JsFuture::from(response.text().map_err(js_error)?).await.map_err(js_error)?;
-        let index: SearchIndex = serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| format!("the index is damaged ({e})"))?;
-        if index.version != llmos_core::SEARCH_VERSION {
-            return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
-        }
-        Ok(index)
-    }
-
-    pub fn query_parameter(name: &str) -> Option<String> {
-        let search = web_sys::window()?.location().search().ok()?;
-        web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
-    }
-
-    pub fn navigate(url: &str) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().set_href(url);
-        }
-    }
-
-    pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
-        event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
-            .unwrap_or(false)
-    }
+/// The site's index with the user's own skills layered on top (the same
+/// ranking, and a user skill shadows a site skill of the same name).
+#[cfg(feature = "hydrate")]
+pub async fn with_user_skills(site: &SearchIndex) -> SearchIndex {
+    use crate::store::SkillStore;
+    let Ok(store) = crate::store::shared().await else { return site.clone() };
+    let skills = store.skills().await.unwrap_or_default();
+    let parsed: Vec<llmos_core::Skill> = skills.iter().filter_map(|s| s.parse().ok().map(|(skill, _)| skill)).collect();
+    let inputs: Vec<llmos_core::SearchInput> = parsed
+        .iter()
+        .map(|s| llmos_core::SearchInput { name: &s.name, slug: &s.slug, description: &s.description, keywords: &s.keywords, body: &s.body, category: s.category.as_deref(), kind: s.kind.as_deref() })
+        .collect();
+    site.layered(&inputs)
 }

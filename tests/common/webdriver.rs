@@ -17,6 +17,8 @@ pub struct Browser {
     port: u16,
     session: String,
     _profile: tempfile::TempDir,
+    /// Where downloads land (`Browser::downloaded`).
+    pub downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -28,7 +30,7 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = Command::new(driver_path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver starts");
         let profile = tempfile::tempdir().unwrap();
-        let mut browser = Browser { driver, port, session: String::new(), _profile: profile };
+        let mut browser = Browser { driver, port, session: String::new(), _profile: profile, downloads: tempfile::tempdir().unwrap() };
         let deadline = Instant::now() + Duration::from_secs(20);
         while browser.raw("GET", "/status", None).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -42,11 +44,15 @@ impl Browser {
         args.push(format!("--user-data-dir={}", browser._profile.path().display()));
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args, "prefs": {
+                "download.default_directory": browser.downloads.path(), "download.prompt_for_download": false
+            }},
             "goog:loggingPrefs": { "browser": "ALL" }
         }}});
         let session = browser.raw("POST", "/session", Some(&capabilities)).expect("a browser session");
         browser.session = session["sessionId"].as_str().expect("session id").to_string();
+        // Headless Chromium ignores the download preference unless told again.
+        browser.cdp("Browser.setDownloadBehavior", json!({ "behavior": "allow", "downloadPath": browser.downloads.path() }));
         browser
     }
 
@@ -97,6 +103,11 @@ impl Browser {
         self.command("POST", "/execute/sync", json!({ "script": script, "args": [] }))
     }
 
+    /// Runs `script`, which calls `arguments[arguments.length - 1](value)` when done.
+    pub fn eval_async(&self, script: &str) -> Value {
+        self.command("POST", "/execute/async", json!({ "script": script, "args": [] }))
+    }
+
     /// Polls `script` (a JS expression) until it is truthy; panics after `seconds`.
     pub fn wait_for(&self, script: &str, seconds: u64) -> Value {
         let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -118,6 +129,53 @@ impl Browser {
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
         self.command("POST", &format!("/element/{element}/value"), json!({ "text": text }));
+    }
+
+    /// A Chrome DevTools Protocol command (chromedriver's extension).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.command("POST", "/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+    }
+
+    pub fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.command("POST", &format!("/element/{element}/click"), json!({}));
+    }
+
+    pub fn clear(&self, css: &str) {
+        let element = self.find(css);
+        self.command("POST", &format!("/element/{element}/clear"), json!({}));
+    }
+
+    /// Chooses files in an `<input type=file>` (hidden ones too).
+    pub fn choose_files(&self, css: &str, paths: &[&std::path::Path]) {
+        let joined: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        self.type_into(css, &joined.join("\n"));
+    }
+
+    /// Opens a new tab and returns the (first, new) window handles; the
+    /// session stays on the first until `switch_to`.
+    pub fn open_tab(&self) -> (String, String) {
+        let first = self.command("GET", "/window", json!({})).as_str().unwrap().to_string();
+        let new = self.command("POST", "/window/new", json!({ "type": "tab" }))["handle"].as_str().unwrap().to_string();
+        (first, new)
+    }
+
+    pub fn switch_to(&self, handle: &str) {
+        self.command("POST", "/window", json!({ "handle": handle }));
+    }
+
+    /// The bytes of a finished download named `name`, waiting up to `seconds`.
+    pub fn downloaded(&self, name: &str, seconds: u64) -> Vec<u8> {
+        let path = self.downloads.path().join(name);
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let partial = std::fs::read_dir(self.downloads.path()).map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))).unwrap_or(false);
+            if path.is_file() && !partial {
+                return std::fs::read(&path).unwrap();
+            }
+            assert!(Instant::now() < deadline, "no download {name}; found {:?}", std::fs::read_dir(self.downloads.path()).map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>()));
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Keys sent to whatever has focus.

@@ -1,0 +1,176 @@
+//! The user's skills inside the published site: their own page (rendered
+//! here, in the browser, since the site was built without them) and a shelf
+//! on the catalogue and category pages.
+
+use crate::my_skills::{status_view, Status};
+use crate::user_skills::Summary;
+use leptos::prelude::*;
+
+#[derive(Clone, PartialEq)]
+struct Page {
+    name: String,
+    description: String,
+    category: Option<String>,
+    kind: Option<String>,
+    keywords: Vec<String>,
+    body_html: String,
+    files: Vec<(String, usize)>,
+    warnings: Vec<String>,
+}
+
+#[island]
+pub fn UserSkillView(base: String) -> impl IntoView {
+    let page = RwSignal::new(None::<Result<Page, String>>);
+    let status = RwSignal::new(Status::Idle);
+    let base = StoredValue::new(base);
+
+    #[cfg(feature = "hydrate")]
+    {
+        let load = move || leptos::task::spawn_local(actions::load(page));
+        load();
+        crate::store::sync::on_skills_changed(load);
+    }
+
+    view! {
+        {status_view(status)}
+        {move || match page.get() {
+            None => view! { <p class="muted" id="user-skill-state">"Loading…"</p> }.into_any(),
+            Some(Err(message)) => view! {
+                <p class="notice error" id="user-skill-state">{message}</p>
+                <p><a href=format!("{}my/", base.get_value())>"See your skills"</a></p>
+            }.into_any(),
+            Some(Ok(page)) => {
+                let name = page.name.clone();
+                let (export_name, delete_name) = (name.clone(), name.clone());
+                let _ = (&export_name, &delete_name);
+                view! {
+                    <article class="skill user-skill" data-name=name.clone()>
+                        <header>
+                            <h1>{page.name.clone()} " " <span class="badge yours">"yours"</span></h1>
+                            <p class="lead">{page.description.clone()}</p>
+                            <p class="meta">
+                                {page.kind.clone().map(|k| view! { <span class="badge run">{k}</span> })}
+                                {page.category.clone().map(|c| view! { <span class="pill">{c}</span> })}
+                                {page.keywords.iter().map(|k| view! { <span class="tag">{k.clone()}</span> }).collect_view()}
+                            </p>
+                            <p class="toolbar">
+                                <a class="button primary" href=format!("{}my/edit/?skill={name}", base.get_value())>"Edit"</a>
+                                <button type="button" on:click=move |_| {
+                                    #[cfg(feature = "hydrate")]
+                                    leptos::task::spawn_local(crate::my_skills::actions::export(Some(export_name.clone()), status));
+                                }>"Export (.zip)"</button>
+                                <button type="button" class="danger" on:click=move |_| {
+                                    #[cfg(feature = "hydrate")]
+                                    {
+                                        let name = delete_name.clone();
+                                        leptos::task::spawn_local(async move {
+                                            if crate::browser::confirm(&format!("Delete your skill {name}? This cannot be undone; export it first to keep a copy.")) {
+                                                match crate::my_skills::actions::delete_now(&name).await {
+                                                    Ok(()) => crate::browser::navigate(&format!("{}my/", base.get_value())),
+                                                    Err(error) => status.set(Status::Failed(error, vec![])),
+                                                }
+                                            }
+                                        });
+                                    }
+                                }>"Delete"</button>
+                            </p>
+                        </header>
+                        {(!page.warnings.is_empty()).then(|| view! {
+                            <details class="diagnostics"><summary>{format!("{} warning(s) from llmos check", page.warnings.len())}</summary>
+                                <ul>{page.warnings.iter().map(|w| view! { <li><pre>{w.clone()}</pre></li> }).collect_view()}</ul>
+                            </details>
+                        })}
+                        <div class="prose" id="user-skill-body" inner_html=page.body_html.clone()></div>
+                        {(!page.files.is_empty()).then(|| view! {
+                            <h2>"Files"</h2>
+                            <ul class="files">{page.files.iter().map(|(path, size)| view! { <li><code>{path.clone()}</code> " " <span class="muted">{format!("{size} bytes")}</span></li> }).collect_view()}</ul>
+                        })}
+                    </article>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// The user's skills at the top of the catalogue (`category: None`) or of
+/// one category's page. Shows nothing when there are none.
+#[island]
+pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView {
+    let skills = RwSignal::new(Vec::<Summary>::new());
+    let base = StoredValue::new(base);
+    let _ = &category;
+
+    #[cfg(feature = "hydrate")]
+    {
+        let load = move || {
+            let category = category.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::my_skills::actions::load_summaries().await {
+                    let wanted = category.map(|c| llmos_core::slugify(&c));
+                    skills.set(list.into_iter().filter(|s| wanted.is_none() || s.category.as_deref().map(llmos_core::slugify) == wanted).collect());
+                }
+            });
+        };
+        load();
+        crate::store::sync::on_skills_changed(load);
+    }
+
+    move || {
+        let list = skills.get();
+        (!list.is_empty()).then(|| {
+            let count = list.len();
+            view! {
+                <section class="user-shelf" id="user-shelf" aria-label="Your skills">
+                    <h2>{format!("Your skills ({count})")} " " <a class="small" href=format!("{}my/", base.get_value())>"Manage"</a></h2>
+                    <ul class="cards">
+                        {list.into_iter().take(100).map(|s| view! {
+                            <li class="card user">
+                                <a href=format!("{}my/skill/?name={}", base.get_value(), s.name)>{s.name.clone()}</a>
+                                " " <span class="badge yours">"yours"</span>
+                                {s.kind.map(|k| view! { <span class="badge run">{k}</span> })}
+                                <p>{s.description}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(count > 100).then(|| view! { <p><a href=format!("{}my/", base.get_value())>{format!("All {count} of your skills")}</a></p> })}
+                </section>
+            }
+        })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod actions {
+    use super::Page;
+    use crate::browser;
+    use crate::store::{self, SkillStore};
+    use leptos::prelude::*;
+
+    pub async fn load(page: RwSignal<Option<Result<Page, String>>>) {
+        let Some(name) = browser::query_parameter("name").filter(|n| !n.is_empty()) else {
+            return page.set(Some(Err("No skill named in the address (…/my/skill/?name=<skill>).".into())));
+        };
+        let result = async {
+            let store = store::shared().await.map_err(|e| e.to_string())?;
+            let skill = store.skill(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("You have no skill named {name} in this browser. It may have been deleted, or created in another browser."))?;
+            let (parsed, warnings) = skill.parse().map_err(|e| format!("This skill's SKILL.md has an error; edit it to fix:\n{e}"))?;
+            Ok(Page {
+                name: parsed.name.clone(),
+                description: parsed.description.clone(),
+                category: parsed.category.clone(),
+                kind: parsed.kind.clone(),
+                keywords: parsed.keywords.clone(),
+                body_html: llmos_core::render_safe(&parsed.body),
+                files: skill.files.iter().map(|f| (f.path.clone(), f.data.len())).collect(),
+                warnings: warnings.iter().map(ToString::to_string).collect(),
+            })
+        }
+        .await;
+        if let Ok(p) = &result {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title(&format!("{} · your skill", p.name));
+            }
+        }
+        page.set(Some(result));
+    }
+}
