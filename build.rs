@@ -59,14 +59,17 @@ fn validate_skills(walked: &walk::Walked) {
 fn embed_islands(root: &Path, code: &mut String) {
     println!("cargo:rerun-if-env-changed=LLMOS_ISLANDS_DIR");
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
-    let js = dir.join("llmos_islands.js");
-    let wasm = dir.join("llmos_islands_bg.wasm");
-    println!("cargo:rerun-if-changed={}", js.display());
-    println!("cargo:rerun-if-changed={}", wasm.display());
-    if js.is_file() && wasm.is_file() {
-        writeln!(code, "pub static ISLANDS: Option<(&[u8], &[u8])> = Some((include_bytes!({:?}), include_bytes!({:?})));", js.display().to_string(), wasm.display().to_string()).unwrap();
-    } else {
-        println!("cargo:warning=built without the islands bundle (no {}): run scripts/build-islands.sh first for search", dir.display());
-        writeln!(code, "pub static ISLANDS: Option<(&[u8], &[u8])> = None;").unwrap();
+    // The site bundle (search, shelves) and the workbench bundle (the user's skills, the chat).
+    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench"))] {
+        let js = dir.join("llmos_islands.js");
+        let wasm = dir.join("llmos_islands_bg.wasm");
+        println!("cargo:rerun-if-changed={}", js.display());
+        println!("cargo:rerun-if-changed={}", wasm.display());
+        if js.is_file() && wasm.is_file() {
+            writeln!(code, "pub static {name}: Option<(&[u8], &[u8])> = Some((include_bytes!({:?}), include_bytes!({:?})));", js.display().to_string(), wasm.display().to_string()).unwrap();
+        } else {
+            println!("cargo:warning=built without the {} bundle (no {}): run scripts/build-islands.sh first", name.to_lowercase(), dir.display());
+            writeln!(code, "pub static {name}: Option<(&[u8], &[u8])> = None;").unwrap();
+        }
     }
 }

@@ -11,19 +11,34 @@ source "$(dirname "$0")/lib/common.sh"
 need_rust
 
 WASM_TARGET=wasm32-unknown-unknown
-build_args=(build -p llmos-islands --lib --features hydrate --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
+WASM_OUT="target/wasm/$WASM_TARGET/wasm-release/llmos_islands.wasm"
 
-if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
-  say "compiling the islands with $(rustc --version) (wasm32 target installed)"
-  cargo "${build_args[@]}"
-else
-  # rustup's toolchain lacks the wasm32 std: use Debian's, building std from source.
-  need_packages rustc-web cargo-web rust-web-src lld-19
-  say "compiling the islands with Debian's $(/usr/bin/rustc --version) and std from source"
-  RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
-    /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
-fi
+# Two bundles from the one crate: `hydrate` is the site bundle (search,
+# shelves: every catalogue page), `workbench` adds the user's skills and the
+# chat (only their pages). The second build reuses every dependency.
+# Debug formatting and panic locations compile to nothing: they only ever
+# reach the console, and they are a tenth of the bundle. These are unstable
+# flags, hence RUSTC_BOOTSTRAP on both routes.
+export RUSTFLAGS="-Zfmt-debug=none -Zlocation-detail=none"
+export RUSTC_BOOTSTRAP=1
 
-say "generating the JavaScript bindings"
-cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/llmos_islands.wasm" target/islands
+build_bundle() {
+  local features=$1 out=$2
+  local build_args=(build -p llmos-islands --lib --features "$features" --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
+  if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
+    say "compiling the $features islands with $(rustc --version) (wasm32 target installed)"
+    cargo "${build_args[@]}"
+  else
+    # rustup's toolchain lacks the wasm32 std: use Debian's, building std from source.
+    need_packages rustc-web cargo-web rust-web-src lld-19
+    say "compiling the $features islands with Debian's $(/usr/bin/rustc --version) and std from source"
+    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
+      /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
+  fi
+  say "generating the JavaScript bindings of the $features bundle"
+  cargo run -q --locked -p llmos-wasm-bindgen -- "$WASM_OUT" "$out"
+}
+
+build_bundle hydrate target/islands
+build_bundle workbench target/islands/workbench

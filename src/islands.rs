@@ -14,9 +14,15 @@ pub struct IslandFiles {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// The embedded bundle, if this binary was built with one.
+/// The embedded site bundle (search, shelves), if this binary has one.
 pub fn bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::ISLANDS
+}
+
+/// The embedded workbench bundle: the site bundle's islands plus the
+/// user's skills and the chat, loaded only by the pages that have those.
+pub fn workbench_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::WORKBENCH
 }
 
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.
@@ -30,9 +36,10 @@ pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
 }
 
-pub fn publish(js: &[u8], wasm: &[u8]) -> IslandFiles {
-    let js_name = format!("llmos_islands.{:016x}.js", fnv1a(js));
-    let wasm_name = format!("llmos_islands_bg.{:016x}.wasm", fnv1a(wasm));
+/// The files of one bundle under `name` (`islands`, `workbench`).
+pub fn publish(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
+    let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
+    let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));
     let loader = format!(
         r#"// LLMos islands loader: instantiates the WebAssembly bundle and hydrates
 // each island on the page. Pages without islands never load it.
@@ -56,7 +63,7 @@ async function start() {{
 start().catch((error) => console.error("LLMos islands failed to start:", error));
 "#
     );
-    let loader_name = format!("islands.{:016x}.js", fnv1a(loader.as_bytes()));
+    let loader_name = format!("{name}.{:016x}.js", fnv1a(loader.as_bytes()));
     IslandFiles {
         loader_path: format!("pkg/{loader_name}"),
         files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec()), (format!("pkg/{loader_name}"), loader.into_bytes())],

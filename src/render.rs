@@ -38,6 +38,8 @@ struct SiteContext<'a> {
     skill_count: usize,
     /// The islands loader, when this binary carries the bundle.
     islands_script: Option<String>,
+    /// The workbench bundle's loader (pages of the user's own skills).
+    workbench_script: Option<String>,
     /// `llmos serve` only: the live-reload script.
     reload_script: Option<String>,
 }
@@ -125,6 +127,7 @@ pub(crate) struct Renderer<'a> {
     markdown: Markdown,
     pub(crate) progress: ProgressBar,
     islands: Option<IslandFiles>,
+    workbench: Option<IslandFiles>,
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
@@ -148,7 +151,8 @@ impl<'a> Renderer<'a> {
         } else {
             ProgressBar::hidden()
         };
-        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish(js, wasm));
+        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm));
+        let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
@@ -160,11 +164,11 @@ impl<'a> Renderer<'a> {
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
-                islands.as_ref().map(|i| &i.loader_path), settings.dev_reload, loaded.catalogue.skills.len()
+                (islands.as_ref().map(|i| &i.loader_path), workbench.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len()
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, workbench, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -180,6 +184,7 @@ impl<'a> Renderer<'a> {
             stylesheet: &self.theme.stylesheet_path,
             skill_count: self.loaded.catalogue.skills.len(),
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
         }
     }
@@ -212,7 +217,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).flat_map(|i| &i.files) {
             out.write(path, bytes)?;
         }
         self.not_found(out)?;
@@ -235,7 +240,7 @@ impl<'a> Renderer<'a> {
             ("my/skill/", "Your skill", "A skill of yours, kept in this browser.", llmos_islands::render::user_skill_view(base), false),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
-            let context = minijinja::context! { site => self.site(), section => "my", heading, intro, island_html, show_heading, has_islands => true, canonical => self.canonical(dir) };
+            let context = minijinja::context! { site => self.site(), section => "my", heading, intro, island_html, show_heading, has_islands => true, workbench => true, canonical => self.canonical(dir) };
             self.page(out, dir, "my.html", context)?;
         }
         Ok("my/".to_string())

@@ -64,23 +64,28 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 }
                 let marker = "<script type=\"module\" src=\"";
                 let start = html.find(marker).unwrap() + marker.len();
-                loaders.insert(html[start..].split('"').next().unwrap().to_string());
+                let loader = html[start..].split('"').next().unwrap().to_string();
+                // The pages of the user's own skills load the workbench bundle; all others the site bundle.
+                let expected = if user_pages.contains(&file) { "/pkg/workbench." } else { "/pkg/islands." };
+                assert!(loader.starts_with(expected) && loader.ends_with(".js"), "{name} loads {loader}");
+                loaders.insert(loader);
             } else {
                 assert_eq!(scripts, 0, "{name} has no island, so no script");
             }
         }
     }
-    assert_eq!(loaders.len(), 1, "one loader: {loaders:?}");
-    let loader = loaders.into_iter().next().unwrap();
-    assert!(loader.starts_with("/pkg/islands.") && loader.ends_with(".js"), "content-hashed loader: {loader}");
-    let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
-    let bundle_gzipped: usize = files_under(&site.join("pkg")).iter().map(|f| gzipped_size(&fs::read(f).unwrap())).sum();
-    println!("islands bundle in the site: {bundle_gzipped} bytes gzipped");
-    assert!(bundle_gzipped < 400_000, "the islands bundle is {bundle_gzipped} bytes gzipped, over the 400 kB hard cap");
-    for imported in ["llmos_islands.", "llmos_islands_bg."] {
-        let start = loader_js.find(imported).expect("the loader names the hashed bundle files");
-        let file = loader_js[start..].split('"').next().unwrap();
-        assert!(site.join("pkg").join(file).is_file(), "{file} is published");
+    assert_eq!(loaders.len(), 2, "one content-hashed loader per bundle: {loaders:?}");
+    for (loader, bundle) in loaders.iter().zip(["llmos_islands", "llmos_workbench"]) {
+        let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
+        let mut gzipped = 0;
+        for imported in [format!("{bundle}."), format!("{bundle}_bg.")] {
+            let start = loader_js.find(&imported).expect("the loader names the hashed bundle files");
+            let file = loader_js[start..].split('"').next().unwrap();
+            assert!(site.join("pkg").join(file).is_file(), "{file} is published");
+            gzipped += gzipped_size(&fs::read(site.join("pkg").join(file)).unwrap());
+        }
+        println!("{bundle} bundle in the site: {gzipped} bytes gzipped");
+        assert!(gzipped < 400_000, "the {bundle} bundle is {gzipped} bytes gzipped, over the 400 kB hard cap");
     }
     let checked = assert_links_resolve(&site, &site, "/");
     assert!(checked > 500, "only {checked} links checked");

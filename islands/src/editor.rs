@@ -46,7 +46,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
         leptos::task::spawn_local(actions::open(editing, text, form, mode, files, ready, status, restored));
         let url = index_url.clone();
         leptos::task::spawn_local(async move {
-            if let Ok(index) = crate::search::fetch_index(&url).await {
+            if let Ok(index) = crate::site_index::fetch_index(&url).await {
                 system_names.set(index.docs.into_iter().filter(|d| !d.user).map(|d| d.slug).collect());
             }
         });

@@ -9,11 +9,23 @@
 // leaving some state and arguments unused on the native side.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_variables))]
 
+// Shared by both bundles, each using a part.
 #[cfg(feature = "hydrate")]
+#[allow(dead_code)]
 mod browser;
+// The workbench islands (the user's skills, and the chat) form their own
+// bundle, so catalogue and search pages do not download the editor, the
+// YAML parser and the Markdown renderer. `ssr` renders them all.
+#[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod editor;
+#[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod my_skills;
+// The search box lives in the site bundle only.
+#[cfg(any(feature = "ssr", not(feature = "workbench")))]
 pub mod search;
+#[cfg(feature = "hydrate")]
+#[allow(dead_code)]
+mod site_index;
 pub mod store;
 pub mod user_pages;
 pub mod user_skills;

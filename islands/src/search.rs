@@ -92,16 +92,16 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 {
                     let url = index_url.get_value();
                     leptos::task::spawn_local(async move {
-                        state.set(match fetch_index(&url).await {
-                            Ok(index) => IndexState::Ready(Arc::new(with_user_skills(&index).await)),
+                        state.set(match crate::site_index::fetch_index(&url).await {
+                            Ok(index) => IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)),
                             Err(error) => IndexState::Failed(error),
                         });
                         // The user's skills change in this tab or another: search them as they are now.
                         crate::store::sync::on_skills_changed(move || {
                             let url = url.clone();
                             leptos::task::spawn_local(async move {
-                                if let Ok(index) = fetch_index(&url).await {
-                                    state.set(IndexState::Ready(Arc::new(with_user_skills(&index).await)));
+                                if let Ok(index) = crate::site_index::fetch_index(&url).await {
+                                    state.set(IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)));
                                 }
                             });
                         });
@@ -114,7 +114,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     let open = move |index: usize| {
         if let Some(row) = results.get_untracked().get(index) {
             #[cfg(feature = "hydrate")]
-            browser::navigate(&row.url);
+            crate::browser::navigate(&row.url);
             #[cfg(not(feature = "hydrate"))]
             let _ = row;
         }
@@ -123,13 +123,13 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     // A `?q=` in the address (the form without JavaScript, or a shared link) runs at once.
     #[cfg(feature = "hydrate")]
     {
-        if let Some(q) = browser::query_parameter("q").filter(|q| !q.trim().is_empty()) {
+        if let Some(q) = crate::browser::query_parameter("q").filter(|q| !q.trim().is_empty()) {
             query.set(q);
             load();
         }
         // `/` focuses the search box from anywhere on the page, as on most sites.
         let handle = window_event_listener(leptos::ev::keydown, move |event| {
-            if event.key() == "/" && !browser::typing_in_a_field(&event) {
+            if event.key() == "/" && !crate::browser::typing_in_a_field(&event) {
                 if let Some(input) = input_ref.get_untracked() {
                     event.prevent_default();
                     let _ = input.focus();
@@ -220,32 +220,3 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     }
 }
 
-#[cfg(feature = "hydrate")]
-use crate::browser;
-
-/// The site's search index. The browser caches it, so callers may fetch
-/// it again rather than share it.
-#[cfg(feature = "hydrate")]
-pub async fn fetch_index(url: &str) -> Result<SearchIndex, String> {
-    let text = browser::fetch_text(url).await.map_err(|e| e.replace(url, "the index"))?;
-    let index: SearchIndex = serde_json::from_str(&text).map_err(|e| format!("the index is damaged ({e})"))?;
-    if index.version != llmos_core::SEARCH_VERSION {
-        return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
-    }
-    Ok(index)
-}
-
-/// The site's index with the user's own skills layered on top (the same
-/// ranking, and a user skill shadows a site skill of the same name).
-#[cfg(feature = "hydrate")]
-pub async fn with_user_skills(site: &SearchIndex) -> SearchIndex {
-    use crate::store::SkillStore;
-    let Ok(store) = crate::store::shared().await else { return site.clone() };
-    let skills = store.skills().await.unwrap_or_default();
-    let parsed: Vec<llmos_core::Skill> = skills.iter().filter_map(|s| s.parse().ok().map(|(skill, _)| skill)).collect();
-    let inputs: Vec<llmos_core::SearchInput> = parsed
-        .iter()
-        .map(|s| llmos_core::SearchInput { name: &s.name, slug: &s.slug, description: &s.description, keywords: &s.keywords, body: &s.body, category: s.category.as_deref(), kind: s.kind.as_deref() })
-        .collect();
-    site.layered(&inputs)
-}

@@ -2,10 +2,12 @@
 //! here, in the browser, since the site was built without them) and a shelf
 //! on the catalogue and category pages.
 
+#[cfg(any(feature = "ssr", feature = "workbench"))]
 use crate::my_skills::{status_view, Status};
 use crate::user_skills::Summary;
 use leptos::prelude::*;
 
+#[cfg(any(feature = "ssr", feature = "workbench"))]
 #[derive(Clone, PartialEq)]
 struct Page {
     name: String,
@@ -18,13 +20,14 @@ struct Page {
     warnings: Vec<String>,
 }
 
+#[cfg(any(feature = "ssr", feature = "workbench"))]
 #[island]
 pub fn UserSkillView(base: String) -> impl IntoView {
     let page = RwSignal::new(None::<Result<Page, String>>);
     let status = RwSignal::new(Status::Idle);
     let base = StoredValue::new(base);
 
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "workbench")]
     {
         let load = move || leptos::task::spawn_local(actions::load(page));
         load();
@@ -56,11 +59,11 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                             <p class="toolbar">
                                 <a class="button primary" href=format!("{}my/edit/?skill={name}", base.get_value())>"Edit"</a>
                                 <button type="button" on:click=move |_| {
-                                    #[cfg(feature = "hydrate")]
+                                    #[cfg(feature = "workbench")]
                                     leptos::task::spawn_local(crate::my_skills::actions::export(Some(export_name.clone()), status));
                                 }>"Export (.zip)"</button>
                                 <button type="button" class="danger" on:click=move |_| {
-                                    #[cfg(feature = "hydrate")]
+                                    #[cfg(feature = "workbench")]
                                     {
                                         let name = delete_name.clone();
                                         leptos::task::spawn_local(async move {
@@ -105,10 +108,17 @@ pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView 
         let load = move || {
             let category = category.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(list) = crate::my_skills::actions::load_summaries().await {
-                    let wanted = category.map(|c| llmos_core::slugify(&c));
-                    skills.set(list.into_iter().filter(|s| wanted.is_none() || s.category.as_deref().map(llmos_core::slugify) == wanted).collect());
-                }
+                use crate::store::SkillStore;
+                let Ok(store) = crate::store::shared().await else { return };
+                let Ok(stored) = store.skills().await else { return };
+                let wanted = category.map(|c| llmos_core::slugify(&c));
+                let mut list: Vec<Summary> = stored
+                    .iter()
+                    .filter_map(Summary::stored)
+                    .filter(|s| wanted.is_none() || s.category.as_deref().map(llmos_core::slugify) == wanted)
+                    .collect();
+                list.sort_by(|a, b| b.updated.total_cmp(&a.updated).then_with(|| a.name.cmp(&b.name)));
+                skills.set(list);
             });
         };
         load();
@@ -139,7 +149,7 @@ pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView 
     }
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "workbench")]
 mod actions {
     use super::Page;
     use crate::browser;

@@ -30,12 +30,55 @@ pub struct UserSkill {
     /// Milliseconds since the epoch.
     pub created: f64,
     pub updated: f64,
+    /// What search and lists need, parsed when the skill is written, so
+    /// pages that only list or search skills need no YAML parser (it is a
+    /// large part of the editor's bundle). `None` in records written before
+    /// it existed, or when the SKILL.md does not parse.
+    pub fields: Option<SkillFields>,
+}
+
+/// The parsed fields of a user skill that search and lists show.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SkillFields {
+    pub name: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub kind: Option<String>,
+    pub keywords: Vec<String>,
+    pub body: String,
+}
+
+impl SkillFields {
+    pub fn of(skill: &Skill) -> SkillFields {
+        SkillFields {
+            name: skill.name.clone(),
+            description: skill.description.clone(),
+            category: skill.category.clone(),
+            kind: skill.kind.clone(),
+            keywords: skill.keywords.clone(),
+            body: skill.body.clone(),
+        }
+    }
+
+    pub fn search_input<'a>(&'a self, slug: &'a str) -> llmos_core::SearchInput<'a> {
+        llmos_core::SearchInput {
+            name: &self.name,
+            slug,
+            description: &self.description,
+            keywords: &self.keywords,
+            body: &self.body,
+            category: self.category.as_deref(),
+            kind: self.kind.as_deref(),
+        }
+    }
 }
 
 impl UserSkill {
     pub fn new(name: String, mut files: Vec<SkillFile>, now: f64) -> UserSkill {
         files.sort_by(|a, b| (a.path != SKILL_MD, &a.path).cmp(&(b.path != SKILL_MD, &b.path)));
-        UserSkill { name, files, created: now, updated: now }
+        let mut skill = UserSkill { name, files, created: now, updated: now, fields: None };
+        skill.fields = skill.parse().ok().map(|(parsed, _)| SkillFields::of(&parsed));
+        skill
     }
 
     pub fn skill_md(&self) -> &[u8] {
@@ -290,6 +333,22 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// From the fields stored with the skill: no parsing.
+    pub fn stored(skill: &UserSkill) -> Option<Summary> {
+        let fields = skill.fields.as_ref()?;
+        Some(Summary {
+            name: skill.name.clone(),
+            description: fields.description.clone(),
+            category: fields.category.clone(),
+            kind: fields.kind.clone(),
+            keywords: fields.keywords.clone(),
+            updated: skill.updated,
+            size: skill.size(),
+            problem: None,
+        })
+    }
+
+    /// Parses the SKILL.md, so a skill that no longer parses says why.
     pub fn of(skill: &UserSkill) -> Summary {
         let (description, category, kind, keywords, problem) = match skill.parse() {
             Ok((parsed, _)) => (parsed.description, parsed.category, parsed.kind, parsed.keywords, None),
@@ -396,6 +455,8 @@ mod tests {
         let copy = duplicate(&skill, "orig-2", 1.0);
         assert_eq!(copy.skill_md(), b"---\r\nname: orig-2\r\ndescription: d\r\n---\r\nname: in body\r\n");
         assert_eq!(copy.parse().unwrap().0.name, "orig-2");
+        assert_eq!(copy.fields.as_ref().unwrap().name, "orig-2", "fields follow the file");
+        assert_eq!(Summary::stored(&copy), Some(Summary::of(&copy)));
         assert_eq!(free_name("orig", |n| n == "orig" || n == "orig-2"), "orig-3");
     }
 }

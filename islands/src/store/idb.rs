@@ -4,7 +4,7 @@
 
 use super::schema::{self, DRAFTS, SKILLS};
 use super::{Draft, ErrorKind, SkillStore, StoreError};
-use crate::user_skills::{SkillFile, UserSkill};
+use crate::user_skills::{SkillFields, SkillFile, UserSkill};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::{JsCast, JsValue};
@@ -75,7 +75,11 @@ impl IdbStore {
 
 impl SkillStore for IdbStore {
     async fn skills(&self) -> Result<Vec<UserSkill>, StoreError> {
-        Ok(self.read_all(SKILLS).await?.iter().filter_map(skill_from_js).collect())
+        #[allow(unused_mut)]
+        let mut skills: Vec<UserSkill> = self.read_all(SKILLS).await?.iter().filter_map(skill_from_js).collect();
+        #[cfg(feature = "workbench")]
+        self.add_missing_fields(&mut skills).await;
+        Ok(skills)
     }
 
     async fn skill(&self, name: &str) -> Result<Option<UserSkill>, StoreError> {
@@ -113,6 +117,25 @@ impl SkillStore for IdbStore {
     }
 }
 
+impl IdbStore {
+    /// The one data migration so far: records from before the parsed fields
+    /// were stored get them, so the search and the shelves (whose bundle
+    /// has no YAML parser) see them too. Only the editor's bundle parses.
+    #[cfg(feature = "workbench")]
+    async fn add_missing_fields(&self, skills: &mut [UserSkill]) {
+        let mut completed = Vec::new();
+        for skill in skills.iter_mut().filter(|s| s.fields.is_none()) {
+            if let Ok((parsed, _)) = skill.parse() {
+                skill.fields = Some(SkillFields::of(&parsed));
+                completed.push(skill.clone());
+            }
+        }
+        if !completed.is_empty() && self.save(&completed, &[]).await.is_ok() {
+            super::sync::announce_skills_changed();
+        }
+    }
+}
+
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
@@ -138,7 +161,31 @@ fn skill_to_js(skill: &UserSkill) -> JsValue {
     set(&record, "files", &files.into());
     set(&record, "created", &skill.created.into());
     set(&record, "updated", &skill.updated.into());
+    if let Some(fields) = &skill.fields {
+        let stored = Object::new();
+        set(&stored, "name", &fields.name.as_str().into());
+        set(&stored, "description", &fields.description.as_str().into());
+        set(&stored, "category", &fields.category.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+        set(&stored, "type", &fields.kind.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+        set(&stored, "keywords", &fields.keywords.iter().map(|k| JsValue::from_str(k)).collect::<Array>().into());
+        set(&stored, "body", &fields.body.as_str().into());
+        set(&record, "fields", &stored.into());
+    }
     record.into()
+}
+
+fn fields_from_js(value: &JsValue) -> Option<SkillFields> {
+    if !value.is_object() {
+        return None;
+    }
+    Some(SkillFields {
+        name: get_string(value, "name")?,
+        description: get_string(value, "description")?,
+        category: get_string(value, "category"),
+        kind: get_string(value, "type"),
+        keywords: get(value, "keywords").dyn_into::<Array>().map(|a| a.iter().filter_map(|k| k.as_string()).collect()).unwrap_or_default(),
+        body: get_string(value, "body").unwrap_or_default(),
+    })
 }
 
 fn skill_from_js(value: &JsValue) -> Option<UserSkill> {
@@ -156,7 +203,13 @@ fn skill_from_js(value: &JsValue) -> Option<UserSkill> {
         })
         .collect();
     let created = get(value, "created").as_f64().unwrap_or(0.0);
-    Some(UserSkill { name: get_string(value, "name")?, files, created, updated: get(value, "updated").as_f64().unwrap_or(created) })
+    Some(UserSkill {
+        name: get_string(value, "name")?,
+        files,
+        created,
+        updated: get(value, "updated").as_f64().unwrap_or(created),
+        fields: fields_from_js(&get(value, "fields")),
+    })
 }
 
 /// A failed write or read as the user should read it.

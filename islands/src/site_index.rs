@@ -1,0 +1,26 @@
+//! The site's search index in the browser, and the user's skills layered
+//! over it: what the search box ranks, and what the chat offers the model.
+
+use crate::browser;
+use llmos_core::SearchIndex;
+
+/// The site's search index. The browser caches it, so callers may fetch
+/// it again rather than share it.
+pub async fn fetch_index(url: &str) -> Result<SearchIndex, String> {
+    let text = browser::fetch_text(url).await.map_err(|e| e.replace(url, "the index"))?;
+    let index: SearchIndex = serde_json::from_str(&text).map_err(|e| format!("the index is damaged ({e})"))?;
+    if index.version != llmos_core::SEARCH_VERSION {
+        return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
+    }
+    Ok(index)
+}
+
+/// The site's index with the user's own skills layered on top (the same
+/// ranking, and a user skill shadows a site skill of the same name).
+pub async fn with_user_skills(site: &SearchIndex) -> SearchIndex {
+    use crate::store::SkillStore;
+    let Ok(store) = crate::store::shared().await else { return site.clone() };
+    let skills = store.skills().await.unwrap_or_default();
+    let inputs: Vec<llmos_core::SearchInput> = skills.iter().filter_map(|s| Some(s.fields.as_ref()?.search_input(&s.name))).collect();
+    site.layered(&inputs)
+}
