@@ -8,6 +8,7 @@
 //! wire formats here means they are tested natively, against recorded
 //! streams cut at every byte, rather than discovered in a browser.
 
+mod context;
 mod error;
 mod models;
 mod provider;
@@ -15,6 +16,7 @@ mod request;
 mod sse;
 mod stream;
 
+pub use context::{load_skill_tool, offer_skills, requested_by_text, requested_by_tool, system_prompt, OfferedSkill, LOAD_SKILL_TOOL, OFFERED_SKILLS, TEXT_CONVENTION_PREFIX};
 pub use error::{describe_http_error, describe_network_error, ChatError};
 pub use models::{models_request, parse_models, ModelInfo};
 pub use provider::{KeyHeader, LocalPreset, ProviderConfig, ProviderKind, LOCAL_PRESETS};
