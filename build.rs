@@ -59,8 +59,8 @@ fn validate_skills(walked: &walk::Walked) {
 fn embed_islands(root: &Path, code: &mut String) {
     println!("cargo:rerun-if-env-changed=LLMOS_ISLANDS_DIR");
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
-    // The site bundle (search, shelves) and the workbench bundle (the user's skills, the chat).
-    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench"))] {
+    // The site bundle (search, shelves), the workbench (the user's skills) and the chat.
+    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");
         println!("cargo:rerun-if-changed={}", js.display());

@@ -13,9 +13,9 @@ need_rust
 WASM_TARGET=wasm32-unknown-unknown
 WASM_OUT="target/wasm/$WASM_TARGET/wasm-release/llmos_islands.wasm"
 
-# Two bundles from the one crate: `hydrate` is the site bundle (search,
-# shelves: every catalogue page), `workbench` adds the user's skills and the
-# chat (only their pages). The second build reuses every dependency.
+# Three bundles from the one crate: `hydrate` is the site bundle (search,
+# shelves: every catalogue page), `workbench` the user's skills (their
+# pages only), `chat` the chat page. Later builds reuse every dependency.
 # Debug formatting and panic locations compile to nothing: they only ever
 # reach the console, and they are a tenth of the bundle. These are unstable
 # flags, hence RUSTC_BOOTSTRAP on both routes.
@@ -42,3 +42,4 @@ build_bundle() {
 
 build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
+build_bundle chat target/islands/chat

@@ -19,10 +19,14 @@ pub fn bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::ISLANDS
 }
 
-/// The embedded workbench bundle: the site bundle's islands plus the
-/// user's skills and the chat, loaded only by the pages that have those.
+/// The embedded workbench bundle: the user's skills, loaded only by their pages.
 pub fn workbench_bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::WORKBENCH
+}
+
+/// The embedded chat bundle, loaded only by the chat page.
+pub fn chat_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::CHAT
 }
 
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.

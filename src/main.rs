@@ -114,9 +114,11 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                     }
                     None => eprintln!("note: this llmos was built without the islands bundle, so search boxes are plain forms; run scripts/build-islands.sh, then rebuild llmos"),
                 }
-                if let Some((js, wasm)) = llmos::islands::workbench_bundle() {
-                    let (raw, gzipped) = llmos::islands::bundle_size(js, wasm);
-                    eprintln!("workbench bundle: {:.1} kB, {:.1} kB gzipped (loaded only by the pages of your own skills)", raw as f64 / 1000.0, gzipped as f64 / 1000.0);
+                for (name, bundle, pages) in [("workbench", llmos::islands::workbench_bundle(), "the pages of your own skills"), ("chat", llmos::islands::chat_bundle(), "the chat page")] {
+                    if let Some((js, wasm)) = bundle {
+                        let (raw, gzipped) = llmos::islands::bundle_size(js, wasm);
+                        eprintln!("{name} bundle: {:.1} kB, {:.1} kB gzipped (loaded only by {pages})", raw as f64 / 1000.0, gzipped as f64 / 1000.0);
+                    }
                 }
                 eprintln!("view it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000{}", report.out.display(), settings.base_path);
                 if settings.base_path != "/" {

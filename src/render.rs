@@ -21,8 +21,15 @@ use std::sync::Mutex;
 
 pub const PER_PAGE: usize = 100;
 
-/// `my/edit/` and `my/skill/`, written but left out of the sitemap.
-const USER_PAGES_OUTSIDE_SITEMAP: usize = 2;
+/// `my/edit/`, `my/skill/` and `chat/`, written but left out of the sitemap.
+const USER_PAGES_OUTSIDE_SITEMAP: usize = 3;
+
+/// The chat page holds the user's keys, so it runs only this site's
+/// scripts (plus WebAssembly) and connects only to the providers and to
+/// servers on this computer (Ollama, LM Studio, llama.cpp).
+const CHAT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self' https://api.anthropic.com https://api.openai.com https://generativelanguage.googleapis.com https://openrouter.ai \
+http://localhost:* http://127.0.0.1:*; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
@@ -40,6 +47,8 @@ struct SiteContext<'a> {
     islands_script: Option<String>,
     /// The workbench bundle's loader (pages of the user's own skills).
     workbench_script: Option<String>,
+    /// The chat bundle's loader.
+    chat_script: Option<String>,
     /// `llmos serve` only: the live-reload script.
     reload_script: Option<String>,
 }
@@ -128,6 +137,7 @@ pub(crate) struct Renderer<'a> {
     pub(crate) progress: ProgressBar,
     islands: Option<IslandFiles>,
     workbench: Option<IslandFiles>,
+    chat: Option<IslandFiles>,
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
@@ -153,6 +163,7 @@ impl<'a> Renderer<'a> {
         };
         let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm));
         let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
+        let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
@@ -164,11 +175,11 @@ impl<'a> Renderer<'a> {
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
-                (islands.as_ref().map(|i| &i.loader_path), workbench.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len()
+                [&islands, &workbench, &chat].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len()
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, workbench, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, workbench, chat, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -185,6 +196,7 @@ impl<'a> Renderer<'a> {
             skill_count: self.loaded.catalogue.skills.len(),
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
         }
     }
@@ -217,7 +229,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().chain(&self.workbench).flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).flat_map(|i| &i.files) {
             out.write(path, bytes)?;
         }
         self.not_found(out)?;
@@ -238,9 +250,11 @@ impl<'a> Renderer<'a> {
             ("my/", "Your skills", "Skills you write or import live in this browser, next to the site's own. They show in the catalogue, in search and in your chats, and you can export them to publish with llmos.", llmos_islands::render::my_skills(base, &self.index_url), true),
             ("my/edit/", "Skill editor", "Write a skill as a form or as SKILL.md, checked as you type.", llmos_islands::render::skill_editor(base, &self.index_url), true),
             ("my/skill/", "Your skill", "A skill of yours, kept in this browser.", llmos_islands::render::user_skill_view(base), false),
+            ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
-            let context = minijinja::context! { site => self.site(), section => "my", heading, intro, island_html, show_heading, has_islands => true, workbench => true, canonical => self.canonical(dir) };
+            let (section, csp, bundle) = if dir == "chat/" { ("chat", Some(CHAT_CSP), "chat") } else { ("my", None, "workbench") };
+            let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir) };
             self.page(out, dir, "my.html", context)?;
         }
         Ok("my/".to_string())

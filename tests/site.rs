@@ -42,7 +42,7 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     // Only pages with an island (the search box) load the islands bundle;
     // every other page ships no JavaScript at all.
     let search_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
-    let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html")];
+    let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html"), site.join("chat/index.html")];
     // The first page of each category shows the user's own skills of that category.
     let is_category_page = |f: &std::path::Path| f.parent().and_then(|p| p.parent()) == Some(&site.join("categories")) && f.ends_with("index.html");
     let island_pages: Vec<std::path::PathBuf> = files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_category_page(f)).collect();
@@ -66,7 +66,15 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 let start = html.find(marker).unwrap() + marker.len();
                 let loader = html[start..].split('"').next().unwrap().to_string();
                 // The pages of the user's own skills load the workbench bundle; all others the site bundle.
-                let expected = if user_pages.contains(&file) { "/pkg/workbench." } else { "/pkg/islands." };
+                let expected = if file == site.join("chat/index.html") {
+                    "/pkg/chat."
+                } else if user_pages.contains(&file) {
+                    "/pkg/workbench."
+                } else {
+                    "/pkg/islands."
+                };
+                // The page that holds API keys allows only this site's scripts.
+                assert_eq!(html.contains("http-equiv=\"Content-Security-Policy\""), expected == "/pkg/chat.", "{name}");
                 assert!(loader.starts_with(expected) && loader.ends_with(".js"), "{name} loads {loader}");
                 loaders.insert(loader);
             } else {
@@ -74,8 +82,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             }
         }
     }
-    assert_eq!(loaders.len(), 2, "one content-hashed loader per bundle: {loaders:?}");
-    for (loader, bundle) in loaders.iter().zip(["llmos_islands", "llmos_workbench"]) {
+    assert_eq!(loaders.len(), 3, "one content-hashed loader per bundle: {loaders:?}");
+    for (loader, bundle) in loaders.iter().zip(["llmos_chat", "llmos_islands", "llmos_workbench"]) {
         let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
         let mut gzipped = 0;
         for imported in [format!("{bundle}."), format!("{bundle}_bg.")] {

@@ -13,15 +13,18 @@
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 mod browser;
-// The workbench islands (the user's skills, and the chat) form their own
-// bundle, so catalogue and search pages do not download the editor, the
-// YAML parser and the Markdown renderer. `ssr` renders them all.
+// The workbench islands (the user's skills) and the chat form bundles of
+// their own, so catalogue and search pages do not download the editor, the
+// YAML parser, the Markdown renderer or the provider code. `ssr` renders
+// them all.
+#[cfg(any(feature = "ssr", feature = "chat"))]
+pub mod chat;
 #[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod editor;
 #[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod my_skills;
 // The search box lives in the site bundle only.
-#[cfg(any(feature = "ssr", not(feature = "workbench")))]
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
 pub mod search;
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
@@ -69,6 +72,11 @@ pub mod render {
     pub fn user_skill_view(base: &str) -> String {
         let base = base.to_string();
         island_html(move || view! { <crate::user_pages::UserSkillView base /> })
+    }
+
+    pub fn chat(base: &str, index_url: &str) -> String {
+        let (base, index_url) = (base.to_string(), index_url.to_string());
+        island_html(move || view! { <crate::chat::Chat base index_url /> })
     }
 
     /// The user's own skills on the catalogue (`None`) or a category page.

@@ -117,6 +117,36 @@ impl SkillStore for IdbStore {
     }
 }
 
+/// Plain records of the other stores (conversations, messages, traces,
+/// settings, secrets): any structured-cloneable value, keyed by the store's
+/// key path.
+impl IdbStore {
+    pub async fn put_records(&self, store: &str, records: &[JsValue]) -> Result<(), StoreError> {
+        self.write(store, records, &[]).await
+    }
+
+    pub async fn delete_records(&self, store: &str, keys: &[String]) -> Result<(), StoreError> {
+        let keys: Vec<JsValue> = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        self.write(store, &[], &keys).await
+    }
+
+    pub async fn record(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
+        self.read(store, key).await
+    }
+
+    pub async fn records(&self, store: &str) -> Result<Vec<JsValue>, StoreError> {
+        self.read_all(store).await
+    }
+
+    /// The records whose `index` equals `key`.
+    pub async fn records_where(&self, store: &str, index: &str, key: &str) -> Result<Vec<JsValue>, StoreError> {
+        let transaction = self.db.transaction(&[store], TransactionMode::ReadOnly).map_err(storage_error)?;
+        let handle = transaction.store(store).map_err(storage_error)?;
+        let range = rexie::KeyRange::only(&JsValue::from_str(key)).map_err(|e| storage_error(e.into()))?;
+        handle.index(index).map_err(storage_error)?.get_all(Some(range), None).await.map_err(storage_error)
+    }
+}
+
 impl IdbStore {
     /// The one data migration so far: records from before the parsed fields
     /// were stored get them, so the search and the shelves (whose bundle

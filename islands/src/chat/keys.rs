@@ -1,0 +1,78 @@
+//! API keys at rest. Each provider's key is encrypted with AES-GCM under
+//! one key that WebCrypto generates as non-extractable: IndexedDB keeps it
+//! as a `CryptoKey`, which this site's scripts can use but never read out,
+//! so a copy of the database (a backup, a synced profile) holds no usable
+//! key. Keys never touch localStorage, sessionStorage, cookies or URLs.
+
+use crate::browser::js_error;
+use crate::store::schema::SECRETS;
+use crate::store::shared;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use llmos_core::llm::ProviderKind;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The record holding the wrapping key (provider names never start with `_`).
+const WRAPPING_KEY: &str = "_aes-gcm-key";
+
+fn provider_id(kind: ProviderKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object
+}
+
+fn field(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn crypto() -> Result<web_sys::Crypto, String> {
+    web_sys::window().ok_or("no window")?.crypto().map_err(|_| "this browser has no WebCrypto".to_string())
+}
+
+async fn wrapping_key() -> Result<web_sys::CryptoKey, String> {
+    let store = shared().await.map_err(|e| e.to_string())?;
+    if let Some(record) = store.record(SECRETS, WRAPPING_KEY).await.map_err(|e| e.to_string())? {
+        if let Ok(key) = field(&record, "key").dyn_into::<web_sys::CryptoKey>() {
+            return Ok(key);
+        }
+    }
+    let algorithm = object(&[("name", "AES-GCM".into()), ("length", 256.into())]);
+    let usages = Array::of2(&"encrypt".into(), &"decrypt".into());
+    let promise = crypto()?.subtle().generate_key_with_object(&algorithm, false, &usages).map_err(js_error)?;
+    let key: web_sys::CryptoKey = JsFuture::from(promise).await.map_err(js_error)?.dyn_into().map_err(js_error)?;
+    store.put_records(SECRETS, &[object(&[("provider", WRAPPING_KEY.into()), ("key", key.clone().into())]).into()]).await.map_err(|e| e.to_string())?;
+    Ok(key)
+}
+
+pub async fn save_key(kind: ProviderKind, key: &str) -> Result<(), String> {
+    let wrapping = wrapping_key().await?;
+    let mut iv = [0u8; 12];
+    crypto()?.get_random_values_with_u8_array(&mut iv).map_err(js_error)?;
+    let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(&iv[..]).into())]);
+    let promise = crypto()?.subtle().encrypt_with_object_and_u8_array(&params, &wrapping, key.trim().as_bytes()).map_err(js_error)?;
+    let sealed = Uint8Array::new(&JsFuture::from(promise).await.map_err(js_error)?);
+    let record = object(&[("provider", provider_id(kind).into()), ("iv", Uint8Array::from(&iv[..]).into()), ("data", sealed.into())]);
+    shared().await.map_err(|e| e.to_string())?.put_records(SECRETS, &[record.into()]).await.map_err(|e| e.to_string())
+}
+
+pub async fn load_key(kind: ProviderKind) -> Result<Option<String>, String> {
+    let store = shared().await.map_err(|e| e.to_string())?;
+    let Some(record) = store.record(SECRETS, &provider_id(kind)).await.map_err(|e| e.to_string())? else { return Ok(None) };
+    let wrapping = wrapping_key().await?;
+    let iv = field(&record, "iv");
+    let data = field(&record, "data").dyn_into::<Uint8Array>().map_err(|_| "the stored key is damaged; enter it again".to_string())?.to_vec();
+    let params = object(&[("name", "AES-GCM".into()), ("iv", iv)]);
+    let promise = crypto()?.subtle().decrypt_with_object_and_u8_array(&params, &wrapping, &data).map_err(js_error)?;
+    let plain = JsFuture::from(promise).await.map_err(|_| "the stored key could not be decrypted; enter it again".to_string())?;
+    Ok(Some(String::from_utf8_lossy(&Uint8Array::new(&plain).to_vec()).into_owned()))
+}
+
+pub async fn forget_key(kind: ProviderKind) -> Result<(), String> {
+    shared().await.map_err(|e| e.to_string())?.delete_records(SECRETS, &[provider_id(kind)]).await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,242 @@
+//! What the chat keeps in IndexedDB: conversations, their messages, one
+//! trace per conversation for the evolution engine, and the chat settings.
+//! Plain serde records (stored as JSON-shaped objects), so they export as
+//! JSON unchanged and are unit-tested natively.
+
+use llmos_core::llm::{ChatRequest, Message, ProviderConfig, ProviderKind};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    pub title: String,
+    pub created: f64,
+    pub updated: f64,
+}
+
+/// A skill offered to, or used by, the model, with where its page is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillLink {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub user: bool,
+}
+
+impl SkillLink {
+    pub fn url(&self, base: &str) -> String {
+        if self.user {
+            format!("{base}my/skill/?name={}", self.slug)
+        } else {
+            format!("{base}skills/{}/", self.slug)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    pub conversation: String,
+    /// Order within the conversation.
+    pub seq: u32,
+    pub role: Role,
+    pub text: String,
+    pub created: f64,
+    /// Assistant messages: the model that wrote it.
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub skills_used: Vec<SkillLink>,
+    #[serde(default)]
+    pub input_tokens: Option<u64>,
+    #[serde(default)]
+    pub output_tokens: Option<u64>,
+    /// Why the answer is incomplete, when it is (kept with the partial text).
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub stopped: bool,
+}
+
+/// What the evolution engine learns from: one per conversation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Trace {
+    pub id: String,
+    pub conversation: String,
+    /// The first user message.
+    pub goal: String,
+    pub provider: String,
+    pub model: String,
+    pub skills_offered: Vec<String>,
+    pub skills_used: Vec<String>,
+    pub tool_calls: Vec<TraceToolCall>,
+    pub turns: Vec<TraceTurn>,
+    /// `solved` or `not-solved`, as the user marks it.
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceToolCall {
+    pub name: String,
+    pub arguments: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceTurn {
+    pub started: f64,
+    pub first_token_ms: Option<f64>,
+    pub total_ms: f64,
+    pub ok: bool,
+}
+
+/// The chat's settings (the key is not here: it is encrypted apart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatSettings {
+    pub provider: ProviderKind,
+    /// Per provider, the base URL the user set ("" for the default).
+    #[serde(default)]
+    pub base_urls: Vec<(ProviderKind, String)>,
+    #[serde(default)]
+    pub models: Vec<(ProviderKind, String)>,
+    #[serde(default)]
+    pub system: String,
+}
+
+impl Default for ChatSettings {
+    fn default() -> Self {
+        ChatSettings { provider: ProviderKind::Anthropic, base_urls: Vec::new(), models: Vec::new(), system: String::new() }
+    }
+}
+
+impl ChatSettings {
+    pub fn config(&self) -> ProviderConfig {
+        let base = self.base_urls.iter().find(|(k, _)| *k == self.provider).map(|(_, b)| b.clone()).unwrap_or_default();
+        ProviderConfig { kind: self.provider, base_url: if base.trim().is_empty() { self.provider.default_base_url().to_string() } else { base } }
+    }
+
+    pub fn model(&self) -> String {
+        self.models.iter().find(|(k, _)| *k == self.provider).map(|(_, m)| m.clone()).unwrap_or_default()
+    }
+
+    pub fn set_base_url(&mut self, base: String) {
+        let provider = self.provider;
+        self.base_urls.retain(|(k, _)| *k != provider);
+        self.base_urls.push((provider, base));
+    }
+
+    pub fn set_model(&mut self, model: String) {
+        let provider = self.provider;
+        self.models.retain(|(k, _)| *k != provider);
+        self.models.push((provider, model));
+    }
+}
+
+/// The provider-neutral request for a conversation so far. Errors and
+/// stopped answers are sent as what was received.
+pub fn history_messages(messages: &[ChatMessage]) -> Vec<Message> {
+    messages
+        .iter()
+        .filter(|m| !(m.role == Role::Assistant && m.text.is_empty()))
+        .map(|m| match m.role {
+            Role::User => Message::user(m.text.clone()),
+            Role::Assistant => Message::assistant(m.text.clone()),
+        })
+        .collect()
+}
+
+pub fn request(settings: &ChatSettings, system: Option<String>, messages: Vec<Message>, tools: Vec<llmos_core::llm::Tool>) -> ChatRequest {
+    ChatRequest { model: settings.model(), system, messages, tools, max_tokens: None, temperature: None }
+}
+
+/// A conversation's title: its first words.
+pub fn title_from(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("New chat").trim();
+    llmos_core::shorten(line, 60)
+}
+
+/// A conversation as Markdown, for export.
+pub fn to_markdown(conversation: &Conversation, messages: &[ChatMessage]) -> String {
+    let mut out = format!("# {}\n\n", conversation.title);
+    for message in messages {
+        let who = match message.role {
+            Role::User => "You".to_string(),
+            Role::Assistant if message.model.is_empty() => "Assistant".to_string(),
+            Role::Assistant => format!("Assistant ({})", message.model),
+        };
+        out.push_str(&format!("## {who}\n\n{}\n\n", message.text.trim_end()));
+        if !message.skills_used.is_empty() {
+            let names: Vec<&str> = message.skills_used.iter().map(|s| s.name.as_str()).collect();
+            out.push_str(&format!("_Skills used: {}_\n\n", names.join(", ")));
+        }
+        if let Some(error) = &message.error {
+            out.push_str(&format!("_Incomplete: {error}_\n\n"));
+        }
+    }
+    out
+}
+
+/// The JSON export of conversations: everything needed to import them again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Export {
+    pub format: String,
+    pub conversations: Vec<Conversation>,
+    pub messages: Vec<ChatMessage>,
+    pub traces: Vec<Trace>,
+}
+
+pub const EXPORT_FORMAT: &str = "llmos-chats-1";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(seq: u32, role: Role, text: &str) -> ChatMessage {
+        ChatMessage {
+            id: format!("m{seq}"),
+            conversation: "c".into(),
+            seq,
+            role,
+            text: text.into(),
+            created: 0.0,
+            model: "m".into(),
+            skills_used: vec![],
+            input_tokens: None,
+            output_tokens: None,
+            error: None,
+            stopped: false,
+        }
+    }
+
+    #[test]
+    fn settings_keep_a_base_url_and_model_per_provider() {
+        let mut settings = ChatSettings::default();
+        settings.set_model("claude-x".into());
+        settings.provider = ProviderKind::OpenAiCompatible;
+        settings.set_base_url("http://localhost:11434/v1".into());
+        settings.set_model("llama3".into());
+        assert_eq!(settings.config().base(), "http://localhost:11434/v1");
+        assert_eq!(settings.model(), "llama3");
+        settings.provider = ProviderKind::Anthropic;
+        assert_eq!(settings.model(), "claude-x");
+        assert_eq!(settings.config().base(), "https://api.anthropic.com");
+        let json = serde_json::to_string(&settings).unwrap();
+        assert_eq!(serde_json::from_str::<ChatSettings>(&json).unwrap(), settings);
+    }
+
+    #[test]
+    fn history_skips_empty_answers_and_markdown_export_names_the_model() {
+        let messages = [message(0, Role::User, "hi"), message(1, Role::Assistant, ""), message(2, Role::Assistant, "hello")];
+        assert_eq!(history_messages(&messages).len(), 2);
+        let conversation = Conversation { id: "c".into(), title: "Greeting".into(), created: 0.0, updated: 0.0 };
+        let md = to_markdown(&conversation, &messages);
+        assert!(md.starts_with("# Greeting\n\n## You\n\nhi\n\n") && md.contains("## Assistant (m)\n\nhello"), "{md}");
+        assert_eq!(title_from("\n  What is a Bell state?\nmore"), "What is a Bell state?");
+    }
+}
