@@ -54,7 +54,13 @@ impl Chat {
         ));
     }
 
+    fn open_settings(&self) {
+        self.browser.eval("const d = document.querySelector('.chat-settings'); if (!d.open) d.querySelector('summary').click(); return true;");
+        self.browser.wait_for("document.querySelector('.chat-settings').open", 5);
+    }
+
     fn configure(&self, kind: ProviderKind) {
+        self.open_settings();
         self.set("#provider", &provider_id(kind));
         self.browser.wait_for(&format!("document.querySelector('#provider').value === {:?}", provider_id(kind)), 10);
         self.set("#base-url", &self.standin.base_url(kind));
@@ -208,7 +214,7 @@ fn the_key_is_encrypted_and_goes_only_to_its_provider() {
     let site_requests = c.server.take_requests();
     assert!(site_requests.iter().all(|r| !r.contains(&key)), "the site never sees the key");
 
-    c.browser.eval("document.querySelector('.chat-settings').open = true; return true;");
+    c.open_settings();
     c.browser.click("#forget-key");
     c.browser.wait_for("document.querySelector('#key-status').textContent.startsWith('Forgotten')", 10);
     c.open();
@@ -280,4 +286,62 @@ fn skills_are_offered_loaded_on_request_and_shown() {
     assert_eq!(trace["turns"][0]["ok"], true);
     c.browser.click("#outcome-solved");
     c.browser.wait_for("document.querySelector('#outcome-solved').getAttribute('aria-pressed') === 'true'", 10);
+}
+
+#[test]
+fn regenerate_edit_models_local_servers_and_export_import() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let c = chat();
+    // A local OpenAI-compatible server, no key, with the model list; skills
+    // come by the text convention there.
+    c.open_settings();
+    c.set("#provider", &provider_id(ProviderKind::OpenAiCompatible));
+    c.set("#base-url", &c.standin.base_url(ProviderKind::OpenAiCompatible));
+    c.browser.click("#load-models");
+    c.browser.wait_for("document.querySelectorAll('#model-list option').length > 0", 10);
+    c.browser.wait_for(&format!("document.querySelector('#model').value === {:?}", c.standin.model(ProviderKind::OpenAiCompatible)), 10);
+    c.standin.script(None, Script::text("LOAD_SKILL: bell-state"));
+    c.standin.script(None, Script::text("Using the Bell state skill now."));
+    c.send("prepare a bell state of entangled qubits");
+    assert_eq!(c.last_answer().trim(), "Using the Bell state skill now.", "the convention line is not part of the answer");
+    let used = c.browser.eval("return [...document.querySelectorAll('.msg.assistant .skills-used a')].map(a => a.textContent);");
+    assert_eq!(used, serde_json::json!(["bell-state"]));
+    let posts: Vec<_> = c.standin.requests().into_iter().filter(|r| r.method == "POST").collect();
+    assert!(posts[1].body.contains("The instructions of the skill `bell-state`"), "the body followed as a message");
+
+    // Regenerate replaces the last answer.
+    c.standin.script(None, Script::text("A second answer."));
+    c.answers_before.set(c.answers() - 1);
+    c.browser.click("#regenerate");
+    c.browser.wait_for("[...document.querySelectorAll('.msg.assistant .answer')].some(a => a.textContent.includes('A second answer.'))", 20);
+    c.last_answer();
+    assert_eq!(c.answers(), 1, "the old answer was replaced");
+
+    // Edit and resend: the last question comes back to the box.
+    c.browser.click(".edit-last");
+    c.browser.wait_for("document.querySelector('#chat-input').value === 'prepare a bell state of entangled qubits'", 10);
+    assert_eq!(c.answers(), 0);
+    c.browser.eval("const e = document.querySelector('#chat-input'); e.value = 'a different question'; e.dispatchEvent(new Event('input', { bubbles: true })); return true;");
+    c.answers_before.set(0);
+    c.browser.click("#send");
+    assert!(c.last_answer().contains("Echo: a different question"));
+
+    // Export all as JSON, delete the chat, import it back.
+    c.browser.click("#export-json");
+    let exported = c.browser.downloaded("llmos-chats.json", 20);
+    let export: serde_json::Value = serde_json::from_slice(&exported).unwrap();
+    assert_eq!(export["format"], "llmos-chats-1");
+    assert_eq!(export["messages"].as_array().unwrap().len(), 2);
+    c.browser.click("#export-markdown");
+    let markdown = String::from_utf8(c.browser.downloaded("chat.md", 20)).unwrap();
+    assert!(markdown.contains("## You\n\na different question"), "{markdown}");
+    c.browser.eval("window.confirm = () => true; return true;");
+    c.browser.click("#conversations li .danger");
+    c.browser.wait_for("document.querySelectorAll('#conversations li').length === 0", 10);
+    let path = c.browser.downloads.path().join("llmos-chats.json");
+    c.browser.choose_files("#import-chats", &[&path]);
+    c.browser.wait_for("document.querySelectorAll('#conversations li').length === 1", 10);
+    c.browser.click("#conversations li .title");
+    c.browser.wait_for("[...document.querySelectorAll('.msg.assistant .answer')].some(a => a.textContent.includes('Echo: a different question'))", 10);
+    assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }

@@ -47,6 +47,8 @@ pub async fn start(state: ChatState) {
         }
     }
     refresh_key_status(state).await;
+    let provider = state.settings.with_untracked(|s| s.provider);
+    state.settings_open.set(provider.requires_key() && state.key_status.get_untracked() != "saved");
     load_conversations(state).await;
     let latest = state.conversations.with_untracked(|c| c.first().map(|c| c.id.clone()));
     open(state, latest).await;

@@ -35,6 +35,8 @@ pub(crate) struct ChatState {
     pub notice: RwSignal<Option<String>>,
     pub input: RwSignal<String>,
     pub outcome: RwSignal<Option<String>>,
+    /// The settings panel: open until a key is saved, then as the user leaves it.
+    pub settings_open: RwSignal<bool>,
 }
 
 fn provider_id(kind: ProviderKind) -> String {
@@ -58,6 +60,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
         notice: RwSignal::new(None),
         input: RwSignal::new(String::new()),
         outcome: RwSignal::new(None),
+        settings_open: RwSignal::new(true),
     };
     let filter = RwSignal::new(String::new());
     let key_input = RwSignal::new(String::new());
@@ -84,7 +87,16 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
         let kind = settings.provider;
         let config = settings.config();
         view! {
-            <details class="chat-settings" open=state.key_status.get() != "saved" && kind.requires_key()>
+            <details class="chat-settings" prop:open=move || state.settings_open.get() on:toggle=move |e| {
+                let _ = &e;
+                #[cfg(feature = "hydrate")]
+                {
+                    let open = js_sys::Reflect::get(&event_target::<wasm_bindgen::JsValue>(&e), &"open".into()).ok().and_then(|v| v.as_bool());
+                    if let Some(open) = open {
+                        state.settings_open.set(open);
+                    }
+                }
+            }>
                 <summary>{format!("{} · {}", kind.display_name(), if settings.model().is_empty() { "choose a model".to_string() } else { settings.model() })}</summary>
                 <div class="form">
                     <label for="provider">"Provider"</label>
