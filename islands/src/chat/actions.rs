@@ -123,6 +123,7 @@ pub async fn load_models(state: ChatState) {
     init.set_headers(&headers);
     init.set_signal(Some(&signal));
     init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
     let result = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&request.url, &init)).await;
     let response = match result {
         Ok(response) => response.unchecked_into::<web_sys::Response>(),

@@ -206,61 +206,56 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
             .collect_view()
     };
 
-    let message_views = move || {
-        let messages = state.messages.get();
+    // Keyed rows: a new message renders itself only, so long conversations
+    // do not re-render (and re-parse) every earlier answer.
+    let last_id = move |role: Role| state.messages.with(|ms| ms.iter().rev().find(|m| m.role == role).map(|m| m.id.clone()));
+    let message_view = move |m: ChatMessage| {
         let base = state.base.get_value();
-        let last_assistant = messages.iter().rposition(|m| m.role == Role::Assistant);
-        let last_user = messages.iter().rposition(|m| m.role == Role::User);
-        messages
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let text = m.text.clone();
-                let _ = &text;
-                match m.role {
-                    Role::User => view! {
-                        <article class="msg user" data-seq=m.seq>
-                            <div class="bubble">{m.text.clone()}</div>
-                            {(Some(i) == last_user).then(|| view! {
-                                <button type="button" class="link small edit-last" on:click=move |_| {
-                                    #[cfg(feature = "hydrate")]
-                                    leptos::task::spawn_local(actions::edit_last(state));
-                                }>"Edit and resend"</button>
-                            })}
-                        </article>
-                    }
-                    .into_any(),
-                    Role::Assistant => view! {
-                        <article class="msg assistant" data-seq=m.seq>
-                            <div class="answer prose" inner_html=llmos_core::render_safe(&m.text)></div>
-                            {m.error.clone().map(|e| view! { <p class="notice error chat-error" role="alert">{e}</p> })}
-                            {m.stopped.then(|| view! { <p class="muted stopped">"Stopped; the answer so far is kept."</p> })}
-                            {(!m.skills_used.is_empty()).then(|| view! {
-                                <p class="skills-used">"Skills used: "
-                                    {m.skills_used.iter().map(|s| view! { <a href=s.url(&base)>{s.name.clone()}</a> " " }).collect_view()}
-                                </p>
-                            })}
-                            <p class="msg-meta muted">
-                                {(!m.model.is_empty()).then(|| m.model.clone())}
-                                {m.input_tokens.zip(m.output_tokens).map(|(i, o)| format!(" · {i} tokens in, {o} out"))}
-                                " "
-                                <button type="button" class="link small copy-message" on:click=move |_| {
-                                    #[cfg(feature = "hydrate")]
-                                    actions::copy(&text);
-                                }>"Copy"</button>
-                                {(Some(i) == last_assistant).then(|| view! {
-                                    " " <button type="button" class="link small" id="regenerate" on:click=move |_| {
-                                        #[cfg(feature = "hydrate")]
-                                        leptos::task::spawn_local(actions::regenerate(state));
-                                    }>"Regenerate"</button>
-                                })}
-                            </p>
-                        </article>
-                    }
-                    .into_any(),
-                }
-            })
-            .collect_view()
+        let text = m.text.clone();
+        let _ = &text;
+        let id = m.id.clone();
+        match m.role {
+            Role::User => view! {
+                <article class="msg user" data-seq=m.seq>
+                    <div class="bubble">{m.text.clone()}</div>
+                    {move || (last_id(Role::User).as_deref() == Some(id.as_str())).then(|| view! {
+                        <button type="button" class="link small edit-last" on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            leptos::task::spawn_local(actions::edit_last(state));
+                        }>"Edit and resend"</button>
+                    })}
+                </article>
+            }
+            .into_any(),
+            Role::Assistant => view! {
+                <article class="msg assistant" data-seq=m.seq>
+                    <div class="answer prose" inner_html=llmos_core::render_safe(&m.text)></div>
+                    {m.error.clone().map(|e| view! { <p class="notice error chat-error" role="alert">{e}</p> })}
+                    {m.stopped.then(|| view! { <p class="muted stopped">"Stopped; the answer so far is kept."</p> })}
+                    {(!m.skills_used.is_empty()).then(|| view! {
+                        <p class="skills-used">"Skills used: "
+                            {m.skills_used.iter().map(|s| view! { <a href=s.url(&base)>{s.name.clone()}</a> " " }).collect_view()}
+                        </p>
+                    })}
+                    <p class="msg-meta muted">
+                        {(!m.model.is_empty()).then(|| m.model.clone())}
+                        {m.input_tokens.zip(m.output_tokens).map(|(i, o)| format!(" · {i} tokens in, {o} out"))}
+                        " "
+                        <button type="button" class="link small copy-message" on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            actions::copy(&text);
+                        }>"Copy"</button>
+                        {move || (last_id(Role::Assistant).as_deref() == Some(id.as_str())).then(|| view! {
+                            " " <button type="button" class="link small" id="regenerate" on:click=move |_| {
+                                #[cfg(feature = "hydrate")]
+                                leptos::task::spawn_local(actions::regenerate(state));
+                            }>"Regenerate"</button>
+                        })}
+                    </p>
+                </article>
+            }
+            .into_any(),
+        }
     };
 
     view! {
@@ -305,7 +300,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
                     #[cfg(feature = "hydrate")]
                     actions::copy_code(&e);
                 }>
-                    {message_views}
+                    <For each=move || state.messages.get() key=|m| m.id.clone() children=message_view />
                     <article class="msg assistant live" id="live" class:hidden=move || !state.streaming.get()>
                         <div class="answer prose"><div id="live-frozen" node_ref=state.live_frozen></div><div id="live-tail" node_ref=state.live_tail></div></div>
                     </article>
