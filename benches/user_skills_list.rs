@@ -9,7 +9,6 @@
 //! chromium-driver (scripts/test.sh installs them) and the islands bundle.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use common::server::StaticServer;

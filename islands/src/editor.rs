@@ -54,11 +54,10 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
 
     // Each change is a draft at once: the last keystroke survives a reload.
     let changed = move || {
-        if !ready.get_untracked() {
-            return;
+        if ready.get_untracked() {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(actions::keep_draft(editing.get_untracked(), source_untracked(mode, &form, &text)));
         }
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(actions::keep_draft(editing.get_untracked(), source_untracked(mode, &form, &text)));
     };
 
     let switch = move |to: Mode| {
@@ -83,10 +82,10 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     let save = move || {
         if has_errors() {
             status.set(Status::Failed("Fix the errors below before saving.".into(), vec![]));
-            return;
+        } else {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(actions::save(editing, source_untracked(mode, &form, &text), status, base.get_value()));
         }
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(actions::save(editing, source_untracked(mode, &form, &text), status, base.get_value()));
     };
 
     let field = move |label: &'static str, id: &'static str, get: fn(&SkillForm) -> String, set: fn(&mut SkillForm, String), hint: &'static str| {

@@ -66,9 +66,12 @@ pub fn current_version() -> u32 {
     VERSIONS.last().map_or(1, |v| v.version)
 }
 
+/// A store of the current layout: name, key path, and (index, key path) pairs.
+pub type StoreLayout = (&'static str, &'static str, Vec<(&'static str, &'static str)>);
+
 /// Every store of the current layout with all its indexes.
-pub fn layout() -> Vec<(&'static str, &'static str, Vec<(&'static str, &'static str)>)> {
-    let mut stores: Vec<(&str, &str, Vec<(&str, &str)>)> = Vec::new();
+pub fn layout() -> Vec<StoreLayout> {
+    let mut stores: Vec<StoreLayout> = Vec::new();
     for version in VERSIONS {
         for spec in version.stores {
             stores.push((spec.name, spec.key_path, spec.indexes.to_vec()));
