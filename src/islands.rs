@@ -40,7 +40,7 @@ pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
 }
 
-/// The files of one bundle under `name` (`islands`, `workbench`).
+/// The files of one bundle under `name` (`islands`, `workbench`, `chat`).
 pub fn publish(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
     let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
     let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));

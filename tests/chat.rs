@@ -185,6 +185,12 @@ fn stop_keeps_the_partial_answer_and_failures_read_clearly() {
 fn the_key_is_encrypted_and_goes_only_to_its_provider() {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let c = chat();
+    // Asking before a key is saved keeps the question and says what is missing.
+    c.browser.type_into("#chat-input", "too early");
+    c.browser.click("#send");
+    c.browser.wait_for("document.querySelector('#chat-notice') && document.querySelector('#chat-notice').textContent.includes('first')", 10);
+    assert_eq!(c.browser.eval("return [document.querySelector('#chat-input').value, document.querySelectorAll('.msg').length - 1];"), serde_json::json!(["too early", 0]));
+    c.browser.eval("const e = document.querySelector('#chat-input'); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); return true;");
     c.configure(ProviderKind::Anthropic);
     let key = c.standin.key(ProviderKind::Anthropic).unwrap();
     c.send("hello");

@@ -270,6 +270,11 @@ pub async fn regenerate(state: ChatState) {
 }
 
 pub async fn send(state: ChatState, text: String) {
+    // Nothing is kept until it can be answered: the question goes back in the box.
+    if let Err(missing) = ready_to_answer(state).await {
+        state.input.set(text);
+        return say(state, missing);
+    }
     let Ok(store) = shared().await else { return };
     let now = browser::now();
     let id = match state.current.get_untracked() {
@@ -325,18 +330,29 @@ async fn skill_body(state: ChatState, skill: &llm::OfferedSkill) -> Result<Strin
     Ok(split.body)
 }
 
+/// The provider's key when everything needed to ask is set, else what is missing.
+async fn ready_to_answer(state: ChatState) -> Result<Option<String>, String> {
+    let settings = state.settings.get_untracked();
+    let config = settings.config();
+    if settings.model().trim().is_empty() {
+        return Err("Choose a model first (the Model field, or List models).".into());
+    }
+    let key = keys::load_key(config.kind).await.ok().flatten();
+    if config.kind.requires_key() && key.is_none() {
+        return Err(format!("Save your {} API key first. It stays encrypted in this browser and is sent only to {}.", config.kind.display_name(), super::origin_of(config.base())));
+    }
+    Ok(key)
+}
+
 /// Streams the model's answer to the conversation so far, loading skills
 /// when the model asks for them, and keeps whatever arrived.
 async fn answer(state: ChatState) {
     let settings = state.settings.get_untracked();
     let config = settings.config();
-    if settings.model().trim().is_empty() {
-        return say(state, "Choose a model first (the Model field, or List models).");
-    }
-    let key = keys::load_key(config.kind).await.ok().flatten();
-    if config.kind.requires_key() && key.is_none() {
-        return say(state, format!("Save your {} API key first. It stays encrypted in this browser and is sent only to {}.", config.kind.display_name(), super::origin_of(config.base())));
-    }
+    let key = match ready_to_answer(state).await {
+        Ok(key) => key,
+        Err(missing) => return say(state, missing),
+    };
     let Ok(controller) = web_sys::AbortController::new() else { return };
     let signal = controller.signal();
     ABORT.with(|a| *a.borrow_mut() = Some(controller));
