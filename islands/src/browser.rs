@@ -11,6 +11,11 @@ pub fn js_error(value: JsValue) -> String {
     value.as_string().or_else(|| js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string())).unwrap_or_else(|| "unknown error".into())
 }
 
+/// `value[key]`, or `undefined`.
+pub fn field(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 pub fn now() -> f64 {
     js_sys::Date::now()
 }

@@ -213,7 +213,7 @@ pub(crate) mod actions {
     pub async fn load_summaries() -> Result<Vec<Summary>, String> {
         let store = store::shared().await.map_err(|e| e.to_string())?;
         let mut list: Vec<Summary> = store.skills().await.map_err(|e| e.to_string())?.iter().map(|s| Summary::stored(s).unwrap_or_else(|| Summary::of(s))).collect();
-        list.sort_by(|a, b| b.updated.total_cmp(&a.updated).then_with(|| a.name.cmp(&b.name)));
+        user_skills::newest_first(&mut list);
         Ok(list)
     }
 

@@ -91,21 +91,18 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 #[cfg(feature = "hydrate")]
                 {
                     let url = index_url.get_value();
-                    leptos::task::spawn_local(async move {
-                        state.set(match crate::site_index::fetch_index(&url).await {
-                            Ok(index) => IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)),
-                            Err(error) => IndexState::Failed(error),
-                        });
-                        // The user's skills change in this tab or another: search them as they are now.
-                        crate::store::sync::on_skills_changed(move || {
-                            let url = url.clone();
-                            leptos::task::spawn_local(async move {
-                                if let Ok(index) = crate::site_index::fetch_index(&url).await {
-                                    state.set(IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)));
-                                }
+                    let refresh = move || {
+                        let url = url.clone();
+                        leptos::task::spawn_local(async move {
+                            state.set(match crate::site_index::fetch_index(&url).await {
+                                Ok(index) => IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)),
+                                Err(error) => IndexState::Failed(error),
                             });
                         });
-                    });
+                    };
+                    refresh();
+                    // The user's skills change in this tab or another: search them as they are now.
+                    crate::store::sync::on_skills_changed(refresh);
                 }
             }
         }

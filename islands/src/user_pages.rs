@@ -117,7 +117,7 @@ pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView 
                     .filter_map(Summary::stored)
                     .filter(|s| wanted.is_none() || s.category.as_deref().map(llmos_core::slugify) == wanted)
                     .collect();
-                list.sort_by(|a, b| b.updated.total_cmp(&a.updated).then_with(|| a.name.cmp(&b.name)));
+                crate::user_skills::newest_first(&mut list);
                 skills.set(list);
             });
         };

@@ -306,7 +306,7 @@ pub fn import_files(files: Vec<(String, Vec<u8>)>, now: f64) -> Result<Import, V
         if path.to_ascii_lowercase().ends_with(".zip") {
             match llmos_core::zip::read_zip(&bytes) {
                 Ok(entries) => expanded.extend(entries.into_iter().map(|e| (e.path, e.data))),
-                Err(error) => errors.push(Diagnostic::error(&path, 0, 0, error.to_string())),
+                Err(error) => errors.push(error.to_diagnostic(&path)),
             }
         } else {
             expanded.push((path, bytes));
@@ -333,10 +333,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// From the fields stored with the skill: no parsing.
-    pub fn stored(skill: &UserSkill) -> Option<Summary> {
-        let fields = skill.fields.as_ref()?;
-        Some(Summary {
+    fn from_fields(skill: &UserSkill, fields: &SkillFields) -> Summary {
+        Summary {
             name: skill.name.clone(),
             description: fields.description.clone(),
             category: fields.category.clone(),
@@ -345,17 +343,26 @@ impl Summary {
             updated: skill.updated,
             size: skill.size(),
             problem: None,
-        })
+        }
+    }
+
+    /// From the fields stored with the skill: no parsing.
+    pub fn stored(skill: &UserSkill) -> Option<Summary> {
+        Some(Summary::from_fields(skill, skill.fields.as_ref()?))
     }
 
     /// Parses the SKILL.md, so a skill that no longer parses says why.
     pub fn of(skill: &UserSkill) -> Summary {
-        let (description, category, kind, keywords, problem) = match skill.parse() {
-            Ok((parsed, _)) => (parsed.description, parsed.category, parsed.kind, parsed.keywords, None),
-            Err(error) => (String::new(), None, None, Vec::new(), Some(error.to_string())),
-        };
-        Summary { name: skill.name.clone(), description, category, kind, keywords, updated: skill.updated, size: skill.size(), problem }
+        match skill.parse() {
+            Ok((parsed, _)) => Summary::from_fields(skill, &SkillFields::of(&parsed)),
+            Err(error) => Summary { problem: Some(error.to_string()), ..Summary::from_fields(skill, &SkillFields::default()) },
+        }
     }
+}
+
+/// Newest first, then by name: how every list of the user's skills is ordered.
+pub fn newest_first(list: &mut [Summary]) {
+    list.sort_by(|a, b| b.updated.total_cmp(&a.updated).then_with(|| a.name.cmp(&b.name)));
 }
 
 /// The entries of an export zip: `<name>/<path>` for every file of every

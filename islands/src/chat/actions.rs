@@ -109,32 +109,13 @@ pub async fn load_models(state: ChatState) {
     let config = state.settings.with_untracked(ChatSettings::config);
     let key = keys::load_key(config.kind).await.ok().flatten();
     let Some(request) = models_request(&config, key.as_deref()) else { return say(state, "Save your API key first: the model list needs it.") };
-    let signal = web_sys::AbortController::new().map(|c| c.signal());
-    let Ok(signal) = signal else { return };
+    let Ok(controller) = web_sys::AbortController::new() else { return };
     // The list is small JSON, not a stream: read it whole.
-    let mut body = String::new();
-    let window = web_sys::window().expect("window");
-    let headers = web_sys::Headers::new().expect("headers");
-    for (name, value) in &request.headers {
-        let _ = headers.set(name, value);
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(request.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(&signal));
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
-    let result = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&request.url, &init)).await;
-    let response = match result {
-        Ok(response) => response.unchecked_into::<web_sys::Response>(),
-        Err(_) => return show_error(state, &llm::describe_network_error(&config, window.location().origin().ok().as_deref())),
+    let body = match super::stream::send(&config, &request, &controller.signal()).await {
+        Ok(response) => super::stream::text(&response).await,
+        Err(Failure::Error(error)) => return show_error(state, &error),
+        Err(Failure::Stopped) => return,
     };
-    if let Ok(promise) = response.text() {
-        body = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
-    }
-    if !response.ok() {
-        return show_error(state, &llm::describe_http_error(config.kind, response.status(), None, &body));
-    }
     match parse_models(config.kind, &body) {
         Ok(models) => {
             say(state, format!("{} models available; pick one in the Model field.", models.len()));

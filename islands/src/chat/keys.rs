@@ -4,7 +4,8 @@
 //! so a copy of the database (a backup, a synced profile) holds no usable
 //! key. Keys never touch localStorage, sessionStorage, cookies or URLs.
 
-use crate::browser::js_error;
+use super::provider_id;
+use crate::browser::{field, js_error};
 use crate::store::schema::SECRETS;
 use crate::store::shared;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -15,20 +16,12 @@ use wasm_bindgen_futures::JsFuture;
 /// The record holding the wrapping key (provider names never start with `_`).
 const WRAPPING_KEY: &str = "_aes-gcm-key";
 
-fn provider_id(kind: ProviderKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 fn object(pairs: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
     for (key, value) in pairs {
         let _ = Reflect::set(&object, &JsValue::from_str(key), value);
     }
     object
-}
-
-fn field(value: &JsValue, key: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn crypto() -> Result<web_sys::Crypto, String> {

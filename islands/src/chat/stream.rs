@@ -2,7 +2,7 @@
 //! built, the body read chunk by chunk as it arrives and fed to the core's
 //! decoder. Failures become the core's readable `ChatError`s.
 
-use crate::browser::js_error;
+use crate::browser::{field, js_error};
 use llmos_core::llm::{describe_http_error, describe_network_error, ChatError, HttpRequest, ProviderConfig, StreamDecoder, StreamEvent};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -13,18 +13,14 @@ pub enum Failure {
     Error(ChatError),
 }
 
-fn field(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn plain_error(title: &str, detail: String) -> Failure {
     Failure::Error(ChatError { title: title.to_string(), advice: "Try again; if it keeps happening, reload the page.".into(), detail: Some(detail), retry_after_seconds: None })
 }
 
-/// Sends `request` and calls `on_event` for every decoded event. A stream
-/// that breaks off ends with the decoder's `Interrupted` error event, so
-/// the caller keeps what arrived.
-pub async fn stream(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal, mut on_event: impl FnMut(&StreamEvent)) -> Result<(), Failure> {
+/// Sends `request` (never with cookies or a referrer) and returns the
+/// response once it is a success; a refused connection, a CORS refusal or
+/// an HTTP error becomes the core's readable error.
+pub async fn send(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<web_sys::Response, Failure> {
     let window = web_sys::window().ok_or_else(|| plain_error("No window", String::new()))?;
     let headers = web_sys::Headers::new().map_err(|e| plain_error("Could not build the request", js_error(e)))?;
     for (name, value) in &request.headers {
@@ -37,7 +33,6 @@ pub async fn stream(config: &ProviderConfig, request: &HttpRequest, signal: &web
         init.set_body(&JsValue::from_str(&request.body));
     }
     init.set_signal(Some(signal));
-    // Never send cookies or a referrer along to the provider.
     init.set_credentials(web_sys::RequestCredentials::Omit);
     init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
     let response = match JsFuture::from(window.fetch_with_str_and_init(&request.url, &init)).await {
@@ -48,12 +43,25 @@ pub async fn stream(config: &ProviderConfig, request: &HttpRequest, signal: &web
     };
     if !response.ok() {
         let retry_after = response.headers().get("retry-after").ok().flatten();
-        let body = match response.text() {
-            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-            Err(_) => String::new(),
-        };
+        let body = text(&response).await;
         return Err(Failure::Error(describe_http_error(config.kind, response.status(), retry_after.as_deref(), &body)));
     }
+    Ok(response)
+}
+
+/// The whole body as text ("" if it cannot be read).
+pub async fn text(response: &web_sys::Response) -> String {
+    match response.text() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Sends `request` and calls `on_event` for every decoded event. A stream
+/// that breaks off ends with the decoder's `Interrupted` error event, so
+/// the caller keeps what arrived.
+pub async fn stream(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal, mut on_event: impl FnMut(&StreamEvent)) -> Result<(), Failure> {
+    let response = send(config, request, signal).await?;
     let body = response.body().ok_or_else(|| plain_error("The provider sent no body", String::new()))?;
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut decoder = StreamDecoder::new(config.kind);

@@ -4,6 +4,7 @@
 
 use super::schema::{self, DRAFTS, SKILLS};
 use super::{Draft, ErrorKind, SkillStore, StoreError};
+use crate::browser::field as get;
 use crate::user_skills::{SkillFields, SkillFile, UserSkill};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
@@ -170,9 +171,6 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn get(source: &JsValue, key: &str) -> JsValue {
-    Reflect::get(source, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn get_string(source: &JsValue, key: &str) -> Option<String> {
     get(source, key).as_string()
