@@ -22,6 +22,9 @@ pub struct ConfigFile {
     pub skills_dirs: Option<Vec<PathBuf>>,
     pub content_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
+    /// Show images from other sites on the site's pages (default false:
+    /// they become links, so opening a page requests nothing elsewhere).
+    pub remote_images: Option<bool>,
 }
 
 /// What the command line says; `None` leaves the file's value.
@@ -64,6 +67,9 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// Pages load the dev server's live-reload script (`llmos serve` only).
     pub dev_reload: bool,
+    /// `remote_images` in llmos.toml: images from other sites are shown,
+    /// and the pages' Content-Security-Policy allows them.
+    pub remote_images: bool,
 }
 
 pub enum SkillsRoot {
@@ -77,6 +83,14 @@ pub enum ContentRoot {
 }
 
 impl SkillsRoot {
+    /// How messages name this root: the directory as given, or the bundled skills.
+    pub fn label(&self) -> String {
+        match self {
+            SkillsRoot::Disk(dir) => dir.display().to_string(),
+            SkillsRoot::Bundled => "<bundled>/system-skills".to_string(),
+        }
+    }
+
     pub fn load(&self) -> Result<SourceTree, Diagnostic> {
         match self {
             SkillsRoot::Disk(dir) => SourceTree::disk(dir, "skills"),
@@ -134,6 +148,7 @@ impl Settings {
             out: flags.out.clone().or_else(|| file.output_dir.map(|o| dir.join(o))).unwrap_or_else(|| "dist".into()),
             config_file: path,
             dev_reload: false,
+            remote_images: file.remote_images.unwrap_or(false),
         })
     }
 }
@@ -147,7 +162,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images")
     })
 }
 

@@ -3,6 +3,8 @@
 //! The binary (`main.rs`) only parses arguments; the work lives here so
 //! integration tests and benchmarks can drive it.
 
+pub mod assets;
+pub mod cleanup;
 pub mod config;
 pub mod islands;
 pub mod load;

@@ -6,6 +6,7 @@ use crate::output::OutputError;
 use crate::source::{FileData, SourceTree};
 use crate::theme::fnv1a;
 use llmos_core::doc::sort_docs;
+use llmos_core::limits::MAX_PAGES;
 use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, Skill, SkillSource};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -97,18 +98,41 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     }
     let (catalogue, duplicates) = Catalogue::assemble(skills);
     failure.warnings.extend(duplicates);
+    let pages = page_count(&catalogue, docs.len());
+    if pages > MAX_PAGES {
+        failure.errors.push(Diagnostic::error(&settings.skills.iter().map(|s| s.label()).collect::<Vec<_>>().join(", "), 0, 0, format!("the site would have {pages} pages; one build writes at most {MAX_PAGES}"))
+            .with_help("build the collection as several sites, or use fewer keywords per skill"));
+        return Err(failure);
+    }
     Ok(Loaded { catalogue, docs, warnings: failure.warnings, assets })
+}
+
+/// Pages the render step will write: skill pages, the paginated
+/// catalogue, one page per category and tag (paginated), docs, and the
+/// fixed pages (home, search, 404, the user's pages).
+fn page_count(catalogue: &Catalogue, docs: usize) -> usize {
+    let listed = |count: usize| count.div_ceil(crate::render::PER_PAGE).max(1);
+    let terms: usize = [catalogue.categories(), catalogue.keywords()].iter().flat_map(|t| &t.terms).map(|t| listed(t.skills.len())).sum();
+    catalogue.skills.len() + listed(catalogue.skills.len()) + terms + docs + 12
 }
 
 fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>) -> Vec<(Skill, SkillAssets)> {
     let mut jobs = Vec::new();
     for tree in trees {
         failure.warnings.extend(tree.refused.iter().cloned());
+        failure.warnings.extend(crate::assets::misnamed_skill_files(&tree.label, &tree.files));
         let folders = tree.skill_folders();
         if folders.is_empty() {
             failure.warnings.push(Diagnostic::warning(&tree.label, 0, 0, "no SKILL.md found in this directory").with_help("skills are folders holding a SKILL.md file, at any depth"));
         }
-        jobs.extend(folders);
+        for mut folder in folders {
+            let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
+            let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
+            failure.warnings.extend(checked.warnings);
+            failure.errors.extend(checked.errors);
+            folder.files = checked.files;
+            jobs.push(folder);
+        }
     }
     let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
     let seen: Mutex<HashMap<String, CachedParse>> = Mutex::new(HashMap::new());
@@ -124,12 +148,7 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
                     let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
                     let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();
                     let source = SkillSource { path: &folder.display_path, folder: &folder.folder, bytes: &bytes, files: &names };
-                    let result = parse_skill(&source).map(|(skill, mut warnings)| {
-                        if names.iter().any(|n| n == "index.html") {
-                            warnings.push(Diagnostic::warning(&folder.display_path, 0, 0, "the file index.html in this skill folder is replaced by the skill's page").with_help("rename the file"));
-                        }
-                        (skill, warnings)
-                    });
+                    let result = parse_skill(&source);
                     CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result }
                 }
             };

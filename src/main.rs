@@ -77,6 +77,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    llmos::cleanup::install_interrupt_handler();
     match Cli::parse().command {
         Command::Build { settings, quiet } => build(&settings, quiet),
         Command::Check { settings, format } => check(&settings, format),

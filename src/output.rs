@@ -6,6 +6,7 @@
 //! site stays as it was. Every path written is checked to stay inside the
 //! staging directory.
 
+use crate::source::FileData;
 use std::collections::HashMap;
 use std::fs;
 use std::io;
@@ -18,6 +19,10 @@ pub const MARKER: &str = ".llmos-site";
 /// Where a build writes its files.
 pub trait SiteWriter: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Publishes a source file at `rel`, streaming it from disk in pieces
+    /// so a large asset never sits in memory whole. A read error names the
+    /// source file; a write error names the output.
+    fn copy(&self, rel: &str, data: &FileData) -> Result<(), OutputError>;
     /// Keeps a file from the previous build as it is, when the writer can
     /// (the dev server's live folder). Returns false when the file must be
     /// written again.
@@ -80,11 +85,15 @@ impl Staging {
         let parent = absolute_target.parent().expect("checked above").to_path_buf();
         fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
         let name = absolute_target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        // Leftovers of earlier runs that were killed before they could clean up.
+        crate::cleanup::sweep_stale(&parent, &format!(".{name}.llmos-staging-"));
+        crate::cleanup::sweep_stale(&parent, &format!(".{name}.llmos-old-"));
         let dir = parent.join(format!(".{name}.llmos-staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| OutputError::io(&dir, e))?;
         }
         fs::create_dir(&dir).map_err(|e| OutputError::io(&dir, e))?;
+        crate::cleanup::remove_on_interrupt(&dir);
         Ok(Staging { dir, target: absolute_target, committed: false })
     }
 
@@ -121,6 +130,7 @@ impl Staging {
             return Err(OutputError::io(&self.target, e));
         }
         self.committed = true;
+        crate::cleanup::forget(&self.dir);
         if had_old {
             // The new site is in place; a leftover old copy is only clutter.
             let _ = fs::remove_dir_all(&old);
@@ -132,6 +142,46 @@ impl Staging {
 impl SiteWriter for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, data: &FileData) -> Result<(), OutputError> {
+        let FileData::Disk(source) = data else {
+            return self.write(rel, &data.read().map_err(|e| OutputError::io(Path::new(rel), e))?);
+        };
+        let path = self.path_for(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+        }
+        stream_copy(source, &path)
+    }
+}
+
+/// Copies `source` to `target` through a fixed-size buffer.
+fn stream_copy(source: &Path, target: &Path) -> Result<(), OutputError> {
+    let mut reader = fs::File::open(source).map_err(|e| OutputError::io(source, e))?;
+    let mut writer = io::BufWriter::new(fs::File::create(target).map_err(|e| OutputError::io(target, e))?);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let read = io::Read::read(&mut reader, &mut buffer).map_err(|e| OutputError::io(source, e))?;
+        if read == 0 {
+            break;
+        }
+        io::Write::write_all(&mut writer, &buffer[..read]).map_err(|e| OutputError::io(target, e))?;
+    }
+    io::Write::flush(&mut writer).map_err(|e| OutputError::io(target, e))
+}
+
+/// The FNV-1a hash of a file's bytes, read in pieces (as `theme::fnv1a`).
+fn stream_hash(source: &Path) -> Result<u64, OutputError> {
+    let mut reader = fs::File::open(source).map_err(|e| OutputError::io(source, e))?;
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    loop {
+        let read = io::Read::read(&mut reader, &mut buffer).map_err(|e| OutputError::io(source, e))?;
+        if read == 0 {
+            return Ok(hash);
+        }
+        hash = buffer[..read].iter().fold(hash, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     }
 }
 
@@ -182,6 +232,22 @@ impl SiteWriter for LiveDir {
         Ok(())
     }
 
+    fn copy(&self, rel: &str, data: &FileData) -> Result<(), OutputError> {
+        let FileData::Disk(source) = data else {
+            return self.write(rel, &data.read().map_err(|e| OutputError::io(Path::new(rel), e))?);
+        };
+        let path = inside(&self.dir, rel)?;
+        let hash = stream_hash(source)?;
+        if self.previous.get(rel) != Some(&hash) || !path.exists() {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+            }
+            stream_copy(source, &path)?;
+        }
+        self.current.lock().expect("no writer panicked").insert(rel.to_string(), hash);
+        Ok(())
+    }
+
     fn keep(&self, rel: &str) -> bool {
         match self.previous.get(rel) {
             Some(&hash) if self.dir.join(rel).exists() => {
@@ -197,6 +263,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+            crate::cleanup::forget(&self.dir);
         }
     }
 }

@@ -31,6 +31,24 @@ const CHAT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'
 connect-src 'self' https://api.anthropic.com https://api.openai.com https://generativelanguage.googleapis.com https://openrouter.ai \
 http://localhost:* http://127.0.0.1:*; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
 
+/// Pages without islands run no script at all (`llmos serve` adds its
+/// live-reload script and its event stream), load only the site's own
+/// stylesheet and images, and submit forms only to the site.
+fn static_csp(settings: &Settings) -> String {
+    let (script, connect) = if settings.dev_reload { ("'self'", "'self'") } else { ("'none'", "'none'") };
+    format!("default-src 'none'; script-src {script}; connect-src {connect}; style-src 'self'; img-src 'self' data:{}; font-src 'self'; base-uri 'none'; form-action 'self'", remote_images(settings))
+}
+
+/// Pages with islands run the site's own scripts and WebAssembly, fetch only
+/// from the site (the search index, skill files), and embed no frames.
+fn island_csp(settings: &Settings) -> String {
+    format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'", remote_images(settings))
+}
+
+fn remote_images(settings: &Settings) -> &'static str {
+    if settings.remote_images { " https:" } else { "" }
+}
+
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
 pub const DEV_PREFIX: &str = "__llmos/";
@@ -51,6 +69,9 @@ struct SiteContext<'a> {
     chat_script: Option<String>,
     /// `llmos serve` only: the live-reload script.
     reload_script: Option<String>,
+    /// The Content-Security-Policy of pages without islands, and with.
+    static_csp: String,
+    island_csp: String,
 }
 
 #[derive(Serialize)]
@@ -179,7 +200,7 @@ impl<'a> Renderer<'a> {
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path), progress, islands, workbench, chat, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -198,6 +219,8 @@ impl<'a> Renderer<'a> {
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
+            static_csp: static_csp(self.settings),
+            island_csp: island_csp(self.settings),
         }
     }
 
@@ -295,8 +318,7 @@ impl<'a> Renderer<'a> {
         }
         let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
         for (rel, data, _) in &assets.files {
-            let bytes = data.read().map_err(|e| io_error(&format!("{}/{rel}", skill.path.trim_end_matches("/SKILL.md")), e))?;
-            out.write(&format!("{dir}{}", published_path(rel)), &bytes)?;
+            out.copy(&format!("{dir}{}", published_path(rel)), data)?;
         }
         out.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
         let view = SkillView {
@@ -313,7 +335,7 @@ impl<'a> Renderer<'a> {
             words: skill.word_count(),
             files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
         };
-        let body_html = self.markdown.skill_html(&skill.body);
+        let body_html = self.markdown.skill_html(&skill.body, &skill.files);
         let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
         self.page(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 1)

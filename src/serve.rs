@@ -73,7 +73,9 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     let mut settings = Settings::resolve(&flags).map_err(|e| e.to_string())?;
     // Memory-backed /dev/shm where there is one: rebuilds then never wait on a disk.
     let scratch = Some(PathBuf::from("/dev/shm")).filter(|p| p.is_dir()).unwrap_or_else(std::env::temp_dir);
+    crate::cleanup::sweep_stale(&scratch, "llmos-serve-");
     let work = scratch.join(format!("llmos-serve-{}", std::process::id()));
+    crate::cleanup::remove_on_interrupt(&work);
     settings.out = work.join("site");
     settings.dev_reload = true;
     let settings = Arc::new(settings);
@@ -93,10 +95,35 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
         }
         let _watcher = watch(settings.clone(), state.clone())?;
         let app = router(&settings, state.clone());
+        // Bound to loopback, the server answers only requests addressed to a
+        // loopback name: a page on another site that rebinds its own host
+        // name to 127.0.0.1 (DNS rebinding) would otherwise read the drafts.
+        let app = if options.bind.is_loopback() { app.layer(axum::middleware::from_fn(loopback_host_only)) } else { app };
         axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await.map_err(|e| e.to_string())
     });
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// Refuses (421 Misdirected Request) a request whose `Host` is not a
+/// loopback name: `localhost` (or a subdomain of it), `127.x.y.z` or `[::1]`.
+async fn loopback_host_only(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if is_loopback_host(host) {
+        next.run(request).await
+    } else {
+        (StatusCode::MISDIRECTED_REQUEST, "llmos serve answers only requests for localhost, 127.0.0.1 or [::1]; start it with --bind to serve other names\n").into_response()
+    }
+}
+
+/// Whether a `Host` header names this machine's loopback interface.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn router(settings: &Settings, state: Arc<DevState>) -> Router {
@@ -225,4 +252,19 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
 fn is_noise(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.starts_with(".#") || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for host in ["localhost", "localhost:8000", "LOCALHOST.", "app.localhost:1", "127.0.0.1:8000", "127.1.2.3", "[::1]:8000", "[::1]"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["", "evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example", "10.0.0.1:8000", "[::2]:80", "0.0.0.0:8000"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
 }

@@ -74,7 +74,10 @@ impl SourceTree {
             return Err(Diagnostic::error(&label, 0, 0, format!("the {what} directory does not exist"))
                 .with_help("check the path given on the command line or in llmos.toml (paths there are relative to the file)"));
         }
-        let walked = walk::walk(dir).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the {what} directory: {e}")))?;
+        let walked = walk::walk(dir).map_err(|e| {
+            Diagnostic::error(&e.path.display().to_string(), 0, 0, format!("cannot read this folder of the {what}: {}", e.error))
+                .with_help("make it readable (for example `chmod u+rx` on the folder), or move it out of the folder given")
+        })?;
         Ok(SourceTree {
             refused: walked.refused.iter().map(|(path, reason)| Diagnostic::warning(&path.display().to_string(), 0, 0, format!("skipped: {reason}"))).collect(),
             files: walked.files.into_iter().map(|f| SourceFile { rel: f.rel, data: FileData::Disk(f.path), size: f.size, modified: f.modified }).collect(),
@@ -87,6 +90,11 @@ impl SourceTree {
     /// checked whole (a damaged zip is an error, not a partial catalogue).
     fn zip(path: &Path) -> Result<SourceTree, Diagnostic> {
         let label = path.display().to_string();
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > llmos_core::limits::MAX_ZIP_BYTES {
+            return Err(Diagnostic::error(&label, 0, 0, format!("the zip is {} MB; the limit is {} MB", size / 1_000_000, llmos_core::limits::MAX_ZIP_BYTES / 1_000_000))
+                .with_help("unpack it and give the folder instead, or split it into smaller zips"));
+        }
         let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the zip: {e}")))?;
         let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64);
         let entries = llmos_core::zip::read_zip(&bytes).map_err(|e| e.to_diagnostic(&label))?;

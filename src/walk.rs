@@ -25,20 +25,38 @@ pub struct Walked {
     pub refused: Vec<(PathBuf, String)>,
 }
 
+/// A directory that could not be listed, with the directory's own path
+/// (not the walked root's), so the message names what to fix.
+#[derive(Debug)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name == "__pycache__" || name == "node_modules"
 }
 
 /// Files below `root` in path order (each directory's entries sorted by name).
-pub fn walk(root: &Path) -> io::Result<Walked> {
-    let canonical_root = fs::canonicalize(root)?;
+/// Only regular files are listed: FIFOs, devices and sockets (which would
+/// block or never end when read) are refused by their type, before any
+/// of them is opened, and so are links to them.
+pub fn walk(root: &Path) -> Result<Walked, WalkError> {
+    let canonical_root = fs::canonicalize(root).map_err(|error| WalkError { path: root.to_path_buf(), error })?;
     let mut walked = Walked { files: Vec::new(), refused: Vec::new() };
     visit(&canonical_root, root, "", &mut walked)?;
     Ok(walked)
 }
 
-fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -> io::Result<()> {
-    let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -> Result<(), WalkError> {
+    let at = |error: io::Error| WalkError { path: dir.to_path_buf(), error };
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir).and_then(|list| list.collect::<io::Result<_>>()).map_err(at)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name();
@@ -51,7 +69,7 @@ fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -
         }
         let path = entry.path();
         let rel = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
-        let kind = entry.file_type()?;
+        let kind = entry.file_type().map_err(|error| WalkError { path: path.clone(), error })?;
         if kind.is_symlink() {
             match fs::canonicalize(&path) {
                 Ok(target) if !target.starts_with(canonical_root) => {
@@ -60,17 +78,20 @@ fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -
                 Ok(target) if target.is_dir() => {
                     walked.refused.push((path, "it is a symbolic link to a directory, which is not followed; copy the directory instead".into()));
                 }
-                Ok(target) => {
-                    let meta = fs::metadata(&target)?;
-                    walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) });
-                }
+                Ok(target) => match fs::metadata(&target) {
+                    Ok(meta) if meta.is_file() => walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) }),
+                    Ok(_) => walked.refused.push((path, format!("it is a symbolic link to {}, which is not a regular file (a FIFO, device or socket); remove it", target.display()))),
+                    Err(error) => return Err(WalkError { path, error }),
+                },
                 Err(_) => walked.refused.push((path, "it is a broken symbolic link".into())),
             }
         } else if kind.is_dir() {
             visit(canonical_root, &path, &rel, walked)?;
         } else if kind.is_file() {
-            let meta = entry.metadata()?;
+            let meta = entry.metadata().map_err(|error| WalkError { path: path.clone(), error })?;
             walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) });
+        } else {
+            walked.refused.push((path, "it is not a regular file (a FIFO, device or socket), so it was not read; remove it from the skills folder".into()));
         }
     }
     Ok(())

@@ -64,7 +64,20 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
 }
 
 /// Parses the frontmatter YAML into a mapping, with errors at file positions.
+/// Refuses frontmatter over `limits::MAX_FRONTMATTER_BYTES` or nested
+/// deeper than `limits::MAX_FRONTMATTER_DEPTH` before the YAML parser sees
+/// it, so parsing time stays bounded whatever the file holds.
 pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
+    use crate::limits::{yaml_depth, MAX_FRONTMATTER_BYTES, MAX_FRONTMATTER_DEPTH};
+    if split.yaml.len() > MAX_FRONTMATTER_BYTES {
+        return Err(Diagnostic::error(file, split.yaml_line, 1, format!("the frontmatter is {} bytes; the limit is {} KiB", split.yaml.len(), MAX_FRONTMATTER_BYTES / 1024))
+            .with_help("keep the frontmatter to the skill's fields; move long text into the body or into `references/` files"));
+    }
+    let depth = yaml_depth(&split.yaml);
+    if depth > MAX_FRONTMATTER_DEPTH {
+        return Err(Diagnostic::error(file, split.yaml_line, 1, format!("the frontmatter nests {depth} levels deep; the limit is {MAX_FRONTMATTER_DEPTH}"))
+            .with_help("flatten the nested lists and maps; skill fields need only a few levels"));
+    }
     let value: Value = serde_yaml_ng::from_str(&split.yaml).map_err(|e| {
         let (line, column) = e.location().map_or((split.yaml_line, 1), |l| (split.yaml_line + l.line() - 1, l.column()));
         let reason = e.to_string();
@@ -154,6 +167,18 @@ mod tests {
         assert_eq!(err.line, 3, "{err}");
         assert!(err.column > 1, "{err}");
         assert!(err.help.unwrap().contains("quotes"));
+    }
+
+    #[test]
+    fn deep_or_huge_frontmatter_is_refused_before_parsing() {
+        let nested = format!("---\nname: a\nx: {}{}\n---\n", "[".repeat(20_000), "]".repeat(20_000));
+        let started = std::time::Instant::now();
+        let err = parse_mapping("f", &split("f", &nested).unwrap()).unwrap_err();
+        assert!(err.message.contains("nests"), "{err}");
+        assert!(started.elapsed().as_secs() < 5);
+        let huge = format!("---\nname: a\ndescription: {}\n---\n", "x".repeat(100_000));
+        let err = parse_mapping("f", &split("f", &huge).unwrap()).unwrap_err();
+        assert!(err.message.contains("the limit is 64 KiB"), "{err}");
     }
 
     #[test]

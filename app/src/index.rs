@@ -52,20 +52,7 @@ pub struct IndexFile {
     pub size: u64,
 }
 
-/// Extensions a browser would open as an active document (able to run
-/// script in the site's origin, where user data and keys live).
-const ACTIVE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "mht", "mhtml"];
-
-/// Where a skill's bundled file is published, relative to the skill's page.
-/// Active documents get a `.txt` suffix so a skill cannot run script in
-/// the site's origin; everything else keeps its name.
-pub fn published_path(path: &str) -> String {
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match extension {
-        Some(e) if ACTIVE_EXTENSIONS.contains(&e.as_str()) => format!("{path}.txt"),
-        _ => path.to_string(),
-    }
-}
+pub use crate::published::published_path;
 
 /// URL of a skill's page under a base path (`/` or `/repo/`).
 pub fn skill_url(base_path: &str, slug: &str) -> String {
@@ -92,18 +79,5 @@ impl IndexEntry {
             license: skill.license.clone(),
             words: skill.word_count(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::published_path;
-
-    #[test]
-    fn active_documents_are_published_as_text() {
-        assert_eq!(published_path("assets/cube.html"), "assets/cube.html.txt");
-        assert_eq!(published_path("assets/logo.SVG"), "assets/logo.SVG.txt");
-        assert_eq!(published_path("scripts/main.py"), "scripts/main.py");
-        assert_eq!(published_path("README"), "README");
     }
 }

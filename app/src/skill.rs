@@ -6,6 +6,7 @@
 //! differ from the folder, unknown keys): the skill is still published.
 
 use crate::frontmatter::{self, Split};
+use crate::limits::{MAX_KEYWORDS, MAX_SKILL_MD_BYTES, MAX_SLUG_BYTES, MAX_TERM_CHARS};
 use crate::{slugify, Diagnostic};
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::{Mapping, Value};
@@ -90,6 +91,10 @@ impl Skill {
 /// the file unusable; `Ok` holds the skill and every warning about it.
 pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
     let file = source.path;
+    if source.bytes.len() > MAX_SKILL_MD_BYTES {
+        return Err(Diagnostic::error(file, 1, 1, format!("the file is {:.1} MB; a SKILL.md may be at most {} MiB", source.bytes.len() as f64 / 1_000_000.0, MAX_SKILL_MD_BYTES >> 20))
+            .with_help("keep the instructions short and move reference material into `references/` files that the body links to"));
+    }
     let text = frontmatter::decode(file, source.bytes)?;
     let split = frontmatter::split(file, &text)?;
     let map = frontmatter::parse_mapping(file, &split)?;
@@ -115,6 +120,8 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
     if keywords.is_empty() {
         keywords = metadata.get("keywords").map(|k| split_keywords(k)).unwrap_or_default();
     }
+    let keywords = fields.bounded_terms(if fields.lines.contains_key("keywords") { "keywords" } else { "tags" }, keywords);
+    let category = category.and_then(|c| fields.bounded_terms("category", vec![c]).pop());
     let kind = fields.optional_text("type").map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty());
     let inputs = fields.io_list("inputs");
     let outputs = fields.io_list("outputs");
@@ -133,8 +140,9 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
             format!("the body is {body_lines} lines; the spec recommends at most {MAX_BODY_LINES}"))
             .with_help("move reference material into `references/` files and link to them"));
     }
+    let slug = fields.bounded_slug(&name);
     let skill = Skill {
-        slug: slugify(&name),
+        slug,
         name,
         description,
         license: fields.optional_text("license"),
@@ -285,6 +293,38 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Keeps at most `MAX_KEYWORDS` terms of at most `MAX_TERM_CHARS`
+    /// characters each: every term becomes a page, so their number and
+    /// length are bounded, with a warning for what was dropped.
+    fn bounded_terms(&mut self, key: &str, terms: Vec<String>) -> Vec<String> {
+        let (fitting, long): (Vec<String>, Vec<String>) = terms.into_iter().partition(|t| t.chars().count() <= MAX_TERM_CHARS);
+        if let Some(first) = long.first() {
+            self.warn(key, format!("{} keyword or category of over {MAX_TERM_CHARS} characters was ignored (`{}…`)", long.len(), first.chars().take(20).collect::<String>()),
+                "keywords are short labels such as `csv` or `data analysis`");
+        }
+        let total = fitting.len();
+        if total > MAX_KEYWORDS {
+            self.warn(key, format!("the skill has {total} keywords; only the first {MAX_KEYWORDS} are kept"), "keep the keywords a reader would search for");
+        }
+        fitting.into_iter().take(MAX_KEYWORDS).collect()
+    }
+
+    /// The name's slug, cut at a hyphen to `MAX_SLUG_BYTES` with a warning,
+    /// so every name makes a page name that file systems accept.
+    fn bounded_slug(&mut self, name: &str) -> String {
+        let slug = slugify(name);
+        if slug.len() <= MAX_SLUG_BYTES {
+            return slug;
+        }
+        let mut cut = MAX_SLUG_BYTES;
+        while !slug.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let short = slug[..cut].rsplit_once('-').map_or(&slug[..cut], |(head, _)| head).to_string();
+        self.warn("name", format!("the name makes a {}-byte page address; it is cut to `{short}`", slug.len()), "shorten the name (the spec allows 64 characters)");
+        short
+    }
+
     fn check_unknown_keys(&mut self) {
         let unknown: Vec<String> = self.map.keys()
             .filter_map(scalar_text)
@@ -417,6 +457,21 @@ mod tests {
         assert_eq!(skill.category, None);
         assert!(skill.keywords.is_empty());
         assert_eq!(warnings.len(), 3, "{:?}", messages(&warnings));
+    }
+
+    #[test]
+    fn unbounded_inputs_are_cut_with_warnings_or_refused() {
+        let many: Vec<String> = (0..5_000).map(|i| format!("k{i}")).collect();
+        let (skill, warnings) = parse("a", &format!("---\nname: a\ndescription: d\nkeywords: [{}]\n---\n", many.join(", "))).unwrap();
+        assert_eq!(skill.keywords.len(), MAX_KEYWORDS);
+        assert!(messages(&warnings)[0].contains("5000 keywords; only the first 32"), "{:?}", messages(&warnings));
+        let name = "word-".repeat(60);
+        let (skill, warnings) = parse("a", &format!("---\nname: {name}\ndescription: d\n---\n")).unwrap();
+        assert!(skill.slug.len() <= MAX_SLUG_BYTES && !skill.slug.ends_with('-'), "{}", skill.slug);
+        assert!(messages(&warnings).iter().any(|w| w.contains("page address")), "{:?}", messages(&warnings));
+        let huge = format!("---\nname: a\ndescription: d\n---\n{}", "x".repeat(MAX_SKILL_MD_BYTES));
+        let err = parse("a", &huge).unwrap_err();
+        assert!(err.message.contains("at most 1 MiB"), "{err}");
     }
 
     #[test]

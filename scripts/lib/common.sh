@@ -34,3 +34,29 @@ need_rust() {
     exit 1
   fi
 }
+
+# Fetches an npm package once into target/npm/NAME-VERSION/package, checked
+# against the sha512 integrity its registry entry publishes (`npm view
+# NAME@VERSION dist.integrity`), and prints that folder. Only the npm client
+# talks to the registry; nothing is installed globally.
+need_npm_package() {
+  local name="$1" version="$2" integrity="$3"
+  local dir="$ROOT/target/npm/$name-$version"
+  if [ ! -f "$dir/.verified" ]; then
+    command -v npm >/dev/null || need_packages npm
+    rm -rf "$dir" && mkdir -p "$dir"
+    say "fetching $name@$version from the npm registry"
+    local tarball
+    tarball="$(cd "$dir" && npm pack --silent "$name@$version" | tail -n 1)"
+    local actual
+    actual="sha512-$(python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$dir/$tarball")"
+    if [ "$actual" != "$integrity" ]; then
+      echo "$name@$version: checksum mismatch (got $actual, expected $integrity)" >&2
+      rm -rf "$dir"
+      exit 1
+    fi
+    tar -xzf "$dir/$tarball" -C "$dir"
+    touch "$dir/.verified"
+  fi
+  printf '%s\n' "$dir/package"
+}

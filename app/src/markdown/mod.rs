@@ -40,6 +40,7 @@ mod stream;
 mod url;
 
 pub use stream::{IncrementalMarkdown, Update};
+pub use url::{is_remote_url, next_bare_url};
 
 /// Markdown (CommonMark with GitHub tables, strikethrough, task lists,
 /// alerts and bare URL links) to HTML that is safe to insert with `innerHTML`.

@@ -35,13 +35,27 @@ pub(super) fn is_safe(url: &str) -> bool {
     true
 }
 
+/// Whether an image or link URL points at another site: it has a scheme
+/// (`https:`, `data:`…) or starts with `//`. Relative and site-absolute
+/// URLs (`assets/x.png`, `/img/x.png`) stay on the site that serves the page.
+/// The site generator shows images only when this is false (unless the
+/// publisher opts in); see `content/privacy-and-keys.md`.
+pub fn is_remote_url(url: &str) -> bool {
+    let url = url.trim_start_matches(|c: char| c.is_ascii_control() || c == ' ');
+    if url.starts_with("//") || url.starts_with("\\\\") || url.starts_with("/\\") || url.starts_with("\\/") {
+        return true;
+    }
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    url[..end].contains(':')
+}
+
 /// The first bare `http://` or `https://` URL in `text` at or after `from`,
 /// as a byte range: GitHub's extended autolinks, URL form only (LLMs write
 /// URLs without angle brackets). Like GitHub: the URL starts a word (or
 /// follows `(`, `*`, `_`, `~`, a quote), runs to whitespace or `<`, and
 /// sentence punctuation and unbalanced closing parentheses at its end are
 /// left out. Both schemes are allowed ones, so the result is always safe.
-pub(super) fn next_bare_url(text: &str, from: usize) -> Option<Range<usize>> {
+pub fn next_bare_url(text: &str, from: usize) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
     let mut at = from;
     while let Some(offset) = bytes[at..].iter().position(|b| b.eq_ignore_ascii_case(&b'h')) {
@@ -89,6 +103,16 @@ fn trim_url_end(url: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_urls_are_those_that_leave_the_site() {
+        for url in ["https://x.example/a.png", "//x.example/a.png", "data:image/png;base64,AA", "HTTP://x", " https://x", "/\\x.example/a.png"] {
+            assert!(is_remote_url(url), "{url}");
+        }
+        for url in ["assets/a.png", "/img/a.png", "../a.png", "#x", "a.png?x=1:2"] {
+            assert!(!is_remote_url(url), "{url}");
+        }
+    }
 
     #[test]
     fn allowed_schemes_and_relative_urls_pass() {
