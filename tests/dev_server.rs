@@ -33,8 +33,13 @@ impl DevServer {
 
     /// (status, body) of a GET with the path sent exactly as given.
     fn get(&self, path: &str) -> (u16, String) {
+        self.get_for_host(path, "127.0.0.1")
+    }
+
+    /// The same, with the `Host` header a browser sends for `host`.
+    fn get_for_host(&self, path: &str, host: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let status = response[9..12].parse().unwrap();
@@ -73,6 +78,22 @@ fn next_event(events: &mut BufReader<TcpStream>, name: &str) -> String {
         } else if line.is_empty() && current == name {
             return data;
         }
+    }
+}
+
+/// DNS rebinding: a page on another site points its own name at 127.0.0.1
+/// and reads the drafts; the browser then sends that site's name as `Host`.
+#[test]
+fn the_dev_server_answers_only_requests_for_loopback_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = DevServer::start(tmp.path(), &[]);
+    for host in ["127.0.0.1", format!("127.0.0.1:{}", server.port).as_str(), "localhost", "[::1]:8000"] {
+        assert_eq!(server.get_for_host("/skills/bell-state/", host).0, 200, "{host}");
+    }
+    for host in ["rebound.example", "rebound.example:8000", "127.0.0.1.rebound.example", "192.168.1.5"] {
+        let (status, body) = server.get_for_host("/skills/bell-state/", host);
+        assert_eq!(status, 421, "{host}");
+        assert!(!body.contains("bell-state"), "{host} read the site");
     }
 }
 
