@@ -144,6 +144,11 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             let stamp = folder.skill_md.modified.map(|modified| (modified, folder.skill_md.size, listing_hash));
             let parsed = match previous.get(&folder.display_path).filter(|hit| stamp.is_some() && Some(hit.stamp) == stamp) {
                 Some(hit) => hit.clone(),
+                // Too large to be a SKILL.md: refused by its size, before it is read.
+                None if folder.skill_md.size as usize > llmos_core::limits::MAX_SKILL_MD_BYTES => {
+                    let error = llmos_core::limits::skill_md_too_large(&folder.display_path, folder.skill_md.size);
+                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: 0, result: Err(error) }
+                }
                 None => {
                     let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
                     let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();

@@ -2,11 +2,12 @@
 //! import within a known cost, whatever a file holds.
 //!
 //! Each limit is far above what real skills use (the Agent Skills spec asks
-//! for a body under 500 lines, about 5,000 tokens; the largest SKILL.md in
-//! the public collections measured was under 100 kB) and far below what
+//! for a body under 500 lines, about 5,000 tokens, and a 1 MiB SKILL.md is
+//! some 200 times that) and far below what
 //! makes a step slow: YAML parsers slow down with nesting, and Markdown
-//! renderers and search analysis grow with the body. `content/limits.md`
-//! lists them for users; a change here changes that page too.
+//! renderers and search analysis grow with the body. The table under
+//! "Limits" in `content/skill-format.md` lists them for users; a change here
+//! changes that table too.
 
 /// Largest SKILL.md, in bytes (frontmatter and body). Bigger files are an
 /// error: they are not instructions an agent can read, and a 50 MB body
@@ -48,6 +49,12 @@ pub const MAX_PAGES: usize = 500_000;
 
 /// Largest `.zip` given as a skills source or imported in the browser, in bytes.
 pub const MAX_ZIP_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The error for a SKILL.md of `size` bytes, over `MAX_SKILL_MD_BYTES`.
+pub fn skill_md_too_large(file: &str, size: u64) -> crate::Diagnostic {
+    crate::Diagnostic::error(file, 1, 1, format!("the file is {:.1} MB; a SKILL.md may be at most {} MiB", size as f64 / 1e6, MAX_SKILL_MD_BYTES >> 20))
+        .with_help("keep the instructions short and move reference material into `references/` files that the body links to")
+}
 
 /// The nesting depth of the YAML text, without parsing it: the deepest
 /// flow nesting (`[`, `{` outside quotes and comments) on top of the block

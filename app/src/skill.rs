@@ -92,8 +92,7 @@ impl Skill {
 pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
     let file = source.path;
     if source.bytes.len() > MAX_SKILL_MD_BYTES {
-        return Err(Diagnostic::error(file, 1, 1, format!("the file is {:.1} MB; a SKILL.md may be at most {} MiB", source.bytes.len() as f64 / 1_000_000.0, MAX_SKILL_MD_BYTES >> 20))
-            .with_help("keep the instructions short and move reference material into `references/` files that the body links to"));
+        return Err(crate::limits::skill_md_too_large(file, source.bytes.len() as u64));
     }
     let text = frontmatter::decode(file, source.bytes)?;
     let split = frontmatter::split(file, &text)?;
