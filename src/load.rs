@@ -97,7 +97,15 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
         skills.push(skill);
     }
     let (catalogue, duplicates) = Catalogue::assemble(skills);
-    failure.warnings.extend(duplicates);
+    for diagnostic in duplicates {
+        match diagnostic.severity {
+            llmos_core::Severity::Error => failure.errors.push(diagnostic),
+            llmos_core::Severity::Warning => failure.warnings.push(diagnostic),
+        }
+    }
+    if !failure.errors.is_empty() {
+        return Err(failure);
+    }
     let pages = page_count(&catalogue, docs.len());
     if pages > MAX_PAGES {
         failure.errors.push(Diagnostic::error(&settings.skills.iter().map(|s| s.label()).collect::<Vec<_>>().join(", "), 0, 0, format!("the site would have {pages} pages; one build writes at most {MAX_PAGES}"))

@@ -459,7 +459,7 @@ impl<'a> Renderer<'a> {
         let prefix = self.settings.base_url.clone().unwrap_or_else(|| self.base().to_string());
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for page in pages.iter() {
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{page}"))));
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{}", url_path(page)))));
         }
         xml.push_str("</urlset>\n");
         out.write("sitemap.xml", xml.as_bytes())?;

@@ -305,3 +305,35 @@ fn search_ranks_the_bundled_skills_natively() {
     let hits = index.search("bell", 1);
     assert_eq!(index.docs[hits[0].doc].name, "bell-state", "the published index ranks like the CLI");
 }
+
+/// Names in any script keep their letters in page addresses, and two
+/// different names never share a page without an error naming both.
+#[test]
+fn unicode_names_keep_their_letters_and_never_share_a_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["数据分析", "代码审查", "redacteur-français"] {
+        let dir = tmp.path().join("skills").join(name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("SKILL.md"), format!("---\nname: {name}\ndescription: Does {name}.\ncategory: Données\n---\nBody.\n")).unwrap();
+    }
+    let run = llmos(tmp.path(), &["build", "--skills", "skills", "--out", "site", "--base-url", "https://example.org/"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(!run.stderr.contains("naming rule"), "lowercase letters of any script follow the naming rule: {}", run.stderr);
+    let site = tmp.path().join("site");
+    for name in ["数据分析", "代码审查", "redacteur-français"] {
+        assert!(site.join("skills").join(name).join("index.html").is_file(), "{name} has its own page");
+    }
+    assert!(site.join("categories/données/index.html").is_file());
+    let sitemap = fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("https://example.org/skills/%E6%95%B0%E6%8D%AE%E5%88%86%E6%9E%90/"), "{sitemap}");
+    let index = fs::read_to_string(site.join("index/skills.json")).unwrap();
+    assert!(index.contains("/skills/redacteur-fran%C3%A7ais/"), "{index}");
+    assert!(assert_links_resolve(&site, &site, "/") > 0);
+
+    let clash = tmp.path().join("skills/pdf");
+    fs::create_dir_all(&clash).unwrap();
+    fs::write(clash.join("SKILL.md"), "---\nname: Redacteur Français\ndescription: d\n---\n").unwrap();
+    let check = llmos(tmp.path(), &["check", "--skills", "skills"]);
+    assert!(!check.ok, "{}", check.stderr);
+    assert!(check.stderr.contains("`redacteur-français` and `Redacteur Français`") && check.stderr.contains("make the same page address"), "{}", check.stderr);
+}

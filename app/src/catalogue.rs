@@ -25,9 +25,12 @@ pub struct TaxonomyTerm {
 }
 
 impl Catalogue {
-    /// Takes skills in the order they were found. When two share a page
-    /// (the same slug), the one found later wins and a warning names both:
-    /// that lets a later skills directory override an earlier one.
+    /// Takes skills in the order they were found. When two skills of the
+    /// same name share a page, the one found later wins and a warning names
+    /// both: that lets a later skills directory override an earlier one.
+    /// Two *different* names that make the same page address (`PDF Tools`
+    /// and `pdf-tools`) are an error naming both, since one would be lost.
+    /// The diagnostics returned carry their severity.
     pub fn assemble(found: Vec<Skill>) -> (Catalogue, Vec<Diagnostic>) {
         let mut warnings = Vec::new();
         let mut by_slug: HashMap<String, usize> = HashMap::new();
@@ -35,10 +38,17 @@ impl Catalogue {
         for skill in found {
             if let Some(&earlier) = by_slug.get(&skill.slug) {
                 let old = kept[earlier].take().expect("each slug maps to a kept skill");
-                warnings.push(
+                if old.name != skill.name {
+                    warnings.push(
+                        Diagnostic::error(&skill.path, 0, 0, format!("the names `{}` and `{}` (in {}) make the same page address `skills/{}/`", skill.name, old.name, old.path, skill.slug))
+                            .with_help("rename one of the two skills so their names differ in more than case and punctuation"),
+                    );
+                } else {
+                    warnings.push(
                     Diagnostic::warning(&skill.path, 0, 0, format!("the skill `{}` replaces `{}` from {}, which has the same page `skills/{}/`", skill.name, old.name, old.path, skill.slug))
                         .with_help("rename one of them if both should be published; the skill found last wins"),
-                );
+                    );
+                }
             }
             by_slug.insert(skill.slug.clone(), kept.len());
             kept.push(Some(skill));
@@ -90,6 +100,19 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("a/x/SKILL.md"), "{}", warnings[0]);
         assert_eq!(warnings[0].file, "b/x/SKILL.md");
+    }
+
+    #[test]
+    fn distinct_names_that_make_one_address_are_an_error_naming_both() {
+        let (_, diagnostics) = Catalogue::assemble(vec![skill("a", "数据分析", ""), skill("a", "代码审查", "")]);
+        assert!(diagnostics.iter().all(|d| d.severity == crate::Severity::Warning), "distinct Unicode names keep distinct pages: {diagnostics:?}");
+        let text = "---\nname: PDF Tools\ndescription: d\n---\n";
+        let other = parse_skill(&SkillSource { path: "c/pdf/SKILL.md", folder: "pdf", bytes: text.as_bytes(), files: &[] }).unwrap().0;
+        let (catalogue, diagnostics) = Catalogue::assemble(vec![skill("a", "pdf-tools", ""), other]);
+        let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{diagnostics:?}");
+        assert!(errors[0].message.contains("`PDF Tools` and `pdf-tools`") && errors[0].message.contains("a/pdf-tools/SKILL.md"), "{}", errors[0]);
+        assert_eq!(catalogue.skills.len(), 1);
     }
 
     #[test]

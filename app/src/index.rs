@@ -56,7 +56,7 @@ pub use crate::published::published_path;
 
 /// URL of a skill's page under a base path (`/` or `/repo/`).
 pub fn skill_url(base_path: &str, slug: &str) -> String {
-    format!("{base_path}skills/{slug}/")
+    format!("{base_path}skills/{}/", crate::slug::url_segment(slug))
 }
 
 impl IndexEntry {

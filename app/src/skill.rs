@@ -278,7 +278,9 @@ impl<'a> Fields<'a> {
     }
 
     fn check_name(&mut self, name: &str, folder: &str) {
-        let valid_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        // The spec's rule, as its reference validator reads it: lowercase or
+        // caseless letters of any script, digits and hyphens.
+        let valid_chars = name.chars().all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '-');
         let valid_hyphens = !name.starts_with('-') && !name.ends_with('-') && !name.contains("--");
         if !valid_chars || !valid_hyphens {
             self.warn("name", format!("the name `{name}` breaks the naming rule; its page will be `{}`", slugify(name)),

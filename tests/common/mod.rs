@@ -90,7 +90,8 @@ pub fn assert_links_resolve(server_root: &Path, site_dir: &Path, base: &str) -> 
     checked
 }
 
-fn percent_decode(text: &str) -> String {
+/// `%E6%95%B0` → the UTF-8 text it encodes, as static hosts decode paths.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

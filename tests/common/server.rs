@@ -67,9 +67,11 @@ fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>) {
     }
 }
 
+/// The file for a request path, percent-decoded as static hosts do (a page
+/// of `数据分析` is requested as `%E6%95%B0…`).
 fn resolve(site: &Path, rest: &str) -> PathBuf {
     let mut path = site.to_path_buf();
-    for part in rest.split('/').filter(|p| !p.is_empty() && *p != "..") {
+    for part in rest.split('/').map(super::percent_decode).filter(|p| !p.is_empty() && p != "..") {
         path.push(part);
     }
     if rest.is_empty() || rest.ends_with('/') {
