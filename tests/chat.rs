@@ -3,6 +3,9 @@
 //! chat code is the published one, only the base URL differs.
 
 mod common;
+// Keys bound to origins, and the chat refusing foreign frames (issue 10).
+#[path = "chat/keys.rs"]
+mod keys;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;

@@ -3,6 +3,9 @@
 //! and upgrading a database an older version of the site created.
 
 mod common;
+// One identity per user skill, and the workbench refusing foreign frames (issue 10).
+#[path = "user_skills/identity.rs"]
+mod identity;
 
 use common::server::StaticServer;
 use common::webdriver::Browser;

@@ -76,7 +76,7 @@ pub fn chosen_files(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
 pub async fn read_files(files: &[web_sys::File]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     for file in files {
-        let relative = js_sys::Reflect::get(&file, &JsValue::from_str("webkitRelativePath")).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let relative = js_sys::Reflect::get(file, &JsValue::from_str("webkitRelativePath")).ok().and_then(|v| v.as_string()).unwrap_or_default();
         let path = match relative.split_once('/') {
             Some((_, inner)) if !inner.is_empty() => inner.to_string(),
             _ => file.name(),
@@ -101,5 +101,76 @@ pub fn format_bytes(bytes: f64) -> String {
         b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
         b if b >= 1e3 => format!("{:.0} kB", b / 1e3),
         b => format!("{b:.0} bytes"),
+    }
+}
+
+/// Why pages holding keys or the user's skills stop inside a foreign frame.
+pub const FRAMED: &str = "This page does not work inside a frame from another site: that site could make you click its buttons without seeing them. Open it directly.";
+
+/// Whether this page is inside a frame whose parent, or any ancestor, is
+/// another origin: the clickjacking set-up that `frame-ancestors` would
+/// stop, which a `<meta>` CSP cannot set. A cross-origin ancestor's
+/// `location.origin` throws, so only same-origin frames pass.
+pub fn framed_by_another_origin() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let own = match window.location().origin() {
+        Ok(origin) => origin,
+        Err(_) => return true,
+    };
+    let mut current = window;
+    loop {
+        let parent = match current.parent() {
+            Ok(Some(parent)) => parent,
+            Ok(None) => return false,
+            Err(_) => return true,
+        };
+        // The top window is its own parent.
+        if js_sys::Object::is(&parent, &current) {
+            return false;
+        }
+        match parent.location().origin() {
+            // An opaque origin ("null") is never the same as another.
+            Ok(origin) if origin == own && own != "null" => current = parent,
+            _ => return true,
+        }
+    }
+}
+
+/// Replaces the page's islands with one notice, `what` followed by a link
+/// that opens the page on its own, before any island starts: nothing
+/// then opens the store or reads a key. Built node by node, so nothing
+/// from the address is parsed as HTML.
+pub fn refuse_to_run_framed(what: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let href = window.location().href().unwrap_or_default();
+    let notice = (|| {
+        let notice = document.create_element("div").ok()?;
+        notice.set_class_name("notice error");
+        notice.set_id("framed-notice");
+        let _ = notice.set_attribute("role", "alert");
+        let text = document.create_element("p").ok()?;
+        text.set_text_content(Some(&format!("{what} does not work inside a frame from another site; open it directly: ")));
+        let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.unchecked_into();
+        link.set_href(&href);
+        // A new tab: the frame cannot navigate its cross-origin top.
+        link.set_target("_blank");
+        link.set_rel("noopener noreferrer");
+        link.set_text_content(Some(&href));
+        text.append_child(&link).ok()?;
+        notice.append_child(&text).ok()?;
+        Some(notice)
+    })();
+    let mut first = true;
+    while let Ok(Some(island)) = document.query_selector("leptos-island") {
+        match (&notice, first) {
+            (Some(notice), true) => {
+                if island.replace_with_with_node_1(notice).is_err() {
+                    island.remove();
+                }
+            }
+            _ => island.remove(),
+        }
+        first = false;
     }
 }

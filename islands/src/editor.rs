@@ -117,7 +117,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                     <button type="button" id="mode-raw" aria-pressed=move || (mode.get() == Mode::Raw).to_string() on:click=move |_| switch(Mode::Raw)>"SKILL.md"</button>
                 </div>
                 <button type="button" class="primary" id="save-skill" disabled=move || !ready.get() on:click=move |_| save()>"Save"</button>
-                {move || editing.get().map(|name| view! { <a class="button" href=format!("{}my/skill/?name={name}", base.get_value())>"View"</a> })}
+                {move || editing.get().map(|key| view! { <a class="button" href=crate::skill_links::view_url(&base.get_value(), &key)>"View"</a> })}
                 <a class="button" href=move || format!("{}my/", base.get_value())>"Your skills"</a>
             </div>
             {move || restored.get().map(|when| view! {
@@ -320,7 +320,7 @@ mod actions {
                 if old_name.as_deref() != Some(name.as_str()) {
                     // Reloading this page should edit what was just saved.
                     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{base}my/edit/?skill={name}")));
+                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&crate::skill_links::edit_url(&base, &name)));
                     }
                     editing.set(Some(name.clone()));
                 }

@@ -29,6 +29,7 @@ pub mod search;
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 mod site_index;
+pub mod skill_links;
 pub mod store;
 pub mod user_pages;
 pub mod user_skills;
@@ -38,6 +39,15 @@ pub mod user_skills;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // The chat holds the user's keys and the workbench their skills: inside
+    // another site's frame they show a notice instead of starting. The
+    // loader calls this before hydrating each `<leptos-island>`, and the
+    // islands are gone by then, so none of their code runs.
+    #[cfg(any(feature = "chat", feature = "workbench"))]
+    if browser::framed_by_another_origin() {
+        browser::refuse_to_run_framed(if cfg!(feature = "chat") { "LLMos's chat" } else { "Your LLMos skills page" });
+        return;
+    }
     leptos::mount::hydrate_islands();
 }
 

@@ -147,8 +147,9 @@ pub fn MySkills(base: String, index_url: String) -> impl IntoView {
 
 fn row(base: &str, skill: Summary, status: RwSignal<Status>) -> impl IntoView {
     let name = skill.name.clone();
-    let view_url = format!("{base}my/skill/?name={}", skill.name);
-    let edit_url = format!("{base}my/edit/?skill={}", skill.name);
+    // The record's key, never the frontmatter name: it is what the store knows.
+    let view_url = crate::skill_links::view_url(base, &skill.name);
+    let edit_url = crate::skill_links::edit_url(base, &skill.name);
     let (n1, n2, n3) = (name.clone(), name.clone(), name.clone());
     let _ = (&n1, &n2, &n3, &status);
     view! {
@@ -259,13 +260,15 @@ pub(crate) mod actions {
         let result = async {
             let store = store::shared().await.map_err(|e| e.to_string())?;
             let skills: Vec<UserSkill> = match &name {
-                Some(name) => store.skill(name).await.map_err(|e| e.to_string())?.into_iter().collect(),
+                // An empty zip for a key that names nothing would look like success.
+                Some(name) => vec![store.skill(name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("you have no skill named {name} in this browser"))?],
                 None => store.skills().await.map_err(|e| e.to_string())?,
             };
             let entries = user_skills::export_entries(&skills);
             let refs: Vec<(&str, &[u8])> = entries.iter().map(|(p, d)| (p.as_str(), *d)).collect();
             let file_name = match &name {
-                Some(name) => format!("{name}.zip"),
+                // The key may hold characters file systems refuse; the zip's folder keeps it whole.
+                Some(name) => format!("{}.zip", llmos_core::slugify(name)),
                 None => "llmos-skills.zip".to_string(),
             };
             browser::download(&file_name, &llmos_core::zip::write_zip(&refs), "application/zip")?;
@@ -308,8 +311,14 @@ pub(crate) mod actions {
         status.set(Status::Done(format!("Deleted {name}."), vec![]));
     }
 
+    /// Deletes the skill stored under `name` (its key), and its draft.
+    /// Deleting a key that names nothing is an error: IndexedDB would
+    /// succeed silently, and the user would believe the skill gone.
     pub async fn delete_now(name: &str) -> Result<(), String> {
         let store = store::shared().await.map_err(|e| e.to_string())?;
+        if store.skill(name).await.map_err(|e| e.to_string())?.is_none() {
+            return Err(format!("You have no skill named {name} in this browser; nothing was deleted."));
+        }
         store.save(&[], &[name.to_string()]).await.map_err(|e| e.to_string())?;
         let _ = store.discard_draft(&format!("edit:{name}")).await;
         sync::announce_skills_changed();

@@ -69,7 +69,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                         let doc = &index.docs[hit.doc];
                         let description = &doc.description;
                         ResultRow {
-                            url: if doc.user { format!("{base}my/skill/?name={}", doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
+                            url: if doc.user { crate::skill_links::view_url(&base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
                             name: segments(&doc.name, &q),
                             description: segments(description, &q),
                             kind: doc.kind.clone(),

@@ -10,6 +10,9 @@ use leptos::prelude::*;
 #[cfg(any(feature = "ssr", feature = "workbench"))]
 #[derive(Clone, PartialEq)]
 struct Page {
+    /// The record's key: what Edit, Export and Delete act on.
+    key: String,
+    /// The frontmatter name, shown as the title only.
     name: String,
     description: String,
     category: Option<String>,
@@ -43,11 +46,13 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                 <p><a href=format!("{}my/", base.get_value())>"See your skills"</a></p>
             }.into_any(),
             Some(Ok(page)) => {
-                let name = page.name.clone();
-                let (export_name, delete_name) = (name.clone(), name.clone());
-                let _ = (&export_name, &delete_name);
+                // Every action goes by the key the page was opened with, not
+                // the frontmatter name (`Report Writer` is stored as `report-writer`).
+                let key = page.key.clone();
+                let (export_key, delete_key) = (key.clone(), key.clone());
+                let _ = (&export_key, &delete_key);
                 view! {
-                    <article class="skill user-skill" data-name=name.clone()>
+                    <article class="skill user-skill" data-name=key.clone()>
                         <header>
                             <h1>{page.name.clone()} " " <span class="badge yours">"yours"</span></h1>
                             <p class="lead">{page.description.clone()}</p>
@@ -57,18 +62,18 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                                 {page.keywords.iter().map(|k| view! { <span class="tag">{k.clone()}</span> }).collect_view()}
                             </p>
                             <p class="toolbar">
-                                <a class="button primary" href=format!("{}my/edit/?skill={name}", base.get_value())>"Edit"</a>
-                                <button type="button" on:click=move |_| {
+                                <a class="button primary" id="edit-skill" href=crate::skill_links::edit_url(&base.get_value(), &key)>"Edit"</a>
+                                <button type="button" id="export-skill" on:click=move |_| {
                                     #[cfg(feature = "workbench")]
-                                    leptos::task::spawn_local(crate::my_skills::actions::export(Some(export_name.clone()), status));
+                                    leptos::task::spawn_local(crate::my_skills::actions::export(Some(export_key.clone()), status));
                                 }>"Export (.zip)"</button>
-                                <button type="button" class="danger" on:click=move |_| {
+                                <button type="button" id="delete-skill" class="danger" on:click=move |_| {
                                     #[cfg(feature = "workbench")]
                                     {
-                                        let name = delete_name.clone();
+                                        let key = delete_key.clone();
                                         leptos::task::spawn_local(async move {
-                                            if crate::browser::confirm(&format!("Delete your skill {name}? This cannot be undone; export it first to keep a copy.")) {
-                                                match crate::my_skills::actions::delete_now(&name).await {
+                                            if crate::browser::confirm(&format!("Delete your skill {key}? This cannot be undone; export it first to keep a copy.")) {
+                                                match crate::my_skills::actions::delete_now(&key).await {
                                                     Ok(()) => crate::browser::navigate(&format!("{}my/", base.get_value())),
                                                     Err(error) => status.set(Status::Failed(error, vec![])),
                                                 }
@@ -135,7 +140,7 @@ pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView 
                     <ul class="cards">
                         {list.into_iter().take(100).map(|s| view! {
                             <li class="card user">
-                                <a href=format!("{}my/skill/?name={}", base.get_value(), s.name)>{s.name.clone()}</a>
+                                <a href=crate::skill_links::view_url(&base.get_value(), &s.name)>{s.name.clone()}</a>
                                 " " <span class="badge yours">"yours"</span>
                                 {s.kind.map(|k| view! { <span class="badge run">{k}</span> })}
                                 <p>{s.description}</p>
@@ -165,6 +170,7 @@ mod actions {
             let skill = store.skill(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("You have no skill named {name} in this browser. It may have been deleted, or created in another browser."))?;
             let (parsed, warnings) = skill.parse().map_err(|e| format!("This skill's SKILL.md has an error; edit it to fix:\n{e}"))?;
             Ok(Page {
+                key: skill.name.clone(),
                 name: parsed.name.clone(),
                 description: parsed.description.clone(),
                 category: parsed.category.clone(),

@@ -164,6 +164,18 @@ impl Browser {
         self.command("POST", "/window", json!({ "handle": handle }));
     }
 
+    /// Moves the session into the `<iframe>` matching `css`: scripts and
+    /// finds then run in the framed page, whatever its origin.
+    pub fn enter_frame(&self, css: &str) {
+        let element = self.find(css);
+        self.command("POST", "/frame", json!({ "id": { ELEMENT_KEY: element } }));
+    }
+
+    /// Back to the top-level page after `enter_frame`.
+    pub fn leave_frames(&self) {
+        self.command("POST", "/frame", json!({ "id": null }));
+    }
+
     /// The bytes of a finished download named `name`, waiting up to `seconds`.
     pub fn downloaded(&self, name: &str, seconds: u64) -> Vec<u8> {
         let path = self.downloads.path().join(name);

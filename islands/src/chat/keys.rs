@@ -3,6 +3,11 @@
 //! as a `CryptoKey`, which this site's scripts can use but never read out,
 //! so a copy of the database (a backup, a synced profile) holds no usable
 //! key. Keys never touch localStorage, sessionStorage, cookies or URLs.
+//!
+//! Each record also names the origin its key was saved for (`origin`,
+//! not secret, so stored in the clear): the chat sends the key nowhere
+//! else without asking (see `key_origin`). Records from before the binding
+//! have none and count as bound to their provider's default origin.
 
 use super::provider_id;
 use crate::browser::{field, js_error};
@@ -43,18 +48,31 @@ async fn wrapping_key() -> Result<web_sys::CryptoKey, String> {
     Ok(key)
 }
 
-pub async fn save_key(kind: ProviderKind, key: &str) -> Result<(), String> {
+/// A decrypted key and the origin it may be sent to.
+pub struct SavedKey {
+    pub key: String,
+    pub origin: String,
+}
+
+/// Encrypts and stores `key`, bound to `origin` (a parsed origin).
+pub async fn save_key(kind: ProviderKind, key: &str, origin: &str) -> Result<(), String> {
     let wrapping = wrapping_key().await?;
     let mut iv = [0u8; 12];
     crypto()?.get_random_values_with_u8_array(&mut iv).map_err(js_error)?;
     let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(&iv[..]).into())]);
     let promise = crypto()?.subtle().encrypt_with_object_and_u8_array(&params, &wrapping, key.trim().as_bytes()).map_err(js_error)?;
     let sealed = Uint8Array::new(&JsFuture::from(promise).await.map_err(js_error)?);
-    let record = object(&[("provider", provider_id(kind).into()), ("iv", Uint8Array::from(&iv[..]).into()), ("data", sealed.into())]);
+    let record = object(&[("provider", provider_id(kind).into()), ("iv", Uint8Array::from(&iv[..]).into()), ("data", sealed.into()), ("origin", origin.into())]);
     shared().await.map_err(|e| e.to_string())?.put_records(SECRETS, &[record.into()]).await.map_err(|e| e.to_string())
 }
 
-pub async fn load_key(kind: ProviderKind) -> Result<Option<String>, String> {
+/// The key saved for `kind` and where it may go, if one is saved. A page
+/// framed by another site never decrypts it (the bundle does not start
+/// there either; this is the second lock).
+pub async fn load_key(kind: ProviderKind) -> Result<Option<SavedKey>, String> {
+    if crate::browser::framed_by_another_origin() {
+        return Err(crate::browser::FRAMED.to_string());
+    }
     let store = shared().await.map_err(|e| e.to_string())?;
     let Some(record) = store.record(SECRETS, &provider_id(kind)).await.map_err(|e| e.to_string())? else { return Ok(None) };
     let wrapping = wrapping_key().await?;
@@ -63,7 +81,17 @@ pub async fn load_key(kind: ProviderKind) -> Result<Option<String>, String> {
     let params = object(&[("name", "AES-GCM".into()), ("iv", iv)]);
     let promise = crypto()?.subtle().decrypt_with_object_and_u8_array(&params, &wrapping, &data).map_err(js_error)?;
     let plain = JsFuture::from(promise).await.map_err(|_| "the stored key could not be decrypted; enter it again".to_string())?;
-    Ok(Some(String::from_utf8_lossy(&Uint8Array::new(&plain).to_vec()).into_owned()))
+    let key = String::from_utf8_lossy(&Uint8Array::new(&plain).to_vec()).into_owned();
+    let origin = field(&record, "origin").as_string().unwrap_or_else(|| super::key_origin::default_origin(kind));
+    Ok(Some(SavedKey { key, origin }))
+}
+
+/// Binds the saved key of `kind` to `origin`, once the user said so.
+pub async fn rebind(kind: ProviderKind, origin: &str) -> Result<(), String> {
+    let store = shared().await.map_err(|e| e.to_string())?;
+    let record = store.record(SECRETS, &provider_id(kind)).await.map_err(|e| e.to_string())?.ok_or("no key is saved for this provider any more")?;
+    Reflect::set(&record, &"origin".into(), &origin.into()).map_err(js_error)?;
+    store.put_records(SECRETS, &[record]).await.map_err(|e| e.to_string())
 }
 
 pub async fn forget_key(kind: ProviderKind) -> Result<(), String> {

@@ -2,9 +2,12 @@
 //! chose, answers streamed and rendered as they arrive, the catalogue's
 //! skills offered as context, and everything kept in this browser.
 
+pub mod key_origin;
 pub mod records;
 #[cfg(feature = "hydrate")]
 mod actions;
+#[cfg(feature = "hydrate")]
+mod answer;
 #[cfg(feature = "hydrate")]
 mod keys;
 #[cfg(feature = "hydrate")]
@@ -12,6 +15,7 @@ mod stream;
 
 use leptos::prelude::*;
 use llmos_core::llm::{ModelInfo, ProviderKind, LOCAL_PRESETS};
+use key_origin::OriginQuestion;
 use records::{ChatMessage, ChatSettings, Conversation, Role};
 
 /// Everything the chat's views and actions share.
@@ -22,6 +26,10 @@ pub(crate) struct ChatState {
     pub settings: RwSignal<ChatSettings>,
     /// "saved", "none", or a message about the key.
     pub key_status: RwSignal<String>,
+    /// The origin the saved key is bound to (when `key_status` is "saved").
+    pub key_origin: RwSignal<String>,
+    /// A request waiting for the user to let the key go to a new origin.
+    pub origin_question: RwSignal<Option<OriginQuestion>>,
     pub conversations: RwSignal<Vec<Conversation>>,
     pub current: RwSignal<Option<String>>,
     pub messages: RwSignal<Vec<ChatMessage>>,
@@ -50,6 +58,8 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
         index_url: StoredValue::new(index_url),
         settings: RwSignal::new(ChatSettings::default()),
         key_status: RwSignal::new(String::new()),
+        key_origin: RwSignal::new(String::new()),
+        origin_question: RwSignal::new(None),
         conversations: RwSignal::new(Vec::new()),
         current: RwSignal::new(None),
         messages: RwSignal::new(Vec::new()),
@@ -147,7 +157,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
                         }>"Forget key"</button>
                     </div>
                     <small class="hint" id="key-status">{move || match state.key_status.get().as_str() {
-                        "saved" => format!("Your {} key is stored encrypted in this browser and sent only to {}.", kind.display_name(), origin_of(&state.settings.with(|s| s.config().base().to_string()))),
+                        "saved" => key_origin::saved_key_note(kind, &state.key_origin.get(), &state.settings.with(|s| s.config().base().to_string())),
                         "none" => "No key saved for this provider.".to_string(),
                         other => other.to_string(),
                     }}</small>
@@ -295,6 +305,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
             <section class="chat-main">
                 {settings_panel}
                 {move || state.notice.get().map(|n| view! { <p class="notice" id="chat-notice" role="status">{n}</p> })}
+                {move || state.origin_question.get().map(|q| key_origin::question_view(state, q))}
                 <div id="messages" class="messages" on:click=move |e| {
                     let _ = &e;
                     #[cfg(feature = "hydrate")]
@@ -340,11 +351,4 @@ fn page_origin() -> String {
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()
-}
-
-/// `https://api.example.com` of a base URL.
-fn origin_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
-    url[..end].to_string()
 }

@@ -26,7 +26,7 @@ pub struct SkillLink {
 impl SkillLink {
     pub fn url(&self, base: &str) -> String {
         if self.user {
-            format!("{base}my/skill/?name={}", self.slug)
+            crate::skill_links::view_url(base, &self.slug)
         } else {
             format!("{base}skills/{}/", self.slug)
         }

@@ -73,6 +73,12 @@ pub async fn shared() -> Result<std::rc::Rc<idb::IdbStore>, StoreError> {
     if let Some(store) = STORE.with(|s| s.borrow().clone()) {
         return Ok(store);
     }
+    // The user's skills, chats and keys are never opened under another
+    // site's frame, whichever bundle asks (the chat and the workbench do
+    // not even start there).
+    if crate::browser::framed_by_another_origin() {
+        return Err(StoreError::new(ErrorKind::Unavailable, crate::browser::FRAMED));
+    }
     let store = Rc::new(idb::IdbStore::open().await?);
     STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
     Ok(store)

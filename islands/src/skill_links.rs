@@ -1,0 +1,44 @@
+//! Where a user skill's pages are. A user skill has one identity: the key
+//! of its record in the browser's store (`UserSkill::name`, the slug its
+//! SKILL.md was saved under). Its frontmatter `name` is only what pages
+//! show: `Report Writer` is stored as `report-writer`, and every link,
+//! lookup, export and delete uses the key. Keys travel in query strings,
+//! percent-encoded, so a key from an older version or another tool that
+//! holds `&`, `#` or spaces still names its skill.
+
+/// The page of the user skill stored under `key`.
+pub fn view_url(base: &str, key: &str) -> String {
+    format!("{base}my/skill/?name={}", query_value(key))
+}
+
+/// The editor opened on the user skill stored under `key`.
+pub fn edit_url(base: &str, key: &str) -> String {
+    format!("{base}my/edit/?skill={}", query_value(key))
+}
+
+/// `text` as a query-string value: everything but the unreserved
+/// characters of RFC 3986 percent-encoded as UTF-8, as JavaScript's
+/// `encodeURIComponent` does, so `URLSearchParams` gives back `text`.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_encoded_and_slugs_stay_readable() {
+        assert_eq!(view_url("/", "report-writer"), "/my/skill/?name=report-writer");
+        assert_eq!(edit_url("/llmos/", "a&b #1"), "/llmos/my/edit/?skill=a%26b%20%231");
+        assert_eq!(query_value("x=y?z/é"), "x%3Dy%3Fz%2F%C3%A9");
+    }
+}
