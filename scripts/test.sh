@@ -14,7 +14,7 @@ LLMOS_MIME_DB="$(need_npm_package mime-db 1.54.0 'sha512-aU5EJuIN2WDemCcAp2vFBfp
 export LLMOS_MIME_DB
 say "running the tests"
 log="$(mktemp)"
-if cargo test --workspace --locked --features llmos/dev "$@" 2>&1 | tee "$log"; then status=0; else status=$?; fi
+if cargo test --workspace --locked "$@" 2>&1 | tee "$log"; then status=0; else status=$?; fi
 # One closing line for the whole run (cargo prints one per test binary,
 # the last being doc-tests, which has none).
 awk '/^test result:/ { passed += $4; failed += $6 } END { print passed " passed, " failed " failed" }' "$log"

@@ -1,4 +1,4 @@
-//! `llmos serve`: the development server (feature `dev`).
+//! `llmos serve`: the development server (feature `dev`, on by default).
 //!
 //! Builds the site into a private temporary folder, serves it on 127.0.0.1
 //! under the configured base path, watches the skills, docs and config, and

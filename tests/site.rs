@@ -337,3 +337,13 @@ fn unicode_names_keep_their_letters_and_never_share_a_page() {
     assert!(!check.ok, "{}", check.stderr);
     assert!(check.stderr.contains("`redacteur-français` and `Redacteur Français`") && check.stderr.contains("make the same page address"), "{}", check.stderr);
 }
+
+/// `llmos serve` is in the binary a user installs with the default features,
+/// as `zola serve` and `hugo server` are (issue 11, item 16).
+#[test]
+fn the_default_binary_carries_the_dev_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let help = llmos(tmp.path(), &["--help"]);
+    assert!(help.ok && help.stdout.contains("serve"), "{}", help.stdout);
+    assert!(llmos(tmp.path(), &["serve", "--help"]).ok);
+}
