@@ -380,7 +380,7 @@ impl<'a> Renderer<'a> {
     fn terms_page(&self, out: &dyn SiteWriter, section: &str, terms: &[TaxonomyTerm], noun: &str) -> RenderResult<String> {
         let links: Vec<TermLink> = terms.iter().map(|t| self.term_link(section, &t.slug, &t.label, t.skills.len())).collect();
         let heading = if section == "tags" { "Tags" } else { "Categories" };
-        let intro = format!("{} {noun}s across {} skills.", terms.len(), self.loaded.catalogue.skills.len());
+        let intro = format!("{} across {}.", crate::theme::counted(terms.len(), noun), crate::theme::counted(self.loaded.catalogue.skills.len(), "skill"));
         let dir = format!("{section}/");
         let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir) };
         self.page(out, &dir, "terms.html", context)
@@ -389,7 +389,7 @@ impl<'a> Renderer<'a> {
     fn term_page(&self, out: &dyn SiteWriter, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
         let heading = if noun == "tag" { format!("Tagged “{}”", term.label) } else { term.label.clone() };
         let count = term.skills.len();
-        let intro = format!("{count} skill{} in the {noun} “{}”.", if count == 1 { "" } else { "s" }, term.label);
+        let intro = format!("{} in the {noun} “{}”.", crate::theme::counted(count, "skill"), term.label);
         let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
         self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs, Some(&term.label))
     }

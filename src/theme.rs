@@ -32,6 +32,7 @@ impl Theme {
     pub fn new() -> Theme {
         let mut env = Environment::new();
         env.add_filter("truncate", |text: &str, chars: usize| llmos_core::shorten(text, chars));
+        env.add_filter("count", |n: usize, noun: &str| counted(n, noun));
         env.set_formatter(html_formatter);
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("bundled templates are valid; a test renders each");
@@ -77,6 +78,35 @@ fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), 
 }
 
 /// A stable 64-bit hash for cache-busting names (std's hasher may change between releases).
+/// `1 skill`, `2 skills`, `1 category`, `7 categories`: a number and its
+/// noun, in the plural when the number is not one.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let plural = match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ if noun.ends_with('s') || noun.ends_with("sh") || noun.ends_with("ch") || noun.ends_with('x') => format!("{noun}es"),
+        _ => format!("{noun}s"),
+    };
+    format!("{n} {plural}")
+}
+
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::counted;
+
+    #[test]
+    fn numbers_take_the_right_form_of_their_noun() {
+        assert_eq!(counted(1, "tag"), "1 tag");
+        assert_eq!(counted(0, "tag"), "0 tags");
+        assert_eq!(counted(7, "category"), "7 categories");
+        assert_eq!(counted(1, "category"), "1 category");
+        assert_eq!(counted(2, "key"), "2 keys");
+        assert_eq!(counted(3, "match"), "3 matches");
+    }
 }

@@ -347,3 +347,28 @@ fn the_default_binary_carries_the_dev_server() {
     assert!(help.ok && help.stdout.contains("serve"), "{}", help.stdout);
     assert!(llmos(tmp.path(), &["serve", "--help"]).ok);
 }
+
+/// The docs' status table says what ships (issue 11, item 7): a feature is
+/// "Available" exactly when what its last column names is in the built site.
+#[test]
+fn the_status_table_in_the_docs_matches_what_ships() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    let doc = fs::read_to_string(repo("content/getting-started.md")).unwrap();
+    let rows: Vec<Vec<String>> = doc
+        .lines()
+        .filter(|l| l.starts_with('|') && (l.contains("| Available |") || l.contains("| Planned |")))
+        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect())
+        .collect();
+    assert!(rows.len() >= 9, "the table was found: {rows:?}");
+    for row in rows {
+        let (feature, status, place) = (&row[0], &row[1], row[2].trim_matches('`'));
+        if place.is_empty() {
+            assert_eq!(status, "Available", "{feature}: a command-line feature without a page ships with the binary");
+            continue;
+        }
+        let shipped = tmp.path().join("site").join(place).exists();
+        assert_eq!(status == "Available", shipped, "{feature} is marked {status}, but `{place}` is {} in the built site", if shipped { "present" } else { "absent" });
+    }
+}

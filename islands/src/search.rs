@@ -183,7 +183,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 name="q"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Search skills…  (press / to focus)"
+                placeholder="Search skills…"
+                aria-keyshortcuts="/"
                 role="combobox"
                 aria-controls="search-results"
                 aria-autocomplete="list"
@@ -195,6 +196,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 on:input=move |e| { query.set(event_target_value(&e)); selected.set(0); load(); }
                 on:keydown=on_keydown
             />
+            // Shown only where there is a keyboard (see the stylesheet).
+            <kbd class="search-key" title="Press / to search from anywhere on the page">"/"</kbd>
             <button type="submit">"Search"</button>
         </form>
         <p class="search-status" role="status" aria-live="polite">{status}</p>
