@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod cleanup;
 pub mod config;
+pub mod csp;
 pub mod islands;
 pub mod load;
 pub mod markdown;

@@ -24,31 +24,6 @@ pub const PER_PAGE: usize = 100;
 /// `my/edit/`, `my/skill/` and `chat/`, written but left out of the sitemap.
 const USER_PAGES_OUTSIDE_SITEMAP: usize = 3;
 
-/// The chat page holds the user's keys, so it runs only this site's
-/// scripts (plus WebAssembly) and connects only to the providers and to
-/// servers on this computer (Ollama, LM Studio, llama.cpp).
-const CHAT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self' https://api.anthropic.com https://api.openai.com https://generativelanguage.googleapis.com https://openrouter.ai \
-http://localhost:* http://127.0.0.1:*; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
-
-/// Pages without islands run no script at all (`llmos serve` adds its
-/// live-reload script and its event stream), load only the site's own
-/// stylesheet and images, and submit forms only to the site.
-fn static_csp(settings: &Settings) -> String {
-    let (script, connect) = if settings.dev_reload { ("'self'", "'self'") } else { ("'none'", "'none'") };
-    format!("default-src 'none'; script-src {script}; connect-src {connect}; style-src 'self'; img-src 'self' data:{}; font-src 'self'; base-uri 'none'; form-action 'self'", remote_images(settings))
-}
-
-/// Pages with islands run the site's own scripts and WebAssembly, fetch only
-/// from the site (the search index, skill files), and embed no frames.
-fn island_csp(settings: &Settings) -> String {
-    format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'", remote_images(settings))
-}
-
-fn remote_images(settings: &Settings) -> &'static str {
-    if settings.remote_images { " https:" } else { "" }
-}
-
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
 pub const DEV_PREFIX: &str = "__llmos/";
@@ -219,8 +194,8 @@ impl<'a> Renderer<'a> {
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
-            static_csp: static_csp(self.settings),
-            island_csp: island_csp(self.settings),
+            static_csp: crate::csp::static_csp(self.settings),
+            island_csp: crate::csp::island_csp(self.settings),
         }
     }
 
@@ -276,7 +251,7 @@ impl<'a> Renderer<'a> {
             ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
-            let (section, csp, bundle) = if dir == "chat/" { ("chat", Some(CHAT_CSP), "chat") } else { ("my", None, "workbench") };
+            let (section, csp, bundle) = if dir == "chat/" { ("chat", Some(crate::csp::CHAT_CSP), "chat") } else { ("my", None, "workbench") };
             let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir) };
             self.page(out, dir, "my.html", context)?;
         }
