@@ -5,7 +5,7 @@
 //! and SKILL.md files that would otherwise be published without a word.
 
 use crate::source::SourceFile;
-use llmos_core::limits::{MAX_BUNDLED_FILE_BYTES, MAX_PUBLISHED_NAME_BYTES};
+use llmos_core::limits::{MAX_BUNDLED_FILE_BYTES, MAX_PUBLISHED_NAME_BYTES, MAX_PUBLISHED_PATH_BYTES};
 use llmos_core::{published_path, Diagnostic};
 use std::collections::{HashMap, HashSet};
 
@@ -40,6 +40,11 @@ pub fn check_files<'t>(folder_display: &str, files: Vec<(String, &'t SourceFile)
                 .with_help("to publish it as a skill of its own, move its folder out of the other skill's folder"));
         }
         let published = published_path(&rel);
+        if published.len() > MAX_PUBLISHED_PATH_BYTES {
+            checked.errors.push(Diagnostic::error(&name_of(&rel), 0, 0, format!("its published path is {} bytes long; the limit is {MAX_PUBLISHED_PATH_BYTES}", published.len()))
+                .with_help("flatten the folders inside the skill"));
+            continue;
+        }
         if let Some(long) = published.split('/').find(|part| part.len() > MAX_PUBLISHED_NAME_BYTES) {
             checked.errors.push(Diagnostic::error(&name_of(&rel), 0, 0, format!("the published name `{}…` is {} bytes; file systems allow {MAX_PUBLISHED_NAME_BYTES}", long.chars().take(24).collect::<String>(), long.len()))
                 .with_help("shorten the file or folder name (names of types a browser could run get `.txt` added, 4 bytes more)"));

@@ -155,6 +155,16 @@ impl Settings {
 
 fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
     let label = path.display().to_string();
+    // Checked by type and size before it is opened: a FIFO would block the
+    // read for ever, and `/dev/zero` would fill the memory.
+    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the configuration: {e}")))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(&label, 0, 0, "the configuration is not a regular file (a folder, FIFO, device or socket)").with_help("point --config at an llmos.toml file"));
+    }
+    if meta.len() > llmos_core::limits::MAX_CONFIG_BYTES {
+        return Err(Diagnostic::error(&label, 0, 0, format!("the configuration is {} bytes; the limit is {}", meta.len(), llmos_core::limits::MAX_CONFIG_BYTES))
+            .with_help("an llmos.toml holds a few settings; check that --config names the right file"));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::error(&label, 0, 0, format!("cannot read the configuration: {e}")))?;
     toml::from_str(&text).map_err(|e| {
         let (line, column) = e.span().map_or((0, 0), |span| {

@@ -194,6 +194,10 @@ fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {
     let mut docs = Vec::new();
     for (file, stem) in tree.doc_files() {
         let path = tree.display(&file.rel);
+        if file.size > llmos_core::limits::MAX_SKILL_MD_BYTES as u64 {
+            failure.errors.push(llmos_core::limits::page_too_large(&path, file.size));
+            continue;
+        }
         let parsed = file
             .read()
             .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot read the file: {e}")))

@@ -310,7 +310,7 @@ impl<'a> Renderer<'a> {
             words: skill.word_count(),
             files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
         };
-        let body_html = self.markdown.skill_html(&skill.body, &skill.files);
+        let body_html = one_large_at_a_time(skill.body.len(), || self.markdown.skill_html(&skill.body, &skill.files));
         let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
         self.page(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 1)
@@ -343,6 +343,7 @@ impl<'a> Renderer<'a> {
             let shelf_html = match (section, n) {
                 ("skills", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), None)),
                 ("categories", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), Some(shelf_category.unwrap_or(heading.as_str())))),
+                ("tags", 1) => Some(llmos_islands::render::user_skills_tag_shelf(self.base(), shelf_category.unwrap_or(heading.as_str()))),
                 _ => None,
             };
             let has_islands = search_html.is_some() || shelf_html.is_some();
@@ -357,8 +358,15 @@ impl<'a> Renderer<'a> {
         let heading = if section == "tags" { "Tags" } else { "Categories" };
         let intro = format!("{} across {}.", crate::theme::counted(terms.len(), noun), crate::theme::counted(self.loaded.catalogue.skills.len(), "skill"));
         let dir = format!("{section}/");
-        let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir) };
+        let terms_html = (section == "categories").then(|| self.category_counts(terms));
+        let context = minijinja::context! { site => self.site(), section, heading, intro, terms => links, canonical => self.canonical(&dir), has_islands => terms_html.is_some(), terms_html };
         self.page(out, &dir, "terms.html", context)
+    }
+
+    /// The category list as an island that adds the user's counts to the site's.
+    fn category_counts(&self, terms: &[TaxonomyTerm]) -> String {
+        let counts: Vec<(&str, &str, usize)> = terms.iter().map(|t| (t.slug.as_str(), t.label.as_str(), t.skills.len())).collect();
+        llmos_islands::render::category_counts(self.base(), &counts)
     }
 
     fn term_page(&self, out: &dyn SiteWriter, section: &str, noun: &str, term: &TaxonomyTerm) -> RenderResult<Vec<String>> {
@@ -380,7 +388,7 @@ impl<'a> Renderer<'a> {
             .docs
             .par_iter()
             .map(|doc| {
-                let body_html = self.markdown.doc_html(&doc.body);
+                let body_html = one_large_at_a_time(doc.body.len(), || self.markdown.doc_html(&doc.body));
                 let dir = format!("docs/{}/", doc.slug);
                 let view = minijinja::context! { slug => &doc.slug, title => &doc.title, description => &doc.description };
                 let context = minijinja::context! { site => self.site(), section => "docs", doc => view, docs => &links, body_html, canonical => self.canonical(&dir) };
@@ -397,7 +405,8 @@ impl<'a> Renderer<'a> {
         let featured: Vec<Card> = skills.iter().filter(|s| s.is_executable()).take(12).map(|s| self.card(s)).collect();
         let terms: Vec<TermLink> = categories.terms.iter().map(|t| self.term_link("categories", &t.slug, &t.label, t.skills.len())).collect();
         let executable_count = skills.iter().filter(|s| s.is_executable()).count();
-        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, featured, executable_count, docs => self.doc_links(), canonical => self.canonical(""), has_islands => true, search_html => &self.search_html.0 };
+        let categories_html = self.category_counts(&categories.terms);
+        let context = minijinja::context! { site => self.site(), section => "home", categories => terms, categories_html, featured, executable_count, docs => self.doc_links(), canonical => self.canonical(""), has_islands => true, search_html => &self.search_html.0 };
         self.page(out, "", "home.html", context)
     }
 
@@ -441,6 +450,27 @@ impl<'a> Renderer<'a> {
         self.progress.inc(1);
         Ok(())
     }
+}
+
+/// Renders a body over `LARGE_BODY_BYTES` while no other large body
+/// renders: pathological Markdown can take hundreds of times its size in
+/// memory, so large renders in parallel would multiply the peak by the
+/// number of threads. Small bodies never wait.
+fn one_large_at_a_time<T>(len: usize, render: impl FnOnce() -> T) -> T {
+    static LARGE: Mutex<()> = Mutex::new(());
+    if len <= llmos_core::limits::LARGE_BODY_BYTES {
+        return render();
+    }
+    let _turn = LARGE.lock().unwrap_or_else(|e| e.into_inner());
+    let html = render();
+    // glibc keeps freed memory in the arena of the thread that freed it, so
+    // large renders on many threads would still add up; give it back now.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory held by the allocator.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    html
 }
 
 fn io_view(spec: &llmos_core::IoSpec) -> IoView<'_> {

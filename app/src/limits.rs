@@ -47,6 +47,27 @@ pub const MAX_PUBLISHED_NAME_BYTES: usize = 255;
 /// listing, category and tag pages stays under it.
 pub const MAX_PAGES: usize = 500_000;
 
+/// How much of a body the search index analyses, in bytes (the index keeps
+/// 24 distinctive body terms per skill; 64 KiB is some 10,000 words).
+pub const MAX_INDEXED_BODY_BYTES: usize = 64 * 1024;
+
+/// Longest word the search index keeps, in characters.
+pub const MAX_INDEXED_WORD_CHARS: usize = 64;
+
+/// Longest published path of a bundled file inside its skill folder, in
+/// bytes (the common `PATH_MAX` is 4,096, and the output folder's own path
+/// comes in front).
+pub const MAX_PUBLISHED_PATH_BYTES: usize = 1024;
+
+/// Largest `llmos.toml`, in bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// A body larger than this renders while no other large body does: the
+/// Markdown renderer can use some 400 times a body's size for pathological
+/// input, so large renders run one at a time and peak memory stays bounded
+/// whatever the number of threads.
+pub const LARGE_BODY_BYTES: usize = 128 * 1024;
+
 /// Largest `.zip` given as a skills source or imported in the browser, in bytes.
 pub const MAX_ZIP_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -54,6 +75,12 @@ pub const MAX_ZIP_BYTES: u64 = 512 * 1024 * 1024;
 pub fn skill_md_too_large(file: &str, size: u64) -> crate::Diagnostic {
     crate::Diagnostic::error(file, 1, 1, format!("the file is {:.1} MB; a SKILL.md may be at most {} MiB", size as f64 / 1e6, MAX_SKILL_MD_BYTES >> 20))
         .with_help("keep the instructions short and move reference material into `references/` files that the body links to")
+}
+
+/// The error for a docs page of `size` bytes: pages share the SKILL.md limit.
+pub fn page_too_large(file: &str, size: u64) -> crate::Diagnostic {
+    crate::Diagnostic::error(file, 1, 1, format!("the page is {:.1} MB; a docs page may be at most {} MiB", size as f64 / 1e6, MAX_SKILL_MD_BYTES >> 20))
+        .with_help("split it into several pages")
 }
 
 /// The nesting depth of the YAML text, without parsing it: the deepest

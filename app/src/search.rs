@@ -101,8 +101,11 @@ pub fn tokens(text: &str) -> impl Iterator<Item = (String, usize, usize)> + '_ {
     })
 }
 
+/// Words of `text` as the index counts them. A "word" longer than
+/// `MAX_INDEXED_WORD_CHARS` (a hash, base64, a minified line) is no search
+/// term, and would make the index as large as the text.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    tokens(text).map(|(t, _, _)| t)
+    tokens(text).map(|(t, _, _)| t).filter(|t| t.chars().count() <= crate::limits::MAX_INDEXED_WORD_CHARS)
 }
 
 /// One skill's terms, counted. Computing this is the costly, independent
@@ -130,7 +133,14 @@ impl AnalysedDoc {
             }
         }
         let mut body = std::collections::HashMap::new();
-        for word in words(input.body).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
+        // The index keeps a skill's most distinctive body terms; they show up
+        // early in any body a reader would search, and analysing only the
+        // start keeps the cost per skill bounded.
+        let mut cut = input.body.len().min(crate::limits::MAX_INDEXED_BODY_BYTES);
+        while !input.body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        for word in words(&input.body[..cut]).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
             lengths[BODY] += 1;
             *body.entry(word).or_insert(0) += 1;
         }
