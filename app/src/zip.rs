@@ -1,4 +1,5 @@
-//! Skill collections as `.zip` files: a small reader and writer.
+//! Skill collections as `.zip` files: the rules LLMos holds a zip to, over the
+//! [`rawzip`](https://docs.rs/rawzip) crate.
 //!
 //! Users import and export skills as zips in the Agent Skills layout
 //! (`<skill>/SKILL.md`, `<skill>/scripts/…`), in the browser and with
@@ -6,68 +7,66 @@
 //! file with its path, and the caller applies the layout rule
 //! ([`crate::layout::skill_folders`]) to the paths.
 //!
-//! **Reading.** The archive is found through its end record and central
-//! directory, as the format intends (local headers only locate the data).
-//! Entries may be stored (method 0) or Deflate (8), with or without a data
-//! descriptor; sizes and CRC-32 are checked. Not read, each with an error that
-//! says so: Zip64, archives split over several files, other methods,
-//! encryption, symbolic links.
+//! **The crates.** `rawzip` (no dependencies, no compression of its own)
+//! finds the end record, walks the central directory, checks each local
+//! header, finds the entry's data, compares what was unpacked with the size
+//! and CRC-32 the entry declares, and writes archives. `miniz_oxide` inflates
+//! (with a cap, below) and `crc` computes the CRC-32 ([`crc32`]).
+//!
+//! **This module** holds the rules, because a zip comes from anyone and
+//! `rawzip`, by design, leaves them to its user:
+//! - *One archive.* The end record must close the file (only its comment may
+//!   follow) and the central directory must be where it says: no prefix,
+//!   trailing data or second end record in a comment that other tools would
+//!   read differently. Zip64 and archives split over several files are
+//!   refused, so an archive holds at most 65,534 entries, and the directory
+//!   must hold exactly as many as its end record says.
+//! - *Paths* must be relative and stay inside the folder they are unpacked
+//!   into: no leading `/` or `\`, no drive letter, no `..`, `.` or empty
+//!   components, no control characters, and each path once (`\` and `/` count
+//!   as the same separator).
+//! - *Files only:* no symbolic links (Unix and macOS hosts keep a mode in the
+//!   external attributes), no encrypted entries, only Stored and Deflate.
+//! - *Sizes* are capped per file and in total ([`ZipLimits`]) by what entries
+//!   declare, and inflating stops one byte past the declared size, so a zip
+//!   bomb stops at the cap however its headers lie.
+//! - *Local headers* must name the same file as the directory, and the data
+//!   must end before the directory.
 //!
 //! **Names.** UTF-8 when the entry says so (flag bit 11). Otherwise a name
 //! that is valid UTF-8 is read as UTF-8 (macOS's Archive Utility writes UTF-8
 //! without the flag; ASCII names are both), and any other name is decoded from
 //! CP437, the code page the format prescribes, so old Windows zips keep their
 //! accented names. Backslashes are read as separators (older Windows tools
-//! write them), and returned paths always use `/`.
+//! write them), and returned paths always use `/`. The name in the header is
+//! the one that counts: Info-ZIP Unicode Path extra fields are not read.
 //!
-//! **Safety.** A zip comes from anyone. Every path must be relative and stay
-//! inside the folder it is unpacked into: no leading `/`, no drive letter, no
-//! `..`, `.` or empty components, no control characters; duplicates are
-//! refused. Sizes are capped per file and in total ([`ZipLimits`]), and
-//! inflating never produces more than the size an entry declares, so a zip
-//! bomb stops at the cap however its headers lie.
-//!
-//! **Writing.** [`write_zip`] makes the same bytes from the same input: stored
-//! entries (skills are small text, and the browser bundle then needs no
-//! deflater), UTF-8 names, the fixed time 1980-01-01 00:00.
+//! **Writing.** [`write_zip`] makes the same bytes from the same input:
+//! stored entries (skills are small text, and the browser bundle then needs
+//! no deflater), names as given, mode 0644, the fixed time 1980-01-01 00:00
+//! (in the DOS fields and in an extended-timestamp field), and each file's
+//! size and CRC-32 in a data descriptor after its data, as `rawzip` streams.
 
 use crate::Diagnostic;
+use rawzip::extra_fields::ExtraFieldId;
+use rawzip::path::{EntryPath, ZipFilePath};
+use rawzip::time::UtcDateTime;
+use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchive, ZipArchiveWriter, ZipVerification};
 use std::collections::HashSet;
 use std::fmt;
+use std::io::Write;
 
 /// The largest file `read_zip` unpacks: skills are text and small assets.
 pub const MAX_ENTRY_BYTES: usize = 64 << 20;
 /// The most `read_zip` unpacks from one archive.
 pub const MAX_TOTAL_BYTES: usize = 256 << 20;
 
-const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
-const CENTRAL_SIGNATURE: u32 = 0x0201_4b50;
-const END_SIGNATURE: u32 = 0x0605_4b50;
 const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
-const LOCAL_LEN: usize = 30;
-const CENTRAL_LEN: usize = 46;
 const END_LEN: usize = 22;
-
-const FLAG_ENCRYPTED: u16 = 1;
-const FLAG_STRONG_ENCRYPTION: u16 = 1 << 6;
-const FLAG_UTF8: u16 = 1 << 11;
-const METHOD_STORED: u16 = 0;
-const METHOD_DEFLATE: u16 = 8;
-const METHOD_AES: u16 = 99;
-
-/// Version 2.0 of the format: what stored entries with UTF-8 names need in practice.
-const VERSION_NEEDED: u16 = 20;
-/// Made on Unix (host 3), so `unzip` applies the mode in the external attributes.
-const VERSION_MADE_BY: u16 = 3 << 8 | VERSION_NEEDED;
-const HOST_UNIX: u8 = 3;
-const HOST_MACOS: u8 = 19;
-/// 1980-01-01 00:00, the earliest DOS date (day 1, month 1, year 0 = 1980).
-const DOS_DATE: u16 = 1 << 5 | 1;
-const DOS_TIME: u16 = 0;
 /// A regular file, `rw-r--r--`, for every entry, scripts included.
 const FILE_MODE: u32 = 0o100_644;
-const MODE_TYPE_MASK: u32 = 0o170_000;
-const MODE_SYMLINK: u32 = 0o120_000;
+/// 1980-01-01 00:00 UTC, the earliest time a zip's DOS fields can hold.
+const FIXED_TIME: i64 = 315_532_800;
 
 const RECREATE: &str = "re-create the zip from the skill folders";
 const DAMAGED: &str = "the zip is damaged or incomplete; download or export it again";
@@ -144,45 +143,59 @@ pub fn read_zip(bytes: &[u8]) -> Result<Vec<ZipEntry>, ZipError> {
 
 /// [`read_zip`] with other limits, e.g. tighter ones for an upload form.
 pub fn read_zip_with_limits(bytes: &[u8], limits: ZipLimits) -> Result<Vec<ZipEntry>, ZipError> {
-    let end = find_end(bytes)?;
+    // When the crate finds an end record it cannot use, the record may still say why.
+    let archive = ZipArchive::from_slice(bytes).map_err(|e| e.eocd_offset().map_or_else(not_a_zip, |at| check_end(bytes, at).err().unwrap_or_else(not_a_zip)))?;
+    let end = check_end(bytes, archive.eocd_offset())?;
+    if archive.directory_offset() != end.directory_start as u64 {
+        return Err(ZipError::archive("the zip's table of contents (its central directory) is not where its end record says it is", DAMAGED));
+    }
+    let garbled = || ZipError::archive("the zip's table of contents (its central directory) is cut short or garbled", DAMAGED);
     let mut entries = Vec::new();
     let mut seen = HashSet::new();
     let mut total = 0usize;
-    let mut at = end.directory_start;
-    for _ in 0..end.count {
-        let header = central_header(bytes, at, end.directory_end)
-            .ok_or_else(|| ZipError::archive("the zip's table of contents (its central directory) is cut short or garbled", DAMAGED))?;
-        at = header.next;
-        let name = decode_name(header.name, header.flags)?;
+    let mut records = 0;
+    for record in archive.entries() {
+        let record = record.map_err(|_| garbled())?;
+        records += 1;
+        if records > end.count {
+            return Err(garbled());
+        }
+        let raw_name = record.file_path().as_bytes();
+        let flags = record.flags();
+        let name = decode_name(raw_name, flags.is_utf8())?;
         let Some(path) = check_path(&name)? else { continue };
         if !seen.insert(path.clone()) {
             return Err(ZipError::entry(&name, "this path appears more than once in the zip", "keep one file per path and re-create the zip"));
         }
-        if header.flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION) != 0 || header.method == METHOD_AES {
+        let method = record.compression_method();
+        if flags.is_encrypted() || flags.has_strong_encryption() || method == CompressionMethod::AES {
             return Err(ZipError::entry(&name, "the file is encrypted (password-protected), and LLMos cannot read encrypted files", "create the zip without a password"));
         }
-        let host = (header.made_by >> 8) as u8;
-        if (host == HOST_UNIX || host == HOST_MACOS) && (header.external >> 16) & MODE_TYPE_MASK == MODE_SYMLINK {
+        if record.mode().is_symlink() {
             return Err(ZipError::entry(&name, "the file is a symbolic link, and LLMos reads only files and folders", "replace the link with the file it points to, then re-create the zip"));
         }
-        if header.method != METHOD_STORED && header.method != METHOD_DEFLATE {
+        if method != CompressionMethod::STORE && method != CompressionMethod::DEFLATE {
             return Err(ZipError::entry(
                 &name,
-                format!("the file is compressed with {}, which LLMos does not read", method_name(header.method)),
+                format!("the file is compressed with {}, which LLMos does not read", method_name(method)),
                 "re-create the zip with Deflate compression, the default of zip tools",
             ));
         }
-        if [header.compressed, header.size, header.local].contains(&(u32::MAX as usize)) {
+        let zip64 = u64::from(u32::MAX);
+        let (size, compressed) = (record.uncompressed_size_hint(), record.compressed_size_hint());
+        if size >= zip64 || compressed >= zip64 || record.local_header_offset() >= zip64 || record.extra_fields().any(|(id, _)| id == ExtraFieldId::ZIP64) {
             return Err(zip64_error());
         }
-        if header.size > limits.max_entry_bytes {
+        // Below 4 GiB (just checked), so these fit a usize on every target.
+        let (size, compressed) = (size as usize, compressed as usize);
+        if size > limits.max_entry_bytes {
             return Err(ZipError::entry(
                 &name,
-                format!("the file unpacks to {} bytes, over the limit of {} for one file", header.size, amount(limits.max_entry_bytes)),
+                format!("the file unpacks to {size} bytes, over the limit of {} for one file", amount(limits.max_entry_bytes)),
                 "leave large files out of the zip; skills hold text and small assets",
             ));
         }
-        total = total.saturating_add(header.size);
+        total = total.saturating_add(size);
         if total > limits.max_total_bytes {
             return Err(ZipError::entry(
                 &name,
@@ -190,18 +203,25 @@ pub fn read_zip_with_limits(bytes: &[u8], limits: ZipLimits) -> Result<Vec<ZipEn
                 "split the skills over several smaller zips, or leave large files out",
             ));
         }
-        let compressed = local_data(bytes, &header, end.directory_start).ok_or_else(|| ZipError::entry(&name, "the file's data is missing or does not match the table of contents", DAMAGED))?;
-        let data = match header.method {
-            METHOD_STORED if compressed.len() == header.size => compressed.to_vec(),
-            METHOD_STORED => {
-                return Err(ZipError::entry(&name, format!("the zip gives the file two sizes ({} and {} bytes)", compressed.len(), header.size), DAMAGED));
+        let entry = archive.get_entry(record.wayfinder()).map_err(|_| missing_data(&name))?;
+        if entry.local_header().file_path().as_bytes() != raw_name || entry.compressed_data_range().1 > end.directory_start as u64 {
+            return Err(missing_data(&name));
+        }
+        let data = match method {
+            CompressionMethod::STORE if compressed == size => entry.data().to_vec(),
+            CompressionMethod::STORE => {
+                return Err(ZipError::entry(&name, format!("the zip gives the file two sizes ({compressed} and {size} bytes)"), DAMAGED));
             }
-            _ => inflate(&name, compressed, header.size)?,
+            _ => inflate(&name, entry.data(), size)?,
         };
-        if crc32(&data) != header.crc {
+        let unpacked = ZipVerification { crc: crc32(&data), uncompressed_size: data.len() as u64 };
+        if entry.claim_verifier().valid(unpacked).is_err() {
             return Err(ZipError::entry(&name, "the file's contents do not match its checksum (CRC-32)", DAMAGED));
         }
         entries.push(ZipEntry { path, data });
+    }
+    if records != end.count {
+        return Err(garbled());
     }
     Ok(entries)
 }
@@ -217,96 +237,56 @@ pub fn read_zip_with_limits(bytes: &[u8], limits: ZipLimits) -> Result<Vec<ZipEn
 ///
 /// # Panics
 ///
-/// On what only Zip64 can hold: a file of 4 GiB or more, an archive of
-/// 4 GiB or more, or over 65,535 entries; or on a path over 65,535 bytes.
+/// On what only Zip64 can hold: a file or an archive of 4 GiB or more, or
+/// 65,535 entries or more; or on a path over 65,535 bytes.
 pub fn write_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut directory = Vec::new();
+    assert!(entries.len() < usize::from(u16::MAX), "zips of 65,535 entries or more need Zip64");
+    let mut archive = ZipArchiveWriter::new(Vec::new());
     for (path, data) in entries {
-        let offset = u32::try_from(out.len()).expect("zip archives over 4 GiB need Zip64");
-        let size = u32::try_from(data.len()).expect("files of 4 GiB or more need Zip64");
-        let name_len = u16::try_from(path.len()).expect("zip entry names are at most 65,535 bytes");
-        let crc = crc32(data);
-        // The fields local header and central directory share, from "version needed" on.
-        let common = |buf: &mut Vec<u8>| {
-            for field in [VERSION_NEEDED, FLAG_UTF8, METHOD_STORED, DOS_TIME, DOS_DATE] {
-                put_u16(buf, field);
-            }
-            for field in [crc, size, size] {
-                put_u32(buf, field);
-            }
-            put_u16(buf, name_len);
-            put_u16(buf, 0); // extra field length
-        };
-        put_u32(&mut out, LOCAL_SIGNATURE);
-        common(&mut out);
-        out.extend_from_slice(path.as_bytes());
-        out.extend_from_slice(data);
-
-        put_u32(&mut directory, CENTRAL_SIGNATURE);
-        put_u16(&mut directory, VERSION_MADE_BY);
-        common(&mut directory);
-        for field in [0, 0, 0] {
-            put_u16(&mut directory, field); // comment length, disk, internal attributes
-        }
-        put_u32(&mut directory, FILE_MODE << 16);
-        put_u32(&mut directory, offset);
-        directory.extend_from_slice(path.as_bytes());
+        // The crate would rewrite a path it finds unusual (`a:b` becomes `b`);
+        // such a path is written byte for byte, without the UTF-8 flag.
+        let normal = ZipFilePath::from_str(path);
+        let name = if normal.as_str() == *path { EntryPath::from(normal) } else { EntryPath::verbatim(path.as_bytes()) };
+        let written = (|| {
+            let (mut entry, _) = archive.new_file(name).unix_permissions(FILE_MODE).last_modified(UtcDateTime::from_unix(FIXED_TIME)).start()?;
+            entry.write_all(data)?;
+            entry.finish(DataDescriptorOutput::new(crc32(data), data.len() as u64))
+        })();
+        written.unwrap_or_else(|_| panic!("cannot write `{path}` to a zip"));
     }
-    let count = u16::try_from(entries.len()).ok().filter(|&c| c != u16::MAX).expect("zips of 65,535 entries or more need Zip64");
-    let directory_start = u32::try_from(out.len()).expect("zip archives over 4 GiB need Zip64");
-    let directory_len = u32::try_from(directory.len()).expect("zip archives over 4 GiB need Zip64");
-    out.extend_from_slice(&directory);
-    put_u32(&mut out, END_SIGNATURE);
-    for field in [0, 0, count, count] {
-        put_u16(&mut out, field); // this disk, the directory's disk, entries here, entries in all
-    }
-    put_u32(&mut out, directory_len);
-    put_u32(&mut out, directory_start);
-    put_u16(&mut out, 0); // comment length
+    let out = archive.finish().unwrap_or_else(|_| panic!("cannot finish the zip"));
+    assert!(u32::try_from(out.len()).is_ok(), "zip archives over 4 GiB need Zip64");
     out
 }
 
 /// The CRC-32 of ZIP, gzip and PNG (IEEE polynomial, reflected).
+///
+/// From the `crc` crate with one 1 KiB table: the crate's own CRC (as
+/// `crc32fast`'s) is faster with sixteen tables, 16 KiB that gzip cannot
+/// shrink, too much for the browser bundle for files this small.
 pub fn crc32(bytes: &[u8]) -> u32 {
-    !bytes.iter().fold(!0u32, |crc, &b| CRC_TABLE[usize::from(crc as u8 ^ b)] ^ (crc >> 8))
+    static CRC32: crc::Crc<u32, crc::Table<1>> = crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISO_HDLC);
+    CRC32.checksum(bytes)
 }
 
-const CRC_TABLE: [u32; 256] = crc_table();
-
-const fn crc_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            bit += 1;
-        }
-        table[i] = c;
-        i += 1;
-    }
-    table
-}
-
-/// Where the central directory lies and how many entries it holds.
+/// What the end record says, once it is known to describe one whole archive.
 struct End {
     count: usize,
     directory_start: usize,
-    directory_end: usize,
 }
 
-fn find_end(bytes: &[u8]) -> Result<End, ZipError> {
-    let not_a_zip = || ZipError::archive("this is not a zip file, or it is incomplete: the end-of-archive record is missing", "check that the file is a .zip; if it is, download or export it again");
-    let last = bytes.len().checked_sub(END_LEN).ok_or_else(not_a_zip)?;
-    // The end record closes the file, followed only by a comment of at most
-    // 65,535 bytes whose length it gives, so a signature inside a comment is
-    // not taken for it.
-    let at = (last.saturating_sub(usize::from(u16::MAX))..=last)
-        .rev()
-        .find(|&at| u32_at(bytes, at) == Some(END_SIGNATURE) && u16_at(bytes, at + 20).is_some_and(|comment| at + END_LEN + usize::from(comment) == bytes.len()))
-        .ok_or_else(not_a_zip)?;
+fn not_a_zip() -> ZipError {
+    ZipError::archive("this is not a zip file, or it is incomplete: the end-of-archive record is missing", "check that the file is a .zip; if it is, download or export it again")
+}
+
+/// The end record the crate found, at `at`, checked: it and its comment close
+/// the file, and it describes one archive without Zip64 or other disks.
+fn check_end(bytes: &[u8], at: u64) -> Result<End, ZipError> {
+    let at = usize::try_from(at).map_err(|_| not_a_zip())?;
+    let comment = u16_at(bytes, at + 20).ok_or_else(not_a_zip)?;
+    if at + END_LEN + usize::from(comment) != bytes.len() {
+        return Err(not_a_zip());
+    }
     let field16 = |offset| u16_at(bytes, at + offset).unwrap_or_default();
     let field32 = |offset| u32_at(bytes, at + offset).unwrap_or_default();
     let (disk, directory_disk, count_here, count) = (field16(4), field16(6), field16(8), field16(10));
@@ -318,12 +298,10 @@ fn find_end(bytes: &[u8]) -> Result<End, ZipError> {
     if disk != 0 || directory_disk != 0 || count_here != count {
         return Err(ZipError::archive("this zip is split over several files (a spanned archive)", "create the zip as a single file"));
     }
-    let directory_start = directory_start as usize;
-    let directory_end = directory_start.checked_add(directory_len as usize).filter(|&end| end <= at);
-    let Some(directory_end) = directory_end else {
+    if (directory_start as usize).checked_add(directory_len as usize).is_none_or(|directory_end| directory_end > at) {
         return Err(ZipError::archive("the zip's table of contents (its central directory) lies outside the file", DAMAGED));
-    };
-    Ok(End { count: usize::from(count), directory_start, directory_end })
+    }
+    Ok(End { count: usize::from(count), directory_start: directory_start as usize })
 }
 
 fn zip64_error() -> ZipError {
@@ -333,65 +311,8 @@ fn zip64_error() -> ZipError {
     )
 }
 
-/// One entry of the central directory.
-struct Central<'a> {
-    made_by: u16,
-    flags: u16,
-    method: u16,
-    crc: u32,
-    compressed: usize,
-    size: usize,
-    external: u32,
-    local: usize,
-    name: &'a [u8],
-    /// Where the next entry starts.
-    next: usize,
-}
-
-fn central_header(bytes: &[u8], at: usize, end: usize) -> Option<Central<'_>> {
-    let bytes = bytes.get(..end)?;
-    if u32_at(bytes, at)? != CENTRAL_SIGNATURE {
-        return None;
-    }
-    let field16 = |offset| u16_at(bytes, at + offset);
-    let field32 = |offset| u32_at(bytes, at + offset);
-    let name_start = at + CENTRAL_LEN;
-    let name_end = name_start + usize::from(field16(28)?);
-    let next = name_end + usize::from(field16(30)?) + usize::from(field16(32)?);
-    if next > bytes.len() {
-        return None;
-    }
-    Some(Central {
-        made_by: field16(4)?,
-        flags: field16(8)?,
-        method: field16(10)?,
-        crc: field32(16)?,
-        compressed: field32(20)? as usize,
-        size: field32(24)? as usize,
-        external: field32(38)?,
-        local: field32(42)? as usize,
-        name: bytes.get(name_start..name_end)?,
-        next,
-    })
-}
-
-/// The entry's stored bytes, found through its local header, which must name
-/// the same file and end before the central directory. The sizes come from
-/// the central directory: with a data descriptor (flag bit 3) the local
-/// header has zeros.
-fn local_data<'a>(bytes: &'a [u8], header: &Central, directory_start: usize) -> Option<&'a [u8]> {
-    let bytes = bytes.get(..directory_start)?;
-    let at = header.local;
-    if u32_at(bytes, at)? != LOCAL_SIGNATURE {
-        return None;
-    }
-    let name_start = at + LOCAL_LEN;
-    let name_end = name_start + usize::from(u16_at(bytes, at + 26)?);
-    if bytes.get(name_start..name_end)? != header.name {
-        return None;
-    }
-    let data_start = name_end + usize::from(u16_at(bytes, at + 28)?);
-    bytes.get(data_start..data_start.checked_add(header.compressed)?)
+fn missing_data(name: &str) -> ZipError {
+    ZipError::entry(name, "the file's data is missing or does not match the table of contents", DAMAGED)
 }
 
 /// Inflates at most one byte more than the declared size: enough to tell that
@@ -410,10 +331,12 @@ fn inflate(name: &str, compressed: &[u8], size: usize) -> Result<Vec<u8>, ZipErr
     }
 }
 
-fn decode_name(raw: &[u8], flags: u16) -> Result<String, ZipError> {
+/// The entry's name from its raw bytes (`rawzip` decodes none): UTF-8 when it
+/// is valid UTF-8, an error when it claims to be and is not, CP437 otherwise.
+fn decode_name(raw: &[u8], utf8: bool) -> Result<String, ZipError> {
     match std::str::from_utf8(raw) {
         Ok(name) => Ok(name.to_string()),
-        Err(_) if flags & FLAG_UTF8 != 0 => Err(ZipError::entry(&String::from_utf8_lossy(raw), "the name is marked as UTF-8 but is not valid UTF-8", RECREATE)),
+        Err(_) if utf8 => Err(ZipError::entry(&String::from_utf8_lossy(raw), "the name is marked as UTF-8 but is not valid UTF-8", RECREATE)),
         Err(_) => Ok(raw.iter().map(|&b| if b < 0x80 { char::from(b) } else { CP437_HIGH[usize::from(b - 0x80)] }).collect()),
     }
 }
@@ -452,8 +375,8 @@ fn check_path(name: &str) -> Result<Option<String>, ZipError> {
     Ok((!folder).then(|| path.to_string()))
 }
 
-fn method_name(method: u16) -> String {
-    match method {
+fn method_name(method: CompressionMethod) -> String {
+    match method.as_u16() {
         1..=6 => "an old method (Shrink, Reduce or Implode)".to_string(),
         9 => "Deflate64".to_string(),
         12 => "bzip2".to_string(),
@@ -482,14 +405,6 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(bytes.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
-fn put_u16(out: &mut Vec<u8>, value: u16) {
-    out.extend_from_slice(&value.to_le_bytes());
-}
-
-fn put_u32(out: &mut Vec<u8>, value: u32) {
-    out.extend_from_slice(&value.to_le_bytes());
-}
-
 /// CP437 bytes 0x80–0xFF; below that it agrees with ASCII.
 const CP437_HIGH: [char; 128] = [
     'Ç', 'ü', 'é', 'â', 'ä', 'à', 'å', 'ç', 'ê', 'ë', 'è', 'ï', 'î', 'ì', 'Ä', 'Å',
@@ -507,6 +422,29 @@ mod tests {
     use super::*;
     use std::process::{Command, Stdio};
 
+    const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
+    const CENTRAL_SIGNATURE: u32 = 0x0201_4b50;
+    const END_SIGNATURE: u32 = 0x0605_4b50;
+    const FLAG_ENCRYPTED: u16 = 1;
+    const FLAG_UTF8: u16 = 1 << 11;
+    const FLAG_STRONG_ENCRYPTION: u16 = 1 << 6;
+    const METHOD_DEFLATE: u16 = 8;
+    const METHOD_AES: u16 = 99;
+    const HOST_MACOS: u16 = 19;
+    const LOCAL_LEN: usize = 30;
+    /// Made on Unix (host 3), version 2.0.
+    const VERSION_MADE_BY: u16 = 3 << 8 | 20;
+    /// 1980-01-01 00:00, the earliest DOS date (day 1, month 1, year 0 = 1980).
+    const DOS_DATE: u16 = 1 << 5 | 1;
+
+    fn put_u16(out: &mut Vec<u8>, value: u16) {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn put_u32(out: &mut Vec<u8>, value: u32) {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+
     /// An entry as a test wants it written, right or wrong.
     struct Raw {
         name: Vec<u8>,
@@ -518,10 +456,14 @@ mod tests {
         size: u32,
         stored: Vec<u8>,
         descriptor: bool,
+        /// Extra fields, in the local header and the central directory alike.
+        extra: Vec<u8>,
+        /// Where the central directory says the local header is; `None`: where it is.
+        local: Option<u32>,
     }
 
     fn stored(name: &str, data: &[u8]) -> Raw {
-        Raw { name: name.as_bytes().to_vec(), flags: FLAG_UTF8, method: 0, made_by: VERSION_MADE_BY, external: FILE_MODE << 16, crc: crc32(data), size: data.len() as u32, stored: data.to_vec(), descriptor: false }
+        Raw { name: name.as_bytes().to_vec(), flags: FLAG_UTF8, method: 0, made_by: VERSION_MADE_BY, external: 0o100_644 << 16, crc: crc32(data), size: data.len() as u32, stored: data.to_vec(), descriptor: false, extra: Vec::new(), local: None }
     }
 
     fn deflated(name: &str, data: &[u8]) -> Raw {
@@ -544,11 +486,12 @@ mod tests {
                     put_u32(buf, if hidden { 0 } else { field });
                 }
                 put_u16(buf, e.name.len() as u16);
-                put_u16(buf, 0);
+                put_u16(buf, e.extra.len() as u16);
             };
             put_u32(&mut out, LOCAL_SIGNATURE);
             header(&mut out, true);
             out.extend_from_slice(&e.name);
+            out.extend_from_slice(&e.extra);
             out.extend_from_slice(&e.stored);
             if e.descriptor {
                 for field in [0x0807_4b50, e.crc, e.stored.len() as u32, e.size] {
@@ -562,8 +505,9 @@ mod tests {
                 put_u16(&mut directory, field);
             }
             put_u32(&mut directory, e.external);
-            put_u32(&mut directory, offset);
+            put_u32(&mut directory, e.local.unwrap_or(offset));
             directory.extend_from_slice(&e.name);
+            directory.extend_from_slice(&e.extra);
         }
         let start = out.len() as u32;
         out.extend_from_slice(&directory);
@@ -576,6 +520,23 @@ mod tests {
         put_u16(&mut out, comment.len() as u16);
         out.extend_from_slice(comment);
         out
+    }
+
+    /// An AES entry as WinZip and 7-Zip write it: flag bit 0, method 99, and
+    /// the AE-x field (AE-2, vendor `AE`, AES-256, the data's own method Deflate).
+    fn aes_entry() -> Raw {
+        let extra = [&[0x01, 0x99, 7, 0][..], &[2, 0, b'A', b'E', 3, 8, 0]].concat();
+        Raw { flags: FLAG_UTF8 | FLAG_ENCRYPTED, method: METHOD_AES, extra, ..stored("s/SKILL.md", b"x") }
+    }
+
+    /// An Info-ZIP Unicode Path field that renames the entry whose header name is `raw`.
+    fn unicode_path(raw: &[u8], name: &str) -> Vec<u8> {
+        let mut field = vec![0x75, 0x70];
+        put_u16(&mut field, (5 + name.len()) as u16);
+        field.push(1);
+        put_u32(&mut field, crc32(raw));
+        field.extend_from_slice(name.as_bytes());
+        field
     }
 
     fn paths(entries: &[ZipEntry]) -> Vec<&str> {
@@ -637,15 +598,19 @@ mod tests {
 
     #[test]
     fn written_headers_carry_the_fixed_choices() {
-        let zip = write_zip(&[("a/SKILL.md", b"x")]);
-        let central = zip.windows(4).position(|w| w == CENTRAL_SIGNATURE.to_le_bytes()).unwrap();
-        let field16 = |at| u16_at(&zip, central + at).unwrap();
-        assert_eq!(field16(4), 0x0314, "made by Unix, version 2.0");
-        assert_eq!(field16(8), FLAG_UTF8);
-        assert_eq!(field16(10), 0, "stored");
-        assert_eq!((field16(12), field16(14)), (0, 0x0021), "1980-01-01 00:00");
-        assert_eq!(u32_at(&zip, central + 38).unwrap() >> 16, 0o100_644);
-        assert_eq!(u16_at(&zip, 6).unwrap(), FLAG_UTF8, "the local header agrees");
+        let zip = write_zip(&[("café/SKILL.md", b"x"), ("a/SKILL.md", b"y")]);
+        let centrals: Vec<usize> = zip.windows(4).enumerate().filter(|(_, w)| *w == CENTRAL_SIGNATURE.to_le_bytes()).map(|(at, _)| at).collect();
+        assert_eq!(centrals.len(), 2);
+        for (central, utf8) in centrals.into_iter().zip([FLAG_UTF8, 0]) {
+            let field16 = |at| u16_at(&zip, central + at).unwrap();
+            assert_eq!(field16(4) >> 8, 3, "made by Unix, so `unzip` applies the mode");
+            assert_eq!(field16(8), utf8 | 8, "UTF-8 flag on non-ASCII names; sizes and CRC follow the data");
+            assert_eq!(field16(10), 0, "stored");
+            assert_eq!((field16(12), field16(14)), (0, 0x0021), "1980-01-01 00:00");
+            assert_eq!(field16(32), 0, "no comment");
+            assert_eq!(u32_at(&zip, central + 38).unwrap() >> 16, 0o100_644);
+        }
+        assert_eq!(u16_at(&zip, 6).unwrap(), FLAG_UTF8 | 8, "the local header agrees");
     }
 
     #[test]
@@ -746,16 +711,19 @@ def fill(z):
     }
 
     #[test]
-    fn a_comment_even_one_holding_the_end_signature_is_skipped() {
+    fn a_comment_may_not_hold_another_end_record() {
+        let zip = build(&[stored("s/SKILL.md", b"x"), deflated("s/b.md", b"yyyyyyyy")], b"made by a tool");
+        assert_eq!(paths(&read_zip(&zip).unwrap()), ["s/SKILL.md", "s/b.md"]);
+        // Readers that take the last end signature, as the crate does, would see another archive.
         let comment = b"see PK\x05\x06 here and more bytes than 22 ok";
         let zip = build(&[stored("s/SKILL.md", b"x"), deflated("s/b.md", b"yyyyyyyy")], comment);
-        assert_eq!(paths(&read_zip(&zip).unwrap()), ["s/SKILL.md", "s/b.md"]);
+        assert!(error(&zip).starts_with("this is not a zip file"), "{}", error(&zip));
     }
 
     #[test]
     fn detects_a_flipped_byte_by_its_crc() {
         let mut zip = write_zip(&[("s/SKILL.md", b"hello world")]);
-        let data = LOCAL_LEN + "s/SKILL.md".len();
+        let data = LOCAL_LEN + "s/SKILL.md".len() + usize::from(u16_at(&zip, 28).unwrap());
         zip[data + 4] ^= 0x20;
         assert_eq!(error(&zip), "`s/SKILL.md`: the file's contents do not match its checksum (CRC-32); the zip is damaged or incomplete; download or export it again");
         let mut zip = build(&[deflated("s/SKILL.md", &b"hello world ".repeat(20))], b"");
@@ -826,10 +794,16 @@ def fill(z):
         assert!(error(&build(&[encrypted], b"")).contains("encrypted (password-protected)"));
         let aes = Raw { method: METHOD_AES, ..stored("s/SKILL.md", b"x") };
         assert!(error(&build(&[aes], b"")).contains("encrypted"));
+        // As WinZip and 7-Zip write it: flag bit 0, method 99, the AE-x field naming Deflate.
+        assert!(error(&build(&[aes_entry()], b"")).starts_with("`s/SKILL.md`: the file is encrypted (password-protected)"));
+        let strong = Raw { flags: FLAG_UTF8 | FLAG_STRONG_ENCRYPTION, ..stored("s/SKILL.md", b"x") };
+        assert!(error(&build(&[strong], b"")).contains("encrypted (password-protected)"));
         let bzip2 = Raw { method: 12, ..stored("s/SKILL.md", b"x") };
         assert_eq!(error(&build(&[bzip2], b"")), "`s/SKILL.md`: the file is compressed with bzip2, which LLMos does not read; re-create the zip with Deflate compression, the default of zip tools");
         let link = Raw { external: 0o120_777 << 16, ..stored("s/link", b"../../etc/passwd") };
         assert!(error(&build(&[link], b"")).contains("symbolic link"));
+        let macos_link = Raw { made_by: HOST_MACOS << 8 | 20, external: 0o120_777 << 16, ..stored("s/link", b"x") };
+        assert!(error(&build(&[macos_link], b"")).contains("symbolic link"));
         let dos_attributes = Raw { made_by: 20, external: 0o120_777 << 16, ..stored("s/plain", b"x") };
         assert!(read_zip(&build(&[dos_attributes], b"")).is_ok(), "only Unix hosts store modes");
 
@@ -837,6 +811,11 @@ def fill(z):
         let end = zip64.len() - END_LEN;
         zip64[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(error(&zip64).starts_with("this zip uses Zip64"));
+        // A Zip64 extra field (id 1) in an entry, which the crate would follow.
+        let mut field = vec![1, 0, 16, 0];
+        field.extend_from_slice(&[1u64.to_le_bytes(), 1u64.to_le_bytes()].concat());
+        let entry = Raw { size: u32::MAX, extra: field, ..stored("s/SKILL.md", b"x") };
+        assert!(error(&build(&[entry], b"")).starts_with("this zip uses Zip64"));
         let mut spanned = write_zip(&[("s/SKILL.md", b"x")]);
         spanned[end + 4] = 1;
         assert!(error(&spanned).contains("split over several files"));
@@ -849,8 +828,9 @@ def fill(z):
         assert_eq!(paths(&read_zip(&build(&[cp437, macos], b"")).unwrap()), ["café/SKILL.md", "café/notes.md"]);
         let invalid = Raw { name: b"caf\x82/SKILL.md".to_vec(), ..stored("", b"x") };
         assert!(error(&build(&[invalid], b"")).contains("marked as UTF-8 but is not valid UTF-8"));
-        let table: String = (0x80..=0xFFu8).map(|b| CP437_HIGH[usize::from(b - 0x80)]).collect();
-        assert!(table.starts_with("ÇüéâäàåçêëèïîìÄÅ") && table.ends_with("√ⁿ²■\u{a0}"));
+        let every_high_byte = Raw { name: [b"s/".as_slice(), &(0x80..=0xFFu8).collect::<Vec<_>>()].concat(), flags: 0, ..stored("", b"x") };
+        let table = read_zip(&build(&[every_high_byte], b"")).unwrap().remove(0).path;
+        assert!(table.starts_with("s/ÇüéâäàåçêëèïîìÄÅ") && table.ends_with("√ⁿ²■\u{a0}"), "{table}");
     }
 
     #[test]
@@ -879,6 +859,58 @@ def fill(z):
         assert_eq!(read_zip_with_limits(&three, ZipLimits { max_total_bytes: 3000, ..limits }).unwrap().len(), 3);
     }
 
+
+    #[test]
+    fn every_record_counts_once_and_the_directory_holds_what_the_end_record_says() {
+        let zip = build(&[stored("s/SKILL.md", b"a"), stored("s/x.md", b"b"), stored("s/SKILL.md", b"c")], b"");
+        assert_eq!(error(&zip), "`s/SKILL.md`: this path appears more than once in the zip; keep one file per path and re-create the zip");
+        let folders = build(&[stored("s/", b""), stored("s/SKILL.md", b"x"), stored("s/", b"")], b"");
+        assert_eq!(paths(&read_zip(&folders).unwrap()), ["s/SKILL.md"], "a folder given twice is still one folder");
+        let mut fewer = write_zip(&[("s/SKILL.md", b"x"), ("s/b.md", b"y")]);
+        let end = fewer.len() - END_LEN;
+        fewer[end + 8..end + 12].copy_from_slice(&[1, 0, 1, 0]);
+        assert!(error(&fewer).contains("cut short or garbled"), "{}", error(&fewer));
+    }
+
+    #[test]
+    fn one_archive_only_no_hidden_second_one_or_prefix() {
+        let inner = build(&[stored("evil/SKILL.md", b"hidden")], b"");
+        let outer = build(&[stored("good/SKILL.md", b"shown")], &inner);
+        let moved = "the zip's table of contents (its central directory) is not where its end record says it is";
+        assert!(error(&outer).starts_with(moved), "{}", error(&outer));
+        let self_extracting = [b"#!/bin/sh\nexit 0\n".as_slice(), &write_zip(&[("s/SKILL.md", b"x")])].concat();
+        assert!(error(&self_extracting).starts_with(moved), "{}", error(&self_extracting));
+        let trailing = [write_zip(&[("s/SKILL.md", b"x")]).as_slice(), b"junk"].concat();
+        assert!(error(&trailing).starts_with("this is not a zip file"));
+    }
+
+    #[test]
+    fn the_header_name_counts_not_an_info_zip_unicode_path_field() {
+        let renamed = Raw { name: b"s/caf\x82.md".to_vec(), flags: 0, extra: unicode_path(b"s/caf\x82.md", "s/other.md"), ..stored("", b"x") };
+        assert_eq!(paths(&read_zip(&build(&[renamed], b"")).unwrap()), ["s/café.md"]);
+        let escaping = Raw { extra: unicode_path(b"s/notes.md", "../evil.md"), ..stored("s/notes.md", b"x") };
+        assert_eq!(paths(&read_zip(&build(&[escaping], b"")).unwrap()), ["s/notes.md"]);
+    }
+
+    #[test]
+    fn local_headers_must_name_the_entry_and_data_must_end_before_the_directory() {
+        let shared = build(&[stored("s/SKILL.md", b"a"), Raw { local: Some(0), ..stored("s/other.md", b"a") }], b"");
+        assert_eq!(error(&shared), "`s/other.md`: the file's data is missing or does not match the table of contents; the zip is damaged or incomplete; download or export it again");
+        let mut long = build(&[stored("s/SKILL.md", b"a"), stored("s/x.md", b"0123456789")], b"");
+        let central = long.windows(4).rposition(|w| w == CENTRAL_SIGNATURE.to_le_bytes()).unwrap();
+        for field in [20, 24] {
+            long[central + field..central + field + 4].copy_from_slice(&20u32.to_le_bytes());
+        }
+        assert!(error(&long).starts_with("`s/x.md`: the file's data is missing"), "{}", error(&long));
+    }
+
+    #[test]
+    fn a_wrong_checksum_or_damaged_deflate_data_is_refused() {
+        let wrong = Raw { crc: 1, ..deflated("s/SKILL.md", &b"text ".repeat(40)) };
+        assert_eq!(error(&build(&[wrong], b"")), "`s/SKILL.md`: the file's contents do not match its checksum (CRC-32); the zip is damaged or incomplete; download or export it again");
+        let garbage = Raw { method: 8, stored: vec![0xFF; 64], ..stored("s/SKILL.md", b"data") };
+        assert_eq!(error(&build(&[garbage], b"")), "`s/SKILL.md`: the file's compressed data is damaged; the zip is damaged or incomplete; download or export it again");
+    }
     #[test]
     fn errors_become_diagnostics() {
         let diagnostic = read_zip(&build(&[stored("/abs", b"")], b"")).unwrap_err().to_diagnostic("skills.zip");
