@@ -6,6 +6,16 @@ mod common;
 // Keys bound to origins, and the chat refusing foreign frames (issue 10).
 #[path = "chat/keys.rs"]
 mod keys;
+// The page: composer in view, compact settings, controls, phones (issue 11).
+#[path = "chat/layout.rs"]
+mod layout;
+// Settings that keep what is typed, refuse broken base URLs, and the answer limit (issue 11).
+#[path = "chat/settings.rs"]
+mod settings;
+// What a turn contributes and how answers end: failures, limits, filters,
+// whole bodies, reasoning (issue 11).
+#[path = "chat/turns.rs"]
+mod turns;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;
@@ -47,13 +57,16 @@ impl Chat {
     fn open(&self) {
         self.browser.goto(&self.server.url("/chat/"));
         self.browser.wait_for(HYDRATED, 30);
-        self.browser.wait_for("document.querySelector('#key-status') && document.querySelector('#key-status').textContent !== ''", 20);
+        // Until the chat has read its settings and key, the status is blank
+        // (a space, where the page holds the place of the text to come).
+        self.browser.wait_for("document.querySelector('#key-status') && document.querySelector('#key-status').textContent.trim() !== ''", 20);
     }
 
-    /// Sets a field's value as a user would, firing `change`.
+    /// Sets a field's value as a user would (pasting it, then leaving the
+    /// field), firing `input` then `change`.
     fn set(&self, css: &str, value: &str) {
         self.browser.eval(&format!(
-            "const e = document.querySelector({css:?}); e.value = {value:?}; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+            "const e = document.querySelector({css:?}); e.value = {value:?}; for (const t of ['input', 'change']) e.dispatchEvent(new Event(t, {{ bubbles: true }})); return true;"
         ));
     }
 
@@ -95,6 +108,20 @@ impl Chat {
 
     fn last_error(&self) -> String {
         self.browser.eval("const a = [...document.querySelectorAll('.msg.assistant:not(.live)')]; const e = a.length && a[a.length - 1].querySelector('.chat-error'); return e ? e.textContent : '';").as_str().unwrap().to_string()
+    }
+
+    /// Sets the layout viewport, as a phone or tablet would have it.
+    fn viewport(&self, width: u32, height: u32) {
+        self.browser.cdp("Emulation.setDeviceMetricsOverride", serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }));
+    }
+
+    /// Clears a text field as a user would (select all, delete), firing `input`.
+    fn clear_field(&self, css: &str) {
+        self.browser.eval(&format!("const e = document.querySelector({css:?}); e.value = ''; e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true;"));
+    }
+
+    fn text_of(&self, css: &str) -> String {
+        self.browser.eval(&format!("const e = document.querySelector({css:?}); return e ? e.textContent : '';")).as_str().unwrap().to_string()
     }
 
     fn live_length(&self) -> usize {

@@ -3,6 +3,16 @@
 //! island does in the browser, minus the browser.
 
 mod common;
+// How scripted replies end, what reasoning they carry, and replies that
+// are not streams: each in every provider's own bytes.
+#[path = "provider_standin/endings.rs"]
+mod endings;
+// Refused keys, rate limits, failing providers, dropped and broken streams.
+#[path = "provider_standin/failures.rs"]
+mod failures;
+// CORS as each service answers browsers, model lists, and requests checked like the real APIs.
+#[path = "provider_standin/requests.rs"]
+mod requests;
 
 use common::providers::*;
 use llmos_core::llm::*;
@@ -176,7 +186,7 @@ fn every_provider_streams_the_default_answer() {
             ProviderKind::Gemini => "STOP",
             _ => "stop",
         };
-        assert_eq!(events.last(), Some(&StreamEvent::Finished { reason: Some(reason.into()) }), "{kind:?}");
+        assert_eq!(events.last(), Some(&StreamEvent::Finished { ending: Ending::Complete, reason: Some(reason.into()) }), "{kind:?}");
         let reply = reply(&events);
         assert_eq!(reply.text, expected, "{kind:?}");
         assert!(reply.input_tokens.is_some() && reply.output_tokens.is_some(), "{kind:?}: usage");
@@ -218,7 +228,7 @@ fn tool_calls_come_back_in_every_format_and_results_are_answered() {
                 ProviderKind::Gemini => "STOP",
                 _ => "tool_calls",
             };
-            assert_eq!(events.last(), Some(&StreamEvent::Finished { reason: Some(reason.into()) }), "{kind:?}: {events:?}");
+            assert_eq!(events.last(), Some(&StreamEvent::Finished { ending: Ending::ToolUse, reason: Some(reason.into()) }), "{kind:?}: {events:?}");
             let reply = reply(&events);
             assert_eq!(reply.text, text, "{kind:?}");
             let [call] = reply.tool_calls.as_slice() else { panic!("{kind:?}: {:?}", reply.tool_calls) };
@@ -240,239 +250,6 @@ fn reply_text(standin: &ProviderStandIn, kind: ProviderKind, chat: &ChatRequest)
     let response = fetch(&request(standin, kind, chat));
     assert_eq!(response.status, 200, "{kind:?}: {}", response.body());
     reply(&response.events(kind)).text
-}
-
-#[test]
-fn wrong_keys_get_each_providers_real_refusal() {
-    let standin = standin();
-    for kind in ProviderKind::ALL.into_iter().filter(|k| k.requires_key()) {
-        for key in [Some("sk-wrong-key-0123"), None] {
-            let response = fetch(&build_request(&standin.config(kind), key, &chat(&standin, kind, "hi")));
-            let body = response.json();
-            let expected_status = match (kind, key) {
-                (ProviderKind::Gemini, Some(_)) => 400,
-                (ProviderKind::Gemini, None) => 403,
-                _ => 401,
-            };
-            assert_eq!(response.status, expected_status, "{kind:?} {key:?}: {body}");
-            assert!(response.header("access-control-allow-origin").is_some(), "{kind:?}: errors carry CORS headers too");
-            assert!(!response.body().contains("sk-wrong-key-0123"), "{kind:?}: the key is not echoed whole");
-            if key.is_none() {
-                continue;
-            }
-            match kind {
-                ProviderKind::Anthropic => assert_eq!(body, json!({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}, "request_id": "req_011StandIn"})),
-                ProviderKind::OpenAi => assert_eq!((&body["error"]["type"], &body["error"]["code"]), (&json!("invalid_request_error"), &json!("invalid_api_key"))),
-                ProviderKind::Gemini => assert_eq!((&body["error"]["status"], &body["error"]["details"][0]["reason"]), (&json!("INVALID_ARGUMENT"), &json!("API_KEY_INVALID"))),
-                _ => assert_eq!(body["error"]["code"], 401),
-            }
-            let error = describe_http_error(kind, response.status, response.header("retry-after"), &response.body());
-            assert_eq!(error.title, format!("The API key was refused (HTTP {expected_status})"), "{kind:?}");
-            assert!(error.advice.contains(&format!("{} API key", kind.display_name())), "{kind:?}: {}", error.advice);
-        }
-    }
-
-    // A local server started with a key wants it; by default any will do.
-    let compat = ProviderKind::OpenAiCompatible;
-    assert_eq!(fetch(&build_request(&standin.config(compat), Some("anything"), &chat(&standin, compat, "hi"))).status, 200);
-    standin.set_key(compat, Some("local-secret"));
-    let refused = fetch(&build_request(&standin.config(compat), None, &chat(&standin, compat, "hi")));
-    assert_eq!(refused.status, 401);
-    assert!(describe_http_error(compat, 401, None, &refused.body()).advice.contains("enter the one it was started with"));
-    assert_eq!(fetch(&build_request(&standin.config(compat), Some("local-secret"), &chat(&standin, compat, "hi"))).status, 200);
-}
-
-#[test]
-fn rate_limits_say_when_to_retry() {
-    let standin = standin();
-    for kind in ProviderKind::ALL {
-        standin.script(kind, Script::failure(Failure::Status(429)));
-        let response = fetch(&request(&standin, kind, &chat(&standin, kind, "hi")));
-        assert_eq!(response.status, 429, "{kind:?}");
-        if kind == ProviderKind::Gemini {
-            assert_eq!(response.header("retry-after"), None, "Google says it in the body");
-            assert_eq!(response.json()["error"]["status"], "RESOURCE_EXHAUSTED");
-        } else {
-            assert_eq!(response.header("retry-after"), Some(RETRY_AFTER_SECONDS.to_string().as_str()), "{kind:?}");
-            let exposed = response.header("access-control-expose-headers").unwrap();
-            assert!(exposed == "*" || exposed.contains("retry-after"), "{kind:?}: the page can read retry-after");
-        }
-        let error = describe_http_error(kind, 429, response.header("retry-after"), &response.body());
-        assert_eq!(error.title, "Too many requests (HTTP 429)", "{kind:?}: {}", response.body());
-        assert_eq!(error.retry_after_seconds, Some(RETRY_AFTER_SECONDS), "{kind:?}");
-    }
-    assert_eq!(standin.pending_scripts(), 0);
-}
-
-#[test]
-fn overloaded_and_failing_providers() {
-    let standin = standin();
-    for (kind, status, title) in [
-        (ProviderKind::Anthropic, 529, "Anthropic is overloaded or unavailable (HTTP 529)"),
-        (ProviderKind::Anthropic, 500, "Anthropic had an internal error (HTTP 500)"),
-        (ProviderKind::OpenAi, 503, "OpenAI is overloaded or unavailable (HTTP 503)"),
-        (ProviderKind::Gemini, 503, "Google Gemini is overloaded or unavailable (HTTP 503)"),
-        (ProviderKind::OpenRouter, 500, "OpenRouter had an internal error (HTTP 500)"),
-    ] {
-        standin.script(kind, Script::failure(Failure::Status(status)));
-        let response = fetch(&request(&standin, kind, &chat(&standin, kind, "hi")));
-        assert_eq!(response.status, status);
-        let error = describe_http_error(kind, status, None, &response.body());
-        assert_eq!(error.title, title);
-        assert!(error.detail.is_some(), "{kind:?}: the provider's message is kept");
-    }
-    let overloaded = fetch(&request(&standin, ProviderKind::Anthropic, &chat(&standin, ProviderKind::Anthropic, "hi")));
-    assert_eq!(overloaded.status, 200, "a failure is used once");
-}
-
-#[test]
-fn dropped_streams_end_interrupted_with_the_partial_text() {
-    let standin = standin();
-    for kind in ProviderKind::ALL {
-        standin.script(kind, Script::failure(Failure::DropAfter(5)));
-        let response = fetch(&request(&standin, kind, &chat(&standin, kind, "hi")));
-        assert_eq!(response.status, 200);
-        assert!(!response.complete, "{kind:?}: no final chunk");
-        let events = response.events(kind);
-        assert!(matches!(events.last(), Some(StreamEvent::Error { kind: StreamErrorKind::Interrupted, .. })), "{kind:?}: {events:?}");
-        assert_eq!(reply(&events).text, tokens(&default_answer("hi"))[..5].concat(), "{kind:?}");
-    }
-}
-
-#[test]
-fn errors_in_the_middle_of_a_stream() {
-    let standin = standin();
-    for (kind, error_kind) in [
-        (ProviderKind::Anthropic, StreamErrorKind::Overloaded),
-        (ProviderKind::OpenAi, StreamErrorKind::Provider),
-        (ProviderKind::Gemini, StreamErrorKind::Overloaded),
-        (ProviderKind::OpenRouter, StreamErrorKind::Provider),
-        (ProviderKind::OpenAiCompatible, StreamErrorKind::Provider),
-    ] {
-        standin.script(kind, Script { failure: Some(Failure::MidStreamError), ..Script::text("One two three four five six seven.") });
-        let response = fetch(&request(&standin, kind, &chat(&standin, kind, "hi")));
-        assert!(response.complete, "{kind:?}: the stream ends properly after its error");
-        let events = response.events(kind);
-        assert!(matches!(events.last(), Some(StreamEvent::Error { kind, .. }) if *kind == error_kind), "{kind:?}: {events:?}");
-        assert_eq!(reply(&events).text, tokens("One two three four five six seven.")[..3].concat(), "{kind:?}: three tokens came first");
-    }
-}
-
-#[test]
-fn cors_preflights_like_the_real_services() {
-    let standin = standin();
-    for kind in ProviderKind::ALL {
-        let request = request(&standin, kind, &chat(&standin, kind, "hi"));
-        // What Chromium asks: the non-safelisted headers, lowercase and sorted.
-        let mut asked: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
-        asked.sort();
-        let asked = asked.join(",");
-        let preflight = || raw("OPTIONS", &request.url, &[("origin", PAGE), ("access-control-request-method", "POST"), ("access-control-request-headers", &asked)], "");
-        let response = preflight();
-        assert!((200..300).contains(&response.status), "{kind:?}");
-        let allowed_origin = if kind == ProviderKind::Gemini { PAGE } else { "*" };
-        assert_eq!(response.header("access-control-allow-origin"), Some(allowed_origin), "{kind:?}");
-        assert!(response.header("access-control-allow-methods").unwrap().contains("POST"));
-        let allowed = response.header("access-control-allow-headers").unwrap();
-        assert!(asked.split(',').all(|h| allowed.contains(h)), "{kind:?}: {allowed}");
-
-        // Scripted NoCors: the preflight is refused, and that uses the script up.
-        standin.script(kind, Script::failure(Failure::NoCors));
-        assert_eq!(preflight().header("access-control-allow-origin"), None, "{kind:?}");
-        assert!(preflight().header("access-control-allow-origin").is_some());
-        // A cached preflight means no new one: the response itself lacks CORS then.
-        standin.script(kind, Script::failure(Failure::NoCors));
-        let response = fetch(&request);
-        assert_eq!((response.status, response.header("access-control-allow-origin")), (200, None), "{kind:?}");
-        assert!(fetch(&request).header("access-control-allow-origin").is_some());
-    }
-
-    // The switch turns CORS off everywhere.
-    standin.set_cors(false);
-    let url = format!("{}/chat/completions", standin.base_url(ProviderKind::OpenAi));
-    assert_eq!(raw("OPTIONS", &url, &[("origin", PAGE), ("access-control-request-method", "POST")], "").header("access-control-allow-origin"), None);
-    assert_eq!(fetch(&request(&standin, ProviderKind::OpenAi, &chat(&standin, ProviderKind::OpenAi, "hi"))).header("access-control-allow-origin"), None);
-    standin.set_cors(true);
-
-    // Anthropic refuses pages that do not acknowledge the exposed key, without CORS headers.
-    let mut anthropic = request(&standin, ProviderKind::Anthropic, &chat(&standin, ProviderKind::Anthropic, "hi"));
-    anthropic.headers.retain(|(n, _)| n != "anthropic-dangerous-direct-browser-access");
-    let refused = fetch(&anthropic);
-    assert_eq!((refused.status, refused.header("access-control-allow-origin")), (401, None));
-    assert!(refused.body().contains("anthropic-dangerous-direct-browser-access"));
-    // Google's preflight refuses headers it does not know.
-    let gemini = format!("{}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", standin.base_url(ProviderKind::Gemini));
-    let refused = raw("OPTIONS", &gemini, &[("origin", PAGE), ("access-control-request-method", "POST"), ("access-control-request-headers", "content-type,x-custom")], "");
-    assert_eq!((refused.status, refused.header("access-control-allow-origin")), (403, None));
-}
-
-#[test]
-fn model_lists_parse() {
-    let standin = standin();
-    for kind in ProviderKind::ALL {
-        let request = models_request(&standin.config(kind), standin.key(kind).as_deref()).unwrap();
-        let response = fetch(&request);
-        assert_eq!(response.status, 200, "{kind:?}: {}", response.body());
-        assert!(response.header("access-control-allow-origin").is_some());
-        let models = parse_models(kind, &response.body()).unwrap();
-        let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
-        let expected: Vec<&str> = common::providers::models(kind).iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, expected, "{kind:?}: chat models only");
-        assert_eq!(models[0].display_name, common::providers::models(kind)[0].1);
-    }
-    // Listing needs the key, except on OpenRouter.
-    let wrong = fetch(&models_request(&standin.config(ProviderKind::OpenAi), Some("sk-nope")).unwrap());
-    assert_eq!(wrong.status, 401);
-    let public = fetch(&models_request(&standin.config(ProviderKind::OpenRouter), None).unwrap());
-    assert_eq!(public.status, 200);
-}
-
-#[test]
-fn requests_are_checked_like_the_real_apis() {
-    let standin = standin();
-    let anthropic = ProviderKind::Anthropic;
-    let good = request(&standin, anthropic, &chat(&standin, anthropic, "hi"));
-    let status = |request: &HttpRequest| fetch(request).status;
-
-    let mut wrong_type = good.clone();
-    wrong_type.headers[0].1 = "text/plain".into();
-    assert_eq!(status(&wrong_type), 400);
-    let mut no_version = good.clone();
-    no_version.headers.retain(|(n, _)| n != "anthropic-version");
-    assert_eq!(status(&no_version), 400);
-    let mut not_json = good.clone();
-    not_json.body = "{\"model\":".into();
-    assert_eq!(status(&not_json), 400);
-    let mut no_max_tokens = good.clone();
-    no_max_tokens.body = good.body.replace("\"max_tokens\":4096,", "");
-    assert_eq!(status(&no_max_tokens), 400, "{}", no_max_tokens.body);
-    let mut not_streaming = good.clone();
-    not_streaming.body = good.body.replace("\"stream\":true", "\"stream\":false");
-    assert_eq!(status(&not_streaming), 400);
-    let mut wrong_path = good.clone();
-    wrong_path.url = good.url.replace("/v1/messages", "/v1/message");
-    assert_eq!(status(&wrong_path), 404);
-    let mut wrong_method = good.clone();
-    wrong_method.method = "GET";
-    assert_eq!(status(&wrong_method), 405);
-
-    for kind in ProviderKind::ALL {
-        let mut chat = chat(&standin, kind, "hi");
-        chat.model = "no-such-model".into();
-        let response = fetch(&request(&standin, kind, &chat));
-        let title = describe_http_error(kind, response.status, None, &response.body()).title;
-        let expected = if kind == ProviderKind::OpenRouter { "OpenRouter rejected the request (HTTP 400)" } else { "Model not found (HTTP 404)" };
-        assert_eq!(title, expected, "{kind:?}: {}", response.body());
-    }
-    // Gemini without SSE; and the model name may carry its `models/` prefix.
-    let gemini = ProviderKind::Gemini;
-    let mut whole = request(&standin, gemini, &chat(&standin, gemini, "hi"));
-    whole.url = whole.url.replace("?alt=sse", "");
-    assert_eq!(status(&whole), 400);
-    let mut prefixed = chat(&standin, gemini, "hi");
-    prefixed.model = format!("models/{}", prefixed.model);
-    assert_eq!(status(&request(&standin, gemini, &prefixed)), 200);
-    assert_eq!(standin.pending_scripts(), 0);
 }
 
 #[test]

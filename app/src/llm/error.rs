@@ -77,6 +77,23 @@ pub fn describe_http_error(kind: ProviderKind, status: u16, retry_after: Option<
     ChatError { title: format!("{title} (HTTP {status})"), advice, detail: said.message, retry_after_seconds }
 }
 
+/// A failed request for the model list (`models_request`). Its 404 means
+/// the address is wrong, not the model: there is no list to pick from.
+pub fn describe_models_error(config: &ProviderConfig, status: u16, retry_after: Option<&str>, body: &str) -> ChatError {
+    let mut error = describe_http_error(config.kind, status, retry_after, body);
+    if status == 404 || status == 405 {
+        let url = super::models::models_request(config, Some("key")).map_or_else(|| config.base().to_string(), |r| r.url);
+        let url = url.split('?').next().unwrap_or_default().to_string();
+        error.title = format!("No model list at this address (HTTP {status})");
+        error.advice = if config.kind == ProviderKind::OpenAiCompatible {
+            format!("{url} does not exist on this server: check the base URL, which usually ends in /v1 (http://localhost:11434/v1 for Ollama). You can still type a model name.")
+        } else {
+            format!("{url} does not exist: check the base URL in the settings (the default is {}). You can still type a model name.", config.kind.default_base_url())
+        };
+    }
+    error
+}
+
 /// A request that got no response at all: `fetch` rejected with
 /// `TypeError: Failed to fetch` (or `NetworkError…`). Browsers give the
 /// same error for a server that is down, a wrong address, and a server
@@ -224,6 +241,18 @@ mod tests {
         });
         assert_eq!(describe_http_error(ProviderKind::OpenAi, 500, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "upstream error").detail.as_deref(), Some("upstream error"));
         assert_eq!(describe_http_error(ProviderKind::OpenAi, 500, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "").retry_after_seconds, None);
+    }
+
+    #[test]
+    fn a_missing_model_list_blames_the_address_not_the_model() {
+        let local = ProviderConfig { kind: ProviderKind::OpenAiCompatible, base_url: "http://localhost:11434".into() };
+        let error = describe_models_error(&local, 404, None, "404 page not found");
+        assert_eq!(error.title, "No model list at this address (HTTP 404)");
+        assert!(error.advice.contains("http://localhost:11434/models does not exist") && error.advice.contains("/v1"), "{}", error.advice);
+        assert!(!error.advice.contains("pick one"), "the list it would pick from is the one that failed: {}", error.advice);
+        let anthropic = describe_models_error(&ProviderConfig::new(ProviderKind::Anthropic), 404, None, r#"{"type":"error","error":{"type":"not_found_error","message":"Not found"}}"#);
+        assert!(anthropic.advice.contains("https://api.anthropic.com/v1/models does not exist"), "{}", anthropic.advice);
+        assert_eq!(describe_models_error(&local, 401, None, "").title, "The API key was refused (HTTP 401)", "other failures read as for any request");
     }
 
     #[test]

@@ -3,13 +3,15 @@
 //!
 //! The browser side does only the `fetch`: `build_request` says what to
 //! send, a `StreamDecoder` turns the response body chunks into
-//! `StreamEvent`s (a `Reply` assembles them), and a failed response or a
-//! failed `fetch` becomes a `ChatError` the user can act on. Keeping the
+//! `StreamEvent`s (a `Reply` assembles them, with how the answer ended,
+//! its `Ending`), and a failed response or a failed `fetch` becomes a
+//! `ChatError` the user can act on. Keeping the
 //! wire formats here means they are tested natively, against recorded
 //! streams cut at every byte, rather than discovered in a browser.
 
 mod context;
 mod error;
+mod limits;
 mod models;
 mod provider;
 mod request;
@@ -17,9 +19,10 @@ mod sse;
 mod stream;
 
 pub use context::{load_skill_tool, offer_skills, requested_by_text, requested_by_tool, system_prompt, OfferedSkill, LOAD_SKILL_TOOL, OFFERED_SKILLS, TEXT_CONVENTION_PREFIX};
-pub use error::{describe_http_error, describe_network_error, ChatError};
+pub use error::{describe_http_error, describe_models_error, describe_network_error, ChatError};
+pub use limits::{default_max_tokens, DEFAULT_MAX_TOKENS};
 pub use models::{models_request, parse_models, ModelInfo};
 pub use provider::{KeyHeader, LocalPreset, ProviderConfig, ProviderKind, LOCAL_PRESETS};
-pub use request::{build_request, ChatRequest, HttpRequest, Message, Tool, ToolCall, ToolResult, DEFAULT_MAX_TOKENS};
+pub use request::{build_request, ChatRequest, HttpRequest, Message, Tool, ToolCall, ToolResult};
 pub use sse::{SseDecoder, SseEvent};
-pub use stream::{Reply, StreamDecoder, StreamErrorKind, StreamEvent};
+pub use stream::{split_think, Ending, Reply, StreamDecoder, StreamErrorKind, StreamEvent, CONTINUE_PROMPT};

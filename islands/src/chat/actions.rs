@@ -2,7 +2,7 @@
 //! conversations, settings and the key, the model list, export and import,
 //! and the small actions.
 
-pub use super::answer::{regenerate, send, stop};
+pub use super::answer::{continue_answer, regenerate, resend, send, stop};
 use super::key_origin::{self, Blocked, Then};
 use super::records::{self, ChatMessage, ChatSettings, Conversation, Export, Role, Trace};
 use super::stream::Failure;
@@ -11,11 +11,10 @@ use crate::browser;
 use crate::store::schema::{CONVERSATIONS, MESSAGES, SETTINGS, TRACES};
 use crate::store::shared;
 use leptos::prelude::*;
-use llmos_core::llm::{models_request, parse_models, ChatError};
+use llmos_core::llm::{describe_models_error, models_request, parse_models, ChatError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-
 
 pub(super) fn to_js<T: Serialize>(value: &T) -> JsValue {
     js_sys::JSON::parse(&serde_json::to_string(value).expect("records serialise")).unwrap_or(JsValue::NULL)
@@ -31,6 +30,35 @@ pub(super) fn new_id() -> String {
 
 pub(super) fn say(state: ChatState, text: impl Into<String>) {
     state.notice.set(Some(text.into()));
+}
+
+/// Where the conversation column ends on the page, and where the screen ends.
+fn ends(state: ChatState) -> Option<(f64, f64)> {
+    let window = web_sys::window()?;
+    let main = state.main.get_untracked()?;
+    let screen = window.scroll_y().ok()? + window.inner_height().ok()?.as_f64()?;
+    Some((f64::from(main.offset_top() + main.offset_height()), screen))
+}
+
+/// Whether the reader is at the end of the conversation (following it),
+/// rather than scrolled up to read.
+pub(super) fn at_end(state: ChatState) -> bool {
+    ends(state).is_none_or(|(end, screen)| end <= screen + 160.0)
+}
+
+/// Brings the end of the conversation, and the composer under it, to the
+/// bottom of the screen (only ever down: a short chat stays where it is).
+pub(super) fn show_end(state: ChatState) {
+    if let (Some((end, screen)), Some(main)) = (ends(state), state.main.get_untracked()) {
+        if end > screen {
+            main.scroll_into_view_with_bool(false);
+        }
+    }
+}
+
+/// `show_end` once the page has drawn what just changed.
+pub(super) fn show_end_soon(state: ChatState) {
+    request_animation_frame(move || show_end(state));
 }
 
 pub async fn start(state: ChatState) {
@@ -125,7 +153,7 @@ pub async fn load_models(state: ChatState) {
     let Some(request) = models_request(&config, key.as_deref()) else { return say(state, "Save your API key first: the model list needs it.") };
     let Ok(controller) = web_sys::AbortController::new() else { return };
     // The list is small JSON, not a stream: read it whole.
-    let body = match super::stream::send(&config, &request, &controller.signal()).await {
+    let body = match super::stream::send(&config, &request, &controller.signal(), describe_models_error).await {
         Ok(response) => super::stream::text(&response).await,
         Err(Failure::Error(error)) => return show_error(state, &error),
         Err(Failure::Stopped) => return,
@@ -175,12 +203,13 @@ pub async fn open(state: ChatState, id: Option<String>) {
     state.messages.set(messages);
     let trace: Option<Trace> = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js);
     state.outcome.set(trace.and_then(|t| t.outcome));
+    show_end_soon(state);
 }
 
-pub async fn rename(state: ChatState, id: String) {
+/// Keeps `title` as the conversation's title (a blank one changes nothing).
+pub async fn rename(state: ChatState, id: String, title: String) {
     let Some(mut conversation) = state.conversations.with_untracked(|c| c.iter().find(|c| c.id == id).cloned()) else { return };
-    let Some(title) = web_sys::window().and_then(|w| w.prompt_with_message_and_default("Rename this chat", &conversation.title).ok().flatten()) else { return };
-    if title.trim().is_empty() {
+    if title.trim().is_empty() || title.trim() == conversation.title {
         return;
     }
     conversation.title = title.trim().to_string();
@@ -212,9 +241,20 @@ pub fn copy(text: &str) {
     }
 }
 
-/// The copy buttons the Markdown renderer puts on code blocks.
-pub fn copy_code(event: &leptos::ev::MouseEvent) {
+/// The buttons of the messages: in a message (`data-action` on a row
+/// marked with `data-id`), and the copy buttons the Markdown renderer puts
+/// on code blocks.
+pub fn message_click(state: ChatState, event: &leptos::ev::MouseEvent) {
     let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    if let Ok(Some(button)) = target.closest("[data-action]") {
+        let id = button.closest("[data-id]").ok().flatten().and_then(|row| row.get_attribute("data-id")).unwrap_or_default();
+        match button.get_attribute("data-action").as_deref() {
+            Some("copy") => copy(&state.messages.with_untracked(|ms| ms.iter().find(|m| m.id == id).map(|m| m.text.clone()).unwrap_or_default())),
+            Some("resend") => leptos::task::spawn_local(resend(state, id)),
+            _ => {}
+        }
+        return;
+    }
     let Ok(Some(button)) = target.closest("[data-copy]") else { return };
     if let Ok(Some(block)) = button.closest(".code-block") {
         if let Ok(Some(code)) = block.query_selector("code") {

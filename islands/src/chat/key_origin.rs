@@ -16,6 +16,7 @@ use llmos_core::llm::ProviderKind;
 pub enum Then {
     Send,
     Regenerate,
+    Continue,
     ListModels,
 }
 
@@ -40,12 +41,17 @@ pub enum Blocked {
 const FIX: &str = "Use the provider's address, such as https://api.anthropic.com or http://localhost:11434/v1 for a server on this machine.";
 
 /// The origin requests under `base` go to, as the browser parses it, or
-/// why the base URL is refused: not http(s), not a URL, credentials in it
-/// (they would be sent along), or a query or fragment (paths are appended
-/// to the base, so they would end up inside it).
+/// why the base URL is refused: not http(s), not a URL, two addresses run
+/// together (`https://api.anthropic.comhttp://127.0.0.1:…`, from pasting
+/// after the default: the parser reads a host `api.anthropic.comhttp`),
+/// credentials in it (they would be sent along), or a query or fragment
+/// (paths are appended to the base, so they would end up inside it).
 #[cfg(feature = "hydrate")]
 pub fn base_origin(base: &str) -> Result<String, String> {
     let base = base.trim();
+    if base.split_once("://").is_some_and(|(_, rest)| rest.contains("://")) {
+        return Err(format!("The base URL holds two addresses run together; keep only one. {FIX}"));
+    }
     let url = web_sys::Url::new(base).map_err(|_| format!("The base URL {base} is not a web address. {FIX}"))?;
     if !matches!(url.protocol().as_str(), "http:" | "https:") {
         return Err(format!("The base URL {base} must start with https:// (or http:// for a server on this machine). {FIX}"));
@@ -149,6 +155,7 @@ async fn confirm(state: ChatState) {
             }
         }
         Then::Regenerate => super::actions::regenerate(state).await,
+        Then::Continue => super::actions::continue_answer(state).await,
         Then::ListModels => super::actions::load_models(state).await,
     }
 }

@@ -3,7 +3,7 @@
 //! Plain serde records (stored as JSON-shaped objects), so they export as
 //! JSON unchanged and are unit-tested natively.
 
-use llmos_core::llm::{ChatRequest, Message, ProviderConfig, ProviderKind};
+use llmos_core::llm::{split_think, ChatRequest, Ending, Message, ProviderConfig, ProviderKind};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +63,29 @@ pub struct ChatMessage {
     pub error: Option<String>,
     #[serde(default)]
     pub stopped: bool,
+    /// The model's reasoning, shown folded, never sent back.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reasoning: String,
+    /// How the answer ended, when the provider said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending: Option<Ending>,
+    /// The provider's own word for it (`max_tokens`, `SAFETY`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<String>,
+}
+
+impl ChatMessage {
+    /// An answer that is not part of the conversation the model sees: it
+    /// failed (an error, even with partial text) or is empty. Its question
+    /// is left out with it, until the user resends it.
+    pub fn left_out(&self) -> bool {
+        self.role == Role::Assistant && (self.error.is_some() || self.text.trim().is_empty())
+    }
+
+    /// Why the answer ended early, when it did.
+    pub fn ending_note(&self) -> Option<String> {
+        self.ending.and_then(|ending| ending.note(self.finish_reason.as_deref()))
+    }
 }
 
 /// What the evolution engine learns from: one per conversation.
@@ -107,11 +130,14 @@ pub struct ChatSettings {
     pub models: Vec<(ProviderKind, String)>,
     #[serde(default)]
     pub system: String,
+    /// Per provider, the answer limit the user set (none: the model's default).
+    #[serde(default)]
+    pub max_tokens: Vec<(ProviderKind, u32)>,
 }
 
 impl Default for ChatSettings {
     fn default() -> Self {
-        ChatSettings { provider: ProviderKind::Anthropic, base_urls: Vec::new(), models: Vec::new(), system: String::new() }
+        ChatSettings { provider: ProviderKind::Anthropic, base_urls: Vec::new(), models: Vec::new(), system: String::new(), max_tokens: Vec::new() }
     }
 }
 
@@ -123,6 +149,23 @@ impl ChatSettings {
 
     pub fn model(&self) -> String {
         self.models.iter().find(|(k, _)| *k == self.provider).map(|(_, m)| m.clone()).unwrap_or_default()
+    }
+
+    /// The base URL as the user typed it: empty for the provider's default,
+    /// which the field shows as its placeholder (a default in the field
+    /// invites pasting after it, running two addresses together).
+    pub fn base_url(&self) -> String {
+        self.base_urls.iter().find(|(k, _)| *k == self.provider).map(|(_, b)| b.clone()).filter(|b| b.trim() != self.provider.default_base_url()).unwrap_or_default()
+    }
+
+    pub fn max_tokens(&self) -> Option<u32> {
+        self.max_tokens.iter().find(|(k, _)| *k == self.provider).map(|(_, m)| *m)
+    }
+
+    pub fn set_max_tokens(&mut self, limit: Option<u32>) {
+        let provider = self.provider;
+        self.max_tokens.retain(|(k, _)| *k != provider);
+        self.max_tokens.extend(limit.map(|limit| (provider, limit)));
     }
 
     pub fn set_base_url(&mut self, base: String) {
@@ -138,21 +181,30 @@ impl ChatSettings {
     }
 }
 
-/// The provider-neutral request for a conversation so far. Errors and
-/// stopped answers are sent as what was received.
+/// The conversation the model sees. A failed turn contributes nothing:
+/// neither its question nor what arrived of its answer, which would
+/// otherwise pile up as repeated questions and half answers; resending
+/// the question makes a new turn. A question with no answer yet (the last
+/// one, being answered) is sent. A stopped answer counts: the user chose
+/// to end it there. Reasoning is never sent back.
 pub fn history_messages(messages: &[ChatMessage]) -> Vec<Message> {
-    messages
-        .iter()
-        .filter(|m| !(m.role == Role::Assistant && m.text.is_empty()))
-        .map(|m| match m.role {
-            Role::User => Message::user(m.text.clone()),
-            Role::Assistant => Message::assistant(m.text.clone()),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (i, message) in messages.iter().enumerate() {
+        match message.role {
+            Role::User => match messages.get(i + 1) {
+                Some(next) if next.role == Role::User || next.left_out() => {}
+                _ => out.push(Message::user(message.text.clone())),
+            },
+            Role::Assistant if message.left_out() || i == 0 || messages[i - 1].role != Role::User => {}
+            // Answers stored before reasoning was kept apart may carry a `<think>` block.
+            Role::Assistant => out.push(Message::assistant(split_think(&message.text).1)),
+        }
+    }
+    out
 }
 
 pub fn request(settings: &ChatSettings, system: Option<String>, messages: Vec<Message>, tools: Vec<llmos_core::llm::Tool>) -> ChatRequest {
-    ChatRequest { model: settings.model(), system, messages, tools, max_tokens: None, temperature: None }
+    ChatRequest { model: settings.model(), system, messages, tools, max_tokens: settings.max_tokens(), temperature: None }
 }
 
 /// A conversation's title: its first words.
@@ -177,6 +229,9 @@ pub fn to_markdown(conversation: &Conversation, messages: &[ChatMessage]) -> Str
         }
         if let Some(error) = &message.error {
             out.push_str(&format!("_Incomplete: {error}_\n\n"));
+        }
+        if let Some(note) = message.ending_note() {
+            out.push_str(&format!("_{note}_\n\n"));
         }
     }
     out
@@ -211,6 +266,9 @@ mod tests {
             output_tokens: None,
             error: None,
             stopped: false,
+            reasoning: String::new(),
+            ending: None,
+            finish_reason: None,
         }
     }
 
@@ -230,13 +288,58 @@ mod tests {
         assert_eq!(serde_json::from_str::<ChatSettings>(&json).unwrap(), settings);
     }
 
+    fn failed(seq: u32, text: &str) -> ChatMessage {
+        ChatMessage { error: Some("The provider failed.".into()), ..message(seq, Role::Assistant, text) }
+    }
+
+    #[test]
+    fn failed_turns_contribute_nothing_to_the_history() {
+        let messages = [
+            message(0, Role::User, "q1"),
+            failed(1, ""),
+            message(2, Role::User, "q2"),
+            failed(3, "a partial answer"),
+            message(4, Role::User, "q3"),
+            message(5, Role::Assistant, ""),
+            // Never answered (the page closed while it was asked).
+            message(6, Role::User, "q4"),
+            message(7, Role::User, "q5"),
+            message(8, Role::Assistant, "<think>hmm</think>\n\na5"),
+            message(9, Role::User, "q6"),
+            ChatMessage { stopped: true, ..message(10, Role::Assistant, "a stopped answer") },
+            message(11, Role::User, "q7"),
+        ];
+        assert_eq!(
+            history_messages(&messages),
+            [Message::user("q5"), Message::assistant("a5"), Message::user("q6"), Message::assistant("a stopped answer"), Message::user("q7")]
+        );
+        assert!(messages[3].left_out() && !messages[10].left_out());
+    }
+
+    #[test]
+    fn settings_keep_the_answer_limit_per_provider_and_the_default_base_url_out_of_the_field() {
+        let mut settings = ChatSettings::default();
+        settings.set_max_tokens(Some(1234));
+        settings.set_base_url("https://api.anthropic.com".into());
+        assert_eq!((settings.max_tokens(), settings.base_url()), (Some(1234), String::new()));
+        settings.provider = ProviderKind::OpenAi;
+        assert_eq!(settings.max_tokens(), None);
+        settings.provider = ProviderKind::Anthropic;
+        settings.set_max_tokens(None);
+        assert_eq!(settings.max_tokens(), None);
+        let old: ChatSettings = serde_json::from_str(r#"{"provider":"anthropic","system":"x"}"#).unwrap();
+        assert_eq!(old.max_tokens(), None, "settings saved before the limit existed still load");
+    }
+
     #[test]
     fn history_skips_empty_answers_and_markdown_export_names_the_model() {
-        let messages = [message(0, Role::User, "hi"), message(1, Role::Assistant, ""), message(2, Role::Assistant, "hello")];
+        let messages = [message(0, Role::User, "hi"), message(1, Role::Assistant, ""), message(2, Role::User, "hi again"), message(3, Role::Assistant, "hello")];
         assert_eq!(history_messages(&messages).len(), 2);
         let conversation = Conversation { id: "c".into(), title: "Greeting".into(), created: 0.0, updated: 0.0 };
         let md = to_markdown(&conversation, &messages);
         assert!(md.starts_with("# Greeting\n\n## You\n\nhi\n\n") && md.contains("## Assistant (m)\n\nhello"), "{md}");
+        let cut = ChatMessage { ending: Some(Ending::OutputLimit), finish_reason: Some("max_tokens".into()), ..message(4, Role::Assistant, "half") };
+        assert!(to_markdown(&conversation, &[cut]).contains("_The answer was cut off"), "an early end is exported too");
         assert_eq!(title_from("\n  What is a Bell state?\nmore"), "What is a Bell state?");
     }
 }

@@ -1,9 +1,19 @@
 //! One streaming call to a provider: `fetch` with the request the core
 //! built, the body read chunk by chunk as it arrives and fed to the core's
-//! decoder. Failures become the core's readable `ChatError`s.
+//! decoder (chosen by the response's content type: a server that ignores
+//! `"stream": true` sends one JSON body). Failures become the core's
+//! readable `ChatError`s.
 
 use crate::browser::{field, js_error};
 use llmos_core::llm::{describe_http_error, describe_network_error, ChatError, HttpRequest, ProviderConfig, StreamDecoder, StreamEvent};
+
+/// Turns a failed response (config, status, `retry-after`, body) into what the user reads.
+pub type Describe = fn(&ProviderConfig, u16, Option<&str>, &str) -> ChatError;
+
+/// A chat request's failure.
+pub fn describe_chat(config: &ProviderConfig, status: u16, retry_after: Option<&str>, body: &str) -> ChatError {
+    describe_http_error(config.kind, status, retry_after, body)
+}
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -19,8 +29,8 @@ fn plain_error(title: &str, detail: String) -> Failure {
 
 /// Sends `request` (never with cookies or a referrer) and returns the
 /// response once it is a success; a refused connection, a CORS refusal or
-/// an HTTP error becomes the core's readable error.
-pub async fn send(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<web_sys::Response, Failure> {
+/// an HTTP error becomes a readable error, by `describe` for the latter.
+pub async fn send(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal, describe: Describe) -> Result<web_sys::Response, Failure> {
     let window = web_sys::window().ok_or_else(|| plain_error("No window", String::new()))?;
     let headers = web_sys::Headers::new().map_err(|e| plain_error("Could not build the request", js_error(e)))?;
     for (name, value) in &request.headers {
@@ -44,7 +54,7 @@ pub async fn send(config: &ProviderConfig, request: &HttpRequest, signal: &web_s
     if !response.ok() {
         let retry_after = response.headers().get("retry-after").ok().flatten();
         let body = text(&response).await;
-        return Err(Failure::Error(describe_http_error(config.kind, response.status(), retry_after.as_deref(), &body)));
+        return Err(Failure::Error(describe(config, response.status(), retry_after.as_deref(), &body)));
     }
     Ok(response)
 }
@@ -61,10 +71,11 @@ pub async fn text(response: &web_sys::Response) -> String {
 /// that breaks off ends with the decoder's `Interrupted` error event, so
 /// the caller keeps what arrived.
 pub async fn stream(config: &ProviderConfig, request: &HttpRequest, signal: &web_sys::AbortSignal, mut on_event: impl FnMut(&StreamEvent)) -> Result<(), Failure> {
-    let response = send(config, request, signal).await?;
+    let response = send(config, request, signal, describe_chat).await?;
     let body = response.body().ok_or_else(|| plain_error("The provider sent no body", String::new()))?;
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut decoder = StreamDecoder::new(config.kind);
+    let content_type = response.headers().get("content-type").ok().flatten();
+    let mut decoder = StreamDecoder::for_response(config.kind, content_type.as_deref());
     loop {
         match JsFuture::from(reader.read()).await {
             Ok(chunk) if field(&chunk, "done").as_bool() == Some(true) => break,
