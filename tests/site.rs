@@ -43,9 +43,11 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     // every other page ships no JavaScript at all.
     let search_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
     let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html"), site.join("chat/index.html")];
-    // The first page of each category shows the user's own skills of that category.
-    let is_category_page = |f: &std::path::Path| f.parent().and_then(|p| p.parent()) == Some(&site.join("categories")) && f.ends_with("index.html");
-    let island_pages: Vec<std::path::PathBuf> = files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_category_page(f)).collect();
+    // The first page of each category and tag shows the user's own skills
+    // of it, and the category list counts them next to the site's.
+    let is_term_page = |f: &std::path::Path| ["categories", "tags"].iter().any(|s| f.parent().and_then(|p| p.parent()) == Some(&site.join(s))) && f.ends_with("index.html");
+    let island_pages: Vec<std::path::PathBuf> =
+        files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
     assert!(island_pages.len() >= search_pages.len() + user_pages.len() + 5, "{island_pages:?}");
     let mut loaders = std::collections::BTreeSet::new();
     for file in files_under(&site) {

@@ -6,6 +6,12 @@ mod common;
 // One identity per user skill, and the workbench refusing foreign frames (issue 10).
 #[path = "user_skills/identity.rs"]
 mod identity;
+// Smaller faults seen in use (issue 11, item 6): the user's skills among the site's.
+#[path = "user_skills/layering.rs"]
+mod layering;
+// And the workbench's wording: placeholders, problems at their field, file names.
+#[path = "user_skills/wording.rs"]
+mod wording;
 
 use common::server::StaticServer;
 use common::webdriver::Browser;
@@ -99,7 +105,7 @@ fn create_reload_edit_find_and_delete_a_skill() {
     s.set_field("#skill-description", "");
     s.browser.wait_for("document.querySelectorAll('#diagnostics .error').length === 1", 10);
     let error = s.browser.eval("return document.querySelector('#diagnostics .error').textContent;").as_str().unwrap().to_string();
-    assert!(error.contains("SKILL.md:3") && error.contains("description"), "{error}");
+    assert!(error.contains("Description") && error.contains("`description` is empty"), "named by its field: {error}");
     s.set_field("#skill-description", "Brews tea with a timer. Use when making tea.");
     s.browser.click("#save-skill");
     assert!(s.status_text().contains("Saved tea-timer"));
@@ -167,6 +173,7 @@ fn open_tabs_see_each_others_changes() {
     s.open("/my/edit/");
     s.browser.wait_for("document.querySelector('#skill-name')", 20);
     s.set_field("#skill-name", "from-tab-two");
+    s.set_field("#skill-description", "Made in the second tab.");
     s.browser.click("#save-skill");
     assert!(s.status_text().contains("Saved from-tab-two"));
     s.browser.switch_to(&first);

@@ -23,15 +23,19 @@ pub mod chat;
 pub mod editor;
 #[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod my_skills;
+#[cfg(any(feature = "ssr", feature = "workbench"))]
+pub mod user_pages;
 // The search box lives in the site bundle only.
 #[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
 pub mod search;
+// As is what the site's pages show of the user's skills.
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
+pub mod shelves;
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 mod site_index;
 pub mod skill_links;
 pub mod store;
-pub mod user_pages;
 pub mod user_skills;
 
 /// Entry point called by the loader script once the bundle is instantiated.
@@ -92,7 +96,22 @@ pub mod render {
     /// The user's own skills on the catalogue (`None`) or a category page.
     pub fn user_skills_shelf(base: &str, category: Option<&str>) -> String {
         let (base, category) = (base.to_string(), category.map(str::to_string));
-        island_html(move || view! { <crate::user_pages::UserSkillsShelf base category /> })
+        island_html(move || view! { <crate::shelves::UserSkillsShelf base category /> })
+    }
+
+    /// The user's own skills with the keyword `tag`, on that tag's page.
+    pub fn user_skills_tag_shelf(base: &str, tag: &str) -> String {
+        let (base, tag) = (base.to_string(), tag.to_string());
+        island_html(move || view! { <crate::shelves::UserSkillsShelf base category=None tag /> })
+    }
+
+    /// The site's categories, (slug, label, skills), with the user's counts
+    /// next to them once in the browser.
+    pub fn category_counts(base: &str, categories: &[(&str, &str, usize)]) -> String {
+        let base = base.to_string();
+        let terms: Vec<crate::shelves::SiteTerm> =
+            categories.iter().map(|(slug, label, count)| crate::shelves::SiteTerm { slug: slug.to_string(), label: label.to_string(), count: *count }).collect();
+        island_html(move || view! { <crate::shelves::CategoryCounts base terms /> })
     }
 }
 

@@ -43,7 +43,7 @@ pub fn MySkills(base: String, index_url: String) -> impl IntoView {
     let usage = RwSignal::new(String::new());
     let persisted = RwSignal::new(true);
     let base = StoredValue::new(base);
-    let _ = &index_url;
+    let index_url = StoredValue::new(index_url);
     // The view macro has no `webkitdirectory` attribute: set it once mounted.
     let folder_input = NodeRef::<leptos::html::Input>::new();
     #[cfg(feature = "hydrate")]
@@ -81,7 +81,7 @@ pub fn MySkills(base: String, index_url: String) -> impl IntoView {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             let files = crate::browser::chosen_files(&input);
             input.set_value("");
-            leptos::task::spawn_local(actions::import(files, status));
+            leptos::task::spawn_local(actions::import(files, status, base.get_value(), index_url.get_value()));
         }
     };
     let export_all = move |_| {
@@ -218,16 +218,21 @@ pub(crate) mod actions {
         Ok(list)
     }
 
-    pub async fn import(files: Vec<web_sys::File>, status: RwSignal<Status>) {
+    /// Imports the chosen files; `base` and the site's index say which
+    /// imported skills take the place of a site skill, to tell the user.
+    pub async fn import(files: Vec<web_sys::File>, status: RwSignal<Status>, base: String, index_url: String) {
         if files.is_empty() {
             return;
         }
         status.set(Status::Working(format!("Reading {} file{}…", files.len(), if files.len() == 1 { "" } else { "s" })));
+        // The browser gives a chosen folder's files their path below it;
+        // messages name the folder too, as the user knows the files.
+        let folder = files.first().and_then(|f| browser::field(f, "webkitRelativePath").as_string()).and_then(|p| Some(p.split_once('/')?.0.to_string()));
         let read = match browser::read_files(&files).await {
             Ok(read) => read,
             Err(error) => return status.set(Status::Failed(format!("Could not read the files: {error}. Nothing was imported."), vec![])),
         };
-        let imported = match user_skills::import_files(read, browser::now()) {
+        let imported = match user_skills::import_files(read, folder.as_deref(), browser::now()) {
             Ok(imported) => imported,
             Err(errors) => {
                 let count = errors.len();
@@ -249,11 +254,25 @@ pub(crate) mod actions {
             Ok(Some(())) => {
                 sync::announce_skills_changed();
                 let count = imported.skills.len();
-                status.set(Status::Done(format!("Imported {count} skill{}.", if count == 1 { "" } else { "s" }), imported.notes));
+                let mut notes = shadow_notes(&imported.skills, &base, &index_url).await;
+                notes.extend(imported.notes);
+                status.set(Status::Done(format!("Imported {count} skill{}.", if count == 1 { "" } else { "s" }), notes));
             }
             Ok(None) => status.set(Status::Idle),
             Err(error) => status.set(Status::Failed(error.to_string(), vec![])),
         }
+    }
+
+    /// One note per imported skill that has the name of one of the site's
+    /// skills: it takes that skill's place for the user, who should know.
+    async fn shadow_notes(skills: &[UserSkill], base: &str, index_url: &str) -> Vec<String> {
+        let Ok(site) = crate::site_index::site_skill_slugs(index_url).await else { return Vec::new() };
+        let site: std::collections::HashSet<String> = site.into_iter().collect();
+        skills
+            .iter()
+            .filter(|s| site.contains(&s.name))
+            .map(|s| format!("{} {}.", s.name, user_skills::shadow_note(&s.name, &format!("{base}skills/{}/", s.name))))
+            .collect()
     }
 
     pub async fn export(name: Option<String>, status: RwSignal<Status>) {

@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use llmos_core::{highlight_ranges, SearchIndex};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 const MAX_RESULTS: usize = 20;
@@ -19,13 +20,24 @@ struct ResultRow {
     kind: Option<String>,
     category: Option<String>,
     user: bool,
+    /// The page of the site's skill this user skill takes the place of.
+    site_url: Option<String>,
+}
+
+/// What is searched: the site's index with the user's skills layered on,
+/// and the slugs of the site's skills that the user's take the place of
+/// (they are not in the index, so the results say so).
+#[derive(PartialEq)]
+struct Searched {
+    index: SearchIndex,
+    shadowed: HashSet<String>,
 }
 
 #[derive(Clone, PartialEq)]
 enum IndexState {
     NotLoaded,
     Loading,
-    Ready(Arc<SearchIndex>),
+    Ready(Arc<Searched>),
     Failed(String),
 }
 
@@ -62,11 +74,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
         Memo::new(move |_| {
             let q = query.get();
             match state.get() {
-                IndexState::Ready(index) if !q.trim().is_empty() => index
+                IndexState::Ready(searched) if !q.trim().is_empty() => searched
+                    .index
                     .search(&q, MAX_RESULTS)
                     .into_iter()
                     .map(|hit| {
-                        let doc = &index.docs[hit.doc];
+                        let doc = &searched.index.docs[hit.doc];
                         let description = &doc.description;
                         ResultRow {
                             url: if doc.user { crate::skill_links::view_url(&base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
@@ -75,6 +88,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                             kind: doc.kind.clone(),
                             category: doc.category.clone(),
                             user: doc.user,
+                            site_url: (doc.user && searched.shadowed.contains(&doc.slug)).then(|| format!("{base}skills/{}/", doc.slug)),
                         }
                     })
                     .collect::<Vec<_>>(),
@@ -95,7 +109,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                         let url = url.clone();
                         leptos::task::spawn_local(async move {
                             state.set(match crate::site_index::fetch_index(&url).await {
-                                Ok(index) => IndexState::Ready(Arc::new(crate::site_index::with_user_skills(&index).await)),
+                                Ok(site) => {
+                                    let index = crate::site_index::with_user_skills(&site).await;
+                                    let site_slugs: HashSet<&str> = site.docs.iter().map(|d| d.slug.as_str()).collect();
+                                    let shadowed = index.docs.iter().filter(|d| d.user && site_slugs.contains(d.slug.as_str())).map(|d| d.slug.clone()).collect();
+                                    IndexState::Ready(Arc::new(Searched { index, shadowed }))
+                                }
                                 Err(error) => IndexState::Failed(error),
                             });
                         });
@@ -213,6 +232,9 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                             {row.category.map(|c| view! { <span class="pill">{c}</span> })}
                             <span class="result-description">{render_segments(row.description)}</span>
                         </a>
+                        {row.site_url.map(|url| view! {
+                            <p class="shadow-note">"Replaces the site's skill of this name for you: " <a href=url>"see the site's version"</a></p>
+                        })}
                     </li>
                 }
             }).collect_view()}

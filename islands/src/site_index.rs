@@ -24,3 +24,24 @@ pub async fn with_user_skills(site: &SearchIndex) -> SearchIndex {
     let inputs: Vec<llmos_core::SearchInput> = skills.iter().filter_map(|s| Some(s.fields.as_ref()?.search_input(&s.name))).collect();
     site.layered(&inputs)
 }
+
+/// The slugs of the site's own skills, read from the same index without
+/// the search data: the workbench only needs to know which names the site
+/// uses, and leaving the index's full reader out keeps its bundle small.
+pub async fn site_skill_slugs(url: &str) -> Result<Vec<String>, String> {
+    #[derive(serde::Deserialize)]
+    struct Slugs {
+        version: u32,
+        docs: Vec<Doc>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        slug: String,
+    }
+    let text = browser::fetch_text(url).await.map_err(|e| e.replace(url, "the index"))?;
+    let index: Slugs = serde_json::from_str(&text).map_err(|e| format!("the index is damaged ({e})"))?;
+    if index.version != llmos_core::SEARCH_VERSION {
+        return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
+    }
+    Ok(index.docs.into_iter().map(|d| d.slug).collect())
+}

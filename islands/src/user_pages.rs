@@ -1,13 +1,10 @@
-//! The user's skills inside the published site: their own page (rendered
-//! here, in the browser, since the site was built without them) and a shelf
-//! on the catalogue and category pages.
+//! A user skill's own page, rendered here, in the browser, since the site
+//! was built without it. (Where the site's pages list the user's skills,
+//! the islands are in `shelves`.)
 
-#[cfg(any(feature = "ssr", feature = "workbench"))]
 use crate::my_skills::{status_view, Status};
-use crate::user_skills::Summary;
 use leptos::prelude::*;
 
-#[cfg(any(feature = "ssr", feature = "workbench"))]
 #[derive(Clone, PartialEq)]
 struct Page {
     /// The record's key: what Edit, Export and Delete act on.
@@ -23,7 +20,6 @@ struct Page {
     warnings: Vec<String>,
 }
 
-#[cfg(any(feature = "ssr", feature = "workbench"))]
 #[island]
 pub fn UserSkillView(base: String) -> impl IntoView {
     let page = RwSignal::new(None::<Result<Page, String>>);
@@ -54,12 +50,14 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                 view! {
                     <article class="skill user-skill" data-name=key.clone()>
                         <header>
-                            <h1>{page.name.clone()} " " <span class="badge yours">"yours"</span></h1>
+                            <h1>{page.name.clone()} " " <span class="badge yours">"yours"</span>
+                                {page.kind.clone().map(|k| view! { " " <span class="badge run">{k}</span> })}
+                            </h1>
                             <p class="lead">{page.description.clone()}</p>
+                            // Each keyword a pill, as on the site's skill pages.
                             <p class="meta">
-                                {page.kind.clone().map(|k| view! { <span class="badge run">{k}</span> })}
                                 {page.category.clone().map(|c| view! { <span class="pill">{c}</span> })}
-                                {page.keywords.iter().map(|k| view! { <span class="tag">{k.clone()}</span> }).collect_view()}
+                                {page.keywords.iter().map(|k| view! { " " <span class="pill">{k.clone()}</span> }).collect_view()}
                             </p>
                             <p class="toolbar">
                                 <a class="button primary" id="edit-skill" href=crate::skill_links::edit_url(&base.get_value(), &key)>"Edit"</a>
@@ -100,60 +98,6 @@ pub fn UserSkillView(base: String) -> impl IntoView {
     }
 }
 
-/// The user's skills at the top of the catalogue (`category: None`) or of
-/// one category's page. Shows nothing when there are none.
-#[island]
-pub fn UserSkillsShelf(base: String, category: Option<String>) -> impl IntoView {
-    let skills = RwSignal::new(Vec::<Summary>::new());
-    let base = StoredValue::new(base);
-    let _ = &category;
-
-    #[cfg(feature = "hydrate")]
-    {
-        let load = move || {
-            let category = category.clone();
-            leptos::task::spawn_local(async move {
-                use crate::store::SkillStore;
-                let Ok(store) = crate::store::shared().await else { return };
-                let Ok(stored) = store.skills().await else { return };
-                let wanted = category.map(|c| llmos_core::slugify(&c));
-                let mut list: Vec<Summary> = stored
-                    .iter()
-                    .filter_map(Summary::stored)
-                    .filter(|s| wanted.is_none() || s.category.as_deref().map(llmos_core::slugify) == wanted)
-                    .collect();
-                crate::user_skills::newest_first(&mut list);
-                skills.set(list);
-            });
-        };
-        load();
-        crate::store::sync::on_skills_changed(load);
-    }
-
-    move || {
-        let list = skills.get();
-        (!list.is_empty()).then(|| {
-            let count = list.len();
-            view! {
-                <section class="user-shelf" id="user-shelf" aria-label="Your skills">
-                    <h2>{format!("Your skills ({count})")} " " <a class="small" href=format!("{}my/", base.get_value())>"Manage"</a></h2>
-                    <ul class="cards">
-                        {list.into_iter().take(100).map(|s| view! {
-                            <li class="card user">
-                                <a href=crate::skill_links::view_url(&base.get_value(), &s.name)>{s.name.clone()}</a>
-                                " " <span class="badge yours">"yours"</span>
-                                {s.kind.map(|k| view! { <span class="badge run">{k}</span> })}
-                                <p>{s.description}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                    {(count > 100).then(|| view! { <p><a href=format!("{}my/", base.get_value())>{format!("All {count} of your skills")}</a></p> })}
-                </section>
-            }
-        })
-    }
-}
-
 #[cfg(feature = "workbench")]
 mod actions {
     use super::Page;
@@ -168,7 +112,7 @@ mod actions {
         let result = async {
             let store = store::shared().await.map_err(|e| e.to_string())?;
             let skill = store.skill(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("You have no skill named {name} in this browser. It may have been deleted, or created in another browser."))?;
-            let (parsed, warnings) = skill.parse().map_err(|e| format!("This skill's SKILL.md has an error; edit it to fix:\n{e}"))?;
+            let (parsed, warnings) = skill.parse().map_err(|e| format!("This skill's SKILL.md has an error; edit it to fix:\n{}", crate::user_skills::in_browser_terms(&e)))?;
             Ok(Page {
                 key: skill.name.clone(),
                 name: parsed.name.clone(),
@@ -178,7 +122,7 @@ mod actions {
                 keywords: parsed.keywords.clone(),
                 body_html: llmos_core::render_safe(&parsed.body),
                 files: skill.files.iter().map(|f| (f.path.clone(), f.data.len())).collect(),
-                warnings: warnings.iter().map(ToString::to_string).collect(),
+                warnings: warnings.iter().map(crate::user_skills::in_browser_terms).collect(),
             })
         }
         .await;

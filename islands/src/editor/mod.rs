@@ -1,0 +1,230 @@
+//! The skill editor: a user skill's SKILL.md as a form or as raw text,
+//! checked live with the rules of `llmos check`, previewed as the page
+//! will show it, and saved to the browser. Every change is kept as a draft
+//! in IndexedDB, so an accidental reload or a crash loses nothing.
+//!
+//! Problems are shown where the user looks: at the field they concern
+//! (marked `aria-invalid`, the message under it) and in a summary beside
+//! Save. A new skill starts empty, with examples as placeholders, and its
+//! fields stay unmarked until the user has typed in them or tried to save.
+
+#[cfg(feature = "hydrate")]
+mod actions;
+mod problems;
+
+use crate::my_skills::{status_view, Status};
+use crate::user_skills::{self, SkillForm};
+use leptos::prelude::*;
+use llmos_core::Diagnostic;
+use problems::{Problem, FORM_FIELDS};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Form,
+    Raw,
+}
+
+/// The editor page (`/my/edit/`, `?skill=<key>` to edit one).
+#[island]
+pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
+    // What is being edited: `None` for a new skill, else its stored name.
+    let editing = RwSignal::new(None::<String>);
+    let text = RwSignal::new(String::new());
+    let form = RwSignal::new(SkillForm::default());
+    let mode = RwSignal::new(Mode::Form);
+    let files = RwSignal::new(Vec::<String>::new());
+    let ready = RwSignal::new(false);
+    let status = RwSignal::new(Status::Idle);
+    let restored = RwSignal::new(None::<String>);
+    let system_names = RwSignal::new(Vec::<String>::new());
+    // Fields of a new skill the user has not typed in yet: no marks there.
+    let untouched = RwSignal::new(Vec::<&'static str>::new());
+    let base = StoredValue::new(base);
+    let _ = &index_url;
+
+    let source = Memo::new(move |_| if mode.get() == Mode::Form { form.with(SkillForm::to_skill_md) } else { text.get() });
+    let checked = Memo::new(move |_| {
+        let names = files.get();
+        source.with(|current| match user_skills::check(current, &names) {
+            Ok((skill, warnings)) => (Some((skill.slug, skill.name, skill.description, skill.body)), warnings),
+            Err(error) => (None, vec![error]),
+        })
+    });
+    let has_errors = move || checked.with(|(_, d)| d.iter().any(Diagnostic::is_error));
+    let slug = move || checked.with(|(s, _)| s.as_ref().map(|s| s.0.clone()));
+    let shown = Memo::new(move |_| {
+        let placed = source.with(|text| checked.with(|(_, d)| problems::place(text, d, mode.get() == Mode::Form)));
+        untouched.with(|quiet| placed.into_iter().filter(|p| p.field.is_none_or(|f| !quiet.contains(&f))).collect::<Vec<Problem>>())
+    });
+
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::task::spawn_local(actions::open(editing, text, form, mode, files, ready, status, restored, untouched));
+        let url = index_url.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(slugs) = crate::site_index::site_skill_slugs(&url).await {
+                system_names.set(slugs);
+            }
+        });
+    }
+
+    // Each change is a draft at once: the last keystroke survives a reload.
+    let changed = move |field: &'static str| {
+        untouched.update(|quiet| quiet.retain(|f| *f != field));
+        if ready.get_untracked() {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(actions::keep_draft(editing.get_untracked(), source.get_untracked()));
+        }
+    };
+
+    let switch = move |to: Mode| {
+        if to == mode.get_untracked() {
+            return;
+        }
+        match to {
+            Mode::Raw => {
+                text.set(form.with_untracked(SkillForm::to_skill_md));
+                untouched.set(Vec::new());
+                mode.set(Mode::Raw);
+            }
+            Mode::Form => match SkillForm::from_skill_md(&text.get_untracked()) {
+                Some(parsed) => {
+                    form.set(parsed);
+                    mode.set(Mode::Form);
+                }
+                None => status.set(Status::Failed("This SKILL.md has fields the form does not show, or errors; keep editing it as text so nothing is lost.".into(), vec![])),
+            },
+        }
+    };
+
+    let save = move || {
+        // Trying to save is when every problem should show.
+        untouched.set(Vec::new());
+        if has_errors() {
+            let fix = if mode.get_untracked() == Mode::Form { "Fix the marked fields before saving." } else { "Fix the lines listed above before saving." };
+            status.set(Status::Failed(fix.into(), vec![]));
+        } else {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(actions::save(editing, source.get_untracked(), status, base.get_value()));
+        }
+    };
+
+    // A field's marks: `aria-invalid` on an error, and its messages under
+    // it, one a line (an empty paragraph, hidden, when there are none).
+    let marks = move |id: &'static str| {
+        shown.with(|all| {
+            let mine: Vec<&Problem> = all.iter().filter(|p| p.field == Some(id)).collect();
+            (mine.iter().any(|p| p.error), mine.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"))
+        })
+    };
+    let invalid = move |id: &'static str| move || marks(id).0.then_some("true");
+    let messages = move |id: &'static str| view! { <p class=move || if marks(id).0 { "field-problem error" } else { "field-problem" } id=format!("{id}-problems")>{move || marks(id).1}</p> };
+
+    let field = move |label: &'static str, id: &'static str, get: fn(&SkillForm) -> String, set: fn(&mut SkillForm, String), example: &'static str, hint: &'static str| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id type="text" placeholder=example aria-invalid=invalid(id) aria-describedby=format!("{id}-problems") prop:value=move || form.with(get)
+                on:input=move |e| { form.update(|f| set(f, event_target_value(&e))); changed(id); } />
+            {messages(id)}
+            <small class="hint">{hint}</small>
+        }
+    };
+
+    let shadow_notice = move || {
+        let slug = slug()?;
+        system_names.with(|names| names.contains(&slug)).then(|| {
+            let site_url = format!("{}skills/{slug}/", base.get_value());
+            let note = user_skills::shadow_note(&slug, &site_url);
+            // The site's address, as a link: the note's text ends with it and a parenthesis.
+            let before = note.strip_suffix(&format!("{site_url})")).unwrap_or(&note).to_string();
+            view! { <p class="notice" id="shadow-notice">"This " {before} <a href=site_url.clone()>{site_url.clone()}</a> ")."</p> }
+        })
+    };
+
+    // Every problem, beside Save: its place links to the field or the text.
+    let summary = move || {
+        shown.get().into_iter().map(|p| view! {
+            <li class=if p.error { "error" } else { "warning" }>
+                <a href=format!("#{}", p.field.unwrap_or("skill-raw"))>{p.place}</a>
+                {format!(" ({}): {}", if p.error { "error" } else { "warning" }, p.text)}
+            </li>
+        }).collect_view()
+    };
+
+    view! {
+        <div class="editor" on:keydown=move |e: leptos::ev::KeyboardEvent| if (e.ctrl_key() || e.meta_key()) && e.key() == "s" { e.prevent_default(); save(); }>
+            <div class="toolbar">
+                <div class="segmented" role="group" aria-label="Edit as">
+                    <button type="button" id="mode-form" aria-pressed=move || (mode.get() == Mode::Form).to_string() on:click=move |_| switch(Mode::Form)>"Form"</button>
+                    <button type="button" id="mode-raw" aria-pressed=move || (mode.get() == Mode::Raw).to_string() on:click=move |_| switch(Mode::Raw)>"SKILL.md"</button>
+                </div>
+                <button type="button" class="primary" id="save-skill" disabled=move || !ready.get() on:click=move |_| save()>"Save"</button>
+                {move || editing.get().map(|key| view! { <a class="button" href=crate::skill_links::view_url(&base.get_value(), &key)>"View"</a> })}
+                <a class="button" href=move || format!("{}my/", base.get_value())>"Your skills"</a>
+            </div>
+            <ul class="diagnostics check-summary" id="diagnostics" aria-live="polite">{summary}</ul>
+            {status_view(status)}
+            {move || restored.get().map(|when| view! {
+                <p class="notice" id="draft-restored">{format!("Restored your unsaved changes from {when}.")} " "
+                    <button type="button" class="link" on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        leptos::task::spawn_local(actions::discard(editing.get_untracked(), text, form, mode, restored, untouched));
+                    }>"Discard them"</button>
+                </p>
+            })}
+            {shadow_notice}
+            <div class="editor-panes">
+                <div class="editor-input">
+                    {move || if !ready.get() {
+                        view! { <p class="muted">"Loading…"</p> }.into_any()
+                    } else if mode.get() == Mode::Form {
+                        view! {
+                            <div class="form">
+                                {field("Name", "skill-name", |f| f.name.clone(), |f, v| f.name = v, "e.g. csv-to-markdown", "Lowercase letters, digits and hyphens; it is also the skill's address.")}
+                                {field("Description", "skill-description", |f| f.description.clone(), |f, v| f.description = v, "e.g. Turns CSV into Markdown tables. Use when a table goes in a README.", "What the skill does and when to use it: models choose skills by this.")}
+                                {field("Category", "skill-category", |f| f.category.clone(), |f, v| f.category = v, "e.g. writing", "Optional: the skill joins this category's page.")}
+                                {field("Keywords", "skill-keywords", |f| f.keywords.clone(), |f, v| f.keywords = v, "e.g. csv, markdown, tables", "Optional, comma-separated.")}
+                                <label for="skill-type">"Type"</label>
+                                <select id="skill-type" aria-invalid=invalid("skill-type") aria-describedby="skill-type-problems" prop:value=move || form.with(|f| f.kind.clone())
+                                    on:change=move |e| { form.update(|f| f.kind = event_target_value(&e)); changed("skill-type"); }>
+                                    <option value="">"Instructions"</option>
+                                    <option value="python">"Python (runs in the browser)"</option>
+                                    <option value="javascript">"JavaScript (runs in a sandbox)"</option>
+                                </select>
+                                {messages("skill-type")}
+                                <label for="skill-body">"Instructions (Markdown)"</label>
+                                <textarea id="skill-body" rows="18" spellcheck="true" aria-invalid=invalid("skill-body") aria-describedby="skill-body-problems"
+                                    placeholder="# CSV to Markdown\n\nSteps, examples and guidance for the model: what to do, in what order, and what a good result looks like."
+                                    prop:value=move || form.with(|f| f.body.clone()) on:input=move |e| { form.update(|f| f.body = event_target_value(&e)); changed("skill-body"); }></textarea>
+                                {messages("skill-body")}
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <label for="skill-raw" class="visually-hidden">"SKILL.md"</label>
+                            <textarea id="skill-raw" class="raw" rows="28" spellcheck="false" aria-invalid=move || has_errors().then_some("true") aria-describedby="diagnostics"
+                                prop:value=move || text.get() on:input=move |e| { text.set(event_target_value(&e)); changed("skill-raw"); }></textarea>
+                        }.into_any()
+                    }}
+                </div>
+                <div class="editor-preview" aria-label="Preview">
+                    {move || checked.get().0.map(|(_, name, description, body)| view! {
+                        <h1>{name}</h1>
+                        <p class="lead">{description}</p>
+                        <div class="prose" id="preview-body" inner_html=llmos_core::render_safe(&body)></div>
+                    })}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The draft's key: one per skill being edited, and one for a new skill.
+fn draft_id(editing: Option<&str>) -> String {
+    editing.map_or_else(|| "new".to_string(), |name| format!("edit:{name}"))
+}
+
+/// The fields a new, empty form starts with unmarked.
+fn all_untouched() -> Vec<&'static str> {
+    FORM_FIELDS.to_vec()
+}
