@@ -11,17 +11,25 @@
 //! newline), which is what lets the streaming renderer render blocks one by
 //! one and still match a one-shot render byte for byte.
 
+use super::tex;
 use super::url::{is_safe, next_bare_url};
 use pulldown_cmark::{Alignment, BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
+use std::ops::Range;
 use unicase::UniCase;
 
-/// What the chat and the skill preview understand: CommonMark plus GitHub's
-/// tables, strikethrough, task lists and alert quotes (`> [!NOTE]`).
-/// Footnotes are left out: their numbering is document-wide, which would
-/// keep every answer that uses one from freezing while it streams.
+/// The dialect's parser options: CommonMark plus GitHub's tables,
+/// strikethrough, task lists, alert quotes (`> [!NOTE]`) and footnotes, and
+/// dollar maths (`$…$`, `$$…$$`). The site's comrak options in
+/// `src/markdown.rs` are the same set; `tests/markdown_dialect.rs` holds
+/// the two to it.
 pub(super) fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH
 }
 
 const LINK_REL: &str = "noopener noreferrer nofollow";
@@ -33,24 +41,112 @@ pub(super) struct Definition {
     pub title: String,
 }
 
-/// Definitions by label, compared as pulldown-cmark compares labels (Unicode
-/// case folding, whitespace already collapsed). Filled in document order,
-/// keeping the first definition of a label, as CommonMark does.
-pub(super) type Definitions = HashMap<UniCase<String>, Definition>;
-
-pub(super) struct Rendered {
-    pub html: String,
-    /// Labels of reference links (`[text][label]`, `[label]`) that neither
-    /// the text nor `known` defines; they are shown as text.
-    pub undefined: Vec<String>,
-    /// The definitions the text makes.
-    pub definitions: Vec<(String, Definition)>,
+/// What the text before a piece of a document defined and numbered: the
+/// streaming renderer renders an answer block by block, each with the
+/// context the blocks before it left. Labels are compared as
+/// pulldown-cmark compares them (Unicode case folding); the first
+/// definition of a label wins, as in CommonMark.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Context {
+    pub links: HashMap<UniCase<String>, Definition>,
+    /// Footnote definitions, in order: the label as written and the note's
+    /// HTML; `note_index` finds them by label.
+    pub notes: Vec<(String, String)>,
+    pub note_index: HashMap<UniCase<String>, usize>,
+    /// Footnote labels in number order (the first is 1): order of first
+    /// reference. `numbers` finds a label's number.
+    pub numbered: Vec<String>,
+    pub numbers: HashMap<UniCase<String>, usize>,
 }
 
-/// `markdown` to HTML. `known` are definitions made before this text (the
-/// earlier blocks of a streamed answer): they resolve references the text
-/// leaves undefined and, being earlier, win over the text's own ones.
-pub(super) fn render(markdown: &str, known: &Definitions) -> Rendered {
+impl Context {
+    /// Adds what `rendered` defined and numbered; whether it defined
+    /// anything new.
+    pub fn apply(&mut self, rendered: &Rendered) -> bool {
+        let mut defined = false;
+        for (label, definition) in &rendered.definitions {
+            self.links.entry(UniCase::new(label.clone())).or_insert_with(|| {
+                defined = true;
+                definition.clone()
+            });
+        }
+        for note in &rendered.notes {
+            let next = self.notes.len();
+            self.note_index.entry(UniCase::new(note.0.clone())).or_insert_with(|| {
+                defined = true;
+                next
+            });
+            if self.notes.len() < self.note_index.len() {
+                self.notes.push(note.clone());
+            }
+        }
+        for label in &rendered.numbered {
+            let next = self.numbered.len() + 1;
+            self.numbers.entry(UniCase::new(label.clone())).or_insert(next);
+            if self.numbered.len() < self.numbers.len() {
+                self.numbered.push(label.clone());
+            }
+        }
+        defined
+    }
+
+    /// Whether `label` (a link label, or a footnote label after `^`) is
+    /// defined.
+    pub fn defines(&self, label: &str) -> bool {
+        match label.strip_prefix('^') {
+            Some(note) => self.note_index.contains_key(&UniCase::new(note.to_string())),
+            None => self.links.contains_key(&UniCase::new(label.to_string())),
+        }
+    }
+
+    /// The HTML of footnote `label`.
+    fn note(&self, label: &UniCase<String>) -> Option<&str> {
+        self.note_index.get(label).map(|&i| self.notes[i].1.as_str())
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Rendered {
+    pub html: String,
+    /// Labels of references that neither the text nor the context defines,
+    /// shown as text: link labels (`[text][label]`, `[label]`) and, after a
+    /// `^`, footnote labels (`[^label]`; any such text counts, even in
+    /// code, since one definition later would change it).
+    pub undefined: Vec<String>,
+    /// The link definitions the text makes.
+    pub definitions: Vec<(String, Definition)>,
+    /// The footnotes the text defines (label, HTML of the note), in order.
+    pub notes: Vec<(String, String)>,
+    /// Footnote labels the text numbers, in order of first reference.
+    pub numbered: Vec<String>,
+}
+
+/// `markdown` to HTML. `context` is what the text before it (the earlier
+/// blocks of a streamed answer) defined: its link definitions resolve
+/// references the text leaves undefined and, being earlier, win over the
+/// text's own ones; its footnotes can be referenced; numbering goes on
+/// from its numbers. Footnotes are not written here: see [`footnotes`].
+pub(super) fn render(markdown: &str, context: &Context) -> Rendered {
+    let markdown = &*lone_cr_to_lf(markdown);
+    // Footnotes defined earlier: pulldown-cmark makes `[^label]` a
+    // reference only when the label is defined in the text it parses, so
+    // their definitions go in front, closed by a comment so that indented
+    // lines of `markdown` cannot continue them, and their events are
+    // skipped.
+    let mut source = std::borrow::Cow::Borrowed(markdown);
+    if !context.notes.is_empty() && tex::followed_by(markdown, '[', b"^") {
+        let mut prefixed = String::new();
+        for (label, _) in &context.notes {
+            prefixed.push_str("[^");
+            prefixed.push_str(label);
+            prefixed.push_str("]: x\n\n");
+        }
+        prefixed.push_str("<!-- -->\n\n");
+        prefixed.push_str(markdown);
+        source = std::borrow::Cow::Owned(prefixed);
+    }
+    let skip = source.len() - markdown.len();
+    let known = &context.links;
     let mut undefined = Vec::new();
     let resolve = |link: BrokenLink| {
         let found = known.get(&UniCase::new(link.reference.to_string()));
@@ -59,23 +155,144 @@ pub(super) fn render(markdown: &str, known: &Definitions) -> Rendered {
         }
         found.map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
     };
-    let mut parser = Parser::new_with_broken_link_callback(markdown, options(), Some(resolve));
-    let events: Vec<Event> = parser.by_ref().collect();
-    let definitions = parser
-        .reference_definitions()
-        .iter()
-        .map(|(label, def)| (label.to_string(), Definition { dest: def.dest.to_string(), title: def.title.as_deref().unwrap_or("").to_string() }))
-        .collect();
-    drop(parser);
-    let mut writer = Writer { out: String::with_capacity(markdown.len() * 3 / 2), known: Some(known).filter(|k| !k.is_empty()), ..Writer::default() };
+    let parser = Parser::new_with_broken_link_callback(&source, options(), Some(resolve));
+    let to_definitions = |definitions: &pulldown_cmark::RefDefs| -> Vec<(String, Definition)> {
+        definitions
+            .iter()
+            .map(|(label, def)| (label.to_string(), Definition { dest: def.dest.to_string(), title: def.title.as_deref().unwrap_or("").to_string() }))
+            .collect()
+    };
+    // Offsets are only needed for the maths fixes and to skip the
+    // footnotes put in front; without them the parse is faster.
+    let (events, definitions) = if skip == 0 && !source.contains('$') && !tex::may_contain(&source) {
+        let mut parser = parser;
+        let events: Vec<Event> = parser.by_ref().collect();
+        let definitions = to_definitions(parser.reference_definitions());
+        (events, definitions)
+    } else {
+        let mut parser = parser.into_offset_iter();
+        let mut events: Vec<(Event, Range<usize>)> = parser.by_ref().skip_while(|(_, range)| range.start < skip).collect();
+        let definitions = to_definitions(parser.reference_definitions());
+        drop(parser);
+        tex_maths(&mut events, &source);
+        (events.into_iter().map(|(event, _)| event).collect(), definitions)
+    };
+    let mut writer = Writer::new(context, markdown.len() * 3 / 2);
     writer.write(&events);
-    Rendered { html: writer.out, undefined, definitions }
+    if tex::followed_by(markdown, '[', b"^") {
+        // Labels defined here (0) or seen undefined (1). One map type for
+        // all label sets keeps the bundle small.
+        let mut labels: HashMap<UniCase<String>, usize> = writer.notes.iter().map(|(label, _)| (UniCase::new(label.clone()), 0)).collect();
+        for label in note_labels(markdown) {
+            let folded = UniCase::new(label.to_string());
+            if !context.note_index.contains_key(&folded) && !labels.contains_key(&folded) {
+                labels.insert(folded, 1);
+                undefined.push(format!("^{label}"));
+            }
+        }
+    }
+    Rendered { html: writer.out, undefined, definitions, notes: writer.notes, numbered: writer.numbered }
 }
 
-#[derive(Default)]
+/// The footnotes section that ends a document: the notes `context`
+/// numbered, then those `last` (the text rendered after it) numbered, in
+/// number order. Empty when nothing was referenced.
+pub(super) fn footnotes(context: &Context, last: Option<&Rendered>) -> String {
+    let last_numbered = last.map_or(&[][..], |r| &r.numbered[..]);
+    if context.numbered.is_empty() && last_numbered.is_empty() {
+        return String::new();
+    }
+    // The first definition of each label in `last`, by index.
+    let last_notes = last.map_or(&[][..], |r| &r.notes[..]);
+    let mut first: HashMap<UniCase<String>, usize> = HashMap::new();
+    for (i, (label, _)) in last_notes.iter().enumerate() {
+        first.entry(UniCase::new(label.clone())).or_insert(i);
+    }
+    let mut out = String::from("<section class=\"footnotes\">\n<ol>\n");
+    for label in context.numbered.iter().chain(last_numbered) {
+        let folded = UniCase::new(label.clone());
+        let note = context.note(&folded).or_else(|| first.get(&folded).map(|&i| last_notes[i].1.as_str()));
+        out.push_str("<li>\n");
+        out.push_str(note.unwrap_or(""));
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n</section>\n");
+    out
+}
+
+/// `text` with each carriage return that is not followed by a line feed
+/// made a line feed (same length, same line structure): pulldown-cmark
+/// does not read `"```\r\r```"` alike whole and in pieces, so the
+/// streaming renderer could not match the one-shot one.
+pub(super) fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    if !text.contains('\r') || !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Dollar maths whose closing `$` is followed by a digit is text.
+pub(super) fn money_is_not_maths(events: &mut [(Event, Range<usize>)], source: &str) {
+    let bytes = source.as_bytes();
+    for (event, range) in events.iter_mut() {
+        if matches!(event, Event::InlineMath(_)) && bytes.get(range.end).is_some_and(u8::is_ascii_digit) {
+            *event = Event::Text(CowStr::from(source[range.clone()].to_string()));
+        }
+    }
+}
+
+/// Labels of everything in `markdown` that looks like a footnote
+/// reference, `[^label]`, wherever it is.
+fn note_labels(markdown: &str) -> impl Iterator<Item = &str> {
+    markdown.match_indices("[^").filter_map(move |(at, _)| {
+        let rest = &markdown[at + 2..];
+        let end = rest.find([']', '[', '\n', '\r'])?;
+        (end > 0 && rest.as_bytes()[end] == b']').then(|| &rest[..end])
+    })
+}
+
+/// The dialect's maths fixes, on the events: TeX delimiters (`\(…\)`,
+/// `\[…\]`, see [`tex`]) become maths, and dollar maths whose closing `$`
+/// is followed by a digit is text, as in pandoc and comrak (`$5-$10` is
+/// money, not maths).
+fn tex_maths(events: &mut Vec<(Event, Range<usize>)>, source: &str) {
+    money_is_not_maths(events, source);
+    if !tex::may_contain(source) {
+        return;
+    }
+    let spans = tex::find(events, source);
+    if spans.is_empty() {
+        return;
+    }
+    let mut fixed = Vec::with_capacity(events.len());
+    let mut spans = spans.into_iter().peekable();
+    for (i, item) in std::mem::take(events).into_iter().enumerate() {
+        match spans.peek() {
+            Some(span) if span.events.contains(&i) => {}
+            Some(span) if span.events.end == i => {
+                let span = spans.next().expect("peeked");
+                let range = span.source.clone();
+                let tex = CowStr::from(span.tex);
+                fixed.push((if span.display { Event::DisplayMath(tex) } else { Event::InlineMath(tex) }, range.clone()));
+                if !span.rest.is_empty() {
+                    fixed.push((Event::Text(CowStr::from(span.rest)), range.end..item.1.end));
+                }
+            }
+            _ => fixed.push(item),
+        }
+    }
+    *events = fixed;
+}
+
 struct Writer<'k> {
     out: String,
-    known: Option<&'k Definitions>,
+    context: &'k Context,
     /// Plain text not written yet: consecutive text events are joined so a
     /// bare URL split across them is still found.
     text: String,
@@ -86,6 +303,12 @@ struct Writer<'k> {
     image: Option<Image>,
     in_code_block: bool,
     table: Table,
+    /// Footnotes being written: the label, and the HTML around the note.
+    open_notes: Vec<(String, String)>,
+    notes: Vec<(String, String)>,
+    numbered: Vec<String>,
+    /// Numbers given by this text, by label.
+    local_numbers: HashMap<UniCase<String>, usize>,
 }
 
 struct Image {
@@ -105,6 +328,22 @@ struct Table {
 }
 
 impl<'k> Writer<'k> {
+    fn new(context: &'k Context, capacity: usize) -> Self {
+        Writer {
+            out: String::with_capacity(capacity),
+            context,
+            text: String::new(),
+            links: Vec::new(),
+            image: None,
+            in_code_block: false,
+            table: Table::default(),
+            open_notes: Vec::new(),
+            notes: Vec::new(),
+            numbered: Vec::new(),
+            local_numbers: HashMap::new(),
+        }
+    }
+
     fn write(&mut self, events: &[Event]) {
         for (i, event) in events.iter().enumerate() {
             if self.image.is_some() {
@@ -128,17 +367,27 @@ impl<'k> Writer<'k> {
             Event::Start(tag) => self.start(tag, next),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => escape_into(&mut self.out, text),
-            Event::Code(code) | Event::InlineMath(code) | Event::DisplayMath(code) => {
+            Event::Code(code) => {
                 self.out.push_str("<code>");
                 escape_into(&mut self.out, code);
                 self.out.push_str("</code>");
             }
+            // The TeX as written, escaped, in an element the theme styles
+            // (and a maths renderer could pick up).
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                self.out.push_str(if matches!(event, Event::InlineMath(_)) { "<span class=\"math math-inline\">" } else { "<span class=\"math math-display\">" });
+                escape_into(&mut self.out, tex);
+                self.out.push_str("</span>");
+            }
             // Raw HTML, block or inline, comments included: shown, never run.
             Event::Html(html) | Event::InlineHtml(html) => escape_into(&mut self.out, html),
+            // Numbered, unlinked: the browser writes no ids (see the module
+            // docs), so there is nothing to link to.
             Event::FootnoteReference(label) => {
-                self.out.push_str("[^");
-                escape_into(&mut self.out, label);
-                self.out.push(']');
+                let number = self.note_number(label);
+                self.out.push_str("<sup class=\"footnote-ref\">");
+                self.out.push_str(&number.to_string());
+                self.out.push_str("</sup>");
             }
             Event::SoftBreak => self.out.push('\n'),
             Event::HardBreak => self.out.push_str("<br>\n"),
@@ -160,10 +409,14 @@ impl<'k> Writer<'k> {
                 out.push('>');
             }
             Tag::BlockQuote(None) => out.push_str("<blockquote>\n"),
+            // As GitHub and comrak write alerts.
             Tag::BlockQuote(Some(kind)) => {
-                out.push_str("<blockquote class=\"alert-");
-                out.push_str(alert_name(*kind));
-                out.push_str("\">\n");
+                let (name, title) = alert_name(*kind);
+                out.push_str("<div class=\"markdown-alert markdown-alert-");
+                out.push_str(name);
+                out.push_str("\">\n<p class=\"markdown-alert-title\">");
+                out.push_str(title);
+                out.push_str("</p>\n");
             }
             Tag::CodeBlock(kind) => {
                 let language = match kind {
@@ -235,9 +488,13 @@ impl<'k> Writer<'k> {
                 self.links.push(linked);
             }
             Tag::Image { link_type, dest_url, title, id } => self.start_image(*link_type, dest_url, title, id),
+            // The note is written aside, for the footnotes section.
+            Tag::FootnoteDefinition(label) => {
+                let around = std::mem::take(&mut self.out);
+                self.open_notes.push((label.to_string(), around));
+            }
             // Not enabled in `options`.
-            Tag::FootnoteDefinition(_)
-            | Tag::DefinitionList
+            Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
             | Tag::MetadataBlock(_) => {}
@@ -253,7 +510,8 @@ impl<'k> Writer<'k> {
                 out.push(heading_digit(level));
                 out.push_str(">\n");
             }
-            TagEnd::BlockQuote(_) => out.push_str("</blockquote>\n"),
+            TagEnd::BlockQuote(None) => out.push_str("</blockquote>\n"),
+            TagEnd::BlockQuote(Some(_)) => out.push_str("</div>\n"),
             TagEnd::CodeBlock => {
                 out.push_str("</code></pre></div>\n");
                 self.in_code_block = false;
@@ -287,8 +545,14 @@ impl<'k> Writer<'k> {
                     out.push_str("</a>");
                 }
             }
+            TagEnd::FootnoteDefinition => {
+                if let Some((label, around)) = self.open_notes.pop() {
+                    // All of them: `Context::apply` keeps the first.
+                    let note = std::mem::replace(&mut self.out, around);
+                    self.notes.push((label, note));
+                }
+            }
             TagEnd::Image
-            | TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
@@ -297,13 +561,13 @@ impl<'k> Writer<'k> {
     }
 
     /// The URL and title a link or image points to. Reference links take the
-    /// earliest definition of their label: `known` ones come before the text.
+    /// earliest definition of their label: the context's come before the text.
     fn destination(&self, link_type: LinkType, dest: &str, title: &str, label: &str) -> (String, String) {
         let by_reference = matches!(
             link_type,
             LinkType::Reference | LinkType::ReferenceUnknown | LinkType::Collapsed | LinkType::CollapsedUnknown | LinkType::Shortcut | LinkType::ShortcutUnknown
         );
-        let earlier = self.known.filter(|_| by_reference).and_then(|known| known.get(&UniCase::new(label.to_string())));
+        let earlier = Some(&self.context.links).filter(|known| by_reference && !known.is_empty()).and_then(|known| known.get(&UniCase::new(label.to_string())));
         match earlier {
             Some(definition) => (definition.dest.clone(), definition.title.clone()),
             None if link_type == LinkType::Email => (format!("mailto:{dest}"), title.to_string()),
@@ -351,6 +615,18 @@ impl<'k> Writer<'k> {
         }
     }
 
+    /// The number of footnote `label`: the context's, or the next one.
+    fn note_number(&mut self, label: &str) -> usize {
+        if let Some(&number) = self.context.numbers.get(&UniCase::new(label.to_string())) {
+            return number;
+        }
+        let next = self.context.numbers.len() + self.numbered.len() + 1;
+        *self.local_numbers.entry(UniCase::new(label.to_string())).or_insert_with(|| {
+            self.numbered.push(label.to_string());
+            next
+        })
+    }
+
     /// Writes pending plain text, with bare URLs made links.
     fn flush_text(&mut self) {
         if self.text.is_empty() {
@@ -373,7 +649,7 @@ impl<'k> Writer<'k> {
 
 fn open_link(out: &mut String, url: &str, title: &str, extra: &str) {
     out.push_str("<a href=\"");
-    escape_into(out, url);
+    escape_href_into(out, url);
     out.push_str("\" rel=\"");
     out.push_str(LINK_REL);
     out.push('"');
@@ -403,13 +679,44 @@ fn heading_digit(level: HeadingLevel) -> char {
     char::from(b'0' + level as u8)
 }
 
-fn alert_name(kind: BlockQuoteKind) -> &'static str {
+/// The alert's class name and title, as comrak and GitHub write them.
+fn alert_name(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
-        BlockQuoteKind::Note => "note",
-        BlockQuoteKind::Tip => "tip",
-        BlockQuoteKind::Important => "important",
-        BlockQuoteKind::Warning => "warning",
-        BlockQuoteKind::Caution => "caution",
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A URL for an `href`, as comrak and cmark write it: bytes outside a safe
+/// set percent-encoded (valid `%XX` escapes kept), `&` and `'` as
+/// entities. The result has no `"`, `<` or `>`.
+fn escape_href_into(out: &mut String, url: &str) {
+    const SAFE: &[u8] = b"-_.+!*(),#@?=;:/$~";
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = url.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            _ if byte.is_ascii_alphanumeric() || SAFE.contains(&byte) => out.push(char::from(byte)),
+            b'&' => out.push_str("&amp;"),
+            b'\'' => out.push_str("&#x27;"),
+            b'%' if bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit) => {
+                out.push_str(&url[i..i + 3]);
+                i += 2;
+            }
+            b'%' => out.push_str("%25"),
+            0 => out.push_str("%EF%BF%BD"),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 15)]));
+            }
+        }
+        i += 1;
     }
 }
 

@@ -1,21 +1,55 @@
-//! Markdown in the browser: the skill editor's live preview, user-skill
-//! pages, and chat answers from an LLM as they stream in.
+//! Markdown: the one dialect LLMos speaks, and the browser's renderer of it
+//! (the skill editor's live preview, user-skill pages, and chat answers
+//! from an LLM as they stream in).
 //!
-//! The static generator renders skill pages with comrak (native only, with
-//! build-time highlighting); the browser bundle has a size budget, so here
-//! pulldown-cmark parses (without its `html` feature) and `html` writes
-//! the HTML, which keeps sanitising under our control. The text is untrusted
+//! # The dialect
+//!
+//! Written down here once; the site's renderer (comrak, `src/markdown.rs`,
+//! native only, with build-time highlighting) and this one (pulldown-cmark,
+//! small enough for the browser bundle) both speak it, and
+//! `tests/markdown_dialect.rs` renders every file of `tests/markdown/`
+//! through both and requires the same HTML, less the deliberate
+//! differences listed there.
+//!
+//! - **CommonMark**, plus GitHub's **tables**, **strikethrough** (`~~x~~`),
+//!   **task lists** (`- [x]`), **alerts** (`> [!NOTE]`, `[!TIP]`,
+//!   `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`, written
+//!   `<div class="markdown-alert markdown-alert-note">` with a
+//!   `<p class="markdown-alert-title">`) and **footnotes** (`text[^1]`,
+//!   `[^1]: note`: numbered in order of first reference, listed in a
+//!   `<section class="footnotes">` at the end; references to undefined
+//!   labels stay text).
+//! - **Bare URLs**: `http(s)://` in text becomes a link, by
+//!   [`next_bare_url`] on both sides.
+//! - **Maths**, in all four delimiters LLMs write: `$…$` and `\(…\)`
+//!   inline, `$$…$$` and `\[…\]` display. The TeX is kept away from
+//!   Markdown (no emphasis, no escapes: `\\` row breaks survive) and is
+//!   written escaped and unchanged in `<span class="math math-inline">` or
+//!   `<span class="math math-display">` (a span, since display maths sits
+//!   inside a paragraph; the theme makes it a block). Dollar maths follows
+//!   pandoc's rules (no space inside the dollars; a closing `$` before a
+//!   digit is not one, so `$5-$10` is money); TeX delimiters follow the rule
+//!   in `tex`, shared with the site. Code spans and blocks are never maths.
+//! - **Sanitising**: raw HTML, block and inline, is escaped and shown as
+//!   text (blocks in `<pre class="raw-html">`); links and images go only to
+//!   `http:`, `https:`, `mailto:` or relative URLs ([`is_safe_url`]),
+//!   others keep their text, unlinked; `href`s are percent-encoded as
+//!   comrak and cmark do.
+//!
+//! # This renderer
+//!
+//! pulldown-cmark parses (without its `html` feature) and `html` writes the
+//! HTML, which keeps sanitising under our control. The text is untrusted
 //! (a user's SKILL.md, an LLM that may have read a hostile page), and the
-//! output is meant for `innerHTML`, so:
+//! output is meant for `innerHTML`, so on top of the dialect:
 //!
-//! - raw HTML, block and inline, is escaped and shown as text;
-//! - links and images go only to `http:`, `https:`, `mailto:` or relative
-//!   URLs (see `url::is_safe`); other links keep their text, unlinked;
 //! - every link gets `rel="noopener noreferrer nofollow"`;
 //! - images are links to the image, not `<img>`, so nothing is fetched
-//!   without a click (see `html::Writer::start_image`);
-//! - headings get no ids, so user content cannot clobber the page's ids;
-//! - bare `http(s)://` URLs in text become links, as on GitHub.
+//!   without a click (see `html::Writer::start_image`); the site shows
+//!   same-site images;
+//! - no element gets an id, so user content cannot clobber the page's ids:
+//!   headings have none, and footnote references are numbers
+//!   (`<sup class="footnote-ref">1</sup>`) without links or back links.
 //!
 //! Code blocks, for the UI's copy button (one listener on the container,
 //! matching `[data-copy]`, copies the `code` element's text):
@@ -27,25 +61,59 @@
 //! The language class is the info string's first word reduced to
 //! `[A-Za-z0-9_+-]`, absent when empty. Other classes: `contains-task-list`
 //! (list) and `task-list-item` (item) around disabled checkboxes,
-//! `image-link` on links made from images, `raw-html` on the `<pre>` showing
-//! an HTML block as text, `alert-note` (`-tip`, `-important`, `-warning`,
-//! `-caution`) on GitHub alert quotes.
+//! `image-link` on links made from images.
 //!
 //! [`IncrementalMarkdown`] renders a streamed answer with work per token
 //! that does not grow with the answer; its HTML after `finish` equals
-//! [`render_safe`] of the whole text.
+//! [`render_safe`] of the whole text, footnotes included.
 
 mod html;
 mod stream;
+mod tex;
 mod url;
 
 pub use stream::{IncrementalMarkdown, Update};
-pub use url::{is_remote_url, next_bare_url};
+pub use url::{is_remote_url, is_safe as is_safe_url, next_bare_url};
 
-/// Markdown (CommonMark with GitHub tables, strikethrough, task lists,
-/// alerts and bare URL links) to HTML that is safe to insert with `innerHTML`.
+use std::ops::Range;
+
+/// A `\(…\)` or `\[…\]` maths span of a Markdown text, found by the
+/// dialect's rule (see `tex`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TexMath {
+    /// The bytes between the delimiters.
+    pub content: Range<usize>,
+    /// `\[…\]` rather than `\(…\)`.
+    pub display: bool,
+    /// The TeX: the content, less container prefixes of continuation lines.
+    pub tex: String,
+}
+
+/// The TeX-delimited maths in `markdown`, for the site's renderer (comrak
+/// has no such rule that is linear; see `tex`). The browser's renderer
+/// applies the same rule to its own events.
+pub fn tex_maths(markdown: &str) -> Vec<TexMath> {
+    if !tex::may_contain(markdown) {
+        return Vec::new();
+    }
+    let mut events: Vec<_> = pulldown_cmark::Parser::new_ext(markdown, html::options()).into_offset_iter().collect();
+    html::money_is_not_maths(&mut events, markdown);
+    tex::find(&events, markdown)
+        .into_iter()
+        .map(|span| TexMath { content: span.source.start + 2..span.source.end - 2, display: span.display, tex: span.tex })
+        .collect()
+}
+
+/// Markdown in the dialect (see the module docs) to HTML that is safe to
+/// insert with `innerHTML`.
 pub fn render_safe(markdown: &str) -> String {
-    html::render(markdown, &html::Definitions::new()).html
+    let context = html::Context::default();
+    let rendered = html::render(markdown, &context);
+    if rendered.numbered.is_empty() {
+        return rendered.html;
+    }
+    let notes = html::footnotes(&context, Some(&rendered));
+    rendered.html + &notes
 }
 
 #[cfg(test)]
@@ -58,7 +126,7 @@ mod tests {
     pub(super) fn assert_inert(html: &str) {
         const TAGS: &[&str] = &[
             "a", "blockquote", "br", "button", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "input", "li", "ol", "p", "pre",
-            "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+            "section", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
         ];
         const ATTRIBUTES: &[&str] = &["align", "checked", "class", "data-copy", "disabled", "href", "rel", "start", "title", "type"];
         for tag in html.split('<').skip(1) {
@@ -139,7 +207,7 @@ mod tests {
         assert_eq!(
             render_safe("[a](https://x.org/?q=\"><script> \"t\\\"itle\") [b](/p) [c](#f) <mailto:a@b.c> <a@b.c>"),
             concat!(
-                "<p><a href=\"https://x.org/?q=&quot;&gt;&lt;script&gt;\" rel=\"noopener noreferrer nofollow\" title=\"t&quot;itle\">a</a> ",
+                "<p><a href=\"https://x.org/?q=%22%3E%3Cscript%3E\" rel=\"noopener noreferrer nofollow\" title=\"t&quot;itle\">a</a> ",
                 "<a href=\"/p\" rel=\"noopener noreferrer nofollow\">b</a> ",
                 "<a href=\"#f\" rel=\"noopener noreferrer nofollow\">c</a> ",
                 "<a href=\"mailto:a@b.c\" rel=\"noopener noreferrer nofollow\">mailto:a@b.c</a> ",
@@ -147,7 +215,8 @@ mod tests {
             )
         );
         let html = render_safe("[a](<https://x.org/\" onmouseover=\"alert(1)>)");
-        assert!(html.contains("href=\"https://x.org/&quot; onmouseover=&quot;alert(1)\""), "{html}");
+        assert!(html.contains("href=\"https://x.org/%22%20onmouseover=%22alert(1)\""), "percent-encoded as comrak does: {html}");
+        assert_eq!(render_safe("[a](<a b.md>) [c](x?a=1&b='2'%41%zz)"), "<p><a href=\"a%20b.md\" rel=\"noopener noreferrer nofollow\">a</a> <a href=\"x?a=1&amp;b=&#x27;2&#x27;%41%25zz\" rel=\"noopener noreferrer nofollow\">c</a></p>\n");
         assert_inert(&html);
     }
 
@@ -206,11 +275,60 @@ mod tests {
     }
 
     #[test]
+    fn footnotes_are_numbered_by_first_reference_and_listed_at_the_end() {
+        let html = render_safe("a[^b] c[^A] d[^b] e[^none]\n\n[^a]: A with [^c]\n[^b]: B\n[^c]: C\n[^d]: unused\n");
+        assert_eq!(
+            html,
+            concat!(
+                "<p>a<sup class=\"footnote-ref\">1</sup> c<sup class=\"footnote-ref\">2</sup> d<sup class=\"footnote-ref\">1</sup> e[^none]</p>\n",
+                "<section class=\"footnotes\">\n<ol>\n<li>\n<p>B</p>\n</li>\n<li>\n<p>A with <sup class=\"footnote-ref\">3</sup></p>\n</li>\n<li>\n<p>C</p>\n</li>\n</ol>\n</section>\n"
+            )
+        );
+        assert_inert(&html);
+        assert_eq!(render_safe("[^a]: never referenced\n"), "");
+    }
+
+    #[test]
+    fn maths_in_all_four_delimiters_keeps_its_tex() {
+        assert_eq!(
+            render_safe("\\(E=mc^2\\) and \\(a*b*c\\), $x_1 < y$ and $$\\sum_i a_i$$\n"),
+            concat!(
+                "<p><span class=\"math math-inline\">E=mc^2</span> and <span class=\"math math-inline\">a*b*c</span>, ",
+                "<span class=\"math math-inline\">x_1 &lt; y</span> and <span class=\"math math-display\">\\sum_i a_i</span></p>\n"
+            )
+        );
+        assert_eq!(
+            render_safe("\\[\na & b \\\\\nc & d\n\\]\n"),
+            "<p><span class=\"math math-display\">\na &amp; b \\\\\nc &amp; d\n</span></p>\n",
+            "row breaks kept"
+        );
+        assert_eq!(render_safe("`\\(x\\)` $5-$10\n"), "<p><code>\\(x\\)</code> $5-$10</p>\n", "code stays code; money is not maths");
+        assert_inert(&render_safe("\\(</span><script>\\) $<b>$"));
+    }
+
+    #[test]
+    fn maths_and_footnotes_take_linear_time_on_hostile_input() {
+        let inputs = [
+            "\\(".repeat(100_000) + "\n\n\\)",
+            "\\(a\\)".repeat(50_000),
+            "\\[a *b* \\]".repeat(30_000),
+            "$a$5".repeat(50_000),
+            "x[^a] ".repeat(50_000),
+            (0..50_000).map(|i| format!("x[^f{i}] ")).collect::<String>() + "\n\n" + &(0..50_000).map(|i| format!("[^f{i}]: note\n")).collect::<String>(),
+        ];
+        for input in inputs {
+            let started = std::time::Instant::now();
+            assert_inert(&render_safe(&input));
+            assert!(started.elapsed().as_secs() < 5, "{:?} on {:?}…", started.elapsed(), &input[..40]);
+        }
+    }
+
+    #[test]
     fn headings_have_no_ids_and_blocks_render() {
         assert_eq!(render_safe("# Title {#main}\n"), "<h1>Title {#main}</h1>\n");
         assert_eq!(
             render_safe("> quote  \n> two\n\n***\n\n> [!WARNING]\n> Careful\n"),
-            "<blockquote>\n<p>quote<br>\ntwo</p>\n</blockquote>\n<hr>\n<blockquote class=\"alert-warning\">\n<p>Careful</p>\n</blockquote>\n"
+            "<blockquote>\n<p>quote<br>\ntwo</p>\n</blockquote>\n<hr>\n<div class=\"markdown-alert markdown-alert-warning\">\n<p class=\"markdown-alert-title\">Warning</p>\n<p>Careful</p>\n</div>\n"
         );
     }
 }

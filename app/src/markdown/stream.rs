@@ -33,7 +33,16 @@
 //!    answer is finished. Blocks after a held one wait behind it, so frozen
 //!    HTML stays in document order. (Any `[word]` in prose counts; LLM
 //!    answers rarely have one outside code, and the tail then only grows by
-//!    copying cached HTML, not by re-parsing.)
+//!    copying cached HTML, not by re-parsing.) A footnote reference
+//!    (`[^label]`) whose note is not defined yet is held the same way.
+//!
+//! Footnotes are numbered in order of first reference and listed at the
+//! end, so blocks render with a context (`html::Context`): the definitions
+//! of every closed block, and the numbers the blocks before them gave.
+//! When a definition resolves a held block, the held blocks render again
+//! in order, as the number it takes can come before theirs. The footnotes
+//! section is the end of the tail until the answer finishes, and then the
+//! last frozen HTML.
 //!
 //! Blocks are rendered on their own, with the definitions of the blocks
 //! before them, so after [`IncrementalMarkdown::finish`] the HTML equals
@@ -46,11 +55,10 @@
 //! looks at frozen text again. A long list or quote stays open until it
 //! ends, and so costs in proportion to its own length.
 
-use super::html::{options, render, Definitions};
+use super::html::{footnotes, lone_cr_to_lf, options, render, Context, Rendered};
 use pulldown_cmark::{Event, Parser};
 use std::collections::VecDeque;
 use std::ops::Range;
-use unicase::UniCase;
 
 /// What the UI does after a push: append `frozen_html_appended` once (after
 /// the frozen HTML so far), then replace the live tail element's contents
@@ -77,16 +85,22 @@ pub struct IncrementalMarkdown {
     open_start: usize,
     /// HTML of the open part, as of the last push.
     open_html: String,
-    /// Definitions made by the frozen and held blocks.
-    definitions: Definitions,
+    /// The footnotes section of the frozen and held blocks, and of them and
+    /// the open part when it numbers notes of its own (as of the last push).
+    notes_html: String,
+    open_notes_html: Option<String>,
+    /// What the frozen blocks defined and numbered.
+    frozen_context: Context,
+    /// What the frozen and held blocks defined and numbered: the context
+    /// the open part renders in.
+    context: Context,
     finished: bool,
 }
 
 #[derive(Debug)]
 struct Held {
     range: Range<usize>,
-    html: String,
-    undefined: Vec<String>,
+    rendered: Rendered,
 }
 
 impl IncrementalMarkdown {
@@ -117,7 +131,9 @@ impl IncrementalMarkdown {
                 self.freeze_resolved(&mut appended);
             }
         }
-        self.open_html = render(&self.text[self.open_start..], &self.definitions).html;
+        let open = render(&self.text[self.open_start..], &self.context);
+        self.open_notes_html = (!open.numbered.is_empty()).then(|| footnotes(&self.context, Some(&open)));
+        self.open_html = open.html;
         Update { frozen_html_appended: appended, tail_html: self.tail() }
     }
 
@@ -134,24 +150,29 @@ impl IncrementalMarkdown {
         if self.open_start < self.text.len() {
             self.close_block(self.text.len());
         }
-        // No definition can come any more: held blocks are final as they are.
+        // No definition can come any more: held blocks are final as they
+        // are, and the footnotes section ends the answer.
         let mut appended = String::new();
         for held in self.held.drain(..) {
-            appended.push_str(&held.html);
+            appended.push_str(&held.rendered.html);
+            self.frozen_context.apply(&held.rendered);
         }
+        appended.push_str(&footnotes(&self.frozen_context, None));
         self.frozen.push_str(&appended);
         self.held_html.clear();
         self.open_html.clear();
+        self.notes_html.clear();
+        self.open_notes_html = None;
         Update { frozen_html_appended: appended, tail_html: String::new() }
     }
 
     /// Frozen HTML followed by the tail: what the UI shows.
     pub fn html(&self) -> String {
-        [self.frozen.as_str(), &self.held_html, &self.open_html].concat()
+        [self.frozen.as_str(), &self.tail()].concat()
     }
 
     fn tail(&self) -> String {
-        [self.held_html.as_str(), &self.open_html].concat()
+        [self.held_html.as_str(), &self.open_html, self.open_notes_html.as_deref().unwrap_or(&self.notes_html)].concat()
     }
 
     /// The open part up to `end` is closed: render it once and hold it until
@@ -159,39 +180,45 @@ impl IncrementalMarkdown {
     fn close_block(&mut self, end: usize) {
         let range = self.open_start..end;
         self.open_start = end;
-        let rendered = render(&self.text[range.clone()], &self.definitions);
-        let mut defined = false;
-        for (label, definition) in rendered.definitions {
-            self.definitions.entry(UniCase::new(label)).or_insert_with(|| {
-                defined = true;
-                definition
-            });
+        let rendered = render(&self.text[range.clone()], &self.context);
+        let defined = self.context.apply(&rendered);
+        let notes_changed = !rendered.numbered.is_empty() || !rendered.notes.is_empty();
+        self.held.push_back(Held { range, rendered });
+        let resolves = defined && self.held.iter().any(|held| held.rendered.undefined.iter().any(|label| self.context.defines(label)));
+        if resolves {
+            self.render_held_again();
         }
-        self.held.push_back(Held { range, html: rendered.html, undefined: rendered.undefined });
-        if defined {
-            self.resolve_held();
+        if resolves || notes_changed {
+            self.notes_html = footnotes(&self.context, None);
         }
         self.rebuild_held_html();
     }
 
-    /// New definitions arrived: held blocks waiting for one render again.
-    fn resolve_held(&mut self) {
+    /// New definitions arrived that held blocks were waiting for: the held
+    /// blocks render again, in order, with every definition known so far
+    /// (references resolve forwards) and the footnote numbering going on
+    /// from the frozen blocks', since a reference that resolves now can
+    /// take a number before those of the blocks after it.
+    fn render_held_again(&mut self) {
+        let mut context = self.frozen_context.clone();
+        context.links.clone_from(&self.context.links);
+        context.notes.clone_from(&self.context.notes);
+        context.note_index.clone_from(&self.context.note_index);
         for held in &mut self.held {
-            if held.undefined.iter().any(|label| self.definitions.contains_key(&UniCase::new(label.clone()))) {
-                let rendered = render(&self.text[held.range.clone()], &self.definitions);
-                held.html = rendered.html;
-                held.undefined = rendered.undefined;
-            }
+            held.rendered = render(&self.text[held.range.clone()], &context);
+            context.apply(&held.rendered);
         }
+        self.context = context;
     }
 
     /// Freezes held blocks from the front while nothing can change them.
     fn freeze_resolved(&mut self, appended: &mut String) {
         let mut changed = false;
-        while self.held.front().is_some_and(|held| held.undefined.is_empty()) {
+        while self.held.front().is_some_and(|held| held.rendered.undefined.is_empty()) {
             let held = self.held.pop_front().expect("checked");
-            self.frozen.push_str(&held.html);
-            appended.push_str(&held.html);
+            self.frozen.push_str(&held.rendered.html);
+            appended.push_str(&held.rendered.html);
+            self.frozen_context.apply(&held.rendered);
             changed = true;
         }
         if changed {
@@ -202,7 +229,7 @@ impl IncrementalMarkdown {
     fn rebuild_held_html(&mut self) {
         self.held_html.clear();
         for held in &self.held {
-            self.held_html.push_str(&held.html);
+            self.held_html.push_str(&held.rendered.html);
         }
     }
 }
@@ -217,6 +244,7 @@ impl IncrementalMarkdown {
 /// heading and its paragraph) simply stay in one piece, which is always
 /// correct, and LLMs put blank lines between most blocks.
 fn block_starts(text: &str) -> Vec<usize> {
+    let text = &*lone_cr_to_lf(text);
     let mut starts = Vec::new();
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -302,6 +330,10 @@ mod tests {
         "1. Step one:\n   ```bash\n   cargo test\n   ```\n2. Step two\n\nDone.\n",
         "Para\n- list interrupts\n\nPara\n2. no interrupt\n\nPara\n# heading interrupts\n",
         "crlf line\r\nsecond\r\n\r\n- item\r\n\r\nend\r\n",
+        "```\r\r```\r\rcr only\rline\r\r- item\r",
+        "Cite[^b] first.\n\nThen[^a] and [^b] again.\n\n[^a]: Note A, see [^c].\n\n    indented in A\n\n[^b]: Note B.\n\n[^c]: C\n\nLate[^c][^zz].\n",
+        "[^x]: defined first\n\nused[^x] after.\n\n    code [^x]\n\n> quote[^y]\n\n[^y]: why\n",
+        "Maths \\(a*b*c\\) and \\[\nx \\\\ y\n\\] and $x$, $$y$$, $5-$10.\n\n> \\(a\n> b\\)\n\n`\\(code\\)`\n",
     ];
 
     #[test]
@@ -380,6 +412,7 @@ mod generated {
         "https://example.com/p). ", "**bold", "_under_ ", "![img](i.png)\n", "[l](javascript:x)\n", "<https://a.b>\n", "> [!TIP]\n", "10. ten\n",
         "\r\n", "x\r", "é ✓ 🎉\n", "[y]:\n", "/dest\n", "  [x]: /w\n", "[^1]: note\n", "<pre>\n", "</pre>\n", "<?php\n", "?>\n",
         "<![CDATA[\n", "]]>\n", "   ```\n", "````\n", "   > q\n", "- \n", "1.\n", "    - deep\n", "> - quoted\n", "> ```\n", "|x|\n", "  \n",
+        "see[^1] ", "[^2]: two\n", "\n[^1]: one\n", "$x$ ", "$$\n", "\\(a*b", "c\\) ", "\\[", "\\]\n", "$5", "\\\\ ",
     ];
 
     fn next(state: &mut u64) -> u64 {

@@ -22,7 +22,7 @@ const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 /// first `/`, `?` or `#` has a scheme, and only the allowed ones pass, in
 /// any letter case; that also refuses things browsers would take as
 /// relative (`a b:`), which costs nothing.
-pub(super) fn is_safe(url: &str) -> bool {
+pub fn is_safe(url: &str) -> bool {
     let mut scheme = String::new();
     for c in url.chars() {
         match c {
