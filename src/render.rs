@@ -485,14 +485,7 @@ fn io_view(spec: &llmos_core::IoSpec) -> IoView<'_> {
 
 /// Percent-encodes what a file name may hold that a URL path may not.
 pub fn url_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    llmos_core::slug::percent_encode(path, b"-_.~/")
 }
 
 fn human_size(bytes: u64) -> String {

@@ -36,9 +36,17 @@ pub fn slugify(text: &str) -> String {
 /// `%E6%95%B0%E6%8D%AE`). For sitemaps and the skill index, whose readers
 /// may not encode for themselves.
 pub fn url_segment(slug: &str) -> String {
-    let mut out = String::with_capacity(slug.len());
-    for byte in slug.bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'-' {
+    percent_encode(slug, b"-")
+}
+
+/// `text` with every byte percent-encoded (RFC 3986, as UTF-8) except ASCII
+/// letters, digits and the bytes in `keep`. The one encoder for URLs the
+/// site and the islands write: path segments keep `-`, paths keep
+/// `-_.~/`, and query values keep `-_.~` as `encodeURIComponent` does.
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));

@@ -20,15 +20,7 @@ pub fn edit_url(base: &str, key: &str) -> String {
 /// characters of RFC 3986 percent-encoded as UTF-8, as JavaScript's
 /// `encodeURIComponent` does, so `URLSearchParams` gives back `text`.
 pub fn query_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    llmos_core::slug::percent_encode(text, b"-_.~")
 }
 
 #[cfg(test)]
