@@ -60,7 +60,8 @@ fn embed_islands(root: &Path, code: &mut String) {
     println!("cargo:rerun-if-env-changed=LLMOS_ISLANDS_DIR");
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
     // The site bundle (search, shelves), the workbench (the user's skills) and the chat.
-    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat"))] {
+    // The runner (executable skills' Run panel) is a crate of its own.
+    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");
         println!("cargo:rerun-if-changed={}", js.display());

@@ -11,7 +11,6 @@ source "$(dirname "$0")/lib/common.sh"
 need_rust
 
 WASM_TARGET=wasm32-unknown-unknown
-WASM_OUT="target/wasm/$WASM_TARGET/wasm-release/llmos_islands.wasm"
 
 # Three bundles from the one crate: `hydrate` is the site bundle (search,
 # shelves: every catalogue page), `workbench` the user's skills (their
@@ -23,8 +22,8 @@ export RUSTFLAGS="-Zfmt-debug=none -Zlocation-detail=none"
 export RUSTC_BOOTSTRAP=1
 
 build_bundle() {
-  local features=$1 out=$2
-  local build_args=(build -p llmos-islands --lib --features "$features" --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
+  local features=$1 out=$2 package=${3:-llmos-islands}
+  local build_args=(build -p "$package" --lib --features "$features" --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
   if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
     say "compiling the $features islands with $(rustc --version) (wasm32 target installed)"
     cargo "${build_args[@]}"
@@ -37,9 +36,11 @@ build_bundle() {
       /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
   fi
   say "generating the JavaScript bindings of the $features bundle"
-  cargo run -q --locked -p llmos-wasm-bindgen -- "$WASM_OUT" "$out"
+  cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/${package//-/_}.wasm" "$out"
 }
 
 build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
+# The Run panel of executable skills, a crate of its own.
+build_bundle browser target/islands/runner llmos-runner

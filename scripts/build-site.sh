@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib/common.sh"
 need_rust
 "$ROOT/scripts/build-islands.sh"
+# Python skills run in the browser on Pyodide, self-hosted by the site.
+need_pyodide >/dev/null
 say "compiling llmos (release)"
 cargo build --release --locked --bin llmos
 say "building the site"

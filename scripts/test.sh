@@ -8,6 +8,8 @@ command -v python3 >/dev/null || need_packages python3
 command -v node >/dev/null || need_packages nodejs
 need_packages chromium chromium-driver
 "$ROOT/scripts/build-islands.sh"
+# Pyodide for the Python skills the browser tests run (and their sites host).
+need_pyodide >/dev/null
 # mime-db: the extension-to-type table GitHub Pages and Node servers use,
 # for the test that every published file is inert when a browser opens it.
 LLMOS_MIME_DB="$(need_npm_package mime-db 1.54.0 'sha512-aU5EJuIN2WDemCcAp2vFBfp/m4EAhWJnUNSSw0ixs7/kXbd6Pg64EmwJkNdFhB8aWt1sH2CTXrLxo/iAGV3oPQ==')/db.json"

@@ -25,6 +25,21 @@ pub struct ConfigFile {
     /// Show images from other sites on the site's pages (default false:
     /// they become links, so opening a page requests nothing elsewhere).
     pub remote_images: Option<bool>,
+    /// How skills run in the browser: `[run]`.
+    pub run: Option<RunFile>,
+}
+
+/// `[run]` in llmos.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFile {
+    /// Base URL of a Pyodide distribution to load Python from instead of
+    /// the self-hosted copy, e.g. `https://cdn.jsdelivr.net/pyodide/v0.28.3/full/`.
+    pub pyodide_url: Option<String>,
+    /// Folder holding Pyodide's npm package to self-host (relative to the file).
+    pub pyodide_dir: Option<PathBuf>,
+    /// Seconds a run may take in the browser before it is stopped (default 60).
+    pub time_limit: Option<u32>,
 }
 
 /// What the command line says; `None` leaves the file's value.
@@ -70,7 +85,21 @@ pub struct Settings {
     /// `remote_images` in llmos.toml: images from other sites are shown,
     /// and the pages' Content-Security-Policy allows them.
     pub remote_images: bool,
+    pub run: RunSettings,
 }
+
+/// How skills run in the browser, validated.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    /// An `https://` (or `http://localhost`) URL ending in `/`.
+    pub pyodide_url: Option<String>,
+    pub pyodide_dir: Option<PathBuf>,
+    /// 1 to 3600 seconds.
+    pub time_limit_secs: u32,
+}
+
+/// Seconds a run may take in the browser unless `[run] time_limit` says otherwise.
+pub const DEFAULT_TIME_LIMIT_SECS: u32 = 60;
 
 pub enum SkillsRoot {
     Disk(PathBuf),
@@ -138,7 +167,9 @@ impl Settings {
             (None, Some(content)) => ContentRoot::Disk(dir.join(content)),
             (None, None) => ContentRoot::Bundled,
         };
+        let run = resolve_run(&label, file.run.unwrap_or_default(), &dir)?;
         Ok(Settings {
+            run,
             title: flags.title.clone().or(file.title).unwrap_or_else(|| "LLMos".into()),
             description: file.description.unwrap_or_else(|| DEFAULT_DESCRIPTION.into()),
             base_url,
@@ -151,6 +182,25 @@ impl Settings {
             remote_images: file.remote_images.unwrap_or(false),
         })
     }
+}
+
+fn resolve_run(label: &str, run: RunFile, dir: &Path) -> Result<RunSettings, Diagnostic> {
+    let pyodide_url = match run.pyodide_url.map(|u| u.trim().to_string()) {
+        None => None,
+        Some(url) => {
+            let local = url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1");
+            if !(url.starts_with("https://") || local) || url.contains(char::is_whitespace) || url.contains(['"', '\'', ';']) {
+                return Err(Diagnostic::error(label, 0, 0, format!("`[run] pyodide_url` must be an https:// address, got `{url}`"))
+                    .with_help("for example pyodide_url = \"https://cdn.jsdelivr.net/pyodide/v0.28.3/full/\""));
+            }
+            Some(if url.ends_with('/') { url } else { format!("{url}/") })
+        }
+    };
+    let time_limit_secs = run.time_limit.unwrap_or(DEFAULT_TIME_LIMIT_SECS);
+    if !(1..=3600).contains(&time_limit_secs) {
+        return Err(Diagnostic::error(label, 0, 0, format!("`[run] time_limit` is {time_limit_secs} seconds; it must be 1 to 3600")).with_help("write time_limit = 60"));
+    }
+    Ok(RunSettings { pyodide_url, pyodide_dir: run.pyodide_dir.map(|d| dir.join(d)), time_limit_secs })
 }
 
 fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
@@ -172,7 +222,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, and the table [run] with pyodide_url, pyodide_dir, time_limit")
     })
 }
 

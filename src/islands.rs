@@ -40,11 +40,26 @@ pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
 }
 
-/// The files of one bundle under `name` (`islands`, `workbench`, `chat`).
+/// The files of one islands bundle under `name` (`islands`, `workbench`, `chat`).
 pub fn publish(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
+    publish_with(name, js, wasm, islands_loader)
+}
+
+/// The files of a bundle under `name`, with the loader module that
+/// `loader(js_name, wasm_name)` writes.
+pub fn publish_with(name: &str, js: &[u8], wasm: &[u8], loader: fn(&str, &str) -> String) -> IslandFiles {
     let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
     let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));
-    let loader = format!(
+    let loader = loader(&js_name, &wasm_name);
+    let loader_name = format!("{name}.{:016x}.js", fnv1a(loader.as_bytes()));
+    IslandFiles {
+        loader_path: format!("pkg/{loader_name}"),
+        files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec()), (format!("pkg/{loader_name}"), loader.into_bytes())],
+    }
+}
+
+fn islands_loader(js_name: &str, wasm_name: &str) -> String {
+    format!(
         r#"// LLMos islands loader: instantiates the WebAssembly bundle and hydrates
 // each island on the page. Pages without islands never load it.
 import init, * as bundle from "./{js_name}";
@@ -66,10 +81,5 @@ async function start() {{
 
 start().catch((error) => console.error("LLMos islands failed to start:", error));
 "#
-    );
-    let loader_name = format!("{name}.{:016x}.js", fnv1a(loader.as_bytes()));
-    IslandFiles {
-        loader_path: format!("pkg/{loader_name}"),
-        files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec()), (format!("pkg/{loader_name}"), loader.into_bytes())],
-    }
+    )
 }

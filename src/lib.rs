@@ -13,6 +13,9 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod run;
+pub mod run_workflow;
+pub mod runner;
 pub mod scaffold;
 #[cfg(feature = "dev")]
 pub mod serve;

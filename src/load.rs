@@ -96,8 +96,10 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
         assets.insert(skill.slug.clone(), skill_assets);
         skills.push(skill);
     }
+    let mut seen = std::collections::HashSet::new();
+    let replaced: Vec<String> = skills.iter().filter(|s| !seen.insert(s.slug.clone())).map(|s| s.name.clone()).collect();
     let (catalogue, duplicates) = Catalogue::assemble(skills);
-    for diagnostic in duplicates {
+    for diagnostic in duplicates.into_iter().chain(check_workflows(&catalogue, &replaced)) {
         match diagnostic.severity {
             llmos_core::Severity::Error => failure.errors.push(diagnostic),
             llmos_core::Severity::Warning => failure.warnings.push(diagnostic),
@@ -113,6 +115,27 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
         return Err(failure);
     }
     Ok(Loaded { catalogue, docs, warnings: failure.warnings, assets })
+}
+
+/// Every workflow checked against the skills of the catalogue it is
+/// published with. A workflow using a skill that a later skills directory
+/// `replaced` (say, a bundled workflow whose step skill the user overrode)
+/// gets its problems as warnings: the user did not write it.
+fn check_workflows(catalogue: &Catalogue, replaced: &[String]) -> Vec<Diagnostic> {
+    let by_name: HashMap<&str, &Skill> = catalogue.skills.iter().map(|s| (s.name.as_str(), s)).collect();
+    let mut out = Vec::new();
+    for skill in &catalogue.skills {
+        let found = llmos_core::workflow::validate(skill, |name| by_name.get(name).map(|s| (*s).into()));
+        let uses_replaced = skill.workflow.iter().flat_map(|w| &w.steps).find(|step| replaced.contains(&step.uses));
+        out.extend(found.into_iter().map(|mut diagnostic| {
+            if let (Some(step), true) = (uses_replaced, diagnostic.is_error()) {
+                diagnostic.severity = llmos_core::Severity::Warning;
+                diagnostic.help = Some(format!("`{}` was replaced by a skill of the same name from a later skills directory, so this workflow cannot run as written", step.uses));
+            }
+            diagnostic
+        }));
+    }
+    out
 }
 
 /// Pages the render step will write: skill pages, the paginated

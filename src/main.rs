@@ -57,6 +57,25 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// Run an executable skill with python3 or node, as its page's Run panel does; exits 1 when it fails, 2 on bad inputs, 3 when there is nothing to run
+    Run {
+        /// The skill's name
+        skill: String,
+        /// One input as NAME=VALUE, read by the input's declared type (numbers, true/false, JSON for lists and objects); a file input also takes NAME=@PATH; repeat for several
+        #[arg(long = "input", value_name = "NAME=VALUE")]
+        input: Vec<String>,
+        /// A JSON file with an object of inputs; --input values override it
+        #[arg(long = "inputs", value_name = "FILE")]
+        inputs: Option<PathBuf>,
+        /// Print the outputs as one line of JSON (as the skill's runtime serialised them) instead of a listing
+        #[arg(long)]
+        json: bool,
+        /// Stop the skill after this many seconds
+        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+        timeout: f64,
+        #[command(flatten)]
+        settings: Overrides,
+    },
     /// Create a new skill folder with a valid SKILL.md
     New {
         /// The skill's name: lowercase letters, digits and single hyphens
@@ -83,6 +102,10 @@ fn main() -> ExitCode {
         Command::Check { settings, format } => check(&settings, format),
         Command::New { name, dir, kind } => new(&name, dir, kind),
         Command::Search { query, settings, limit, json } => search(&query, &settings, limit, json),
+        Command::Run { skill, input, inputs, json, timeout, settings } => {
+            let timeout = std::time::Duration::try_from_secs_f64(timeout).unwrap_or(llmos::run::DEFAULT_TIMEOUT);
+            llmos::run::command(&settings, &llmos::run::RunArgs { skill, inputs: input, inputs_file: inputs, json, timeout })
+        }
         #[cfg(feature = "dev")]
         Command::Serve { settings, port, bind } => serve(&settings, port, bind),
     }

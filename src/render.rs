@@ -42,6 +42,8 @@ struct SiteContext<'a> {
     workbench_script: Option<String>,
     /// The chat bundle's loader.
     chat_script: Option<String>,
+    /// The runner bundle's loader (pages of executable skills).
+    runner_script: Option<String>,
     /// `llmos serve` only: the live-reload script.
     reload_script: Option<String>,
     /// The Content-Security-Policy of pages without islands, and with.
@@ -134,6 +136,7 @@ pub(crate) struct Renderer<'a> {
     islands: Option<IslandFiles>,
     workbench: Option<IslandFiles>,
     chat: Option<IslandFiles>,
+    runner: Option<crate::runner::RunnerSite>,
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
@@ -160,6 +163,7 @@ impl<'a> Renderer<'a> {
         let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm));
         let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
         let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
+        let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills);
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
@@ -169,13 +173,14 @@ impl<'a> Renderer<'a> {
         let theme = Theme::new();
         let site_key = fnv1a(
             format!(
-                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}",
+                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
-                [&islands, &workbench, &chat].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len()
+                [&islands, &workbench, &chat].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
+                runner.as_ref().map(|r| (&r.loader_path, r.config_json()))
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     fn base(&self) -> &str {
@@ -193,6 +198,7 @@ impl<'a> Renderer<'a> {
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            runner_script: self.runner.as_ref().map(|r| format!("{}{}", self.base(), r.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
             static_csp: crate::csp::static_csp(self.settings),
             island_csp: crate::csp::island_csp(self.settings),
@@ -230,6 +236,9 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).flat_map(|i| &i.files) {
             out.write(path, bytes)?;
         }
+        if let Some(runner) = &self.runner {
+            runner.write(out)?;
+        }
         self.not_found(out)?;
         self.write_index(out)?;
         self.write_sitemap(out, &mut pages)?;
@@ -251,8 +260,13 @@ impl<'a> Renderer<'a> {
             ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
-            let (section, csp, bundle) = if dir == "chat/" { ("chat", Some(crate::csp::CHAT_CSP), "chat") } else { ("my", None, "workbench") };
-            let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir) };
+            let (section, csp, bundle) = if dir == "chat/" { ("chat", crate::csp::CHAT_CSP.to_string(), "chat") } else { ("my", crate::csp::island_csp(self.settings), "workbench") };
+            // The editor, a skill of the user's and the chat run skills too:
+            // they load the runner's loader, which starts its bundle on first use.
+            let runs = dir != "my/";
+            let run_config = self.runner.as_ref().filter(|_| runs).map(|r| r.config_json());
+            let csp = if run_config.is_some() { crate::runner::with_sandbox_frames(&csp) } else { csp };
+            let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir), run_config };
             self.page(out, dir, "my.html", context)?;
         }
         Ok("my/".to_string())
@@ -311,7 +325,14 @@ impl<'a> Renderer<'a> {
             files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
         };
         let body_html = one_large_at_a_time(skill.body.len(), || self.markdown.skill_html(&skill.body, &skill.files));
-        let context = minijinja::context! { site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir) };
+        // Executable skills get the Run panel, and only they load its bundle.
+        let run = self.runner.as_ref().filter(|_| matches!(skill.kind.as_deref(), Some("python" | "javascript")) && view.entry.is_some());
+        let run_python_missing = run.is_some_and(|r| skill.kind.as_deref() == Some("python") && !r.has_python());
+        let context = minijinja::context! {
+            site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir),
+            run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill)), run_config => run.map(|r| r.config_json()), run_python_missing,
+            has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|_| crate::runner::panel_csp(self.settings)),
+        };
         self.page(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 1)
     }

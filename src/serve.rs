@@ -94,7 +94,7 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
             eprintln!("warning: listening on {} makes the site reachable from other machines", address.ip());
         }
         let _watcher = watch(settings.clone(), state.clone())?;
-        let app = router(&settings, state.clone());
+        let app = router(&settings, state.clone()).layer(axum::middleware::from_fn(runtime_cors));
         // Bound to loopback, the server answers only requests addressed to a
         // loopback name: a page on another site that rebinds its own host
         // name to 127.0.0.1 (DNS rebinding) would otherwise read the drafts.
@@ -103,6 +103,19 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     });
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// Lets the skill sandbox, whose origin is opaque, load the Python runtime,
+/// as GitHub Pages lets it (`Access-Control-Allow-Origin: *` on every
+/// file). Here only the runtime's files get it: the dev server also serves
+/// drafts, which no other site's page may read.
+async fn runtime_cors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let runtime = request.uri().path().contains("/pyodide/");
+    let mut response = next.run(request).await;
+    if runtime {
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
+    }
+    response
 }
 
 /// Refuses (421 Misdirected Request) a request whose `Host` is not a

@@ -49,17 +49,26 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let island_pages: Vec<std::path::PathBuf> =
         files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
     assert!(island_pages.len() >= search_pages.len() + user_pages.len() + 5, "{island_pages:?}");
+    let runnable_pages: Vec<std::path::PathBuf> = skills.iter().filter(|s| matches!(s["type"].as_str(), Some("python" | "javascript")))
+        .map(|s| site.join(s["url"].as_str().unwrap().trim_start_matches('/')).join("index.html")).collect();
+    assert!(runnable_pages.len() >= 15, "{runnable_pages:?}");
     let mut loaders = std::collections::BTreeSet::new();
     for file in files_under(&site) {
         let name = file.to_string_lossy().into_owned();
         let skill_file = file.starts_with(site.join("skills"));
-        let bundle_file = file.starts_with(site.join("pkg"));
+        // The bundles and the skill sandbox live in pkg/; Pyodide, the Python runtime, in pyodide/.
+        let bundle_file = file.starts_with(site.join("pkg")) || file.starts_with(site.join("pyodide"));
         assert!(skill_file || bundle_file || !(name.ends_with(".js") || name.ends_with(".wasm")), "no JavaScript outside the bundle and skill files: {name}");
-        if name.ends_with(".html") && !skill_file || name.ends_with("/index.html") {
+        // (The skill sandbox in pkg/ is a document for a frame, not a page.)
+        if name.ends_with(".html") && !skill_file && !bundle_file || name.ends_with("/index.html") {
             let html = fs::read_to_string(&file).unwrap();
             let scripts = html.matches("<script").count();
             if island_pages.contains(&file) {
-                assert_eq!(scripts, 1, "{name} has islands and one loader script");
+                // The editor, a user's skill and the chat also run skills: they
+                // add the runner's loader, which starts its bundle on first use.
+                let runs = [site.join("my/edit/index.html"), site.join("my/skill/index.html"), site.join("chat/index.html")].contains(&file);
+                assert_eq!(scripts, 1 + usize::from(runs), "{name} has islands and one loader script");
+                assert_eq!(html.contains("src=\"/pkg/runner."), runs, "{name}: the runner loader where skills run");
                 assert!(html.contains("<leptos-island data-component="), "{name}");
                 if search_pages.contains(&file) {
                     assert!(html.contains("<leptos-island data-component=\"SearchBox"), "{name}");
@@ -81,6 +90,10 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 assert_eq!(html.contains("https://api.anthropic.com"), expected == "/pkg/chat.", "{name}");
                 assert!(loader.starts_with(expected) && loader.ends_with(".js"), "{name} loads {loader}");
                 loaders.insert(loader);
+            } else if runnable_pages.contains(&file) {
+                // Python and JavaScript skills have a Run panel: the runner's loader, only.
+                assert_eq!(scripts, 1, "{name} runs its skill with one loader script");
+                assert!(html.contains("<script type=\"module\" src=\"/pkg/runner.") && html.contains("data-llmos-run="), "{name}");
             } else {
                 assert_eq!(scripts, 0, "{name} has no island, so no script");
             }

@@ -15,10 +15,12 @@ pub mod limits;
 pub mod llm;
 pub mod markdown;
 pub mod published;
+pub mod run;
 pub mod skill;
 pub mod search;
 pub mod slug;
 pub mod text;
+pub mod workflow;
 pub mod zip;
 
 pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};

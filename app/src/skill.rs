@@ -21,9 +21,24 @@ pub const MAX_BODY_LINES: usize = 500;
 pub const SPEC_KEYS: &[&str] = &["name", "description", "license", "compatibility", "metadata", "allowed-tools"];
 /// Keys LLMos adds at the top level (the spec's validator would call them
 /// unknown; LLMos does not). `tags` is read as an alias of `keywords`.
-pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs"];
-/// Value types an input or output may declare.
-pub const IO_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "html", "svg"];
+pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs", "steps"];
+/// Value types an input may declare: `text` is a multi-line string, `enum`
+/// one of the entry's `options`, `array`/`object` JSON, `file` the text of a
+/// file (or, with `format: bytes`, its bytes as base64 in the JSON).
+pub const INPUT_TYPES: &[&str] = &["string", "text", "number", "integer", "boolean", "enum", "array", "object", "file"];
+/// Value types an output may declare, which decide how a run shows it:
+/// `table` a list of records, `svg` an SVG document string, `png` base64 or a
+/// `data:image/png;base64,` URL, `image` either, `html` shown as source,
+/// `file` `{"name", "mime", "text" | "base64"}`.
+pub const OUTPUT_TYPES: &[&str] = &[
+    "string", "text", "markdown", "number", "integer", "boolean", "array", "object", "json", "table", "svg", "png", "image", "html", "file",
+];
+/// Every type an input or an output may declare (the union of the two lists).
+pub const IO_TYPES: &[&str] = &[
+    "string", "text", "markdown", "number", "integer", "boolean", "enum", "array", "object", "json", "table", "file", "svg", "png", "image", "html",
+];
+/// Formats of a `file` input: its text as a string, or its bytes.
+pub const FILE_FORMATS: &[&str] = &["text", "bytes"];
 
 /// One SKILL.md as handed to the parser: its bytes and where it sits.
 #[derive(Debug, Clone)]
@@ -48,6 +63,19 @@ pub struct IoSpec {
     pub default: Option<serde_json::Value>,
     #[serde(default)]
     pub required: bool,
+    /// The choices of an `enum` input (YAML `options:`), in their order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// How a `file` input reaches the code: `text` (the default) or `bytes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+impl IoSpec {
+    /// True for a `file` input whose bytes, not text, reach the code.
+    pub fn is_bytes_file(&self) -> bool {
+        self.kind == "file" && self.format.as_deref() == Some("bytes")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +103,9 @@ pub struct Skill {
     pub path: String,
     pub folder: String,
     pub files: Vec<String>,
+    /// The steps of a `type: workflow` skill; `None` for every other skill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<crate::workflow::Workflow>,
 }
 
 impl Skill {
@@ -124,6 +155,7 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
     let kind = fields.optional_text("type").map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty());
     let inputs = fields.io_list("inputs");
     let outputs = fields.io_list("outputs");
+    let workflow = (kind.as_deref() == Some(crate::workflow::WORKFLOW_KIND)).then(|| crate::workflow::parse_workflow(file, &split, &map));
     let entry = fields.optional_text("entry").or_else(|| default_entry(kind.as_deref()));
     if let (Some(kind), Some(entry)) = (&kind, &entry) {
         if !source.files.iter().any(|f| f == entry) {
@@ -159,6 +191,7 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
         path: file.to_string(),
         folder: source.folder.to_string(),
         files: source.files.to_vec(),
+        workflow,
     };
     Ok((skill, fields.warnings))
 }
@@ -269,12 +302,41 @@ impl<'a> Fields<'a> {
                 self.warn(key, format!("entry {} of `{key}` has no `name`; it was ignored", position + 1), "give every entry `name:` and `type:`");
                 continue;
             };
-            if !IO_TYPES.contains(&spec.kind.as_str()) {
-                self.warn(key, format!("`{}` in `{key}` has type `{}`", spec.name, spec.kind), &format!("use one of: {}", IO_TYPES.join(", ")));
+            let types = if key == "inputs" { INPUT_TYPES } else { OUTPUT_TYPES };
+            if !types.contains(&spec.kind.as_str()) {
+                self.warn(key, format!("`{}` in `{key}` has type `{}`", spec.name, spec.kind), &format!("use one of: {}", types.join(", ")));
             }
+            self.check_choices(key, &spec);
             specs.push(spec);
         }
         specs
+    }
+
+    /// `enum` needs `options` that hold its default; a `file` is text or bytes.
+    fn check_choices(&mut self, key: &str, spec: &IoSpec) {
+        if key != "inputs" {
+            return;
+        }
+        let name = &spec.name;
+        if spec.kind == "enum" && spec.options.is_empty() {
+            self.warn(key, format!("the enum `{name}` in `{key}` has no `options`"), "list the choices, e.g. `options: [line, bar]`");
+        }
+        if !spec.options.is_empty() {
+            if let Some(default) = &spec.default {
+                let text = default.as_str().map(str::to_string).unwrap_or_else(|| default.to_string());
+                if !spec.options.contains(&text) {
+                    self.warn(key, format!("the default `{text}` of `{name}` in `{key}` is not one of its options ({})", spec.options.join(", ")),
+                        "make the default one of the options, or add it to them");
+                }
+            }
+        }
+        if let Some(format) = &spec.format {
+            if spec.kind != "file" {
+                self.warn(key, format!("`{name}` in `{key}` has a `format` but is not a file"), "`format:` (text or bytes) applies to `type: file`; remove it");
+            } else if !FILE_FORMATS.contains(&format.as_str()) {
+                self.warn(key, format!("the file `{name}` in `{key}` has format `{format}`"), "use `format: text` (the file's text as a string) or `format: bytes`");
+            }
+        }
     }
 
     fn check_name(&mut self, name: &str, folder: &str) {
@@ -346,6 +408,12 @@ fn io_spec(item: &Value) -> Option<IoSpec> {
         description: text("description"),
         default: map.get("default").and_then(|v| serde_json::to_value(v).ok()),
         required: map.get("required").and_then(Value::as_bool).unwrap_or(false),
+        options: match map.get("options") {
+            Some(Value::Sequence(items)) => items.iter().filter_map(scalar_text).collect(),
+            Some(value) => scalar_text(value).map(|t| split_keywords(&t)).unwrap_or_default(),
+            None => Vec::new(),
+        },
+        format: text("format").map(|f| f.trim().to_ascii_lowercase()),
     })
 }
 
@@ -473,6 +541,30 @@ mod tests {
         let huge = format!("---\nname: a\ndescription: d\n---\n{}", "x".repeat(MAX_SKILL_MD_BYTES));
         let err = parse("a", &huge).unwrap_err();
         assert!(err.message.contains("at most 1 MiB"), "{err}");
+    }
+
+    #[test]
+    fn enum_options_and_file_formats_parse_with_warnings() {
+        let text = "---\nname: a\ndescription: d\ninputs:\n  - name: kind\n    type: enum\n    options: [line, bar]\n    default: line\n  - name: data\n    type: file\n    format: Bytes\n  - name: notes\n    type: text\noutputs:\n  - name: chart\n    type: svg\n  - name: rows\n    type: table\n---\n";
+        let (skill, warnings) = parse("a", text).unwrap();
+        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        assert_eq!(skill.inputs[0].options, ["line", "bar"]);
+        assert_eq!(skill.inputs[1].format.as_deref(), Some("bytes"));
+        assert!(skill.inputs[1].is_bytes_file() && !skill.inputs[0].is_bytes_file());
+        let json = serde_json::to_value(&skill.inputs).unwrap();
+        assert_eq!(json[0]["options"], serde_json::json!(["line", "bar"]));
+        assert!(json[2].get("options").is_none() && json[2].get("format").is_none(), "{json}");
+
+        let text = "---\nname: a\ndescription: d\ninputs:\n  - name: kind\n    type: enum\n  - name: shape\n    type: enum\n    options: [square, round]\n    default: oval\n  - name: data\n    type: file\n    format: utf16\n  - name: n\n    type: number\n    format: text\n  - name: picture\n    type: svg\noutputs:\n  - name: x\n    type: enum\n---\n";
+        let (_, warnings) = parse("a", text).unwrap();
+        assert_eq!(messages(&warnings), [
+            "skills/a/SKILL.md:4:1: the enum `kind` in `inputs` has no `options`",
+            "skills/a/SKILL.md:4:1: the default `oval` of `shape` in `inputs` is not one of its options (square, round)",
+            "skills/a/SKILL.md:4:1: the file `data` in `inputs` has format `utf16`",
+            "skills/a/SKILL.md:4:1: `n` in `inputs` has a `format` but is not a file",
+            "skills/a/SKILL.md:4:1: `picture` in `inputs` has type `svg`",
+            "skills/a/SKILL.md:19:1: `x` in `outputs` has type `enum`",
+        ]);
     }
 
     #[test]

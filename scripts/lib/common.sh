@@ -60,3 +60,11 @@ need_npm_package() {
   fi
   printf '%s\n' "$dir/package"
 }
+
+# Pyodide, the Python runtime of Python skills in the browser: the npm
+# package, pinned with its registry checksum, which `llmos build` copies into
+# the site (pyodide/<version>/). Keep the version equal to PYODIDE_VERSION in
+# src/runner.rs, which is where `llmos build` looks for it.
+need_pyodide() {
+  need_npm_package pyodide 314.0.7 'sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=='
+}

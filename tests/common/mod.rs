@@ -76,6 +76,23 @@ pub fn assert_links_resolve(server_root: &Path, site_dir: &Path, base: &str) -> 
             if link.starts_with("http") || link.starts_with("data:") || link.starts_with('#') || link.starts_with("mailto:") {
                 continue;
             }
+            // A relative link (`../plotting/` between skills) resolves against the page, as in a browser.
+            let resolved;
+            let link = if link.starts_with('/') {
+                link
+            } else {
+                let page_dir = page.parent().unwrap().strip_prefix(server_root).unwrap().to_string_lossy().replace('\\', "/");
+                let mut parts: Vec<&str> = page_dir.split('/').filter(|p| !p.is_empty()).collect();
+                for part in link.split('/') {
+                    match part {
+                        ".." => { parts.pop(); }
+                        "." => {}
+                        other => parts.push(other),
+                    }
+                }
+                resolved = format!("/{}{}", parts.join("/"), if link.ends_with('/') && !parts.is_empty() { "/" } else { "" });
+                resolved.clone()
+            };
             assert!(link.starts_with(base), "{}: link {link:?} ignores the base path {base}", page.display());
             let path = link.split(['#', '?']).next().unwrap();
             let decoded = percent_decode(path);

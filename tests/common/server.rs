@@ -60,7 +60,9 @@ fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>) {
             Some((body, file)) => ("200 OK", body, mime(&file)),
             None => ("404 Not Found", std::fs::read(site.join("404.html")).unwrap_or_default(), "text/html; charset=utf-8"),
         };
-        let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n", body.len());
+        // As GitHub Pages does: every file may be read from any origin, which
+        // the skill sandbox (an opaque origin) needs for the Python runtime.
+        let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\n\r\n", body.len());
         if stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body)).is_err() {
             return;
         }
@@ -84,7 +86,7 @@ fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css",
-        Some("js") => "text/javascript",
+        Some("js" | "mjs") => "text/javascript",
         Some("wasm") => "application/wasm",
         Some("json") => "application/json",
         _ => "application/octet-stream",

@@ -106,6 +106,9 @@ def execute(inputs: dict) -> dict:
         "counts": counts,
         "circuit": circuit + ("\n(pre-rotation: %s)" % pre if pre else ""),
         "reduced_purity": round(reduced_purity(state), 12),
+        # The same numbers as lists in basis order 00, 01, 10, 11, for charts.
+        "count_values": [counts[lab] for lab in labels],
+        "expected_counts": [round(shots * p, 6) for p in probs],
     }
 
 

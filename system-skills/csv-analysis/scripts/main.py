@@ -20,6 +20,7 @@ DEFAULTS = {
     ),
     "delimiter": "auto",
     "top_n": 3,
+    "series_columns": [],
 }
 MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "?"}
 TRUE, FALSE = {"true", "yes", "y", "t"}, {"false", "no", "n", "f"}
@@ -120,6 +121,9 @@ def execute(inputs: dict) -> dict:
         raise ValueError("top_n must be an integer")
     if not 1 <= top_n <= 50:
         raise ValueError("top_n must be between 1 and 50")
+    wanted = inputs.get("series_columns") or []
+    if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+        raise ValueError("series_columns must be a list of column names")
     text = text.lstrip("\ufeff")  # Excel often prepends a BOM
     warnings = []
     if delim in (None, "", "auto"):
@@ -156,6 +160,7 @@ def execute(inputs: dict) -> dict:
         warnings.append("only one column found: is the delimiter really a comma?")
 
     columns = {}
+    series, labels = {}, None
     for ci, name in enumerate(header):
         raw = [(r[ci] if ci < len(r) else "").strip() for r in body]
         present = [v for v in raw if v.lower() not in MISSING]
@@ -181,6 +186,7 @@ def execute(inputs: dict) -> dict:
             if t in ("integer", "number"):
                 conv = as_int if t == "integer" else (as_float_comma if info.get("decimal_comma") else as_float)
                 vals = [conv(v) for v in present]
+                series[name] = [conv(v) if v.lower() not in MISSING else None for v in raw]
                 info.update(numeric_stats(vals))
                 if info["outliers"]:
                     warnings.append("column %r has values outside 1.5 IQR: %s" % (name, info["outliers"][:5]))
@@ -193,6 +199,8 @@ def execute(inputs: dict) -> dict:
                 info.update({"min": pairs[0][1], "max": pairs[-1][1],
                              "span_days": num((pairs[-1][0] - pairs[0][0]).total_seconds() / 86400, 3)})
             if t in ("string", "date"):
+                if labels is None:
+                    labels = raw
                 counts = Counter(present)
                 info["unique"] = len(counts)
                 info["top"] = [[v, c] for v, c in counts.most_common(top_n)]
@@ -205,7 +213,15 @@ def execute(inputs: dict) -> dict:
             if padded:
                 warnings.append("column %r has values with surrounding spaces" % name)
         columns[name] = info
-    return {"row_count": len(body), "columns": columns, "warnings": warnings}
+    for w in wanted:
+        if w not in columns:
+            raise ValueError("series_columns: there is no column %r (columns: %s)" % (w, ", ".join(header)))
+        if w not in series:
+            raise ValueError("series_columns: column %r is %s, not numeric" % (w, columns[w]["type"]))
+    if wanted:
+        series = {w: series[w] for w in wanted}
+    return {"row_count": len(body), "columns": columns, "warnings": warnings,
+            "labels": labels or [], "series": series}
 
 
 if __name__ == "__main__":

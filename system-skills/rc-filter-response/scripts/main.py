@@ -85,6 +85,9 @@ def execute(inputs: dict) -> dict:
         "time_constant_s": float("%.12g" % tau),
         "response": rows,
         "summary": summary,
+        # Columns of `response` as plain lists, one entry per frequency, for charts.
+        "magnitudes_db": [row["magnitude_db"] for row in rows],
+        "phases_deg": [row["phase_deg"] for row in rows],
     }
 
 

@@ -1,0 +1,100 @@
+// LLMos skill sandbox, frame side. Runs inside an opaque-origin iframe; the
+// page that embeds it is the only party it talks to. It starts one worker,
+// where skill code runs, and relays a small message protocol:
+//   page -> frame: {type: "run", id, language: "python"|"javascript",
+//                   code, inputs (JSON text), bytes (names), harness, packages, file,
+//                   pyodide (absolute base URL, ends with "/")}
+//   frame -> page: {type: "ready"} once, then per run any number of
+//                  {type: "stdout"|"stderr"|"status", id, text} and exactly one
+//                  {type: "result", id, json} or {type: "error", id, message}.
+// Stopping a run is the page's job: it removes this frame, which ends the
+// worker with it, however busy it is.
+"use strict";
+
+function workerMain() {
+  "use strict";
+  let pyodide = null;
+  let pyodideBase = null;
+  let current = 0;
+  const send = (message) => postMessage(message);
+  const text = (args) => args.map((a) => (typeof a === "string" ? a : (() => { try { return JSON.stringify(a); } catch { return String(a); } })())).join(" ");
+  // JavaScript skills print with console.*: those lines are the run's stdout/stderr.
+  for (const [name, stream] of [["log", "stdout"], ["info", "stdout"], ["debug", "stdout"], ["warn", "stderr"], ["error", "stderr"]]) {
+    console[name] = (...args) => send({ type: stream, id: current, text: text(args) });
+  }
+
+  async function python(run) {
+    if (!pyodide || pyodideBase !== run.pyodide) {
+      send({ type: "status", id: run.id, text: "Loading Python…" });
+      importScripts(run.pyodide + "pyodide.js");
+      pyodide = await loadPyodide({ indexURL: run.pyodide });
+      pyodideBase = run.pyodide;
+      pyodide.setStdout({ batched: (line) => send({ type: "stdout", id: current, text: line }) });
+      pyodide.setStderr({ batched: (line) => send({ type: "stderr", id: current, text: line }) });
+    }
+    if (run.packages.length > 0) {
+      send({ type: "status", id: run.id, text: "Loading " + run.packages.join(", ") + "…" });
+      const missing = run.packages.filter((name) => !(pyodide.lockfile && pyodide.lockfile.packages && name.toLowerCase() in pyodide.lockfile.packages));
+      if (missing.length > 0) {
+        throw new Error("This site's Python has no package " + missing.join(", ") + ". The site's publisher can point `pyodide_url` in llmos.toml at a full Pyodide distribution.");
+      }
+      try {
+        await pyodide.loadPackage(run.packages, { messageCallback: () => {}, errorCallback: (line) => send({ type: "stderr", id: current, text: line }) });
+      } catch (error) {
+        throw new Error("Python packages " + run.packages.join(", ") + " could not be loaded from this site's Python distribution: " + error.message);
+      }
+    }
+    send({ type: "status", id: run.id, text: "Running…" });
+    const globals = pyodide.globals;
+    globals.set("__llmos_code", run.code);
+    globals.set("__llmos_inputs", run.inputs);
+    globals.set("__llmos_bytes", JSON.stringify(run.bytes));
+    globals.set("__llmos_file", run.file);
+    try {
+      pyodide.runPython(run.harness);
+      return String(globals.get("__llmos_result"));
+    } finally {
+      for (const name of ["__llmos_code", "__llmos_inputs", "__llmos_bytes", "__llmos_file", "__llmos_result"]) {
+        try { globals.delete(name); } catch {}
+      }
+    }
+  }
+
+  async function javascript(run) {
+    send({ type: "status", id: run.id, text: "Running…" });
+    const runner = new Function(run.harness + "\nreturn __llmosRun;")();
+    return await runner(run.code, JSON.parse(run.inputs), run.bytes);
+  }
+
+  self.onmessage = async (event) => {
+    const run = event.data;
+    current = run.id;
+    try {
+      const json = run.language === "python" ? await python(run) : await javascript(run);
+      send({ type: "result", id: run.id, json: String(json) });
+    } catch (error) {
+      // A Python exception carries its traceback in its message.
+      send({ type: "error", id: run.id, message: String((error && (error.message || error)) || "the run failed") });
+    }
+  };
+}
+
+(function () {
+  const worker = new Worker(URL.createObjectURL(new Blob(["(" + workerMain.toString() + ")()"], { type: "text/javascript" })));
+  const isText = (v) => typeof v === "string";
+  worker.onmessage = (event) => parent.postMessage(event.data, "*");
+  worker.onerror = (event) => {
+    event.preventDefault();
+    parent.postMessage({ type: "error", id: -1, message: "The sandbox failed: " + (event.message || "unknown error") }, "*");
+  };
+  addEventListener("message", (event) => {
+    if (event.source !== parent) return;
+    const m = event.data;
+    const valid = m && m.type === "run" && Number.isInteger(m.id) && (m.language === "python" || m.language === "javascript") &&
+      isText(m.code) && isText(m.inputs) && isText(m.harness) && isText(m.pyodide) && isText(m.file) &&
+      Array.isArray(m.bytes) && m.bytes.every(isText) && Array.isArray(m.packages) && m.packages.every(isText);
+    if (!valid) return;
+    worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file });
+  });
+  parent.postMessage({ type: "ready" }, "*");
+})();

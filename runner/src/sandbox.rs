@@ -1,0 +1,247 @@
+//! The page's side of the sandbox: one opaque-origin iframe per [`Sandbox`],
+//! created on the first run, and the message protocol with it (see
+//! `runner/sandbox/sandbox.js` for the frame's side).
+//!
+//! Every message from the frame is checked to come from that frame and
+//! decoded into [`FrameMessage`]; anything else is ignored. Stopping a run,
+//! by the user or the time limit, removes the frame: the worker goes with it
+//! however busy it is, and the next run starts a fresh one.
+
+use crate::browser::{absolute_url, window};
+use crate::{RunFailure, RunnerConfig};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A line or a progress note from a run in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    Stdout(String),
+    Stderr(String),
+    /// "Loading Python…", "Running…".
+    Status(String),
+}
+
+/// One run: the code, its inputs as JSON text (validated already), and what
+/// the runtime must prepare.
+pub struct RunRequest {
+    /// `python` or `javascript`.
+    pub language: String,
+    pub code: String,
+    pub inputs_json: String,
+    /// Inputs that are files of bytes, sent as base64 and decoded by the harness.
+    pub bytes: Vec<String>,
+    pub packages: Vec<String>,
+    /// The name tracebacks give the code, e.g. `main.py`.
+    pub file: String,
+}
+
+/// Messages the frame sends, as `sandbox.js` documents them.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum FrameMessage {
+    Ready,
+    Stdout { id: i64, text: String },
+    Stderr { id: i64, text: String },
+    Status { id: i64, text: String },
+    Result { id: i64, json: String },
+    Error { id: i64, message: String },
+}
+
+type Outcome = Result<String, RunFailure>;
+
+struct Pending {
+    on_event: Rc<dyn Fn(RunEvent)>,
+    outcome: Rc<RefCell<Option<Outcome>>>,
+    resolve: js_sys::Function,
+    timer: i32,
+}
+
+struct Frame {
+    iframe: web_sys::HtmlIFrameElement,
+    ready: bool,
+    backlog: Vec<JsValue>,
+    listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+#[derive(Default)]
+struct State {
+    frame: Option<Frame>,
+    next_id: i64,
+    pending: HashMap<i64, Pending>,
+}
+
+/// A sandbox for runs of one panel (or one chat). Cheap to clone.
+#[derive(Clone)]
+pub struct Sandbox {
+    config: Rc<RunnerConfig>,
+    state: Rc<RefCell<State>>,
+}
+
+impl Sandbox {
+    pub fn new(config: RunnerConfig) -> Self {
+        Sandbox { config: Rc::new(config), state: Rc::default() }
+    }
+
+    pub fn config(&self) -> &RunnerConfig {
+        &self.config
+    }
+
+    /// Runs `request`, reporting output lines as they come, and resolves to
+    /// the JSON text the skill's runtime serialised its result to.
+    pub async fn run(&self, request: RunRequest, on_event: impl Fn(RunEvent) + 'static) -> Result<String, RunFailure> {
+        let pyodide = match (&request.language[..], &self.config.pyodide_url) {
+            ("python", None) => return Err(RunFailure::Failed("This site has no Python runtime: its publisher can add one (see the docs on executable skills).".into())),
+            (_, url) => url.as_deref().map(absolute_url).unwrap_or_default(),
+        };
+        let harness = if request.language == "python" { llmos_core::run::PYTHON_HARNESS } else { llmos_core::run::JS_HARNESS };
+        let id = {
+            let mut state = self.state.borrow_mut();
+            state.next_id += 1;
+            state.next_id
+        };
+        let message = serde_json::json!({
+            "type": "run", "id": id, "language": request.language, "code": request.code, "inputs": request.inputs_json,
+            "harness": harness, "pyodide": pyodide, "bytes": request.bytes, "packages": request.packages, "file": request.file,
+        });
+        let message = js_sys::JSON::parse(&message.to_string()).expect("serde_json writes JSON");
+        let outcome: Rc<RefCell<Option<Outcome>>> = Rc::default();
+        let mut resolve_slot = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _| resolve_slot = Some(resolve));
+        let limit = self.config.time_limit_secs;
+        let timer = {
+            let sandbox = self.clone();
+            let on_timeout = Closure::once_into_js(move || sandbox.kill(RunFailure::TimedOut(limit)));
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.unchecked_ref(), (limit.max(1) as i32).saturating_mul(1000)).unwrap_or(0)
+        };
+        self.state.borrow_mut().pending.insert(id, Pending { on_event: Rc::new(on_event), outcome: outcome.clone(), resolve: resolve_slot.expect("Promise::new calls back at once"), timer });
+        self.send(message);
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let result = outcome.borrow_mut().take();
+        result.unwrap_or(Err(RunFailure::Stopped))
+    }
+
+    /// Stops every run in progress (the user's Stop).
+    pub fn stop(&self) {
+        self.kill(RunFailure::Stopped);
+    }
+
+    /// Whether a run is in progress.
+    pub fn busy(&self) -> bool {
+        !self.state.borrow().pending.is_empty()
+    }
+
+    fn send(&self, message: JsValue) {
+        let mut state = self.state.borrow_mut();
+        if state.frame.is_none() {
+            state.frame = Some(self.open_frame());
+        }
+        let frame = state.frame.as_mut().expect("opened above");
+        if frame.ready {
+            post(&frame.iframe, &message);
+        } else {
+            frame.backlog.push(message);
+        }
+    }
+
+    fn open_frame(&self) -> Frame {
+        let document = window().document().expect("a page");
+        let iframe: web_sys::HtmlIFrameElement = document.create_element("iframe").expect("iframe").unchecked_into();
+        // Scripts only: no same-origin (so an opaque origin), no forms, no
+        // popups, no top navigation.
+        let _ = iframe.set_attribute("sandbox", "allow-scripts");
+        let _ = iframe.set_attribute("hidden", "");
+        let _ = iframe.set_attribute("title", "LLMos sandbox");
+        let _ = iframe.set_attribute("data-llmos-sandbox", "");
+        iframe.set_src(&absolute_url(&self.config.sandbox_url));
+        let weak = Rc::downgrade(&self.state);
+        let config = self.config.clone();
+        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(state) = weak.upgrade() {
+                Sandbox { config: config.clone(), state }.receive(event);
+            }
+        });
+        let _ = window().add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        if let Some(body) = document.body() {
+            let _ = body.append_child(&iframe);
+        }
+        Frame { iframe, ready: false, backlog: Vec::new(), listener }
+    }
+
+    fn receive(&self, event: web_sys::MessageEvent) {
+        let message = {
+            let state = self.state.borrow();
+            let Some(frame) = &state.frame else { return };
+            let from_frame = match (event.source(), frame.iframe.content_window()) {
+                (Some(source), Some(own)) => js_sys::Object::is(&source, &own),
+                _ => false,
+            };
+            if !from_frame {
+                return;
+            }
+            let Some(text) = js_sys::JSON::stringify(&event.data()).ok().and_then(|t| t.as_string()) else { return };
+            match serde_json::from_str::<FrameMessage>(&text) {
+                Ok(message) => message,
+                Err(_) => return,
+            }
+        };
+        match message {
+            FrameMessage::Ready => {
+                let mut state = self.state.borrow_mut();
+                let frame = state.frame.as_mut().expect("checked above");
+                frame.ready = true;
+                for message in std::mem::take(&mut frame.backlog) {
+                    post(&frame.iframe, &message);
+                }
+            }
+            FrameMessage::Stdout { id, text } => self.report(id, RunEvent::Stdout(text)),
+            FrameMessage::Stderr { id, text } => self.report(id, RunEvent::Stderr(text)),
+            FrameMessage::Status { id, text } => self.report(id, RunEvent::Status(text)),
+            FrameMessage::Result { id, json } => self.finish(id, Ok(json)),
+            // The worker itself failed: every run in it is lost.
+            FrameMessage::Error { id: -1, message } => self.kill(RunFailure::Failed(message)),
+            FrameMessage::Error { id, message } => self.finish(id, Err(RunFailure::Failed(message))),
+        }
+    }
+
+    fn report(&self, id: i64, event: RunEvent) {
+        let on_event = self.state.borrow().pending.get(&id).map(|p| p.on_event.clone());
+        if let Some(on_event) = on_event {
+            on_event(event);
+        }
+    }
+
+    fn finish(&self, id: i64, outcome: Outcome) {
+        let pending = self.state.borrow_mut().pending.remove(&id);
+        if let Some(pending) = pending {
+            window().clear_timeout_with_handle(pending.timer);
+            *pending.outcome.borrow_mut() = Some(outcome);
+            let _ = pending.resolve.call0(&JsValue::NULL);
+        }
+    }
+
+    /// Removes the frame, ending its worker, and fails every pending run.
+    fn kill(&self, failure: RunFailure) {
+        let (frame, ids) = {
+            let mut state = self.state.borrow_mut();
+            (state.frame.take(), state.pending.keys().copied().collect::<Vec<_>>())
+        };
+        if let Some(frame) = frame {
+            let _ = window().remove_event_listener_with_callback("message", frame.listener.as_ref().unchecked_ref());
+            frame.iframe.remove();
+        }
+        for id in ids {
+            self.finish(id, Err(failure.clone()));
+        }
+    }
+}
+
+fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue) {
+    // The frame's origin is opaque, so no target origin can name it.
+    if let Some(target) = iframe.content_window() {
+        let _ = target.post_message(message, "*");
+    }
+}

@@ -1,0 +1,232 @@
+//! The runner in the published site: the Run panel's bundle and loader, the
+//! sandbox document, and the Python runtime (Pyodide), self-hosted or not.
+//!
+//! Only pages of executable skills reference the runner's loader; a site
+//! without executable skills publishes none of this.
+
+use crate::config::{RunSettings, Settings};
+use crate::output::{OutputError, SiteWriter};
+use crate::source::FileData;
+use crate::theme::fnv1a;
+use llmos_core::Skill;
+use llmos_runner::{RunnableSkill, RunnerConfig};
+use std::path::{Path, PathBuf};
+
+/// The Pyodide release the project's scripts fetch from the npm registry
+/// (`scripts/lib/common.sh` pins it with its checksum).
+pub const PYODIDE_VERSION: &str = "314.0.7";
+
+/// The files of Pyodide's npm package a browser needs to start Python with
+/// its standard library; the package's other files are types and demos.
+pub const PYODIDE_FILES: &[&str] = &["pyodide.js", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+
+const SANDBOX_HTML: &str = include_str!("../runner/sandbox/sandbox.html");
+const SANDBOX_JS: &str = include_str!("../runner/sandbox/sandbox.js");
+
+/// Where the site's Python comes from.
+pub enum Pyodide {
+    /// Copied from this folder (the npm package) into `pyodide/<version>/`.
+    SelfHosted { dir: PathBuf, version: String },
+    /// Loaded from another base URL (a CDN with the full package set).
+    Remote(String),
+    /// Not available: Python skills say so when run.
+    Missing,
+}
+
+impl Pyodide {
+    /// The configured URL, else the folder named in the settings, else the
+    /// one the project's scripts fetch (`target/npm/pyodide-<version>/package`,
+    /// from the current directory), else `$LLMOS_PYODIDE_DIR`.
+    pub fn find(run: &RunSettings) -> Pyodide {
+        if let Some(url) = &run.pyodide_url {
+            return Pyodide::Remote(url.clone());
+        }
+        let candidates = run.pyodide_dir.clone().into_iter()
+            .chain(std::env::var_os("LLMOS_PYODIDE_DIR").map(PathBuf::from))
+            .chain(std::iter::once(PathBuf::from(format!("target/npm/pyodide-{PYODIDE_VERSION}/package"))));
+        for dir in candidates {
+            if PYODIDE_FILES.iter().all(|f| dir.join(f).is_file()) {
+                let version = package_version(&dir).unwrap_or_else(|| PYODIDE_VERSION.to_string());
+                return Pyodide::SelfHosted { dir, version };
+            }
+        }
+        Pyodide::Missing
+    }
+}
+
+fn package_version(dir: &Path) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("package.json")).ok()?).ok()?;
+    let version = json.get("version")?.as_str()?;
+    // It becomes a folder name.
+    version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')).then(|| version.to_string())
+}
+
+/// The runner's part of one site build.
+pub struct RunnerSite {
+    /// Site-relative path of the loader module that executable skill pages load.
+    pub loader_path: String,
+    config: RunnerConfig,
+    files: Vec<(String, Vec<u8>)>,
+    pyodide: Pyodide,
+}
+
+impl RunnerSite {
+    /// `None` when this binary was built without the runner bundle.
+    pub fn new(settings: &Settings, skills: &[Skill]) -> Option<RunnerSite> {
+        let (js, wasm) = crate::source::bundled::RUNNER?;
+        let bundle = crate::islands::publish_with("runner", js, wasm, runner_loader);
+        let has_python = skills.iter().any(|s| s.kind.as_deref() == Some("python"));
+        let pyodide = if has_python { Pyodide::find(&settings.run) } else { Pyodide::Missing };
+        let (pyodide_url, remote_origin) = match &pyodide {
+            Pyodide::SelfHosted { version, .. } => (Some(format!("{}pyodide/{version}/", settings.base_path)), None),
+            Pyodide::Remote(url) => (Some(url.clone()), origin_of(url)),
+            Pyodide::Missing => (None, None),
+        };
+        let csp = sandbox_csp(remote_origin.as_deref());
+        // Next to the bundles, named by their contents like them.
+        let script_name = format!("pkg/sandbox.{:016x}.js", fnv1a(SANDBOX_JS.as_bytes()));
+        let html = SANDBOX_HTML.replace("{{CSP}}", &csp).replace("{{SCRIPT}}", &format!("{}{script_name}", settings.base_path));
+        let html_name = format!("pkg/sandbox.{:016x}.html", fnv1a(html.as_bytes()));
+        let mut files = bundle.files;
+        files.push((script_name, SANDBOX_JS.as_bytes().to_vec()));
+        files.push((html_name.clone(), html.into_bytes()));
+        let config = RunnerConfig {
+            sandbox_url: format!("{}{html_name}", settings.base_path),
+            pyodide_url,
+            pyodide_core_only: matches!(pyodide, Pyodide::SelfHosted { .. }),
+            time_limit_secs: settings.run.time_limit_secs,
+        };
+        Some(RunnerSite { loader_path: bundle.loader_path, config, files, pyodide })
+    }
+
+    /// Whether Python skills can run on this site.
+    pub fn has_python(&self) -> bool {
+        !matches!(self.pyodide, Pyodide::Missing)
+    }
+
+    /// The JSON a page hands the panel: the site's runner configuration.
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(&self.config).expect("plain data")
+    }
+
+    /// The JSON a skill page hands the panel about `skill`, whose page is
+    /// the directory its code URL is relative to.
+    pub fn skill_json(skill: &Skill) -> String {
+        let runnable = RunnableSkill {
+            name: skill.name.clone(),
+            kind: skill.kind.clone().unwrap_or_default(),
+            code: None,
+            code_url: skill.entry.as_deref().map(|e| crate::render::url_path(&llmos_core::published_path(e))),
+            inputs: skill.inputs.clone(),
+            outputs: skill.outputs.clone(),
+            packages: Vec::new(),
+        };
+        serde_json::to_string(&runnable).expect("plain data")
+    }
+
+    /// Writes the bundle, the sandbox and the self-hosted Python runtime.
+    pub fn write(&self, out: &dyn SiteWriter) -> Result<(), OutputError> {
+        for (path, bytes) in &self.files {
+            out.write(path, bytes)?;
+        }
+        if let Pyodide::SelfHosted { dir, version } = &self.pyodide {
+            for file in PYODIDE_FILES {
+                let rel = format!("pyodide/{version}/{file}");
+                // The folder is versioned, so a file kept from the last build is current.
+                if !out.keep(&rel) {
+                    out.copy(&rel, &FileData::Disk(dir.join(file)))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The runner's loader: mounts a Run panel into every `[data-llmos-run]`
+/// element of the page, and gives the other bundles `window.llmosRunner`
+/// (starting the bundle on first use):
+/// - `mount(element, skill, config)`: a Run panel where they show a skill;
+/// - `run(skill, inputs, config)`: a run without a panel, resolving to the
+///   outcome object `llmos_runner::run_skill` documents;
+/// - `stop()`: stops that run;
+/// - `showOutputs(element, skill, outputs)`: a run's outputs as the panel shows them.
+/// `skill` and `config` are objects of `RunnableSkill` and `RunnerConfig`.
+fn runner_loader(js_name: &str, wasm_name: &str) -> String {
+    format!(
+        r#"// LLMos runner loader: the Run panel of executable skills.
+import init, {{ mount as mountPanel, run_skill, stop_run, show_outputs }} from "./{js_name}";
+
+let started;
+const start = () => (started ??= init({{ module_or_path: new URL("./{wasm_name}", import.meta.url) }}));
+
+async function mount(element, skill, config) {{
+  await start();
+  mountPanel(element, JSON.stringify(skill), JSON.stringify(config));
+  element.dataset.runner = "ready";
+}}
+
+// For the other bundles: run a skill without a panel (the chat's tool),
+// stop that run, and show a run's outputs as the panel does.
+async function run(skill, inputs, config) {{
+  await start();
+  return JSON.parse(await run_skill(JSON.stringify(skill), JSON.stringify(inputs), JSON.stringify(config)));
+}}
+function stop() {{
+  if (started) stop_run();
+}}
+async function showOutputs(element, skill, outputs) {{
+  await start();
+  show_outputs(element, JSON.stringify(skill), JSON.stringify(outputs));
+}}
+
+window.llmosRunner = Object.freeze({{ mount, run, stop, showOutputs }});
+for (const element of document.querySelectorAll("[data-llmos-run]")) {{
+  mount(element, JSON.parse(element.dataset.llmosRun), JSON.parse(element.dataset.llmosRunner))
+    .catch((error) => console.error("LLMos runner failed to start:", error));
+}}
+"#
+    )
+}
+
+/// The sandbox document's policy: scripts from the site (its own script,
+/// Pyodide) and from a remote Pyodide, `eval` for JavaScript skills,
+/// WebAssembly for Python, workers from `blob:` (the sandbox's own), and
+/// network only to the site and the remote Pyodide. No images, styles,
+/// frames, forms or base URL. Under its opaque origin, `'self'` still
+/// names the site's own URLs.
+pub fn sandbox_csp(remote_origin: Option<&str>) -> String {
+    let extra = remote_origin.map(|o| format!(" {o}")).unwrap_or_default();
+    format!("default-src 'none'; script-src 'self'{extra} 'unsafe-eval' 'wasm-unsafe-eval' blob:; worker-src blob:; connect-src 'self'{extra}; base-uri 'none'; form-action 'none'")
+}
+
+/// The policy of a page with a Run panel: the islands' policy, plus the
+/// sandbox frame from the site.
+pub fn panel_csp(settings: &Settings) -> String {
+    with_sandbox_frames(&crate::csp::island_csp(settings))
+}
+
+/// `policy` allowing frames from the site: the sandbox, whose origin is
+/// opaque once loaded, so it reaches nothing of the page's.
+pub fn with_sandbox_frames(policy: &str) -> String {
+    policy.replace("frame-src 'none'", "frame-src 'self'")
+}
+
+/// `https://cdn.example/pyodide/` → `https://cdn.example`.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remote_pyodide_is_allowed_by_its_origin_only() {
+        assert_eq!(origin_of("https://cdn.jsdelivr.net/pyodide/v0.28.3/full/").as_deref(), Some("https://cdn.jsdelivr.net"));
+        let csp = sandbox_csp(Some("https://cdn.jsdelivr.net"));
+        assert!(csp.contains("connect-src 'self' https://cdn.jsdelivr.net;"), "{csp}");
+        assert!(!sandbox_csp(None).contains("https:"));
+    }
+}
