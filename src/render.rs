@@ -107,6 +107,8 @@ struct SkillView<'a> {
     outputs: Vec<IoView<'a>>,
     words: usize,
     files: Vec<FileView>,
+    /// A workflow's steps: (id, label, used skill, its page).
+    steps: Vec<(String, String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -323,14 +325,20 @@ impl<'a> Renderer<'a> {
             outputs: skill.outputs.iter().map(io_view).collect(),
             words: skill.word_count(),
             files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
+            steps: skill.workflow.iter().flat_map(|w| &w.steps).map(|step| {
+                let page = format!("{}skills/{}/", self.base(), llmos_core::slugify(&step.uses));
+                (step.id.clone(), step.name.clone().unwrap_or_else(|| step.id.clone()), step.uses.clone(), page)
+            }).collect(),
         };
         let body_html = one_large_at_a_time(skill.body.len(), || self.markdown.skill_html(&skill.body, &skill.files));
         // Executable skills get the Run panel, and only they load its bundle.
-        let run = self.runner.as_ref().filter(|_| matches!(skill.kind.as_deref(), Some("python" | "javascript")) && view.entry.is_some());
-        let run_python_missing = run.is_some_and(|r| skill.kind.as_deref() == Some("python") && !r.has_python());
+        let catalogue = &self.loaded.catalogue;
+        let find = |name: &str| catalogue.skills.iter().find(|s| s.name == name);
+        let run = self.runner.as_ref().filter(|_| crate::runner::RunnerSite::runs(skill, view.entry.is_some()));
+        let run_python_missing = run.is_some_and(|r| !r.has_python() && crate::runner::RunnerSite::needs_python(skill, find));
         let context = minijinja::context! {
             site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir),
-            run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill)), run_config => run.map(|r| r.config_json()), run_python_missing,
+            run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill, self.base(), find)), run_config => run.map(|r| r.config_json()), run_python_missing,
             has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|_| crate::runner::panel_csp(self.settings)),
         };
         self.page(out, &dir, "skill.html", context)?;

@@ -110,18 +110,38 @@ impl RunnerSite {
     }
 
     /// The JSON a skill page hands the panel about `skill`, whose page is
-    /// the directory its code URL is relative to.
-    pub fn skill_json(skill: &Skill) -> String {
-        let runnable = RunnableSkill {
-            name: skill.name.clone(),
-            kind: skill.kind.clone().unwrap_or_default(),
-            code: None,
-            code_url: skill.entry.as_deref().map(|e| crate::render::url_path(&llmos_core::published_path(e))),
-            inputs: skill.inputs.clone(),
-            outputs: skill.outputs.clone(),
-            packages: Vec::new(),
-        };
+    /// the directory its code URL is relative to. A workflow carries the
+    /// skills its steps use, with code URLs from the site's root; `find`
+    /// looks a skill up by name in the catalogue.
+    pub fn skill_json<'s>(skill: &Skill, base_path: &str, find: impl Fn(&str) -> Option<&'s Skill>) -> String {
+        let mut runnable = runnable(skill, None);
+        if let Some(workflow) = &skill.workflow {
+            for step in &workflow.steps {
+                if let Some(used) = find(&step.uses) {
+                    runnable.steps.insert(used.name.clone(), runnable_at(used, &format!("{base_path}skills/{}/", used.slug)));
+                }
+            }
+        }
         serde_json::to_string(&runnable).expect("plain data")
+    }
+
+    /// Whether `skill` gets a Run panel: a Python or JavaScript skill with
+    /// its code, or a workflow.
+    pub fn runs(skill: &Skill, has_code: bool) -> bool {
+        match skill.kind.as_deref() {
+            Some("python" | "javascript") => has_code,
+            Some("workflow") => skill.workflow.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Whether running `skill` needs Python (a workflow: any of its steps).
+    pub fn needs_python<'s>(skill: &Skill, find: impl Fn(&str) -> Option<&'s Skill>) -> bool {
+        match (&skill.kind.as_deref(), &skill.workflow) {
+            (Some("python"), _) => true,
+            (Some("workflow"), Some(workflow)) => workflow.steps.iter().any(|s| find(&s.uses).is_some_and(|u| u.kind.as_deref() == Some("python"))),
+            _ => false,
+        }
     }
 
     /// Writes the bundle, the sandbox and the self-hosted Python runtime.
@@ -140,6 +160,25 @@ impl RunnerSite {
         }
         Ok(())
     }
+}
+
+fn runnable(skill: &Skill, page: Option<&str>) -> RunnableSkill {
+    RunnableSkill {
+        name: skill.name.clone(),
+        kind: skill.kind.clone().unwrap_or_default(),
+        code: None,
+        code_url: skill.entry.as_deref().map(|e| format!("{}{}", page.unwrap_or(""), crate::render::url_path(&llmos_core::published_path(e)))),
+        inputs: skill.inputs.clone(),
+        outputs: skill.outputs.clone(),
+        packages: Vec::new(),
+        workflow: skill.workflow.clone(),
+        steps: Default::default(),
+    }
+}
+
+/// `skill` with its code URL under `page` (its page's path from the root).
+fn runnable_at(skill: &Skill, page: &str) -> RunnableSkill {
+    runnable(skill, Some(page))
 }
 
 /// The runner's loader: mounts a Run panel into every `[data-llmos-run]`

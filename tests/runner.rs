@@ -1,6 +1,6 @@
-//! The Run panel in headless Chromium: every bundled executable skill runs
-//! from its page with its defaults and returns what `llmos run` returns
-//! natively; runaway code is stopped by Stop and by the time limit while
+//! The Run panel in headless Chromium: every bundled executable skill and
+//! workflow runs from its page with its defaults and returns what `llmos
+//! run` returns natively; runaway code is stopped by Stop and by the time limit while
 //! the page keeps responding; and skill code, in Python and in
 //! JavaScript, reaches none of the site's storage, cookies, frames or the
 //! network. One site build and one browser per test.
@@ -74,7 +74,7 @@ fn every_bundled_executable_skill_runs_in_the_browser_as_it_does_natively() {
         let bytes = std::fs::read(dir.join("SKILL.md")).unwrap();
         let files: Vec<String> = common::files_under(&dir).iter().map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned()).collect();
         let (skill, _) = parse_skill(&SkillSource { path: "SKILL.md", folder: &folder, bytes: &bytes, files: &files }).unwrap();
-        if !matches!(skill.kind.as_deref(), Some("python" | "javascript")) {
+        if !matches!(skill.kind.as_deref(), Some("python" | "javascript" | "workflow")) {
             continue;
         }
         server.take_requests();
@@ -93,9 +93,14 @@ fn every_bundled_executable_skill_runs_in_the_browser_as_it_does_natively() {
         if skill.kind.as_deref() == Some("javascript") {
             assert!(!server.take_requests().iter().any(|p| p.contains("/pyodide/")), "{}: a JavaScript run loaded Python", skill.name);
         }
+        // A workflow shows each step done.
+        if skill.kind.as_deref() == Some("workflow") {
+            let states = browser.eval("return [...document.querySelectorAll('.run-step')].map(s => s.dataset.stepState)");
+            assert!(states.as_array().is_some_and(|s| s.len() >= 2 && s.iter().all(|s| s == "done")), "{}: steps {states}", skill.name);
+        }
         ran.push(skill.name);
     }
-    assert!(ran.len() >= 15, "ran only {ran:?}");
+    assert!(ran.len() >= 18, "ran only {ran:?}");
     // SVG outputs are shown as images from blob: URLs.
     browser.goto(&server.url("/skills/plotting/"));
     assert_eq!(run_on_page(&browser, &server.url("/skills/plotting/"), 60), "done");
@@ -134,6 +139,12 @@ fn runaway_code_is_stopped_by_stop_and_by_the_time_limit() {
     write_skill(&skills, "spin-js", "javascript", "function execute(inputs) { for (;;) {} }\n", "inputs:\n  - name: note\n    type: string\n    default: \"x\"\n");
     write_skill(&skills, "spin-py", "python", "def execute(inputs):\n    while True:\n        pass\n", "");
     write_skill(&skills, "quick-js", "javascript", "function execute(inputs) { console.log('hi'); return { result: { n: inputs.n * 2 } }; }\n", "inputs:\n  - name: n\n    type: integer\n    default: 21\n");
+    write_skill(&skills, "fail-js", "javascript", "function execute(inputs) { throw new Error('no data today'); }\n", "");
+    let fail_md = skills.join("fail-js/SKILL.md");
+    std::fs::write(&fail_md, std::fs::read_to_string(&fail_md).unwrap().replace("type: object", "type: integer")).unwrap();
+    // A workflow whose first step fails: the second never runs.
+    std::fs::create_dir_all(skills.join("broken-chain")).unwrap();
+    std::fs::write(skills.join("broken-chain/SKILL.md"), "---\nname: broken-chain\ndescription: Fails at its first step.\ntype: workflow\noutputs:\n  - name: result\n    type: object\n    value: ${{ steps.second.outputs.result }}\nsteps:\n  - id: first\n    uses: fail-js\n  - id: second\n    uses: quick-js\n    with:\n      n: ${{ steps.first.outputs.result }}\n---\n# Broken chain\n").unwrap();
     std::fs::write(work.path().join("llmos.toml"), "skills_dirs = [\"skills\"]\n[run]\ntime_limit = 4\n").unwrap();
     let site = build(work.path(), &[]);
     let server = StaticServer::start(&site, "/");
@@ -167,6 +178,13 @@ fn runaway_code_is_stopped_by_stop_and_by_the_time_limit() {
     assert_eq!(run_on_page(&browser, &server.url("/skills/quick-js/"), 30), "done");
     assert_eq!(outputs_on_page(&browser), serde_json::json!({ "result": { "n": 42 } }));
     assert!(browser.eval("return document.querySelector('.run-console').innerText").as_str().unwrap().contains("hi"));
+
+    // A failed step stops its dependants, with a readable message.
+    assert_eq!(run_on_page(&browser, &server.url("/skills/broken-chain/"), 30), "failed");
+    let states = browser.eval("return [...document.querySelectorAll('.run-step')].map(s => s.dataset.stepState)");
+    assert_eq!(states, serde_json::json!(["failed", "skipped"]));
+    let message = browser.eval("return document.querySelector('.run-failure').innerText").as_str().unwrap().to_string();
+    assert!(message.contains("step `first` failed") && message.contains("no data today"), "{message}");
 }
 
 /// What skill code tries, in JavaScript and in Python. Each attempt records

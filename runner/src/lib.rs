@@ -44,6 +44,12 @@ pub struct RunnableSkill {
     /// Python packages to load before running (Pyodide's package names).
     #[serde(default)]
     pub packages: Vec<String>,
+    /// A workflow's steps (`kind` is `workflow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<llmos_core::workflow::Workflow>,
+    /// The skills a workflow's steps use, by name, with code URLs from the site's root.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub steps: std::collections::BTreeMap<String, RunnableSkill>,
 }
 
 impl RunnableSkill {

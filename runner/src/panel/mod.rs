@@ -3,6 +3,7 @@
 
 mod form;
 mod outputs;
+mod workflow;
 
 use crate::browser::{fetch_text, now_ms, revoke};
 use crate::sandbox::{RunEvent, RunRequest, Sandbox};
@@ -57,6 +58,9 @@ impl Phase {
 
 #[component]
 fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> impl IntoView {
+    let is_workflow = skill.kind == "workflow";
+    let sandboxes = StoredValue::new_local(workflow::Sandboxes::new(&config));
+    let steps = RwSignal::new(workflow::initial_views(&skill));
     let sandbox = StoredValue::new_local(Sandbox::new(config));
     let fields: Vec<Field> = skill.inputs.iter().cloned().map(|spec| Field::new(spec, &panel_id)).collect();
     let fields = StoredValue::new_local(fields);
@@ -95,28 +99,17 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
         status.set("Starting…".into());
         runs.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
-            let source = match code.get_value() {
-                Some(source) => source,
-                None => match fetch_text(skill.code_url.as_deref().unwrap_or_default()).await {
-                    Ok(source) => {
-                        code.set_value(Some(source.clone()));
-                        source
-                    }
-                    Err(message) => {
-                        phase.set(Phase::Failed(message));
-                        status.set(String::new());
-                        return;
-                    }
-                },
-            };
-            let started = now_ms();
-            let request = RunRequest { language: skill.kind.clone(), code: source, inputs_json: Value::Object(inputs).to_string(), bytes, packages, file: skill.file_name() };
             let on_event = move |event: RunEvent| match event {
                 RunEvent::Stdout(line) => console.update(|c| c.push((Stream::Out, line))),
                 RunEvent::Stderr(line) => console.update(|c| c.push((Stream::Err, line))),
                 RunEvent::Status(text) => status.set(text),
             };
-            let outcome = sandbox.get_value().run(request, on_event).await;
+            let started = now_ms();
+            let outcome = if is_workflow {
+                workflow::run(&skill, inputs, sandboxes.get_value(), steps, on_event).await
+            } else {
+                run_one(&skill, inputs, code, bytes, packages, sandbox.get_value(), on_event).await
+            };
             elapsed.set(Some(now_ms() - started));
             status.set(String::new());
             urls.update_value(|u| u.drain(..).for_each(|url| revoke(&url)));
@@ -132,7 +125,10 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
             }
         });
     };
-    let stop = move |_| sandbox.with_value(|s| s.stop());
+    let stop = move |_| {
+        sandbox.with_value(|s| s.stop());
+        sandboxes.with_value(|s| s.stop());
+    };
     let running = move || phase.get() == Phase::Running;
     let skill_name = skill.with_value(|s| s.name.clone());
     let outputs_specs = skill.with_value(|s| s.outputs.clone());
@@ -151,6 +147,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
                     </span>
                 </div>
             </form>
+            {is_workflow.then(|| workflow::steps_view(steps))}
             <div class="run-failure" role="alert" hidden=move || !matches!(phase.get(), Phase::Failed(_))>
                 <pre>{move || match phase.get() { Phase::Failed(message) => message, _ => String::new() }}</pre>
             </div>
@@ -168,6 +165,20 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
             </details>
         </div>
     }
+}
+
+/// One Python or JavaScript run: fetches the code once, then the sandbox runs it.
+async fn run_one(skill: &RunnableSkill, inputs: serde_json::Map<String, Value>, code: StoredValue<Option<String>, LocalStorage>, bytes: Vec<String>, packages: Vec<String>, sandbox: Sandbox, on_event: impl Fn(RunEvent) + 'static) -> Result<String, RunFailure> {
+    let source = match code.get_value() {
+        Some(source) => source,
+        None => {
+            let source = fetch_text(skill.code_url.as_deref().unwrap_or_default()).await.map_err(RunFailure::Failed)?;
+            code.set_value(Some(source.clone()));
+            source
+        }
+    };
+    let request = RunRequest { language: skill.kind.clone(), code: source, inputs_json: Value::Object(inputs).to_string(), bytes, packages, file: skill.file_name() };
+    sandbox.run(request, on_event).await
 }
 
 fn duration(ms: f64) -> String {
