@@ -29,6 +29,11 @@ pub fn chat_bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::CHAT
 }
 
+/// The embedded runner bundle: the Run panel, loaded only by pages that run skills.
+pub fn runner_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::RUNNER
+}
+
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.
 pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     use std::io::Write;

@@ -144,7 +144,18 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                         eprintln!("{name} bundle: {:.1} kB, {:.1} kB gzipped (loaded only by {pages})", raw as f64 / 1000.0, gzipped as f64 / 1000.0);
                     }
                 }
+                if let Some((js, wasm)) = llmos::islands::runner_bundle() {
+                    let (raw, gzipped) = llmos::islands::bundle_size(js, wasm);
+                    eprintln!("runner bundle: {:.1} kB, {:.1} kB gzipped (loaded only by pages that run skills)", raw as f64 / 1000.0, gzipped as f64 / 1000.0);
+                }
+                match &report.python {
+                    Some(llmos::runner::PythonSummary::SelfHosted(version, bytes)) => eprintln!("python: Pyodide {version} self-hosted in pyodide/{version}/ ({:.1} MB, fetched by a visitor's first Python run)", *bytes as f64 / 1e6),
+                    Some(llmos::runner::PythonSummary::Remote(url)) => eprintln!("python: Pyodide from {url}"),
+                    Some(llmos::runner::PythonSummary::Missing) => eprintln!("note: Python skills cannot run on this site: Pyodide was not found. Run scripts/build-site.sh (it fetches it), set LLMOS_PYODIDE_DIR or [run] pyodide_dir to its npm package, or [run] pyodide_url"),
+                    None => {}
+                }
                 eprintln!("view it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000{}", report.out.display(), settings.base_path);
+                eprintln!("  (Python skills need the host to send Access-Control-Allow-Origin for pyodide/, as GitHub Pages and `llmos serve` do; http.server does not)");
                 if settings.base_path != "/" {
                     eprintln!("  (with a base path, serve the parent of a folder named after it, e.g. --out /tmp/site{} and -d /tmp/site)", settings.base_path.trim_end_matches('/'));
                 }

@@ -40,7 +40,9 @@ use std::sync::{Arc, Mutex};
 /// `islands/src` (the dialect test fails otherwise).
 pub const RESERVED_IDS: &[&str] = &[
     // theme/templates
-    "main", "io-h", "files-h", "not-found-search",
+    "main", "io-h", "files-h", "not-found-search", "run-h", "run-panel", "llmos-runner-config",
+    // where skills run: the Run panel, the editor's Test run, the chat's runs
+    "live-runs", "skill-code", "test-run", "test-run-skill", "user-skill-run",
     // islands
     "api-key", "base-url", "chat-filter", "continue", "chat-input", "chat-notice", "conversations", "delete-skill", "diagnostics", "draft-restored",
     "edit-skill", "export-all", "export-json", "export-markdown", "export-skill", "forget-key", "framed-notice", "import-chats", "import-files",

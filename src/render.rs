@@ -185,6 +185,11 @@ impl<'a> Renderer<'a> {
         Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
+    /// Where Python skills run from on this site (for the build's summary).
+    pub(crate) fn python_summary(&self) -> Option<crate::runner::PythonSummary> {
+        self.runner.as_ref().and_then(|r| r.python_summary())
+    }
+
     fn base(&self) -> &str {
         &self.settings.base_path
     }
@@ -267,7 +272,10 @@ impl<'a> Renderer<'a> {
             // they load the runner's loader, which starts its bundle on first use.
             let runs = dir != "my/";
             let run_config = self.runner.as_ref().filter(|_| runs).map(|r| r.config_json());
-            let csp = if run_config.is_some() { crate::runner::with_sandbox_frames(&csp) } else { csp };
+            let csp = match self.runner.as_ref().filter(|_| runs) {
+                Some(runner) => runner.page_csp(&csp),
+                None => csp,
+            };
             let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir), run_config };
             self.page(out, dir, "my.html", context)?;
         }
@@ -339,7 +347,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! {
             site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir),
             run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill, self.base(), find)), run_config => run.map(|r| r.config_json()), run_python_missing,
-            has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|_| crate::runner::panel_csp(self.settings)),
+            has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|r| r.page_csp(&crate::csp::island_csp(self.settings))),
         };
         self.page(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 1)

@@ -61,6 +61,15 @@ fn package_version(dir: &Path) -> Option<String> {
     version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')).then(|| version.to_string())
 }
 
+/// What the build's summary says about Python.
+pub enum PythonSummary {
+    /// Pyodide copied into the site: its version and size in bytes.
+    SelfHosted(String, u64),
+    Remote(String),
+    /// The site has Python skills and no runtime for them.
+    Missing,
+}
+
 /// The runner's part of one site build.
 pub struct RunnerSite {
     /// Site-relative path of the loader module that executable skill pages load.
@@ -68,6 +77,7 @@ pub struct RunnerSite {
     config: RunnerConfig,
     files: Vec<(String, Vec<u8>)>,
     pyodide: Pyodide,
+    has_python_skills: bool,
 }
 
 impl RunnerSite {
@@ -76,7 +86,9 @@ impl RunnerSite {
         let (js, wasm) = crate::source::bundled::RUNNER?;
         let bundle = crate::islands::publish_with("runner", js, wasm, runner_loader);
         let has_python = skills.iter().any(|s| s.kind.as_deref() == Some("python"));
-        let pyodide = if has_python { Pyodide::find(&settings.run) } else { Pyodide::Missing };
+        // Found or configured, Python is published even without Python
+        // skills on the site: visitors write and import their own.
+        let pyodide = Pyodide::find(&settings.run);
         let (pyodide_url, remote_origin) = match &pyodide {
             Pyodide::SelfHosted { version, .. } => (Some(format!("{}pyodide/{version}/", settings.base_path)), None),
             Pyodide::Remote(url) => (Some(url.clone()), origin_of(url)),
@@ -96,7 +108,26 @@ impl RunnerSite {
             pyodide_core_only: matches!(pyodide, Pyodide::SelfHosted { .. }),
             time_limit_secs: settings.run.time_limit_secs,
         };
-        Some(RunnerSite { loader_path: bundle.loader_path, config, files, pyodide })
+        Some(RunnerSite { loader_path: bundle.loader_path, config, files, pyodide, has_python_skills: has_python })
+    }
+
+    /// `policy` (a page's) allowing runs: see [`allow_runs`].
+    pub fn page_csp(&self, policy: &str) -> String {
+        let remote = match &self.pyodide {
+            Pyodide::Remote(url) => origin_of(url),
+            _ => None,
+        };
+        allow_runs(policy, remote.as_deref())
+    }
+
+    /// Where the site's Python skills run from; `None` without Python skills.
+    pub fn python_summary(&self) -> Option<PythonSummary> {
+        match &self.pyodide {
+            Pyodide::SelfHosted { dir, version } => Some(PythonSummary::SelfHosted(version.clone(), PYODIDE_FILES.iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()).map(|m| m.len()).sum())),
+            Pyodide::Remote(url) => Some(PythonSummary::Remote(url.clone())),
+            Pyodide::Missing if self.has_python_skills => Some(PythonSummary::Missing),
+            Pyodide::Missing => None,
+        }
     }
 
     /// Whether Python skills can run on this site.
@@ -170,7 +201,7 @@ fn runnable(skill: &Skill, page: Option<&str>) -> RunnableSkill {
         code_url: skill.entry.as_deref().map(|e| format!("{}{}", page.unwrap_or(""), crate::render::url_path(&llmos_core::published_path(e)))),
         inputs: skill.inputs.clone(),
         outputs: skill.outputs.clone(),
-        packages: Vec::new(),
+        packages: skill.packages.clone(),
         workflow: skill.workflow.clone(),
         steps: Default::default(),
     }
@@ -231,23 +262,24 @@ for (const element of document.querySelectorAll("[data-llmos-run]")) {{
 /// Pyodide) and from a remote Pyodide, `eval` for JavaScript skills,
 /// WebAssembly for Python, workers from `blob:` (the sandbox's own), and
 /// network only to the site and the remote Pyodide. No images, styles,
-/// frames, forms or base URL. Under its opaque origin, `'self'` still
+/// frames, forms or base URL. (`blob:` is how the worker reads the
+/// runtime files the page hands over.) Under its opaque origin, `'self'` still
 /// names the site's own URLs.
 pub fn sandbox_csp(remote_origin: Option<&str>) -> String {
     let extra = remote_origin.map(|o| format!(" {o}")).unwrap_or_default();
-    format!("default-src 'none'; script-src 'self'{extra} 'unsafe-eval' 'wasm-unsafe-eval' blob:; worker-src blob:; connect-src 'self'{extra}; base-uri 'none'; form-action 'none'")
+    format!("default-src 'none'; script-src 'self'{extra} 'unsafe-eval' 'wasm-unsafe-eval' blob:; worker-src blob:; connect-src 'self'{extra} blob:; base-uri 'none'; form-action 'none'")
 }
 
-/// The policy of a page with a Run panel: the islands' policy, plus the
-/// sandbox frame from the site.
-pub fn panel_csp(settings: &Settings) -> String {
-    with_sandbox_frames(&crate::csp::island_csp(settings))
-}
-
-/// `policy` allowing frames from the site: the sandbox, whose origin is
-/// opaque once loaded, so it reaches nothing of the page's.
-pub fn with_sandbox_frames(policy: &str) -> String {
-    policy.replace("frame-src 'none'", "frame-src 'self'")
+/// `policy` (a page's) allowing what running skills needs: frames from the
+/// site (the sandbox, whose origin is opaque once loaded, so it reaches
+/// nothing of the page's) and, for a remote Pyodide, fetching its files
+/// (the page reads them through its HTTP cache for the sandbox).
+pub fn allow_runs(policy: &str, remote_origin: Option<&str>) -> String {
+    let policy = policy.replace("frame-src 'none'", "frame-src 'self'");
+    match remote_origin {
+        Some(origin) => policy.replacen("connect-src 'self'", &format!("connect-src 'self' {origin}"), 1),
+        None => policy,
+    }
 }
 
 /// `https://cdn.example/pyodide/` → `https://cdn.example`.
@@ -265,7 +297,8 @@ mod tests {
     fn a_remote_pyodide_is_allowed_by_its_origin_only() {
         assert_eq!(origin_of("https://cdn.jsdelivr.net/pyodide/v0.28.3/full/").as_deref(), Some("https://cdn.jsdelivr.net"));
         let csp = sandbox_csp(Some("https://cdn.jsdelivr.net"));
-        assert!(csp.contains("connect-src 'self' https://cdn.jsdelivr.net;"), "{csp}");
+        assert!(csp.contains("connect-src 'self' https://cdn.jsdelivr.net blob:;"), "{csp}");
+        assert!(allow_runs(crate::csp::CHAT_CSP, Some("https://cdn.jsdelivr.net")).contains("connect-src 'self' https://cdn.jsdelivr.net https://api.anthropic.com"));
         assert!(!sandbox_csp(None).contains("https:"));
     }
 }

@@ -22,6 +22,9 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Where the site's Python skills run from, for the summary: `None`
+    /// without Python skills (or without the runner bundle).
+    pub python: Option<crate::runner::PythonSummary>,
 }
 
 fn search_inputs(catalogue: &Catalogue) -> Vec<SearchInput<'_>> {
@@ -82,12 +85,13 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildRepo
     let renderer = Renderer::new(settings, &loaded, false, search, &previous_pages);
     // On a failure below, the caches are left empty: the next build writes everything.
     let counts = renderer.render_all(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let python = renderer.python_summary();
     cache.written = live.finish().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     cache.pages = renderer.page_keys.into_inner().expect("no render panicked");
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
         eprintln!("timings: load {loaded_at:.2?}, search index {:.2?}, render and write {:.2?}", indexed_at - loaded_at, started.elapsed() - indexed_at);
     }
-    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
+    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed(), python })
 }
 
 /// Loads, renders and writes the whole site.
@@ -114,13 +118,14 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();
+    let python = renderer.python_summary();
     let rendered_at = started.elapsed();
     let out = staging.commit().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     // LLMOS_TIMINGS=1 shows where a build spends its time (used when tuning the benchmark).
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
         eprintln!("timings: load {loaded_at:.2?}, prepare (search index, islands) {:.2?}, render and write {:.2?}, swap {:.2?}", prepared_at - loaded_at, rendered_at - prepared_at, started.elapsed() - rendered_at);
     }
-    Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed() })
+    Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed(), python })
 }
 
 fn with_warnings(mut failure: Failure, warnings: &[Diagnostic]) -> Failure {

@@ -59,7 +59,10 @@ fn search_finds_skills_and_keyboard_opens_them() {
     browser.wait_for("document.readyState === 'complete'", 10);
     let requests = server.take_requests();
     assert!(requests.iter().any(|r| r.starts_with("/skills/")), "{requests:?}");
-    assert!(requests.iter().all(|r| !r.ends_with(".js") && !r.ends_with(".wasm")), "a skill page loads no script: {requests:?}");
+    // A skill page loads no script, but the Run panel's on executable skills.
+    let runs = browser.eval("return !!document.querySelector('[data-llmos-run]')").as_bool().unwrap();
+    let scripts: Vec<&String> = requests.iter().filter(|r| r.ends_with(".js") || r.ends_with(".wasm")).collect();
+    assert!(scripts.iter().all(|r| runs && (r.starts_with("/pkg/runner.") || r.starts_with("/pkg/llmos_runner"))), "a skill page loads no script but the runner's: {requests:?}");
     assert_eq!(browser.console_errors(), Vec::<String>::new());
 }
 

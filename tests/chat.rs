@@ -16,6 +16,9 @@ mod settings;
 // whole bodies, reasoning (issue 11).
 #[path = "chat/turns.rs"]
 mod turns;
+// Executable skills as tools: asked, run in the sandbox, returned (issue 12).
+#[path = "chat/runs.rs"]
+mod runs;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;

@@ -101,6 +101,10 @@ fn test_skills() -> tempfile::TempDir {
     skill("spin-js", "javascript", "", "main.js", "function execute(inputs) {\n  for (;;) {}\n}\n");
     skill("echo", "javascript", "inputs:\n  - name: top_n\n    type: integer\n    default: 3\n  - name: kind\n    type: enum\n    options: [line, bar]\n    default: line\n  - name: data\n    type: array\n    default: []\n", "main.js",
         "async function execute(inputs) {\n  return { inputs };\n}\n");
+    // Files of bytes reach execute() as bytes in both languages.
+    let bytes_input = "inputs:\n  - name: blob\n    type: file\n    format: bytes\n";
+    skill("size-py", "python", bytes_input, "main.py", "def execute(inputs):\n    b = inputs['blob']\n    return {'kind': type(b).__name__, 'size': len(b), 'first': b[0]}\n");
+    skill("size-js", "javascript", bytes_input, "main.js", "function execute(inputs) {\n  const b = inputs.blob;\n  return { kind: b.constructor.name, size: b.length, first: b[0] };\n}\n");
     dir
 }
 
@@ -157,6 +161,19 @@ fn the_time_limit_kills_an_endless_loop() {
         assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
         assert!(run.stderr.contains("was stopped after 1 s"), "{name}: {}", run.stderr);
         assert!(started.elapsed() < Duration::from_secs(5), "{name} took {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn files_of_bytes_reach_execute_as_bytes_in_python_and_javascript() {
+    let skills = test_skills();
+    let file = skills.path().join("data.bin");
+    fs::write(&file, [200u8, 1, 2, 3, 4]).unwrap();
+    for (name, kind) in [("size-py", "bytes"), ("size-js", "Uint8Array")] {
+        let run = run_in(skills.path(), &["run", name, "--json", "--input", &format!("blob=@{}", file.display())]);
+        assert!(run.ok, "{name}: {}", run.stderr);
+        let out: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(out, serde_json::json!({ "kind": kind, "size": 5, "first": 200 }), "{name}");
     }
 }
 

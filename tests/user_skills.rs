@@ -12,6 +12,9 @@ mod layering;
 // And the workbench's wording: placeholders, problems at their field, file names.
 #[path = "user_skills/wording.rs"]
 mod wording;
+// The Run panel on the user's skills and the editor's Test run (issue 12, item 1).
+#[path = "user_skills/run.rs"]
+mod run;
 
 use common::server::StaticServer;
 use common::webdriver::Browser;

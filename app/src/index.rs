@@ -43,6 +43,9 @@ pub struct IndexEntry {
     pub license: Option<String>,
     /// Words in the body, so a reader can budget context before fetching it.
     pub words: usize,
+    /// Python packages the skill needs beyond the standard library (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +81,7 @@ impl IndexEntry {
             outputs: skill.outputs.clone(),
             license: skill.license.clone(),
             words: skill.word_count(),
+            packages: skill.packages.clone(),
         }
     }
 }

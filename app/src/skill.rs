@@ -21,7 +21,7 @@ pub const MAX_BODY_LINES: usize = 500;
 pub const SPEC_KEYS: &[&str] = &["name", "description", "license", "compatibility", "metadata", "allowed-tools"];
 /// Keys LLMos adds at the top level (the spec's validator would call them
 /// unknown; LLMos does not). `tags` is read as an alias of `keywords`.
-pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs", "steps"];
+pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs", "steps", "packages"];
 /// Value types an input may declare: `text` is a multi-line string, `enum`
 /// one of the entry's `options`, `array`/`object` JSON, `file` the text of a
 /// file (or, with `format: bytes`, its bytes as base64 in the JSON).
@@ -106,6 +106,10 @@ pub struct Skill {
     /// The steps of a `type: workflow` skill; `None` for every other skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<crate::workflow::Workflow>,
+    /// Python packages a `type: python` skill imports beyond the standard
+    /// library (`packages: [numpy]`), as Pyodide's package loader names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
 }
 
 impl Skill {
@@ -164,6 +168,7 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
                 "add the file, or point `entry:` at the file that defines `execute(inputs)`");
         }
     }
+    let packages = fields.packages(kind.as_deref());
     fields.check_unknown_keys();
     let body_lines = split.body.lines().count();
     if body_lines > MAX_BODY_LINES {
@@ -192,6 +197,7 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
         folder: source.folder.to_string(),
         files: source.files.to_vec(),
         workflow,
+        packages,
     };
     Ok((skill, fields.warnings))
 }
@@ -388,6 +394,24 @@ impl<'a> Fields<'a> {
         short
     }
 
+    /// `packages:` as package names, with a warning for what is not one
+    /// and for packages on a skill that is not Python.
+    fn packages(&mut self, kind: Option<&str>) -> Vec<String> {
+        let listed = self.keywords("packages");
+        if listed.is_empty() {
+            return listed;
+        }
+        if kind != Some("python") {
+            self.warn("packages", "`packages` applies to Python skills only; it was ignored".into(), "remove it, or make the skill `type: python`");
+            return Vec::new();
+        }
+        let (good, bad): (Vec<String>, Vec<String>) = listed.into_iter().partition(|p| p.len() <= MAX_TERM_CHARS && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+        if let Some(first) = bad.first() {
+            self.warn("packages", format!("`{first}` is not a package name; it was ignored"), "list names as Pyodide's package loader knows them, e.g. `packages: [numpy, pandas]`");
+        }
+        good
+    }
+
     fn check_unknown_keys(&mut self) {
         let unknown: Vec<String> = self.map.keys()
             .filter_map(scalar_text)
@@ -429,6 +453,28 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 fn compact_yaml(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod packages_tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Skill, Vec<Diagnostic>) {
+        let files = vec!["scripts/main.py".to_string()];
+        parse_skill(&SkillSource { path: "s/SKILL.md", folder: "s", bytes: text.as_bytes(), files: &files }).unwrap()
+    }
+
+    #[test]
+    fn python_skills_declare_packages_by_name() {
+        let (skill, warnings) = parse("---\nname: s\ndescription: d\ntype: python\npackages: [numpy, scikit-learn, \"rm -rf\"]\n---\n");
+        assert_eq!(skill.packages, ["numpy", "scikit-learn"]);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`rm -rf` is not a package name"), "{}", warnings[0].message);
+        assert_eq!(warnings[0].line, 5);
+        let (skill, warnings) = parse("---\nname: s\ndescription: d\ntype: javascript\npackages: [numpy]\n---\n");
+        assert!(skill.packages.is_empty());
+        assert!(warnings.iter().any(|w| w.message.contains("Python skills only")), "{warnings:?}");
+    }
 }
 
 #[cfg(test)]

@@ -340,6 +340,7 @@ pub(crate) mod actions {
         }
         store.save(&[], &[name.to_string()]).await.map_err(|e| e.to_string())?;
         let _ = store.discard_draft(&format!("edit:{name}")).await;
+        let _ = store.discard_draft(&format!("edit:{name}#code")).await;
         sync::announce_skills_changed();
         Ok(())
     }

@@ -18,6 +18,8 @@ struct Page {
     body_html: String,
     files: Vec<(String, usize)>,
     warnings: Vec<String>,
+    /// Whether the page has a Run section (filled by `editor::run`).
+    runs: bool,
 }
 
 #[island]
@@ -86,6 +88,8 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                                 <ul>{page.warnings.iter().map(|w| view! { <li><pre>{w.clone()}</pre></li> }).collect_view()}</ul>
                             </details>
                         })}
+                        // The panel, or why there is none: written by `editor::run`, which keeps the bundle small.
+                        {page.runs.then(|| view! { <section class="run" id="user-skill-run"></section> })}
                         <div class="prose" id="user-skill-body" inner_html=page.body_html.clone()></div>
                         {(!page.files.is_empty()).then(|| view! {
                             <h2>"Files"</h2>
@@ -101,6 +105,7 @@ pub fn UserSkillView(base: String) -> impl IntoView {
 #[cfg(feature = "workbench")]
 mod actions {
     use super::Page;
+    use crate::editor::run::{self, Section};
     use crate::browser;
     use crate::store::{self, SkillStore};
     use leptos::prelude::*;
@@ -109,6 +114,7 @@ mod actions {
         let Some(name) = browser::query_parameter("name").filter(|n| !n.is_empty()) else {
             return page.set(Some(Err("No skill named in the address (…/my/skill/?name=<skill>).".into())));
         };
+        let mut section = None;
         let result = async {
             let store = store::shared().await.map_err(|e| e.to_string())?;
             let skill = store.skill(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("You have no skill named {name} in this browser. It may have been deleted, or created in another browser."))?;
@@ -123,6 +129,10 @@ mod actions {
                 body_html: llmos_core::render_safe(&parsed.body),
                 files: skill.files.iter().map(|f| (f.path.clone(), f.data.len())).collect(),
                 warnings: warnings.iter().map(crate::user_skills::in_browser_terms).collect(),
+                runs: {
+                    section = run_section(&parsed, &skill);
+                    section.is_some()
+                },
             })
         }
         .await;
@@ -131,6 +141,33 @@ mod actions {
                 document.set_title(&format!("{} · your skill", p.name));
             }
         }
+        // The section about to be replaced is not the one to fill.
+        if let Some(old) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("user-skill-run")) {
+            old.remove_attribute("id").ok();
+        }
         page.set(Some(result));
+        if let Some(section) = section {
+            run::show("user-skill-run", "Run", "user-skill-run-panel", section).await;
+        }
+    }
+
+    /// The Run section of an executable skill with its code, a note for a
+    /// workflow or a missing code file; nothing for instructions.
+    fn run_section(parsed: &llmos_core::Skill, skill: &crate::user_skills::UserSkill) -> Option<Section> {
+        if parsed.workflow.is_some() || parsed.kind.as_deref() == Some("workflow") {
+            return Some(Section::Note("Workflows run from the site's pages for now: publish this one with llmos to run it.".into()));
+        }
+        if !run::executable(parsed.kind.as_deref()) {
+            return None;
+        }
+        let config = run::site_config()?;
+        if let Some(note) = run::cannot_run(parsed.kind.as_deref(), &config) {
+            return Some(Section::Note(note));
+        }
+        let entry = parsed.entry.as_deref().unwrap_or_default();
+        Some(match skill.files.iter().find(|f| f.path == entry) {
+            Some(file) => Section::Panel(run::skill_json(parsed, &String::from_utf8_lossy(&file.data)), config),
+            None => Section::Note(format!("Add its code file `{entry}` (Edit, then Code) to run this skill here.")),
+        })
     }
 }

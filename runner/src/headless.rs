@@ -49,6 +49,9 @@ pub async fn run(skill: RunnableSkill, inputs: Map<String, Value>, config: Runne
     if !matches!(skill.kind.as_str(), "python" | "javascript") {
         return failure("failed", format!("`{}` is a {} skill; only Python and JavaScript skills run here", skill.name, skill.kind));
     }
+    if skill.kind == "python" && !skill.packages.is_empty() && config.pyodide_core_only {
+        return failure("failed", format!("`{}` needs the Python packages {}, which this site's self-hosted Python does not have", skill.name, skill.packages.join(", ")));
+    }
     let code = match (&skill.code, &skill.code_url) {
         (Some(code), _) => code.clone(),
         (None, Some(url)) => match fetch_text(url).await {
@@ -65,14 +68,7 @@ pub async fn run(skill: RunnableSkill, inputs: Map<String, Value>, config: Runne
         RunEvent::Stderr(line) => err.borrow_mut().push_str(&format!("{line}\n")),
         RunEvent::Status(_) => {}
     };
-    let request = RunRequest {
-        language: skill.kind.clone(),
-        code,
-        inputs_json: Value::Object(inputs).to_string(),
-        bytes: llmos_core::run::bytes_inputs(&skill.inputs),
-        packages: skill.packages.clone(),
-        file: skill.file_name(),
-    };
+    let request = RunRequest::new(&skill, code, inputs);
     let started = now_ms();
     let outcome = sandbox(config).run(request, on_event).await;
     let ms = now_ms() - started;

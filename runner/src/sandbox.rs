@@ -39,6 +39,20 @@ pub struct RunRequest {
     pub file: String,
 }
 
+impl RunRequest {
+    /// A run of `skill`'s `code` with `inputs`, validated already.
+    pub fn new(skill: &crate::RunnableSkill, code: String, inputs: serde_json::Map<String, serde_json::Value>) -> Self {
+        RunRequest {
+            language: skill.kind.clone(),
+            code,
+            inputs_json: serde_json::Value::Object(inputs).to_string(),
+            bytes: llmos_core::run::bytes_inputs(&skill.inputs),
+            packages: skill.packages.clone(),
+            file: skill.file_name(),
+        }
+    }
+}
+
 /// Messages the frame sends, as `sandbox.js` documents them.
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -69,6 +83,9 @@ struct Frame {
 
 #[derive(Default)]
 struct State {
+    /// Counts stops, so a run that was waiting for the Python runtime's
+    /// files when Stop was pressed does not start after it.
+    stops: u64,
     frame: Option<Frame>,
     next_id: i64,
     pending: HashMap<i64, Pending>,
@@ -104,10 +121,19 @@ impl Sandbox {
             state.next_id
         };
         let message = serde_json::json!({
-            "type": "run", "id": id, "language": request.language, "code": request.code, "inputs": request.inputs_json,
+            "type": "run", "id": id, "language": &request.language, "code": request.code, "inputs": request.inputs_json,
             "harness": harness, "pyodide": pyodide, "bytes": request.bytes, "packages": request.packages, "file": request.file,
         });
         let message = js_sys::JSON::parse(&message.to_string()).expect("serde_json writes JSON");
+        if request.language == "python" {
+            on_status(&on_event, "Loading Python…");
+            let stops = self.state.borrow().stops;
+            let files = pyodide_files(&pyodide).await?;
+            if self.state.borrow().stops != stops {
+                return Err(RunFailure::Stopped);
+            }
+            let _ = js_sys::Reflect::set(&message, &"files".into(), &files);
+        }
         let outcome: Rc<RefCell<Option<Outcome>>> = Rc::default();
         let mut resolve_slot = None;
         let promise = js_sys::Promise::new(&mut |resolve, _| resolve_slot = Some(resolve));
@@ -124,7 +150,8 @@ impl Sandbox {
         result.unwrap_or(Err(RunFailure::Stopped))
     }
 
-    /// Stops every run in progress (the user's Stop).
+    /// Stops every run in progress (the user's Stop), including one still
+    /// waiting for the Python runtime's files.
     pub fn stop(&self) {
         self.kill(RunFailure::Stopped);
     }
@@ -227,6 +254,7 @@ impl Sandbox {
     fn kill(&self, failure: RunFailure) {
         let (frame, ids) = {
             let mut state = self.state.borrow_mut();
+            state.stops += 1;
             (state.frame.take(), state.pending.keys().copied().collect::<Vec<_>>())
         };
         if let Some(frame) = frame {
@@ -237,6 +265,50 @@ impl Sandbox {
             self.finish(id, Err(failure.clone()));
         }
     }
+}
+
+fn on_status(on_event: &impl Fn(RunEvent), text: &str) {
+    on_event(RunEvent::Status(text.to_string()));
+}
+
+thread_local! {
+    /// Pyodide's files as Blobs, per base URL: fetched once per page, by the
+    /// page, so they come from (and go into) the site's HTTP cache.
+    static PYODIDE_FILES: RefCell<HashMap<String, JsValue>> = RefCell::default();
+}
+
+/// The files the sandbox's worker starts Python from, as an object of
+/// Blobs `{module, wasm, stdlib, lock}`.
+async fn pyodide_files(base: &str) -> Result<JsValue, RunFailure> {
+    if let Some(files) = PYODIDE_FILES.with(|f| f.borrow().get(base).cloned()) {
+        return Ok(files);
+    }
+    let names = [("module", "pyodide.asm.mjs"), ("wasm", "pyodide.asm.wasm"), ("stdlib", "python_stdlib.zip"), ("lock", "pyodide-lock.json")];
+    let promises = js_sys::Array::new();
+    for (_, name) in names {
+        let url = format!("{base}{name}");
+        let fetch = window().fetch_with_str(&url);
+        let failed = url.clone();
+        let blob = wasm_bindgen_futures::future_to_promise(async move {
+            let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(fetch).await?.unchecked_into();
+            if !response.ok() {
+                return Err(JsValue::from_str(&format!("{failed}: the server answered {}", response.status())));
+            }
+            wasm_bindgen_futures::JsFuture::from(response.blob()?).await
+        });
+        promises.push(&blob);
+    }
+    let blobs = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&promises)).await.map_err(|e| {
+        let message = e.as_string().unwrap_or_else(|| js_sys::Error::from(e).message().into());
+        RunFailure::Failed(format!("Python could not be loaded: {message}"))
+    })?;
+    let files = js_sys::Object::new();
+    for (i, (key, _)) in names.iter().enumerate() {
+        let _ = js_sys::Reflect::set(&files, &(*key).into(), &js_sys::Array::from(&blobs).get(i as u32));
+    }
+    let files: JsValue = files.into();
+    PYODIDE_FILES.with(|f| f.borrow_mut().insert(base.to_string(), files.clone()));
+    Ok(files)
 }
 
 fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue) {

@@ -66,7 +66,7 @@ const describe = (error) => {
   return head.concat(frames).join("\n");
 };
 const run = (0, eval)(job.harness + "\n;__llmosRun");
-run(job.code, job.inputs, job.bytes).then(text => finish("ok", text), error => finish("error", describe(error)));
+run(job.code, job.inputs, JSON.parse(job.bytes)).then(text => finish("ok", text), error => finish("error", describe(error)));
 "#;
 
 impl Runtime {

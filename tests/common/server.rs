@@ -10,26 +10,43 @@ use std::sync::{Arc, Mutex};
 pub struct StaticServer {
     pub port: u16,
     requests: Arc<Mutex<Vec<String>>>,
+    served: Arc<Mutex<u64>>,
 }
 
 impl StaticServer {
     /// Serves `site` at `base` (`/` or `/repo/`); other paths answer 404.
     pub fn start(site: &Path, base: &str) -> StaticServer {
+        Self::start_with(site, base, "no-store")
+    }
+
+    /// As `start`, with GitHub Pages' caching (`max-age=600`), so a second
+    /// visit reads from the browser's cache (for benchmarks).
+    pub fn start_cached(site: &Path, base: &str) -> StaticServer {
+        Self::start_with(site, base, "max-age=600")
+    }
+
+    fn start_with(site: &Path, base: &str, cache: &'static str) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (site, base, log) = (site.to_path_buf(), base.to_string(), requests.clone());
+        let served = Arc::new(Mutex::new(0));
+        let (site, base, log, bytes) = (site.to_path_buf(), base.to_string(), requests.clone(), served.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (site, base, log) = (site.clone(), base.clone(), log.clone());
-                std::thread::spawn(move || serve(stream, &site, &base, &log));
+                let (site, base, log, bytes) = (site.clone(), base.clone(), log.clone(), bytes.clone());
+                std::thread::spawn(move || serve(stream, &site, &base, &log, &bytes, cache));
             }
         });
-        StaticServer { port, requests }
+        StaticServer { port, requests, served }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Bytes of response bodies sent since the last call.
+    pub fn take_bytes(&self) -> u64 {
+        std::mem::take(&mut *self.served.lock().unwrap())
     }
 
     /// Paths requested since the last call.
@@ -38,7 +55,7 @@ impl StaticServer {
     }
 }
 
-fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>) {
+fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>, served: &Mutex<u64>, cache: &str) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
@@ -62,7 +79,8 @@ fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>) {
         };
         // As GitHub Pages does: every file may be read from any origin, which
         // the skill sandbox (an opaque origin) needs for the Python runtime.
-        let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\n\r\n", body.len());
+        let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: {cache}\r\nAccess-Control-Allow-Origin: *\r\n\r\n", body.len());
+        *served.lock().unwrap() += body.len() as u64;
         if stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body)).is_err() {
             return;
         }

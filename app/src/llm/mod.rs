@@ -15,6 +15,7 @@ mod limits;
 mod models;
 mod provider;
 mod request;
+mod run_tool;
 mod sse;
 mod stream;
 
@@ -23,6 +24,7 @@ pub use error::{describe_http_error, describe_models_error, describe_network_err
 pub use limits::{default_max_tokens, DEFAULT_MAX_TOKENS};
 pub use models::{models_request, parse_models, ModelInfo};
 pub use provider::{KeyHeader, LocalPreset, ProviderConfig, ProviderKind, LOCAL_PRESETS};
+pub use run_tool::{declined_result, inputs_schema, outputs_for_model, outputs_summary, parse_run_call, run_prompt, run_requested_by_text, run_result, run_skill_tool, RunCall, ToolSkill, IMAGE_SHOWN, MAX_RESULT_CHARS, RUN_SKILL_TOOL, RUN_TEXT_PREFIX};
 pub use request::{build_request, ChatRequest, HttpRequest, Message, Tool, ToolCall, ToolResult};
 pub use sse::{SseDecoder, SseEvent};
 pub use stream::{split_think, Ending, Reply, StreamDecoder, StreamErrorKind, StreamEvent, CONTINUE_PROMPT};

@@ -108,6 +108,7 @@ pub async fn send(state: ChatState, text: String) {
         reasoning: String::new(),
         ending: None,
         finish_reason: None,
+        runs: Vec::new(),
     };
     if let Err(error) = store.put_records(MESSAGES, &[to_js(&message)]).await {
         return say(state, error.to_string());

@@ -18,6 +18,12 @@ pub(super) fn messages(state: ChatState) -> impl IntoView {
     let idle = move || !state.streaming.get() && !state.messages.with(Vec::is_empty);
     let last = move |test: fn(&ChatMessage) -> bool| state.messages.with(|ms| ms.last().is_some_and(test));
     let outcome_is = move |value: &str| state.outcome.get().as_deref() == Some(value);
+    // Kept runs' outputs are drawn by the runner once their rows exist.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        state.messages.track();
+        request_animation_frame(move || super::runs::show_kept_outputs(state));
+    });
     view! {
         <div id="messages" class="messages" on:click=move |e| {
             let _ = &e;
@@ -37,6 +43,7 @@ pub(super) fn messages(state: ChatState) -> impl IntoView {
                     <summary>"Thinking…"</summary>
                     <div class="thinking-text" node_ref=state.live_reasoning></div>
                 </details>
+                <div class="skill-runs" id="live-runs" node_ref=state.live_runs></div>
                 <div class="answer prose"><div id="live-frozen" node_ref=state.live_frozen></div><div id="live-tail" node_ref=state.live_tail></div></div>
             </article>
         </div>
@@ -60,7 +67,7 @@ pub(super) fn messages(state: ChatState) -> impl IntoView {
 }
 
 /// Text made safe inside HTML elements and attribute values.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -84,6 +91,10 @@ fn row_html(m: &ChatMessage, base: &str) -> String {
     let mut html = String::new();
     if !m.reasoning.is_empty() {
         html.push_str(&format!("<details class=\"thinking\"><summary>Thinking</summary><div class=\"thinking-text\">{}</div></details>", escape(&m.reasoning)));
+    }
+    if !m.runs.is_empty() {
+        let cards: String = m.runs.iter().enumerate().map(|(i, run)| super::run_card::card_html(run, i, false)).collect();
+        html.push_str(&format!("<div class=\"skill-runs\">{cards}</div>"));
     }
     html.push_str(&format!("<div class=\"answer prose\">{}</div>", llmos_core::render_safe(&m.text)));
     if let Some(error) = &m.error {

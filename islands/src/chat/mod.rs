@@ -25,6 +25,9 @@ mod answer;
 #[cfg(feature = "hydrate")]
 mod keys;
 mod messages;
+mod run_card;
+#[cfg(feature = "hydrate")]
+mod runs;
 mod settings;
 mod sidebar;
 #[cfg(feature = "hydrate")]
@@ -63,6 +66,8 @@ pub(crate) struct ChatState {
     /// The streamed answer's reasoning, appended as plain text.
     pub live_reasoning: NodeRef<leptos::html::Div>,
     pub live_thinking: RwSignal<bool>,
+    /// The cards of the skills the answer being written runs.
+    pub live_runs: NodeRef<leptos::html::Div>,
     /// The conversation column, scrolled to its end as answers grow.
     pub main: NodeRef<leptos::html::Section>,
     pub models: RwSignal<Vec<ModelInfo>>,
@@ -95,6 +100,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
         live_tail: NodeRef::new(),
         live_reasoning: NodeRef::new(),
         live_thinking: RwSignal::new(false),
+        live_runs: NodeRef::new(),
         main: NodeRef::new(),
         models: RwSignal::new(Vec::new()),
         notice: RwSignal::new(None),

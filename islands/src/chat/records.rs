@@ -72,7 +72,47 @@ pub struct ChatMessage {
     /// The provider's own word for it (`max_tokens`, `SAFETY`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
+    /// Skills the model asked to run while answering, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<SkillRun>,
 }
+
+/// A skill the model asked to run during an answer, as the conversation
+/// shows it (outputs kept whole, to show them again as they were).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillRun {
+    pub skill: String,
+    pub inputs: serde_json::Value,
+    /// `ran`, or why not: `declined`, `invalid_inputs`, `failed`, `stopped`, `timed_out`.
+    pub status: String,
+    #[serde(default)]
+    pub ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<serde_json::Value>,
+    /// The skill's declared outputs, which decide how they are shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output_specs: Vec<llmos_core::IoSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl SkillRun {
+    /// What the trace keeps of it: the outputs as the model saw them, cut short.
+    pub fn trace(&self) -> TraceRun {
+        let skill = llmos_core::llm::ToolSkill { name: self.skill.clone(), inputs: Vec::new(), outputs: self.output_specs.clone() };
+        TraceRun {
+            skill: self.skill.clone(),
+            inputs: self.inputs.clone(),
+            outputs: self.outputs.as_ref().map(|o| llmos_core::llm::outputs_summary(&skill, o, TRACE_OUTPUTS_CHARS)).unwrap_or_default(),
+            ms: self.ms,
+            ok: self.status == "ran",
+            reason: (self.status != "ran").then(|| self.status.clone()),
+        }
+    }
+}
+
+/// Characters of a run's outputs a trace keeps.
+pub const TRACE_OUTPUTS_CHARS: usize = 500;
 
 impl ChatMessage {
     /// An answer that is not part of the conversation the model sees: it
@@ -101,6 +141,10 @@ pub struct Trace {
     pub skills_used: Vec<String>,
     pub tool_calls: Vec<TraceToolCall>,
     pub turns: Vec<TraceTurn>,
+    /// Skills run (or refused) at the model's request, in order. Traces
+    /// stored before runs existed have none.
+    #[serde(default)]
+    pub runs: Vec<TraceRun>,
     /// `solved` or `not-solved`, as the user marks it.
     pub outcome: Option<String>,
 }
@@ -109,6 +153,21 @@ pub struct Trace {
 pub struct TraceToolCall {
     pub name: String,
     pub arguments: String,
+}
+
+/// One skill run in a trace: what the evolution engine learns sequences from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceRun {
+    pub skill: String,
+    pub inputs: serde_json::Value,
+    /// A summary of the outputs (images summarised, cut short); empty when it did not run.
+    #[serde(default)]
+    pub outputs: String,
+    pub ms: f64,
+    pub ok: bool,
+    /// Why it did not succeed: `declined`, `invalid_inputs`, `failed`, `stopped`, `timed_out`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,7 +328,23 @@ mod tests {
             reasoning: String::new(),
             ending: None,
             finish_reason: None,
+            runs: vec![],
         }
+    }
+
+    #[test]
+    fn traces_and_messages_stored_before_runs_still_load_and_runs_are_summarised() {
+        let old: Trace = serde_json::from_str(r#"{"id":"c","conversation":"c","goal":"g","provider":"anthropic","model":"m","skills_offered":[],"skills_used":[],"tool_calls":[],"turns":[],"outcome":null}"#).unwrap();
+        assert!(old.runs.is_empty());
+        let old: ChatMessage = serde_json::from_str(r#"{"id":"m","conversation":"c","seq":1,"role":"assistant","text":"hi","created":0}"#).unwrap();
+        assert!(old.runs.is_empty());
+        let chart = llmos_core::IoSpec { name: "chart".into(), kind: "svg".into(), description: None, default: None, required: false, options: vec![], format: None };
+        let run = SkillRun { skill: "plot".into(), inputs: serde_json::json!({"n": 3}), status: "ran".into(), ms: 4.5, outputs: Some(serde_json::json!({"chart": "<svg/>", "n": 3})), output_specs: vec![chart], error: None };
+        let trace = run.trace();
+        assert!(trace.ok && trace.reason.is_none());
+        assert_eq!(trace.outputs, r#"{"chart":"[image shown to the user]","n":3}"#);
+        let declined = SkillRun { status: "declined".into(), outputs: None, ..run }.trace();
+        assert_eq!((declined.ok, declined.reason.as_deref(), declined.outputs.as_str()), (false, Some("declined"), ""));
     }
 
     #[test]

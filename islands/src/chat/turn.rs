@@ -5,7 +5,8 @@
 
 use super::actions::{at_end, describe, from_js, load_conversations, new_id, say, show_end, show_end_soon, to_js};
 use super::answer::{skill_body, skill_index, ABORT};
-use super::records::{self, ChatMessage, Conversation, Role, SkillLink, Trace, TraceToolCall, TraceTurn};
+use super::records::{self, ChatMessage, Conversation, Role, SkillLink, SkillRun, Trace, TraceToolCall, TraceTurn};
+use super::runs::{self, Handled, RunTools};
 use super::stream::{stream, Failure};
 use super::ChatState;
 use crate::browser;
@@ -15,8 +16,38 @@ use leptos::prelude::*;
 use llmos_core::llm::{self, build_request, Message, ProviderKind, Reply, StreamEvent, ToolResult, CONTINUE_PROMPT, OFFERED_SKILLS};
 use llmos_core::IncrementalMarkdown;
 
-/// Rounds of skill loading before the model must answer.
-const MAX_SKILL_LOADS: usize = 3;
+/// Rounds of tool calls (skills loaded or run) before the model must answer.
+const MAX_TOOL_ROUNDS: usize = 4;
+
+/// What a model without tool calling asked for by the text convention.
+enum TextRequest {
+    /// A run (checked), of the skill so named.
+    Run(Result<llm::RunCall, String>, String),
+    Load(llm::OfferedSkill),
+}
+
+fn text_request(answer: &str, offered: &[llm::OfferedSkill], run_skills: &[llm::ToolSkill]) -> Option<TextRequest> {
+    if let Some(parsed) = llm::run_requested_by_text(answer, run_skills) {
+        let name = answer.lines().find_map(|l| l.trim().trim_matches('`').strip_prefix(llm::RUN_TEXT_PREFIX).map(|n| n.trim().trim_matches('`').to_string())).unwrap_or_default();
+        return Some(TextRequest::Run(parsed, name));
+    }
+    llm::requested_by_text(answer, offered).cloned().map(TextRequest::Load)
+}
+
+fn note_used(used: &mut Vec<SkillLink>, skill: &llm::OfferedSkill) {
+    if !used.iter().any(|u| u.slug == skill.slug) {
+        used.push(SkillLink { slug: skill.slug.clone(), name: skill.name.clone(), user: skill.user });
+    }
+}
+
+/// A skill that ran counts as used.
+fn note_run(used: &mut Vec<SkillLink>, tools: &RunTools, run: &SkillRun) {
+    if run.status == "ran" {
+        if let Some(skill) = tools.skills.iter().find(|s| s.tool.name == run.skill) {
+            note_used(used, &skill.offered);
+        }
+    }
+}
 
 /// What is being answered.
 pub(super) enum Mode {
@@ -53,27 +84,37 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     state.streaming.set(true);
 
     let goal_text = history.iter().rev().find(|m| m.role == Role::User).map(|m| m.text.clone()).unwrap_or_default();
-    let offered = match (&previous, skill_index(state).await) {
-        (None, Some(index)) => llm::offer_skills(&index, &goal_text, OFFERED_SKILLS),
-        _ => Vec::new(),
+    let index = if previous.is_none() { skill_index(state).await } else { None };
+    let offered = index.as_ref().map(|index| llm::offer_skills(index, &goal_text, OFFERED_SKILLS)).unwrap_or_default();
+    // Those of them that run in the browser, when the site has the runner.
+    let run_tools = match &index {
+        Some(index) => runs::runnable(state, index, &offered).await,
+        None => None,
     };
+    let run_skills = run_tools.as_ref().map(RunTools::tool_skills).unwrap_or_default();
     // Local servers often lack tool calling: they get the text convention.
     let tools_supported = config.kind != ProviderKind::OpenAiCompatible;
-    let system = llm::system_prompt(Some(&settings.system), &offered, tools_supported);
-    let tools = if tools_supported && !offered.is_empty() { vec![llm::load_skill_tool(&offered)] } else { Vec::new() };
+    let mut system = llm::system_prompt(Some(&settings.system), &offered, tools_supported);
+    if let (Some(system), Some(run_prompt)) = (system.as_mut(), llm::run_prompt(&run_skills, tools_supported)) {
+        system.push_str("\n\n");
+        system.push_str(&run_prompt);
+    }
+    let mut tools = if tools_supported && !offered.is_empty() { vec![llm::load_skill_tool(&offered)] } else { Vec::new() };
+    tools.extend(llm::run_skill_tool(&run_skills).filter(|_| tools_supported));
     let mut messages = records::history_messages(&history);
     if previous.is_some() {
         messages.push(Message::user(CONTINUE_PROMPT));
     }
     let mut used: Vec<SkillLink> = Vec::new();
     let mut tool_calls: Vec<TraceToolCall> = Vec::new();
+    let mut skill_runs: Vec<SkillRun> = Vec::new();
     let mut final_reply = Reply::default();
     let mut failure: Option<Failure> = None;
     let started = browser::now();
     let mut first_token: Option<f64> = None;
 
-    for round in 0..=MAX_SKILL_LOADS {
-        let request = build_request(&config, key.as_deref(), &records::request(&settings, system.clone(), messages.clone(), if round < MAX_SKILL_LOADS { tools.clone() } else { Vec::new() }));
+    for round in 0..=MAX_TOOL_ROUNDS {
+        let request = build_request(&config, key.as_deref(), &records::request(&settings, system.clone(), messages.clone(), if round < MAX_TOOL_ROUNDS { tools.clone() } else { Vec::new() }));
         let mut reply = Reply::default();
         let result = stream(&config, &request, &signal, |event| {
             reply.apply(event);
@@ -96,33 +137,77 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
             failure = Some(stopped_or_failed);
             break;
         }
-        // A skill requested by tool call, or (without tools) by the text convention.
-        let by_tool = reply.tool_calls.iter().find_map(|call| Some((call, llm::requested_by_tool(&call.name, &call.arguments, &offered)?)));
-        let by_text = if tools_supported { None } else { llm::requested_by_text(&reply.text, &offered) };
-        let requested = by_tool.map(|(_, skill)| skill).or(by_text).cloned();
-        if let (Some(skill), true) = (requested, round < MAX_SKILL_LOADS && reply.error.is_none()) {
-            let body = skill_body(state, &skill).await.unwrap_or_else(|e| format!("(The skill could not be loaded: {e})"));
-            if !used.iter().any(|u| u.slug == skill.slug) {
-                used.push(SkillLink { slug: skill.slug.clone(), name: skill.name.clone(), user: skill.user });
+        let may_call = round < MAX_TOOL_ROUNDS && reply.error.is_none();
+        // Tool calls: every call gets its result, as the APIs require.
+        if may_call && tools_supported && !reply.tool_calls.is_empty() {
+            let mut results = Vec::new();
+            for call in &reply.tool_calls {
+                tool_calls.push(TraceToolCall { name: call.name.clone(), arguments: call.arguments.clone() });
+                let run_with = run_tools.as_ref().filter(|_| call.name == llm::RUN_SKILL_TOOL);
+                let (content, is_error) = if let Some(tools) = run_with {
+                    let parsed = llm::parse_run_call(&call.arguments, &run_skills);
+                    match runs::handle(state, tools, parsed, &call.arguments, &signal).await {
+                        Handled::Done { content, is_error, run } => {
+                            note_run(&mut used, tools, &run);
+                            skill_runs.push(run);
+                            (content, is_error)
+                        }
+                        Handled::Stopped => {
+                            failure = Some(Failure::Stopped);
+                            break;
+                        }
+                    }
+                } else if let Some(skill) = llm::requested_by_tool(&call.name, &call.arguments, &offered) {
+                    note_used(&mut used, skill);
+                    (skill_body(state, skill).await.unwrap_or_else(|e| format!("(The skill could not be loaded: {e})")), false)
+                } else {
+                    (format!("There is no tool `{}` with these arguments here; use the tools offered.", call.name), true)
+                };
+                results.push(ToolResult { call_id: call.id.clone(), name: call.name.clone(), content, is_error });
             }
-            match by_tool {
-                Some((call, _)) => {
-                    tool_calls.push(TraceToolCall { name: call.name.clone(), arguments: call.arguments.clone() });
-                    messages.push(reply.to_message());
-                    messages.push(Message::User { text: String::new(), tool_results: vec![ToolResult { call_id: call.id.clone(), name: call.name.clone(), content: body, is_error: false }] });
-                    // Text the model wrote before calling stays in the answer.
-                    final_reply.text.push_str(&reply.text);
+            // Text the model wrote before calling stays in the answer.
+            final_reply.text.push_str(&reply.text);
+            final_reply.input_tokens = reply.input_tokens.or(final_reply.input_tokens);
+            if failure.is_some() {
+                break;
+            }
+            messages.push(reply.to_message());
+            messages.push(Message::User { text: String::new(), tool_results: results });
+            continue;
+        }
+        // Without tools: a run or a skill asked for by the text convention.
+        let by_text = if tools_supported || !may_call { None } else { text_request(&reply.text, &offered, &run_skills) };
+        if let Some(request) = by_text {
+            let content = match request {
+                TextRequest::Run(parsed, name) => {
+                    let tools = run_tools.as_ref().expect("a run is only read when skills can run");
+                    let arguments = serde_json::json!({ "skill": name }).to_string();
+                    match runs::handle(state, tools, parsed, &arguments, &signal).await {
+                        Handled::Done { content, run, .. } => {
+                            note_run(&mut used, tools, &run);
+                            skill_runs.push(run);
+                            tool_calls.push(TraceToolCall { name: "RUN_SKILL".into(), arguments: name.clone() });
+                            format!("The result of running the skill `{name}`:\n\n{content}\n\nNow answer my previous message with it.")
+                        }
+                        Handled::Stopped => {
+                            failure = Some(Failure::Stopped);
+                            break;
+                        }
+                    }
                 }
-                None => {
+                TextRequest::Load(skill) => {
+                    let body = skill_body(state, &skill).await.unwrap_or_else(|e| format!("(The skill could not be loaded: {e})"));
+                    note_used(&mut used, &skill);
                     tool_calls.push(TraceToolCall { name: "LOAD_SKILL".into(), arguments: skill.slug.clone() });
-                    messages.push(Message::assistant(reply.text.clone()));
-                    messages.push(Message::user(format!("The instructions of the skill `{}`:\n\n{body}\n\nNow answer my previous message following them.", skill.slug)));
-                    // The convention line is not part of the answer.
-                    markdown = IncrementalMarkdown::new();
-                    clear_answer(state);
-                    show_update(state, markdown.push(&final_reply.text));
+                    format!("The instructions of the skill `{}`:\n\n{body}\n\nNow answer my previous message following them.", skill.slug)
                 }
-            }
+            };
+            messages.push(Message::assistant(reply.text.clone()));
+            messages.push(Message::user(content));
+            // The convention's lines are not part of the answer.
+            markdown = IncrementalMarkdown::new();
+            clear_answer(state);
+            show_update(state, markdown.push(&final_reply.text));
             final_reply.input_tokens = reply.input_tokens.or(final_reply.input_tokens);
             continue;
         }
@@ -161,6 +246,7 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
             reasoning: final_reply.reasoning,
             ending: final_reply.ending,
             finish_reason: final_reply.finish_reason,
+            runs: skill_runs.clone(),
         },
         Some(previous) => continued(state, previous, final_reply, error.clone(), stopped).await,
     };
@@ -201,6 +287,7 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
         }
     }
     trace.tool_calls.extend(tool_calls);
+    trace.runs.extend(skill_runs.iter().map(SkillRun::trace));
     trace.turns.push(TraceTurn { started, first_token_ms: first_token, total_ms: browser::now() - started, ok: error.is_none() && !stopped });
     let _ = store.put_records(TRACES, &[to_js(&trace)]).await;
     load_conversations(state).await;
@@ -244,7 +331,7 @@ fn stream_error(kind: llm::StreamErrorKind, message: &str, partial: bool) -> Str
 fn clear_live(state: ChatState) {
     clear_answer(state);
     state.live_thinking.set(false);
-    if let Some(node) = state.live_reasoning.get_untracked() {
+    for node in [state.live_reasoning.get_untracked(), state.live_runs.get_untracked()].into_iter().flatten() {
         node.set_inner_html("");
     }
 }

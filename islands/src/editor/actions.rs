@@ -1,7 +1,7 @@
 //! What the editor does in the browser: open a skill or its draft, keep
 //! drafts, discard them, and save.
 
-use super::{all_untouched, draft_id, Mode};
+use super::{all_untouched, code_draft_id, draft_id, Mode};
 use crate::browser;
 use crate::my_skills::Status;
 use crate::store::{self, sync, Draft, SkillStore};
@@ -27,6 +27,8 @@ fn show_new(text: RwSignal<String>, form: RwSignal<SkillForm>, mode: RwSignal<Mo
     untouched.set(all_untouched());
 }
 
+/// Opens the skill the address names (or a new one): its draft when that
+/// is newer than what was saved, and its code file's text (or that draft).
 #[allow(clippy::too_many_arguments)]
 pub async fn open(
     editing: RwSignal<Option<String>>,
@@ -38,6 +40,7 @@ pub async fn open(
     status: RwSignal<Status>,
     restored: RwSignal<Option<String>>,
     untouched: RwSignal<Vec<&'static str>>,
+    code: RwSignal<String>,
 ) {
     let result = async {
         let store = store::shared().await?;
@@ -50,13 +53,14 @@ pub async fn open(
             return Ok(Err(format!("You have no skill named {}. It may have been deleted or renamed in another tab.", name.unwrap_or_default())));
         }
         let draft = store.draft(&draft_id(name.as_deref())).await?;
-        Ok::<_, store::StoreError>(Ok((name, existing, draft)))
+        let code_draft = store.draft(&code_draft_id(name.as_deref())).await?;
+        Ok::<_, store::StoreError>(Ok((name, existing, draft, code_draft)))
     }
     .await;
     match result {
         Err(error) => status.set(Status::Failed(error.to_string(), vec![])),
         Ok(Err(message)) => status.set(Status::Failed(message, vec![])),
-        Ok(Ok((name, existing, draft))) => {
+        Ok(Ok((name, existing, draft, code_draft))) => {
             let saved = existing.as_ref().map(UserSkill::skill_md_text);
             files.set(existing.as_ref().map(UserSkill::other_files).unwrap_or_default());
             editing.set(name);
@@ -68,25 +72,49 @@ pub async fn open(
                 (_, Some(saved)) => show(saved, text, form, mode),
                 (_, None) => show_new(text, form, mode, untouched),
             }
+            let saved_at = existing.as_ref().map_or(0.0, |s| s.updated);
+            let saved = saved_code(existing.as_ref(), &text.get_untracked());
+            match code_draft.filter(|d| d.updated >= saved_at && d.text != saved) {
+                Some(draft) => {
+                    if restored.get_untracked().is_none() {
+                        restored.set(Some(String::from(js_sys::Date::new(&draft.updated.into()).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))));
+                    }
+                    code.set(draft.text);
+                }
+                None => code.set(saved),
+            }
             ready.set(true);
         }
     }
 }
 
+/// The text of the skill's code file, as saved: the entry `skill_md` names.
+fn saved_code(skill: Option<&UserSkill>, skill_md: &str) -> String {
+    let Some(skill) = skill else { return String::new() };
+    let entry = user_skills::check(skill_md, &skill.other_files()).ok().and_then(|(s, _)| s.entry);
+    let file = skill.files.iter().find(|f| Some(&f.path) == entry.as_ref());
+    file.map(|f| String::from_utf8_lossy(&f.data).into_owned()).unwrap_or_default()
+}
+
 thread_local! {
-    static PENDING: std::cell::RefCell<Option<Draft>> = const { std::cell::RefCell::new(None) };
+    static PENDING: std::cell::RefCell<Vec<Draft>> = const { std::cell::RefCell::new(Vec::new()) };
     static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Keeps the newest text as the draft. Keystrokes come faster than
-/// writes, and concurrent writes could land out of order, so one writer
-/// at a time takes whatever is newest when it is ready.
-pub async fn keep_draft(editing: Option<String>, text: String) {
-    PENDING.with(|p| *p.borrow_mut() = Some(Draft { id: draft_id(editing.as_deref()), editing, text, updated: browser::now() }));
+/// Keeps the newest text as the draft `id` (the SKILL.md's or the code's).
+/// Keystrokes come faster than writes, and concurrent writes could land
+/// out of order, so one writer at a time takes whatever is newest when it
+/// is ready.
+pub async fn keep_draft(id: String, editing: Option<String>, text: String) {
+    PENDING.with(|p| {
+        let mut pending = p.borrow_mut();
+        pending.retain(|d| d.id != id);
+        pending.push(Draft { id, editing, text, updated: browser::now() });
+    });
     if WRITING.with(|w| w.replace(true)) {
         return;
     }
-    while let Some(draft) = PENDING.with(|p| p.borrow_mut().take()) {
+    while let Some(draft) = PENDING.with(|p| p.borrow_mut().pop()) {
         let result = match store::shared().await {
             Ok(store) => store.save_draft(&draft).await,
             Err(error) => Err(error),
@@ -98,13 +126,18 @@ pub async fn keep_draft(editing: Option<String>, text: String) {
     WRITING.with(|w| w.set(false));
 }
 
-pub async fn discard(editing: Option<String>, text: RwSignal<String>, form: RwSignal<SkillForm>, mode: RwSignal<Mode>, restored: RwSignal<Option<String>>, untouched: RwSignal<Vec<&'static str>>) {
+/// Drops the drafts (SKILL.md and code) and shows what was saved.
+#[allow(clippy::too_many_arguments)]
+pub async fn discard(editing: Option<String>, text: RwSignal<String>, form: RwSignal<SkillForm>, mode: RwSignal<Mode>, restored: RwSignal<Option<String>>, untouched: RwSignal<Vec<&'static str>>, code: RwSignal<String>) {
     let Ok(store) = store::shared().await else { return };
     let _ = store.discard_draft(&draft_id(editing.as_deref())).await;
-    let saved = match &editing {
-        Some(name) => store.skill(name).await.ok().flatten().map(|s| s.skill_md_text()),
+    let _ = store.discard_draft(&code_draft_id(editing.as_deref())).await;
+    let skill = match &editing {
+        Some(name) => store.skill(name).await.ok().flatten(),
         None => None,
     };
+    let saved = skill.as_ref().map(|s| s.skill_md_text());
+    code.set(saved_code(skill.as_ref(), saved.as_deref().unwrap_or_default()));
     match saved {
         Some(saved) => show(saved, text, form, mode),
         None => show_new(text, form, mode, untouched),
@@ -112,12 +145,15 @@ pub async fn discard(editing: Option<String>, text: RwSignal<String>, form: RwSi
     restored.set(None);
 }
 
-pub async fn save(editing: RwSignal<Option<String>>, text: String, status: RwSignal<Status>, base: String) {
+/// Saves the SKILL.md `text` and, for an executable skill, `code` as its
+/// entry file (left as it was when `code` is empty).
+pub async fn save(editing: RwSignal<Option<String>>, text: String, code: String, status: RwSignal<Status>, base: String) {
     let old_name = editing.get_untracked();
     let result = async {
         let (skill, _) = user_skills::check(&text, &[]).map_err(|e| user_skills::in_browser_terms(&e))?;
         let store = store::shared().await.map_err(|e| e.to_string())?;
         let new_name = skill.slug;
+        let code_file = skill.entry.filter(|_| super::run::executable(skill.kind.as_deref()) && !code.is_empty());
         if old_name.as_deref() != Some(new_name.as_str()) && store.skill(&new_name).await.map_err(|e| e.to_string())?.is_some() {
             return Err(format!("You already have a skill named {new_name}. Choose another name, or edit that skill instead."));
         }
@@ -126,14 +162,16 @@ pub async fn save(editing: RwSignal<Option<String>>, text: String, status: RwSig
             None => None,
         };
         let now = browser::now();
-        let mut files: Vec<SkillFile> = previous.as_ref().map(|p| p.files.iter().filter(|f| f.path != SKILL_MD).cloned().collect()).unwrap_or_default();
+        let mut files: Vec<SkillFile> = previous.as_ref().map(|p| p.files.iter().filter(|f| f.path != SKILL_MD && Some(&f.path) != code_file.as_ref()).cloned().collect()).unwrap_or_default();
         files.push(SkillFile { path: SKILL_MD.into(), data: text.into_bytes() });
+        files.extend(code_file.map(|path| SkillFile { path, data: code.into_bytes() }));
         let mut record = UserSkill::new(new_name.clone(), files, now);
         record.created = previous.as_ref().map_or(now, |p| p.created);
         // A rename writes the new record and removes the old in one transaction.
         let remove: Vec<String> = old_name.iter().filter(|old| **old != new_name).cloned().collect();
         store.save(&[record], &remove).await.map_err(|e| e.to_string())?;
         let _ = store.discard_draft(&draft_id(old_name.as_deref())).await;
+        let _ = store.discard_draft(&code_draft_id(old_name.as_deref())).await;
         Ok(new_name)
     }
     .await;

@@ -7,10 +7,16 @@
 //! (marked `aria-invalid`, the message under it) and in a summary beside
 //! Save. A new skill starts empty, with examples as placeholders, and its
 //! fields stay unmarked until the user has typed in them or tried to save.
+//!
+//! An executable skill (`type: python` or `javascript`) also has its code
+//! file here, and a Test run that runs the unsaved text in the site's Run
+//! panel.
 
 #[cfg(feature = "hydrate")]
 mod actions;
 mod problems;
+#[cfg(feature = "hydrate")]
+pub mod run;
 
 use crate::my_skills::{status_view, Status};
 use crate::user_skills::{self, SkillForm};
@@ -39,17 +45,23 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     let system_names = RwSignal::new(Vec::<String>::new());
     // Fields of a new skill the user has not typed in yet: no marks there.
     let untouched = RwSignal::new(Vec::<&'static str>::new());
+    // The code file's text, and what the last Test run said instead of running.
+    let code = RwSignal::new(String::new());
     let base = StoredValue::new(base);
     let _ = &index_url;
 
     let source = Memo::new(move |_| if mode.get() == Mode::Form { form.with(SkillForm::to_skill_md) } else { text.get() });
+    let has_code = move || !code.with(String::is_empty);
     let checked = Memo::new(move |_| {
         let names = files.get();
-        source.with(|current| match user_skills::check(current, &names) {
-            Ok((skill, warnings)) => (Some((skill.slug, skill.name, skill.description, skill.body)), warnings),
+        source.with(|current| match check_with_code(current, names, has_code()) {
+            Ok((skill, warnings)) => (Some((skill.slug, skill.name, skill.description, skill.body, skill.entry.filter(|_| executable(skill.kind.as_deref())))), warnings),
             Err(error) => (None, vec![error]),
         })
     });
+    // The code file of an executable skill. Code already written stays in
+    // view (with Test run, to say why it cannot run) while the SKILL.md does not parse.
+    let entry = move || checked.with(|(skill, _)| skill.as_ref().and_then(|s| s.4.clone()));
     let has_errors = move || checked.with(|(_, d)| d.iter().any(Diagnostic::is_error));
     let slug = move || checked.with(|(s, _)| s.as_ref().map(|s| s.0.clone()));
     let shown = Memo::new(move |_| {
@@ -59,7 +71,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     {
-        leptos::task::spawn_local(actions::open(editing, text, form, mode, files, ready, status, restored, untouched));
+        leptos::task::spawn_local(actions::open(editing, text, form, mode, files, ready, status, restored, untouched, code));
         let url = index_url.clone();
         leptos::task::spawn_local(async move {
             if let Ok(slugs) = crate::site_index::site_skill_slugs(&url).await {
@@ -73,7 +85,40 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
         untouched.update(|quiet| quiet.retain(|f| *f != field));
         if ready.get_untracked() {
             #[cfg(feature = "hydrate")]
-            leptos::task::spawn_local(actions::keep_draft(editing.get_untracked(), source.get_untracked()));
+            leptos::task::spawn_local(actions::keep_draft(draft_id(editing.get_untracked().as_deref()), editing.get_untracked(), source.get_untracked()));
+        }
+    };
+    let code_changed = move || {
+        if ready.get_untracked() {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(actions::keep_draft(code_draft_id(editing.get_untracked().as_deref()), editing.get_untracked(), code.get_untracked()));
+        }
+    };
+
+    // Test run: the skill as it would be saved now, in the site's Run panel.
+    // What cannot run is said where Save's outcome is.
+    let test_run = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            let ready_to_run = if has_errors() {
+                Err("Fix the problems listed above first: Test run runs the skill as it would be saved.".to_string())
+            } else if !has_code() {
+                Err(format!("Write the code in {} first: it defines execute(inputs).", entry().unwrap_or_default()))
+            } else {
+                run::site_config().ok_or_else(|| "This site was built without the Run panel, so skills cannot run here.".to_string())
+            };
+            let ready_to_run = ready_to_run.and_then(|config| {
+                let (skill, _) = source.with_untracked(|s| check_with_code(s, files.get_untracked(), true)).map_err(|e| user_skills::in_browser_terms(&e))?;
+                run::cannot_run(skill.kind.as_deref(), &config).map_or(Ok((skill, config)), Err)
+            });
+            match ready_to_run {
+                Ok((skill, config)) => {
+                    status.set(Status::Idle);
+                    let section = run::Section::Panel(code.with_untracked(|c| run::skill_json(&skill, c)), config);
+                    leptos::task::spawn_local(run::show("test-run", "Test run", "test-run-panel", section));
+                }
+                Err(why) => status.set(Status::Failed(why, vec![])),
+            }
         }
     };
 
@@ -105,7 +150,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
             status.set(Status::Failed(fix.into(), vec![]));
         } else {
             #[cfg(feature = "hydrate")]
-            leptos::task::spawn_local(actions::save(editing, source.get_untracked(), status, base.get_value()));
+            leptos::task::spawn_local(actions::save(editing, source.get_untracked(), code.get_untracked(), status, base.get_value()));
         }
     };
 
@@ -159,6 +204,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                     <button type="button" id="mode-raw" aria-pressed=move || (mode.get() == Mode::Raw).to_string() on:click=move |_| switch(Mode::Raw)>"SKILL.md"</button>
                 </div>
                 <button type="button" class="primary" id="save-skill" disabled=move || !ready.get() on:click=move |_| save()>"Save"</button>
+                <button type="button" id="test-run-skill" title="Runs the skill as it is now, unsaved, in a sandbox" hidden=move || entry().is_none() && !has_code() on:click=move |_| test_run()>"Test run"</button>
                 {move || editing.get().map(|key| view! { <a class="button" href=crate::skill_links::view_url(&base.get_value(), &key)>"View"</a> })}
                 <a class="button" href=move || format!("{}my/", base.get_value())>"Your skills"</a>
             </div>
@@ -168,7 +214,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                 <p class="notice" id="draft-restored">{format!("Restored your unsaved changes from {when}.")} " "
                     <button type="button" class="link" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
-                        leptos::task::spawn_local(actions::discard(editing.get_untracked(), text, form, mode, restored, untouched));
+                        leptos::task::spawn_local(actions::discard(editing.get_untracked(), text, form, mode, restored, untouched, code));
                     }>"Discard them"</button>
                 </p>
             })}
@@ -206,15 +252,21 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                                 prop:value=move || text.get() on:input=move |e| { text.set(event_target_value(&e)); changed("skill-raw"); }></textarea>
                         }.into_any()
                     }}
+                    // The code file of an executable skill, hidden for instructions.
+                    <div class="editor-code" hidden=move || entry().is_none() && !has_code()>
+                        <label for="skill-code">{move || format!("Code ({})", entry().unwrap_or_else(|| "the skill's code file".into()))}</label>
+                        <textarea id="skill-code" class="raw" rows="16" spellcheck="false" prop:value=move || code.get() on:input=move |e| { code.set(event_target_value(&e)); code_changed(); }></textarea>
+                    </div>
                 </div>
                 <div class="editor-preview" aria-label="Preview">
-                    {move || checked.get().0.map(|(_, name, description, body)| view! {
+                    {move || checked.get().0.map(|(_, name, description, body, _)| view! {
                         <h1>{name}</h1>
                         <p class="lead">{description}</p>
                         <div class="prose" id="preview-body" inner_html=llmos_core::render_safe(&body)></div>
                     })}
                 </div>
             </div>
+            <section class="run" id="test-run"></section>
         </div>
     }
 }
@@ -222,6 +274,28 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
 /// The draft's key: one per skill being edited, and one for a new skill.
 fn draft_id(editing: Option<&str>) -> String {
     editing.map_or_else(|| "new".to_string(), |name| format!("edit:{name}"))
+}
+
+/// Checks the SKILL.md being edited; with `has_code`, the code written
+/// here counts as the entry file the skill will be saved with.
+fn check_with_code(text: &str, mut names: Vec<String>, has_code: bool) -> Result<(llmos_core::Skill, Vec<Diagnostic>), Diagnostic> {
+    match user_skills::check(text, &names) {
+        Ok((skill, _)) if has_code && skill.entry.as_ref().is_some_and(|e| !names.contains(e)) => {
+            names.extend(skill.entry);
+            user_skills::check(text, &names)
+        }
+        checked => checked,
+    }
+}
+
+/// Whether a skill of this `type:` runs (and so has a code file).
+pub fn executable(kind: Option<&str>) -> bool {
+    matches!(kind, Some("python" | "javascript"))
+}
+
+/// The draft of the code file, kept beside the SKILL.md's.
+fn code_draft_id(editing: Option<&str>) -> String {
+    format!("{}#code", draft_id(editing))
 }
 
 /// The fields a new, empty form starts with unmarked.

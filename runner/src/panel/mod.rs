@@ -83,8 +83,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
             return;
         };
         let skill = skill.get_value();
-        let bytes = llmos_core::run::bytes_inputs(&skill.inputs);
-        let packages = skill.packages.clone();
+        let packages = &skill.packages;
         let core_only = sandbox.with_value(|s| s.config().pyodide_core_only);
         if !packages.is_empty() && core_only && skill.kind == "python" {
             phase.set(Phase::Failed(format!(
@@ -108,7 +107,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
             let outcome = if is_workflow {
                 workflow::run(&skill, inputs, sandboxes.get_value(), steps, on_event).await
             } else {
-                run_one(&skill, inputs, code, bytes, packages, sandbox.get_value(), on_event).await
+                run_one(&skill, inputs, code, sandbox.get_value(), on_event).await
             };
             elapsed.set(Some(now_ms() - started));
             status.set(String::new());
@@ -168,7 +167,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
 }
 
 /// One Python or JavaScript run: fetches the code once, then the sandbox runs it.
-async fn run_one(skill: &RunnableSkill, inputs: serde_json::Map<String, Value>, code: StoredValue<Option<String>, LocalStorage>, bytes: Vec<String>, packages: Vec<String>, sandbox: Sandbox, on_event: impl Fn(RunEvent) + 'static) -> Result<String, RunFailure> {
+async fn run_one(skill: &RunnableSkill, inputs: serde_json::Map<String, Value>, code: StoredValue<Option<String>, LocalStorage>, sandbox: Sandbox, on_event: impl Fn(RunEvent) + 'static) -> Result<String, RunFailure> {
     let source = match code.get_value() {
         Some(source) => source,
         None => {
@@ -177,7 +176,7 @@ async fn run_one(skill: &RunnableSkill, inputs: serde_json::Map<String, Value>, 
             source
         }
     };
-    let request = RunRequest { language: skill.kind.clone(), code: source, inputs_json: Value::Object(inputs).to_string(), bytes, packages, file: skill.file_name() };
+    let request = RunRequest::new(skill, source, inputs);
     sandbox.run(request, on_event).await
 }
 

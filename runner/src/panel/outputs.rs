@@ -8,6 +8,7 @@
 use crate::browser::blob_url;
 use base64::Engine;
 use leptos::prelude::*;
+use llmos_core::run::{output_kind, OutputKind};
 use llmos_core::IoSpec;
 use serde_json::Value;
 
@@ -19,19 +20,20 @@ pub fn outputs_view(specs: &[IoSpec], outputs: &Value, urls: BlobUrls) -> impl I
     let Some(object) = outputs.as_object() else {
         return view! { <p class="run-note">"The skill returned " <code>{shorten(&outputs.to_string())}</code> ", not an object of named outputs."</p> }.into_any();
     };
-    let mut items: Vec<(String, String, Option<String>, Option<&Value>)> =
-        specs.iter().map(|s| (s.name.clone(), s.kind.clone(), s.description.clone(), object.get(&s.name))).collect();
-    items.extend(object.iter().filter(|(k, _)| !specs.iter().any(|s| &s.name == *k)).map(|(k, v)| (k.clone(), "json".to_string(), None, Some(v))));
+    let mut items: Vec<(String, Option<&IoSpec>, Option<&Value>)> = specs.iter().map(|s| (s.name.clone(), Some(s), object.get(&s.name))).collect();
+    items.extend(object.iter().filter(|(k, _)| !specs.iter().any(|s| &s.name == *k)).map(|(k, v)| (k.clone(), None, Some(v))));
     items
         .into_iter()
-        .map(|(name, kind, description, value)| {
+        .map(|(name, spec, value)| {
+            let kind = spec.map_or_else(|| "not declared".to_string(), |s| s.kind.clone());
+            let description = spec.and_then(|s| s.description.clone());
             let body = match value {
                 None => view! { <p class="run-note">"Not returned."</p> }.into_any(),
-                Some(value) => value_view(&kind, &name, value, urls),
+                Some(value) => value_view(spec, &name, value, urls),
             };
             view! {
                 <section class="run-output" data-output=name.clone()>
-                    <h4><code>{name.clone()}</code> " " <span class="run-type">{kind.clone()}</span></h4>
+                    <h4><code>{name.clone()}</code> " " <span class="run-type">{kind}</span></h4>
                     {description.map(|d| view! { <p class="run-hint">{d}</p> })}
                     {body}
                 </section>
@@ -41,37 +43,42 @@ pub fn outputs_view(specs: &[IoSpec], outputs: &Value, urls: BlobUrls) -> impl I
         .into_any()
 }
 
-fn value_view(kind: &str, name: &str, value: &Value, urls: BlobUrls) -> AnyView {
-    match (kind, value) {
-        ("markdown", Value::String(text)) => view! { <div class="run-markdown prose" inner_html=llmos_core::render_safe(text)></div> }.into_any(),
-        ("svg" | "image", Value::String(text)) if text.trim_start().starts_with('<') => image(text.as_bytes().to_vec(), "image/svg+xml", name, urls),
-        ("png" | "image", Value::String(text)) => match decode_png(text) {
-            Some(bytes) => image(bytes, "image/png", name, urls),
-            None => view! { <p class="run-note">"Not a PNG image (expected base64 or a data:image/png;base64 URL)."</p> }.into_any(),
+/// One output, shown as the core's `output_kind` says (the same rule
+/// `llmos run` lists outputs by).
+fn value_view(spec: Option<&IoSpec>, name: &str, value: &Value, urls: BlobUrls) -> AnyView {
+    let text = value.as_str().unwrap_or_default();
+    match output_kind(spec, value) {
+        OutputKind::Empty => view! { <p class="run-value"><output>"null"</output></p> }.into_any(),
+        OutputKind::Markdown => view! { <div class="run-markdown prose" inner_html=llmos_core::render_safe(text)></div> }.into_any(),
+        OutputKind::Svg => image(text.as_bytes().to_vec(), "image/svg+xml", name, urls),
+        OutputKind::Image { mime } => match decode_image(text) {
+            Some(bytes) => image(bytes, &mime, name, urls),
+            None => view! { <p class="run-note">"Not an image: expected base64 or a data: URL."</p> }.into_any(),
         },
-        ("html", Value::String(text)) => {
+        OutputKind::Html => {
             let link = download(text.as_bytes(), "text/html", &format!("{name}.html"), urls);
             view! {
-                <details class="run-json"><summary>"HTML source (" {text.len()} " characters), not run here"</summary><pre><code>{text.clone()}</code></pre></details>
+                <details class="run-json"><summary>"HTML source (" {text.len()} " characters), not run here"</summary><pre><code>{text.to_string()}</code></pre></details>
                 {link}
             }.into_any()
         }
-        ("file", Value::Object(file)) => file_view(file, name, urls),
-        ("text" | "string", Value::String(text)) if text.contains('\n') => view! { <pre class="run-text">{text.clone()}</pre> }.into_any(),
-        (_, Value::String(text)) => view! { <p class="run-value"><output>{text.clone()}</output></p> }.into_any(),
-        (_, Value::Number(_) | Value::Bool(_) | Value::Null) => view! { <p class="run-value"><output>{value.to_string()}</output></p> }.into_any(),
-        (_, Value::Array(rows)) if kind == "table" || llmos_core::run::table_columns(value).is_some() => match llmos_core::run::table_columns(value) {
-            Some(columns) => table(&columns, rows, value),
-            None => json(value, true),
-        },
-        _ => json(value, kind == "json" || value.to_string().len() < 400),
+        OutputKind::File => file_view(value.as_object().expect("output_kind checked it"), name, urls),
+        OutputKind::Text if text.contains('\n') => view! { <pre class="run-text">{text.to_string()}</pre> }.into_any(),
+        OutputKind::Text => view! { <p class="run-value"><output>{text.to_string()}</output></p> }.into_any(),
+        OutputKind::Number | OutputKind::Boolean => view! { <p class="run-value"><output>{value.to_string()}</output></p> }.into_any(),
+        OutputKind::Table(columns) => table(&columns, value.as_array().map(Vec::as_slice).unwrap_or_default(), value),
+        OutputKind::Json => json(value, spec.is_some_and(|s| s.kind == "json") || value.to_string().len() < 400),
     }
 }
 
 fn image(bytes: Vec<u8>, mime: &str, name: &str, urls: BlobUrls) -> AnyView {
     let Some(url) = blob_url(&bytes, mime) else { return view! { <p class="run-note">"The image could not be shown."</p> }.into_any() };
     urls.update_value(|u| u.push(url.clone()));
-    let extension = if mime == "image/png" { "png" } else { "svg" };
+    let extension = match mime.rsplit('/').next().unwrap_or("png") {
+        "svg+xml" => "svg",
+        "jpeg" => "jpg",
+        other => other,
+    };
     view! {
         <figure class="run-image"><img src=url.clone() alt=format!("{name} (image returned by the skill)") /></figure>
         <p><a href=url download=format!("{name}.{extension}")>"Download " {extension.to_uppercase()}</a></p>
@@ -79,10 +86,15 @@ fn image(bytes: Vec<u8>, mime: &str, name: &str, urls: BlobUrls) -> AnyView {
     .into_any()
 }
 
-fn decode_png(text: &str) -> Option<Vec<u8>> {
-    let data = text.trim().strip_prefix("data:image/png;base64,").unwrap_or(text.trim());
-    let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_bytes()).ok()?;
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some(bytes)
+/// The bytes of base64 text or of a `data:…;base64,` URL.
+fn decode_image(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    let data = match text.strip_prefix("data:") {
+        Some(rest) => rest.split_once(";base64,")?.1,
+        None => text,
+    };
+    let compact: String = data.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).ok()
 }
 
 fn file_view(file: &serde_json::Map<String, Value>, name: &str, urls: BlobUrls) -> AnyView {

@@ -130,14 +130,7 @@ async fn run_step(run: &Run, index: usize, inputs: Map<String, Value>) -> Result
     };
     let on_event = run.on_event.clone();
     let label = id.clone();
-    let request = RunRequest {
-        language: skill.kind.clone(),
-        code,
-        inputs_json: Value::Object(inputs).to_string(),
-        bytes: llmos_core::run::bytes_inputs(&skill.inputs),
-        packages: skill.packages.clone(),
-        file: skill.file_name(),
-    };
+    let request = RunRequest::new(skill, code, inputs);
     let json = run.sandboxes.for_kind(&skill.kind).run(request, move |event| on_event(match event {
         RunEvent::Stdout(line) => RunEvent::Stdout(format!("[{label}] {line}")),
         RunEvent::Stderr(line) => RunEvent::Stderr(format!("[{label}] {line}")),
