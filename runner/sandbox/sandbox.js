@@ -4,7 +4,7 @@
 //   page -> frame: {type: "run", id, language: "python"|"javascript",
 //                   code, inputs (JSON text), bytes (names), harness, packages, file,
 //                   pyodide (absolute base URL, ends with "/"),
-//                   files (Python runs: Blobs of Pyodide's module, wasm, stdlib, lock)}
+//                   files (Python runs: Blobs of Pyodide's loader, module, wasm, stdlib, lock)}
 //   frame -> page: {type: "ready"} once, then per run any number of
 //                  {type: "stdout"|"stderr"|"status", id, text} and exactly one
 //                  {type: "result", id, json} or {type: "error", id, message}.
@@ -27,15 +27,15 @@ function workerMain() {
   async function python(run) {
     if (!pyodide || pyodideBase !== run.pyodide) {
       send({ type: "status", id: run.id, text: "Starting Python…" });
-      importScripts(run.pyodide + "pyodide.js");
-      const options = { indexURL: run.pyodide, packageBaseUrl: run.pyodide };
       // The page hands over Pyodide's files, read through its own HTTP
       // cache: this frame's opaque origin has a cache of its own for each
       // load, so fetching them here would download 13 MB on every visit.
       const files = run.files;
+      const blobURL = (blob, type) => URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
+      importScripts(files ? blobURL(files.loader, "text/javascript") : run.pyodide + "pyodide.js");
+      const options = { indexURL: run.pyodide, packageBaseUrl: run.pyodide };
       let restore = () => {};
       if (files) {
-        const blobURL = (blob, type) => URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
         const wasmURL = blobURL(files.wasm, "application/wasm");
         options.stdLibURL = blobURL(files.stdlib);
         options.lockFileContents = JSON.parse(await files.lock.text());
@@ -117,8 +117,8 @@ function workerMain() {
       Array.isArray(m.bytes) && m.bytes.every(isText) && Array.isArray(m.packages) && m.packages.every(isText);
     if (!valid) return;
     const isBlob = (v) => v instanceof Blob;
-    const files = m.files && ["module", "wasm", "stdlib", "lock"].every((k) => isBlob(m.files[k]))
-      ? { module: m.files.module, wasm: m.files.wasm, stdlib: m.files.stdlib, lock: m.files.lock } : undefined;
+    const files = m.files && ["loader", "module", "wasm", "stdlib", "lock"].every((k) => isBlob(m.files[k]))
+      ? { loader: m.files.loader, module: m.files.module, wasm: m.files.wasm, stdlib: m.files.stdlib, lock: m.files.lock } : undefined;
     worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file, files });
   });
   parent.postMessage({ type: "ready" }, "*");

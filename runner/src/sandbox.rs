@@ -150,6 +150,15 @@ impl Sandbox {
         result.unwrap_or(Err(RunFailure::Stopped))
     }
 
+    /// Opens the sandbox ahead of the first run (its frame and worker, not
+    /// the Python runtime), so Run does not wait for them.
+    pub fn warm(&self) {
+        let mut state = self.state.borrow_mut();
+        if state.frame.is_none() {
+            state.frame = Some(self.open_frame());
+        }
+    }
+
     /// Stops every run in progress (the user's Stop), including one still
     /// waiting for the Python runtime's files.
     pub fn stop(&self) {
@@ -278,12 +287,12 @@ thread_local! {
 }
 
 /// The files the sandbox's worker starts Python from, as an object of
-/// Blobs `{module, wasm, stdlib, lock}`.
+/// Blobs `{loader, module, wasm, stdlib, lock}`.
 async fn pyodide_files(base: &str) -> Result<JsValue, RunFailure> {
     if let Some(files) = PYODIDE_FILES.with(|f| f.borrow().get(base).cloned()) {
         return Ok(files);
     }
-    let names = [("module", "pyodide.asm.mjs"), ("wasm", "pyodide.asm.wasm"), ("stdlib", "python_stdlib.zip"), ("lock", "pyodide-lock.json")];
+    let names = [("loader", "pyodide.js"), ("module", "pyodide.asm.mjs"), ("wasm", "pyodide.asm.wasm"), ("stdlib", "python_stdlib.zip"), ("lock", "pyodide-lock.json")];
     let promises = js_sys::Array::new();
     for (_, name) in names {
         let url = format!("{base}{name}");

@@ -62,6 +62,9 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
     let sandboxes = StoredValue::new_local(workflow::Sandboxes::new(&config));
     let steps = RwSignal::new(workflow::initial_views(&skill));
     let sandbox = StoredValue::new_local(Sandbox::new(config));
+    if !is_workflow {
+        sandbox.with_value(|s| s.warm());
+    }
     let fields: Vec<Field> = skill.inputs.iter().cloned().map(|spec| Field::new(spec, &panel_id)).collect();
     let fields = StoredValue::new_local(fields);
     let code = StoredValue::new_local(skill.code.clone());
