@@ -22,20 +22,20 @@ export RUSTFLAGS="-Zfmt-debug=none -Zlocation-detail=none"
 export RUSTC_BOOTSTRAP=1
 
 build_bundle() {
-  local features=$1 out=$2 package=${3:-llmos-islands}
+  local features=$1 out=$2 package=${3:-llmos-islands} label=${4:-$1 islands}
   local build_args=(build -p "$package" --lib --features "$features" --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
   if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
-    say "compiling the $features islands with $(rustc --version) (wasm32 target installed)"
+    say "compiling the $label with $(rustc --version) (wasm32 target installed)"
     cargo "${build_args[@]}"
   else
     # rustup's toolchain lacks the wasm32 std: use Debian's, building std from source.
     need_packages rustc-web cargo-web rust-web-src lld-19
-    say "compiling the $features islands with Debian's $(/usr/bin/rustc --version) and std from source"
+    say "compiling the $label with Debian's $(/usr/bin/rustc --version) and std from source"
     RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
       /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
   fi
-  say "generating the JavaScript bindings of the $features bundle"
+  say "generating the JavaScript bindings of the $label"
   cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/${package//-/_}.wasm" "$out"
 }
 
@@ -43,4 +43,4 @@ build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
 # The Run panel of executable skills, a crate of its own.
-build_bundle browser target/islands/runner llmos-runner
+build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"

@@ -154,8 +154,8 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                     Some(llmos::runner::PythonSummary::Missing) => eprintln!("note: Python skills cannot run on this site: Pyodide was not found. Run scripts/build-site.sh (it fetches it), set LLMOS_PYODIDE_DIR or [run] pyodide_dir to its npm package, or [run] pyodide_url"),
                     None => {}
                 }
-                eprintln!("view it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000{}", report.out.display(), settings.base_path);
-                eprintln!("  (Python skills need the host to send Access-Control-Allow-Origin for pyodide/, as GitHub Pages and `llmos serve` do; http.server does not)");
+                eprintln!("view it: llmos serve (the same site, rebuilt as you edit), then open http://127.0.0.1:8000{}", settings.base_path);
+                eprintln!("  (to serve {} yourself, the host must send Access-Control-Allow-Origin for pyodide/, as GitHub Pages does, or Python skills cannot start; python3 -m http.server does not)", report.out.display());
                 if settings.base_path != "/" {
                     eprintln!("  (with a base path, serve the parent of a folder named after it, e.g. --out /tmp/site{} and -d /tmp/site)", settings.base_path.trim_end_matches('/'));
                 }

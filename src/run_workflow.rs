@@ -31,7 +31,7 @@ pub struct StepReport {
 #[derive(Debug)]
 pub struct WorkflowRun {
     pub steps: Vec<StepReport>,
-    /// The outputs object (keys sorted, as serde_json serialises it), or
+    /// The outputs object (keys in the order of the workflow's `outputs`), or
     /// `RunError::Input` for bad workflow inputs, `RunError::Failed` whose
     /// message names the failed step ("step `stats` failed: …"),
     /// `RunError::Unavailable` when the skill is not a workflow.

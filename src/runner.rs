@@ -199,6 +199,7 @@ fn runnable(skill: &Skill, page: Option<&str>) -> RunnableSkill {
         kind: skill.kind.clone().unwrap_or_default(),
         code: None,
         code_url: skill.entry.as_deref().map(|e| format!("{}{}", page.unwrap_or(""), crate::render::url_path(&llmos_core::published_path(e)))),
+        entry: skill.entry.clone(),
         inputs: skill.inputs.clone(),
         outputs: skill.outputs.clone(),
         packages: skill.packages.clone(),

@@ -72,15 +72,36 @@ function workerMain() {
     globals.set("__llmos_inputs", run.inputs);
     globals.set("__llmos_bytes", JSON.stringify(run.bytes));
     globals.set("__llmos_file", run.file);
+    globals.set("__llmos_harness", run.harness);
     try {
-      pyodide.runPython(run.harness);
-      return String(globals.get("__llmos_result"));
+      // As `llmos run` does (src/run/process.rs): the traceback starts at
+      // the skill's own frames, without the harness's or Pyodide's.
+      pyodide.runPython(PYTHON_GUARD);
+      const [status, text] = [String(globals.get("__llmos_status")), String(globals.get("__llmos_text"))];
+      if (status !== "ok") throw new Error(text);
+      return text;
     } finally {
-      for (const name of ["__llmos_code", "__llmos_inputs", "__llmos_bytes", "__llmos_file", "__llmos_result"]) {
+      for (const name of ["__llmos_code", "__llmos_inputs", "__llmos_bytes", "__llmos_file", "__llmos_harness", "__llmos_status", "__llmos_text"]) {
         try { globals.delete(name); } catch {}
       }
     }
   }
+
+  const PYTHON_GUARD = [
+    "def __llmos_guard():",
+    "    import traceback",
+    "    space = {'__name__': '__llmos__', '__llmos_code': __llmos_code, '__llmos_inputs': __llmos_inputs, '__llmos_bytes': __llmos_bytes, '__llmos_file': __llmos_file}",
+    "    try:",
+    "        exec(compile(__llmos_harness, '<llmos>', 'exec'), space)",
+    "        return 'ok', space['__llmos_result']",
+    "    except BaseException as error:",
+    "        frames = error.__traceback__",
+    "        while frames is not None and frames.tb_frame.f_code.co_filename != __llmos_file:",
+    "            frames = frames.tb_next",
+    "        return 'error', ''.join(traceback.format_exception(type(error), error, frames))",
+    "__llmos_status, __llmos_text = __llmos_guard()",
+    "del __llmos_guard",
+  ].join("\n");
 
   async function javascript(run) {
     send({ type: "status", id: run.id, text: "Running…" });

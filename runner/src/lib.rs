@@ -39,6 +39,10 @@ pub struct RunnableSkill {
     /// relative to the page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
+    /// The code's path in the skill folder (`scripts/main.py`), as
+    /// tracebacks name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
     pub inputs: Vec<IoSpec>,
     pub outputs: Vec<IoSpec>,
     /// Python packages to load before running (Pyodide's package names).
@@ -53,10 +57,12 @@ pub struct RunnableSkill {
 }
 
 impl RunnableSkill {
-    /// The name tracebacks give the code: the last part of its URL.
+    /// The name tracebacks give the code: its entry path, else the last
+    /// part of its URL.
     pub fn file_name(&self) -> String {
         let fallback = if self.kind == "python" { "main.py" } else { "main.js" };
-        self.code_url.as_deref().and_then(|u| u.rsplit('/').next()).filter(|n| !n.is_empty()).unwrap_or(fallback).to_string()
+        let from_url = self.code_url.as_deref().and_then(|u| u.rsplit('/').next()).filter(|n| !n.is_empty());
+        self.entry.as_deref().or(from_url).unwrap_or(fallback).to_string()
     }
 }
 

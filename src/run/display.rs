@@ -90,15 +90,8 @@ fn table(columns: &[String], value: &Value) -> String {
 
 /// Standard base64 with padding, for `--input name=@file` of a bytes file.
 pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            out.push(if i <= chunk.len() { ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[cfg(test)]
@@ -123,6 +116,6 @@ mod tests {
         let long: Vec<u32> = (0..40).collect();
         let outputs = json!({"rows": [{"f": 10, "db": -0.5}, {"f": 100}], "svg": "<svg></svg>", "count": 3, "note": "a\nb", "extra": {"k": [1]}, "long": {"k": long}});
         let shown = listing(&specs, &outputs);
-        assert!(shown.starts_with("svg: SVG image, 11 bytes (--json gives the document)\ncount: 3\nrows:\n  db    f\n  ----  ---\n  -0.5  10\n        100\nnote:\n  a\n  b\nextra: {\"k\":[1]}\nlong:\n  {\n    \"k\": [\n      0,"), "{shown}");
+        assert!(shown.starts_with("svg: SVG image, 11 bytes (--json gives the document)\ncount: 3\nrows:\n  f    db\n  ---  ----\n  10   -0.5\n  100\nnote:\n  a\n  b\nextra: {\"k\":[1]}\nlong:\n  {\n    \"k\": [\n      0,"), "{shown}");
     }
 }

@@ -30,6 +30,7 @@ struct Runnable<'a> {
     name: &'a str,
     kind: &'a str,
     code: &'a str,
+    entry: Option<&'a str>,
     inputs: &'a [llmos_core::IoSpec],
     outputs: &'a [llmos_core::IoSpec],
     packages: &'a [String],
@@ -37,7 +38,7 @@ struct Runnable<'a> {
 
 /// The `RunnableSkill` JSON of a parsed skill whose entry file holds `code`.
 pub fn skill_json(skill: &Skill, code: &str) -> String {
-    let runnable = Runnable { name: &skill.name, kind: skill.kind.as_deref().unwrap_or_default(), code, inputs: &skill.inputs, outputs: &skill.outputs, packages: &skill.packages };
+    let runnable = Runnable { name: &skill.name, kind: skill.kind.as_deref().unwrap_or_default(), code, entry: skill.entry.as_deref(), inputs: &skill.inputs, outputs: &skill.outputs, packages: &skill.packages };
     serde_json::to_string(&runnable).unwrap_or_default()
 }
 

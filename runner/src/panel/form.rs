@@ -27,7 +27,11 @@ impl Field {
         let text = match &spec.default {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
-            Some(value @ (Value::Array(_) | Value::Object(_))) => serde_json::to_string_pretty(value).unwrap_or_default(),
+            // Compact when it fits a line, so the box shows it whole.
+            Some(value @ (Value::Array(_) | Value::Object(_))) => {
+                let compact = value.to_string();
+                if compact.len() <= 60 { compact } else { serde_json::to_string_pretty(value).unwrap_or_default() }
+            }
             Some(value) => value.to_string(),
         };
         let checked = spec.default.as_ref().and_then(Value::as_bool).unwrap_or(false);
@@ -118,24 +122,28 @@ pub fn field_view(field: Field) -> impl IntoView {
                 </select>
             }.into_any()
         }
+        // Text fields with a numeric keyboard: a browser's number field
+        // reports "" for a half-typed value (`4.`, `1e-`, `-`), so it could
+        // not be read back as typed. The core checks the number on Run.
         "integer" | "number" => {
-            let step = if spec.kind == "integer" { "1" } else { "any" };
+            let mode = if spec.kind == "integer" { "numeric" } else { "decimal" };
             view! {
-                <input type="number" step=step inputmode=if step == "1" { "numeric" } else { "decimal" } id=id.clone() prop:value=move || text.get()
+                <input type="text" inputmode=mode autocomplete="off" spellcheck="false" id=id.clone() value=text.get_untracked()
                     on:input=move |ev| text.set(event_target_value(&ev)) aria-describedby=described.clone() aria-invalid=invalid />
             }.into_any()
         }
         "text" | "array" | "object" => {
             let rows = if spec.kind == "text" { 6 } else { 4 };
             let code = spec.kind != "text";
+            let rows = if code && !text.get_untracked().contains('\n') { 2 } else { rows };
             view! {
-                <textarea id=id.clone() rows=rows class:code=code spellcheck=if code { "false" } else { "true" } prop:value=move || text.get()
+                <textarea id=id.clone() rows=rows class:code=code spellcheck=if code { "false" } else { "true" } prop:value=text.get_untracked()
                     on:input=move |ev| text.set(event_target_value(&ev)) aria-describedby=described.clone() aria-invalid=invalid></textarea>
             }.into_any()
         }
         "file" => file_control(field.clone(), described.clone(), invalid).into_any(),
         _ => view! {
-            <input type="text" id=id.clone() prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))
+            <input type="text" id=id.clone() value=text.get_untracked() on:input=move |ev| text.set(event_target_value(&ev))
                 aria-describedby=described.clone() aria-invalid=invalid />
         }.into_any(),
     };
@@ -149,7 +157,7 @@ pub fn field_view(field: Field) -> impl IntoView {
             </label>
             {control}
             <p class="run-hint" id=hint_id.clone()>{spec.description.clone().unwrap_or_default()}</p>
-            <p class="run-field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
+            <p class="run-field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default().replace('`', "")}</p>
         </div>
     }
 }

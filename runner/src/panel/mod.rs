@@ -141,11 +141,19 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
                 {fields.with_value(|f| f.iter().cloned().map(field_view).collect_view())}
                 {fields.with_value(|f| f.is_empty()).then(|| view! { <p class="run-hint">"This skill takes no inputs."</p> })}
                 <div class="run-actions">
-                    <button type="submit" class="button primary" disabled=running>{move || if runs.get() == 0 { "Run" } else { "Run again" }}</button>
+                    <button type="submit" class="button primary" disabled=running>{move || match (runs.get(), phase.get()) {
+                        (_, Phase::Running) => "Running…",
+                        (0, _) => "Run",
+                        _ => "Run again",
+                    }}</button>
                     <button type="button" class="button" disabled=move || !running() on:click=stop>"Stop"</button>
                     <span class="run-status" role="status">
                         {move || status.get()}
-                        {move || elapsed.get().map(|ms| format!("{} in {}", if matches!(phase.get(), Phase::Done) { "Finished" } else { "Ended" }, duration(ms)))}
+                        {move || elapsed.get().map(|ms| match phase.get() {
+                            Phase::Done => format!("Finished in {}", duration(ms)),
+                            Phase::Failed(message) if message.starts_with("Stopped") => format!("Stopped after {}", duration(ms)),
+                            _ => format!("Failed after {}", duration(ms)),
+                        })}
                     </span>
                 </div>
             </form>

@@ -142,6 +142,11 @@ fn table(columns: &[String], rows: &[Value], value: &Value) -> AnyView {
 }
 
 fn json(value: &Value, open: bool) -> AnyView {
+    // Small lists and maps read best on one line.
+    let compact = value.to_string();
+    if compact.len() <= 120 {
+        return view! { <p class="run-value"><code>{compact}</code></p> }.into_any();
+    }
     let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
     let summary = match value {
         Value::Array(items) => format!("JSON list, {} items", items.len()),

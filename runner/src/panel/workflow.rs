@@ -88,8 +88,13 @@ pub async fn run(skill: &RunnableSkill, inputs: Map<String, Value>, sandboxes: S
     let outputs = run.execution.borrow().outputs();
     match outputs {
         Ok(outputs) => Ok(Value::Object(outputs).to_string()),
+        Err(message) if message.contains('\n') => Err(RunFailure::Failed(format!("{} (the step's full message is above)", first_line(&message)))),
         Err(message) => Err(RunFailure::Failed(message)),
     }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim_end_matches(':').to_string()
 }
 
 /// Starts every ready step; called again as each finishes.
@@ -153,7 +158,8 @@ fn refresh(run: &Run) {
                 StepState::Running => ("running", String::new(), None),
                 StepState::Done(outputs) => ("done", String::new(), Some(outputs.clone())),
                 StepState::Failed(error) => ("failed", error.clone(), None),
-                StepState::Skipped(reason) => ("skipped", reason.clone(), None),
+                // Its cause's first line: the failed step above shows the rest.
+                StepState::Skipped(reason) => ("skipped", first_line(reason), None),
             };
             view.state = name;
             view.detail = detail;
