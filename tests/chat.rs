@@ -52,6 +52,18 @@ fn chat() -> Chat {
     chat
 }
 
+/// Every trace in the page's IndexedDB, as stored.
+fn all_traces(browser: &common::webdriver::Browser) -> serde_json::Value {
+    browser.eval_async(
+        r#"const done = arguments[arguments.length - 1];
+        const open = indexedDB.open("llmos");
+        open.onsuccess = () => {
+          const request = open.result.transaction("traces").objectStore("traces").getAll();
+          request.onsuccess = () => done(request.result);
+        };"#,
+    )
+}
+
 fn provider_id(kind: ProviderKind) -> String {
     serde_json::to_value(kind).unwrap().as_str().unwrap().to_string()
 }
@@ -309,14 +321,7 @@ fn skills_are_offered_loaded_on_request_and_shown() {
     assert_eq!(first["tools"][0]["name"], "load_skill");
     assert!(requests[1].body.contains("tool_result") && requests[1].body.contains("hello world"), "the skill's body went back as the tool result");
 
-    let trace = c.browser.eval_async(
-        r#"const done = arguments[arguments.length - 1];
-        const open = indexedDB.open("llmos");
-        open.onsuccess = () => {
-          const request = open.result.transaction("traces").objectStore("traces").getAll();
-          request.onsuccess = () => done(request.result);
-        };"#,
-    );
+    let trace = all_traces(&c.browser);
     let trace = &trace[0];
     assert_eq!(trace["goal"], "How do I prepare a Bell state of two entangled qubits?");
     assert_eq!(trace["skills_used"], serde_json::json!(["bell-state"]));

@@ -35,14 +35,7 @@ impl Chat {
     }
 
     fn trace_runs(&self) -> Value {
-        let traces = self.browser.eval_async(
-            r#"const done = arguments[arguments.length - 1];
-            const open = indexedDB.open("llmos");
-            open.onsuccess = () => {
-              const request = open.result.transaction("traces").objectStore("traces").getAll();
-              request.onsuccess = () => done(request.result);
-            };"#,
-        );
+        let traces = super::all_traces(&self.browser);
         let current = self.browser.eval("const c = document.querySelector('#conversations li[aria-current], #conversations li.current'); return c ? c.dataset.id || '' : '';");
         let traces = traces.as_array().unwrap().clone();
         let trace = traces.iter().find(|t| current.as_str().is_some_and(|c| !c.is_empty() && t["id"] == c)).or(traces.last()).unwrap().clone();
