@@ -15,6 +15,7 @@ pub mod limits;
 pub mod llm;
 pub mod markdown;
 pub mod published;
+pub mod quantum;
 pub mod run;
 pub mod skill;
 pub mod search;
