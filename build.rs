@@ -61,6 +61,15 @@ fn embed_islands(root: &Path, code: &mut String) {
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
     // The site bundle (search, shelves), the workbench (the user's skills) and the chat.
     // The runner (executable skills' Run panel) is a crate of its own.
+    // The quantum runtime: one bare WebAssembly module, no bindings.
+    let quantum = dir.join("quantum/llmos_quantum.wasm");
+    println!("cargo:rerun-if-changed={}", quantum.display());
+    if quantum.is_file() {
+        writeln!(code, "pub static QUANTUM: Option<&[u8]> = Some(include_bytes!({:?}));", quantum.display().to_string()).unwrap();
+    } else {
+        println!("cargo:warning=built without the quantum runtime (no {}): run scripts/build-islands.sh first", quantum.display());
+        writeln!(code, "pub static QUANTUM: Option<&[u8]> = None;").unwrap();
+    }
     for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");

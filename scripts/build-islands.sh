@@ -21,9 +21,10 @@ WASM_TARGET=wasm32-unknown-unknown
 export RUSTFLAGS="-Zfmt-debug=none -Zlocation-detail=none"
 export RUSTC_BOOTSTRAP=1
 
-build_bundle() {
-  local features=$1 out=$2 package=${3:-llmos-islands} label=${4:-$1 islands}
-  local build_args=(build -p "$package" --lib --features "$features" --target "$WASM_TARGET" --profile wasm-release --target-dir target/wasm --locked)
+compile_wasm() {
+  local label=$1
+  shift
+  local build_args=(build "$@" --lib --target "$WASM_TARGET" --target-dir target/wasm --locked)
   if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
     say "compiling the $label with $(rustc --version) (wasm32 target installed)"
     cargo "${build_args[@]}"
@@ -35,6 +36,11 @@ build_bundle() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
       /usr/bin/cargo "${build_args[@]}" -Z build-std=std,panic_abort
   fi
+}
+
+build_bundle() {
+  local features=$1 out=$2 package=${3:-llmos-islands} label=${4:-$1 islands}
+  compile_wasm "$label" -p "$package" --features "$features" --profile wasm-release
   say "generating the JavaScript bindings of the $label"
   cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/${package//-/_}.wasm" "$out"
 }
@@ -44,3 +50,8 @@ build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
 # The Run panel of executable skills, a crate of its own.
 build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"
+# The quantum runtime: a bare module (no bindings) the sandbox's worker
+# instantiates for `type: qasm` skills and `llmos_quantum` in Python and JavaScript.
+compile_wasm "quantum runtime" -p llmos-quantum --profile wasm-quantum
+mkdir -p target/islands/quantum
+cp "target/wasm/$WASM_TARGET/wasm-quantum/llmos_quantum.wasm" target/islands/quantum/llmos_quantum.wasm

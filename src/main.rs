@@ -76,6 +76,26 @@ enum Command {
         #[command(flatten)]
         settings: Overrides,
     },
+    /// Run an OpenQASM 2 or 3 circuit on the quantum runtime and print its drawing and most likely outcomes; exits 1 when the circuit has an error
+    Quantum {
+        /// The OpenQASM file
+        file: Option<PathBuf>,
+        /// How many shots to sample
+        #[arg(long, default_value_t = 1024)]
+        shots: usize,
+        /// Seed of the sampler, so counts repeat [default: from the clock]
+        #[arg(long)]
+        seed: Option<u64>,
+        /// A value for the circuit's `input float[64] NAME;` as NAME=NUMBER; repeat for several
+        #[arg(long = "param", value_name = "NAME=NUMBER")]
+        param: Vec<String>,
+        /// Print the whole result (counts, amplitudes, histogram SVG, drawing) as JSON
+        #[arg(long)]
+        json: bool,
+        /// Read a JSON request {qasm, shots, seed, params} on stdin and write the JSON result on stdout (what skills' llmos_quantum modules call)
+        #[arg(long, conflicts_with_all = ["file", "json"])]
+        request: bool,
+    },
     /// Create a new skill folder with a valid SKILL.md
     New {
         /// The skill's name: lowercase letters, digits and single hyphens
@@ -101,6 +121,9 @@ fn main() -> ExitCode {
         Command::Build { settings, quiet } => build(&settings, quiet),
         Command::Check { settings, format } => check(&settings, format),
         Command::New { name, dir, kind } => new(&name, dir, kind),
+        Command::Quantum { file, shots, seed, param, json, request } => {
+            llmos::run::quantum::command(&llmos::run::quantum::QuantumArgs { file, shots, seed, params: param, json, request })
+        }
         Command::Search { query, settings, limit, json } => search(&query, &settings, limit, json),
         Command::Run { skill, input, inputs, json, timeout, settings } => {
             let timeout = std::time::Duration::try_from_secs_f64(timeout).unwrap_or(llmos::run::DEFAULT_TIMEOUT);

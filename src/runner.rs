@@ -100,6 +100,12 @@ impl RunnerSite {
         let html = SANDBOX_HTML.replace("{{CSP}}", &csp).replace("{{SCRIPT}}", &format!("{}{script_name}", settings.base_path));
         let html_name = format!("pkg/sandbox.{:016x}.html", fnv1a(html.as_bytes()));
         let mut files = bundle.files;
+        // The quantum runtime's module, fetched by pages that run circuits.
+        let quantum_url = crate::source::bundled::QUANTUM.map(|wasm| {
+            let name = format!("pkg/quantum.{:016x}.wasm", fnv1a(wasm));
+            files.push((name.clone(), wasm.to_vec()));
+            format!("{}{name}", settings.base_path)
+        });
         files.push((script_name, SANDBOX_JS.as_bytes().to_vec()));
         files.push((html_name.clone(), html.into_bytes()));
         let config = RunnerConfig {
@@ -107,6 +113,7 @@ impl RunnerSite {
             pyodide_url,
             pyodide_core_only: matches!(pyodide, Pyodide::SelfHosted { .. }),
             time_limit_secs: settings.run.time_limit_secs,
+            quantum_url,
         };
         Some(RunnerSite { loader_path: bundle.loader_path, config, files, pyodide, has_python_skills: has_python })
     }
@@ -156,11 +163,11 @@ impl RunnerSite {
         serde_json::to_string(&runnable).expect("plain data")
     }
 
-    /// Whether `skill` gets a Run panel: a Python or JavaScript skill with
-    /// its code, or a workflow.
+    /// Whether `skill` gets a Run panel: a Python, JavaScript or OpenQASM
+    /// skill with its code, or a workflow.
     pub fn runs(skill: &Skill, has_code: bool) -> bool {
         match skill.kind.as_deref() {
-            Some("python" | "javascript") => has_code,
+            Some("python" | "javascript" | "qasm") => has_code,
             Some("workflow") => skill.workflow.is_some(),
             _ => false,
         }

@@ -74,7 +74,7 @@ fn every_bundled_executable_skill_runs_in_the_browser_as_it_does_natively() {
         let bytes = std::fs::read(dir.join("SKILL.md")).unwrap();
         let files: Vec<String> = common::files_under(&dir).iter().map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned()).collect();
         let (skill, _) = parse_skill(&SkillSource { path: "SKILL.md", folder: &folder, bytes: &bytes, files: &files }).unwrap();
-        if !matches!(skill.kind.as_deref(), Some("python" | "javascript" | "workflow")) {
+        if !matches!(skill.kind.as_deref(), Some("python" | "javascript" | "workflow" | "qasm")) {
             continue;
         }
         server.take_requests();
@@ -100,7 +100,14 @@ fn every_bundled_executable_skill_runs_in_the_browser_as_it_does_natively() {
         }
         ran.push(skill.name);
     }
-    assert!(ran.len() >= 18, "ran only {ran:?}");
+    assert!(ran.len() >= 20, "ran only {ran:?}");
+    assert!(["bell-state-qasm", "qft-qasm", "bell-state", "grover-search"].iter().all(|n| ran.iter().any(|r| r == n)), "the quantum skills ran: {ran:?}");
+    // A circuit's counts histogram is an accessible SVG image, its drawing text.
+    assert_eq!(run_on_page(&browser, &server.url("/skills/bell-state-qasm/"), 60), "done");
+    let histogram = browser.eval("const img = document.querySelector('.run-output[data-output=histogram] img'); return img && img.complete ? img.naturalWidth : 0");
+    assert!(histogram.as_u64().unwrap_or(0) > 50, "the histogram renders: {histogram}");
+    let drawing = browser.eval("return document.querySelector('.run-output[data-output=circuit]').innerText");
+    assert!(drawing.as_str().unwrap().contains("q[0]: ──H──●"), "the circuit drawing: {drawing}");
     // SVG outputs are shown as images from blob: URLs.
     browser.goto(&server.url("/skills/plotting/"));
     assert_eq!(run_on_page(&browser, &server.url("/skills/plotting/"), 60), "done");

@@ -206,6 +206,7 @@ fn default_entry(kind: Option<&str>) -> Option<String> {
     match kind? {
         "python" => Some("scripts/main.py".into()),
         "javascript" => Some("scripts/main.js".into()),
+        "qasm" => Some("scripts/circuit.qasm".into()),
         _ => None,
     }
 }

@@ -1,10 +1,13 @@
 // LLMos skill sandbox, frame side. Runs inside an opaque-origin iframe; the
 // page that embeds it is the only party it talks to. It starts one worker,
 // where skill code runs, and relays a small message protocol:
-//   page -> frame: {type: "run", id, language: "python"|"javascript",
-//                   code, inputs (JSON text), bytes (names), harness, packages, file,
+//   page -> frame: {type: "run", id, language: "python"|"javascript"|"qasm",
+//                   code (a qasm run: the quantum runtime's JSON request),
+//                   inputs (JSON text), bytes (names), harness, packages, file,
 //                   pyodide (absolute base URL, ends with "/"),
-//                   files (Python runs: Blobs of Pyodide's loader, module, wasm, stdlib, lock)}
+//                   files (Python runs: Blobs of Pyodide's loader, module, wasm, stdlib, lock),
+//                   quantum (a Blob of the quantum runtime's module, when the run uses it),
+//                   module (the source of `llmos_quantum` for the run's language, or "")}
 //   frame -> page: {type: "ready"} once, then per run any number of
 //                  {type: "stdout"|"stderr"|"status", id, text} and exactly one
 //                  {type: "result", id, json} or {type: "error", id, message}.
@@ -16,12 +19,37 @@ function workerMain() {
   "use strict";
   let pyodide = null;
   let pyodideBase = null;
+  let quantumEngine = null;
   let current = 0;
   const send = (message) => postMessage(message);
   const text = (args) => args.map((a) => (typeof a === "string" ? a : (() => { try { return JSON.stringify(a); } catch { return String(a); } })())).join(" ");
   // JavaScript skills print with console.*: those lines are the run's stdout/stderr.
   for (const [name, stream] of [["log", "stdout"], ["info", "stdout"], ["debug", "stdout"], ["warn", "stderr"], ["error", "stderr"]]) {
     console[name] = (...args) => send({ type: stream, id: current, text: text(args) });
+  }
+
+  // The quantum runtime: a bare WebAssembly module with a JSON-in, JSON-out
+  // C ABI (quantum/src/lib.rs), called synchronously by skills.
+  async function quantum(blob) {
+    if (!quantumEngine) {
+      const { instance } = await WebAssembly.instantiate(await blob.arrayBuffer(), {});
+      const exports = instance.exports;
+      const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      quantumEngine = (request) => {
+        const bytes = encoder.encode(String(request));
+        const ptr = exports.llmos_quantum_alloc(bytes.length);
+        new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+        const seed = crypto.getRandomValues(new Uint32Array(2));
+        const result = exports.llmos_quantum_run(ptr, bytes.length, seed[0], seed[1]);
+        const length = new DataView(exports.memory.buffer).getUint32(result, true);
+        const text = decoder.decode(new Uint8Array(exports.memory.buffer, result + 4, length));
+        exports.llmos_quantum_free(result);
+        return text;
+      };
+      self.__llmos_quantum_run = quantumEngine;
+    }
+    return quantumEngine;
   }
 
   async function python(run) {
@@ -66,6 +94,11 @@ function workerMain() {
         throw new Error("Python packages " + run.packages.join(", ") + " could not be loaded from this site's Python distribution: " + error.message);
       }
     }
+    if (run.module) {
+      pyodide.registerJsModule("_llmos_quantum_backend", { run: (request) => quantumEngine(request) });
+      pyodide.globals.set("__llmos_module", run.module);
+      pyodide.runPython("import sys, types\n__m = types.ModuleType('llmos_quantum')\nexec(compile(__llmos_module, 'llmos_quantum.py', 'exec'), __m.__dict__)\nsys.modules['llmos_quantum'] = __m\ndel __m, __llmos_module");
+    }
     send({ type: "status", id: run.id, text: "Running…" });
     const globals = pyodide.globals;
     globals.set("__llmos_code", run.code);
@@ -105,6 +138,7 @@ function workerMain() {
 
   async function javascript(run) {
     send({ type: "status", id: run.id, text: "Running…" });
+    if (run.module) (0, eval)(run.module);
     const runner = new Function(run.harness + "\nreturn __llmosRun;")();
     return await runner(run.code, JSON.parse(run.inputs), run.bytes);
   }
@@ -113,7 +147,17 @@ function workerMain() {
     const run = event.data;
     current = run.id;
     try {
-      const json = run.language === "python" ? await python(run) : await javascript(run);
+      if (run.quantum) {
+        send({ type: "status", id: run.id, text: "Starting the quantum runtime…" });
+        await quantum(run.quantum);
+      }
+      let json;
+      if (run.language === "qasm") {
+        send({ type: "status", id: run.id, text: "Simulating…" });
+        json = quantumEngine(run.code);
+      } else {
+        json = run.language === "python" ? await python(run) : await javascript(run);
+      }
       send({ type: "result", id: run.id, json: String(json) });
     } catch (error) {
       // A Python exception carries its traceback in its message.
@@ -133,14 +177,15 @@ function workerMain() {
   addEventListener("message", (event) => {
     if (event.source !== parent) return;
     const m = event.data;
-    const valid = m && m.type === "run" && Number.isInteger(m.id) && (m.language === "python" || m.language === "javascript") &&
-      isText(m.code) && isText(m.inputs) && isText(m.harness) && isText(m.pyodide) && isText(m.file) &&
+    const valid = m && m.type === "run" && Number.isInteger(m.id) && ["python", "javascript", "qasm"].includes(m.language) &&
+      isText(m.code) && isText(m.inputs) && isText(m.harness) && isText(m.pyodide) && isText(m.file) && isText(m.module) &&
       Array.isArray(m.bytes) && m.bytes.every(isText) && Array.isArray(m.packages) && m.packages.every(isText);
     if (!valid) return;
     const isBlob = (v) => v instanceof Blob;
     const files = m.files && ["loader", "module", "wasm", "stdlib", "lock"].every((k) => isBlob(m.files[k]))
       ? { loader: m.files.loader, module: m.files.module, wasm: m.files.wasm, stdlib: m.files.stdlib, lock: m.files.lock } : undefined;
-    worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file, files });
+    const quantum = isBlob(m.quantum) ? m.quantum : undefined;
+    worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file, files, quantum, module: m.module });
   });
   parent.postMessage({ type: "ready" }, "*");
 })();

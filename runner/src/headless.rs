@@ -46,8 +46,8 @@ pub async fn run(skill: RunnableSkill, inputs: Map<String, Value>, config: Runne
         Ok(inputs) => inputs,
         Err(errors) => return failure("invalid_inputs", errors.iter().map(|e| format!("`{}`: {}", e.name, e.message)).collect::<Vec<_>>().join("\n")),
     };
-    if !matches!(skill.kind.as_str(), "python" | "javascript") {
-        return failure("failed", format!("`{}` is a {} skill; only Python and JavaScript skills run here", skill.name, skill.kind));
+    if !matches!(skill.kind.as_str(), "python" | "javascript" | "qasm") {
+        return failure("failed", format!("`{}` is a {} skill; only Python, JavaScript and OpenQASM skills run here", skill.name, skill.kind));
     }
     if skill.kind == "python" && !skill.packages.is_empty() && config.pyodide_core_only {
         return failure("failed", format!("`{}` needs the Python packages {}, which this site's self-hosted Python does not have", skill.name, skill.packages.join(", ")));

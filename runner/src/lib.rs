@@ -60,7 +60,11 @@ impl RunnableSkill {
     /// The name tracebacks give the code: its entry path, else the last
     /// part of its URL.
     pub fn file_name(&self) -> String {
-        let fallback = if self.kind == "python" { "main.py" } else { "main.js" };
+        let fallback = match self.kind.as_str() {
+            "python" => "main.py",
+            "qasm" => "circuit.qasm",
+            _ => "main.js",
+        };
         let from_url = self.code_url.as_deref().and_then(|u| u.rsplit('/').next()).filter(|n| !n.is_empty());
         self.entry.as_deref().or(from_url).unwrap_or(fallback).to_string()
     }
@@ -81,6 +85,10 @@ pub struct RunnerConfig {
     pub pyodide_core_only: bool,
     /// Seconds a run may take before it is stopped.
     pub time_limit_secs: u32,
+    /// URL of the quantum runtime's WebAssembly module (absolute, or
+    /// relative to the page); `None` when this build carries none.
+    #[serde(default)]
+    pub quantum_url: Option<String>,
 }
 
 /// Why a run ended without outputs, as the panel and the chat report it.

@@ -28,7 +28,7 @@ pub enum RunEvent {
 /// One run: the code, its inputs as JSON text (validated already), and what
 /// the runtime must prepare.
 pub struct RunRequest {
-    /// `python` or `javascript`.
+    /// `python`, `javascript` or `qasm`.
     pub language: String,
     pub code: String,
     pub inputs_json: String,
@@ -37,13 +37,19 @@ pub struct RunRequest {
     pub packages: Vec<String>,
     /// The name tracebacks give the code, e.g. `main.py`.
     pub file: String,
+    /// A `qasm` skill's declared outputs, picked from the runtime's result.
+    pub outputs: Vec<llmos_core::IoSpec>,
 }
 
 impl RunRequest {
     /// A run of `skill`'s `code` with `inputs`, validated already.
+    /// A `qasm` skill's "code" is the quantum runtime's request: the
+    /// circuit with its inputs.
     pub fn new(skill: &crate::RunnableSkill, code: String, inputs: serde_json::Map<String, serde_json::Value>) -> Self {
+        let code = if skill.kind == "qasm" { llmos_core::quantum::skill_request(&code, &inputs) } else { code };
         RunRequest {
             language: skill.kind.clone(),
+            outputs: skill.outputs.clone(),
             code,
             inputs_json: serde_json::Value::Object(inputs).to_string(),
             bytes: llmos_core::run::bytes_inputs(&skill.inputs),
@@ -110,11 +116,19 @@ impl Sandbox {
     /// Runs `request`, reporting output lines as they come, and resolves to
     /// the JSON text the skill's runtime serialised its result to.
     pub async fn run(&self, request: RunRequest, on_event: impl Fn(RunEvent) + 'static) -> Result<String, RunFailure> {
+        let quantum = llmos_core::quantum::uses_quantum(&request.language, &request.code);
+        if quantum && self.config.quantum_url.is_none() {
+            return Err(RunFailure::Failed("This site was built without the quantum runtime (scripts/build-islands.sh builds it).".into()));
+        }
         let pyodide = match (&request.language[..], &self.config.pyodide_url) {
             ("python", None) => return Err(RunFailure::Failed("This site has no Python runtime: its publisher can add one (see the docs on executable skills).".into())),
             (_, url) => url.as_deref().map(absolute_url).unwrap_or_default(),
         };
-        let harness = if request.language == "python" { llmos_core::run::PYTHON_HARNESS } else { llmos_core::run::JS_HARNESS };
+        let (harness, module) = match &request.language[..] {
+            "python" => (llmos_core::run::PYTHON_HARNESS, llmos_core::quantum::PYTHON_MODULE),
+            "qasm" => ("", ""),
+            _ => (llmos_core::run::JS_HARNESS, llmos_core::quantum::JS_MODULE),
+        };
         let id = {
             let mut state = self.state.borrow_mut();
             state.next_id += 1;
@@ -123,8 +137,18 @@ impl Sandbox {
         let message = serde_json::json!({
             "type": "run", "id": id, "language": &request.language, "code": request.code, "inputs": request.inputs_json,
             "harness": harness, "pyodide": pyodide, "bytes": request.bytes, "packages": request.packages, "file": request.file,
+            "module": if quantum { module } else { "" },
         });
         let message = js_sys::JSON::parse(&message.to_string()).expect("serde_json writes JSON");
+        if quantum {
+            let stops = self.state.borrow().stops;
+            let url = absolute_url(self.config.quantum_url.as_deref().unwrap_or_default());
+            let blob = fetch_blob(&url).await.map_err(|message| RunFailure::Failed(format!("The quantum runtime could not be loaded: {message}")))?;
+            if self.state.borrow().stops != stops {
+                return Err(RunFailure::Stopped);
+            }
+            let _ = js_sys::Reflect::set(&message, &"quantum".into(), &blob);
+        }
         if request.language == "python" {
             on_status(&on_event, "Loading Python…");
             let stops = self.state.borrow().stops;
@@ -146,8 +170,11 @@ impl Sandbox {
         self.state.borrow_mut().pending.insert(id, Pending { on_event: Rc::new(on_event), outcome: outcome.clone(), resolve: resolve_slot.expect("Promise::new calls back at once"), timer });
         self.send(message);
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        let result = outcome.borrow_mut().take();
-        result.unwrap_or(Err(RunFailure::Stopped))
+        let result = outcome.borrow_mut().take().unwrap_or(Err(RunFailure::Stopped));
+        if request.language != "qasm" {
+            return result;
+        }
+        result.and_then(|text| llmos_core::quantum::skill_outputs(&text, &request.outputs).map_err(|message| RunFailure::Failed(format!("{}: {message}", request.file))))
     }
 
     /// Opens the sandbox ahead of the first run (its frame and worker, not
@@ -318,6 +345,28 @@ async fn pyodide_files(base: &str) -> Result<JsValue, RunFailure> {
     let files: JsValue = files.into();
     PYODIDE_FILES.with(|f| f.borrow_mut().insert(base.to_string(), files.clone()));
     Ok(files)
+}
+
+thread_local! {
+    /// Blobs fetched once per page (the quantum runtime), by URL.
+    static BLOBS: RefCell<HashMap<String, JsValue>> = RefCell::default();
+}
+
+/// `url` as a Blob, fetched by the page (through its HTTP cache) once.
+async fn fetch_blob(url: &str) -> Result<JsValue, String> {
+    if let Some(blob) = BLOBS.with(|b| b.borrow().get(url).cloned()) {
+        return Ok(blob);
+    }
+    let fetched = async {
+        let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(url)).await?.unchecked_into();
+        if !response.ok() {
+            return Err(JsValue::from_str(&format!("{url}: the server answered {}", response.status())));
+        }
+        wasm_bindgen_futures::JsFuture::from(response.blob()?).await
+    };
+    let blob = fetched.await.map_err(|e| e.as_string().unwrap_or_else(|| js_sys::Error::from(e).message().into()))?;
+    BLOBS.with(|b| b.borrow_mut().insert(url.to_string(), blob.clone()));
+    Ok(blob)
 }
 
 fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue) {

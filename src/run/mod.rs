@@ -10,6 +10,7 @@
 mod cli;
 mod display;
 mod process;
+pub mod quantum;
 
 pub use cli::{command, RunArgs};
 
@@ -125,9 +126,14 @@ pub fn run_skill_code(skill: &Skill, code: &str, inputs: &Map<String, Value>, op
     let runtime = match skill.kind.as_deref() {
         Some("python") => process::Runtime::Python,
         Some("javascript") => process::Runtime::JavaScript,
+        Some("qasm") => return quantum::run_circuit(skill, code, &inputs, entry, options),
         other => return Err(not_runnable(skill, other)),
     };
-    process::run(runtime, &process::Job { code, inputs: &inputs, bytes: &bytes, file: entry }, options)
+    let quantum_module = llmos_core::quantum::uses_quantum("", code).then_some(match runtime {
+        process::Runtime::Python => llmos_core::quantum::PYTHON_MODULE,
+        process::Runtime::JavaScript => llmos_core::quantum::JS_MODULE,
+    });
+    process::run(runtime, &process::Job { code, inputs: &inputs, bytes: &bytes, file: entry, quantum_module }, options)
 }
 
 /// The source of `skill`'s entry file as loaded (from disk, the bundled
@@ -161,8 +167,8 @@ fn entry_of(skill: &Skill) -> Result<&str, RunError> {
 
 fn not_runnable(skill: &Skill, kind: Option<&str>) -> RunError {
     RunError::Unavailable(match kind {
-        None => format!("`{}` is an instructions skill: it has no code to run (executable skills declare `type: python` or `type: javascript`)", skill.name),
-        Some(kind @ ("python" | "javascript")) => format!("the {kind} skill `{}` has no `entry` code file", skill.name),
-        Some(kind) => format!("`{}` has type `{kind}`, which `llmos run` cannot run (it runs `python` and `javascript` skills)", skill.name),
+        None => format!("`{}` is an instructions skill: it has no code to run (executable skills declare `type: python`, `javascript` or `qasm`)", skill.name),
+        Some(kind @ ("python" | "javascript" | "qasm")) => format!("the {kind} skill `{}` has no `entry` code file", skill.name),
+        Some(kind) => format!("`{}` has type `{kind}`, which `llmos run` cannot run (it runs `python`, `javascript` and `qasm` skills)", skill.name),
     })
 }

@@ -24,6 +24,8 @@ pub(super) struct Job<'a> {
     pub bytes: &'a [String],
     /// The entry path, as tracebacks name the code.
     pub file: &'a str,
+    /// The `llmos_quantum` module's source, when the code names it.
+    pub quantum_module: Option<&'static str>,
 }
 
 /// Isolated (`-I`: no user site, no current folder on the path) and
@@ -33,6 +35,11 @@ import json, os, sys, traceback
 for stream in (sys.stdout, sys.stderr):
     stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+if job.get("quantum"):
+    import types
+    module = types.ModuleType("llmos_quantum")
+    exec(compile(job["quantum"], "llmos_quantum.py", "exec"), module.__dict__)
+    sys.modules["llmos_quantum"] = module
 space = {"__name__": "__llmos__", "__llmos_code": job["code"], "__llmos_inputs": job["inputs"], "__llmos_bytes": job["bytes"], "__llmos_file": job["file"]}
 try:
     exec(compile(job["harness"], "<llmos>", "exec"), space)
@@ -55,6 +62,12 @@ os._exit(0 if status == "ok" else 1)
 const NODE_DRIVER: &str = r#"
 const fs = require("fs");
 const job = JSON.parse(fs.readFileSync(0, "utf8"));
+if (job.quantum) {
+  // The runtime is this very llmos, answering one JSON request per call.
+  const { execFileSync } = require("child_process");
+  globalThis.__llmos_quantum_run = (request) => execFileSync(process.env.LLMOS_QUANTUM, ["quantum", "--request"], { input: request, maxBuffer: 1 << 30 }).toString("utf8");
+  (0, eval)(job.quantum);
+}
 for (const name of ["require", "module", "exports", "__filename", "__dirname"]) delete globalThis[name];
 const finish = (status, text) => { fs.writeFileSync(job.result, status + "\n" + text); process.exit(status === "ok" ? 0 : 1); };
 const describe = (error) => {
@@ -133,10 +146,19 @@ pub(super) fn run(runtime: Runtime, job: &Job, options: &RunOptions) -> Result<R
         "bytes": serde_json::to_string(job.bytes).expect("names serialise"),
         "file": job.file,
         "result": scratch.0.to_string_lossy(),
+        "quantum": job.quantum_module,
     })
     .to_string();
     let started = Instant::now();
-    let mut child = Command::new(&program)
+    let mut child = Command::new(&program);
+    if job.quantum_module.is_some() && std::env::var_os("LLMOS_QUANTUM").is_none() {
+        // The module's runtime is `llmos quantum --request`: this executable,
+        // when it is llmos (a test harness names its own with LLMOS_QUANTUM).
+        if let Some(exe) = std::env::current_exe().ok().filter(|e| e.file_stem().is_some_and(|s| s == "llmos")) {
+            child.env("LLMOS_QUANTUM", exe);
+        }
+    }
+    let mut child = child
         .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

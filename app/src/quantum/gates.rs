@@ -87,7 +87,7 @@ impl Gate {
         match (name, params.len()) {
             ("u3" | "u" | "U", 3) => one(u3(p(0)?, p(1)?, p(2)?)),
             ("u2", 2) => one(u3(pi / 2.0, p(0)?, p(1)?)),
-            ("u1" | "p", 1) => one(phase(p(0)?)),
+            ("u1" | "p" | "phase", 1) => one(phase(p(0)?)),
             ("u0" | "id", _) => one(phase(0.0)),
             ("x", 0) => one(x()),
             ("y", 0) => one(y()),
@@ -110,12 +110,35 @@ impl Gate {
             ("crx", 1) => controlled(rx(p(0)?), 1),
             ("cry", 1) => controlled(ry(p(0)?), 1),
             ("crz", 1) => controlled(rz(p(0)?), 1),
-            ("cu1" | "cp", 1) => controlled(phase(p(0)?), 1),
+            ("cu1" | "cp" | "cphase", 1) => controlled(phase(p(0)?), 1),
             ("cu3", 3) => controlled(u3(p(0)?, p(1)?, p(2)?), 1),
+            // OpenQASM 3's stdgates `cu(θ,φ,λ,γ)`: a controlled e^{iγ}·u3(θ,φ,λ).
+            ("cu", 4) => controlled(u3(p(0)?, p(1)?, p(2)?).map(|m| m * C::from_polar(1.0, p(3).unwrap_or(0.0))), 1),
             ("ccx", 0) => controlled(x(), 2),
+            ("c3x", 0) => controlled(x(), 3),
+            ("c4x", 0) => controlled(x(), 4),
+            ("c3sqrtx", 0) => controlled(sx(), 3),
             ("swap", 0) => (qubits.len() == 2).then(|| Gate::Swap { a: qubits[0], b: qubits[1], controls: Vec::new() }),
             ("cswap", 0) => (qubits.len() == 3).then(|| Gate::Swap { a: qubits[1], b: qubits[2], controls: vec![qubits[0]] }),
             _ => None,
         }
+    }
+
+    /// How many parameters and qubits the built-in gate `name` takes, for
+    /// error messages; `None` when [`Gate::standard`] does not know it.
+    pub fn signature(name: &str) -> Option<(usize, usize)> {
+        Some(match name {
+            "u3" | "u" | "U" | "cu3" => (3, 1 + usize::from(name == "cu3")),
+            "u2" => (2, 1),
+            "u1" | "p" | "phase" | "rx" | "ry" | "rz" | "u0" => (1, 1),
+            "id" | "x" | "y" | "z" | "h" | "s" | "sdg" | "t" | "tdg" | "sx" | "sxdg" => (0, 1),
+            "cx" | "CX" | "cy" | "cz" | "ch" | "csx" | "swap" => (0, 2),
+            "crx" | "cry" | "crz" | "cu1" | "cp" | "cphase" => (1, 2),
+            "cu" => (4, 2),
+            "ccx" | "cswap" => (0, 3),
+            "c3x" | "c3sqrtx" => (0, 4),
+            "c4x" => (0, 5),
+            _ => return None,
+        })
     }
 }

@@ -219,3 +219,42 @@ fn the_gates_satisfy_the_identities_of_the_specification() {
         assert!(same_gate(&product(&m, &dagger(m)), &phase(0.0)), "unitary");
     }
 }
+
+/// Fused, blocked application (`apply_all`) against one gate at a time, on
+/// states larger than a block: random circuits mixing every kind of gate,
+/// with controls and targets on both sides of the block boundary, and QFT.
+#[test]
+fn fused_application_equals_gate_by_gate() {
+    let n = crate::quantum::fused::CHUNK_BITS + 3;
+    let mut rng = SplitMix64::new(99);
+    let mut pick = |k: usize| (rng.next_u64() % k as u64) as usize;
+    let mut circuits = vec![qft(n)];
+    for _ in 0..6 {
+        let mut circuit = vec![g("h", &[], &[0]), g("h", &[], &[n - 1]), g("h", &[], &[n / 2])];
+        for _ in 0..120 {
+            let (a, b, c) = (pick(n), pick(n), pick(n));
+            let angle = pick(1000) as f64 / 100.0;
+            let gate = match pick(9) {
+                0 => g("h", &[], &[a]),
+                1 => g("rz", &[angle], &[a]),
+                2 => g("p", &[angle], &[a]),
+                3 if a != b => g("cp", &[angle], &[a, b]),
+                4 if a != b => g("cx", &[], &[a, b]),
+                5 if a != b => g("swap", &[], &[a, b]),
+                6 if a != b && b != c && a != c => g("ccx", &[], &[a, b, c]),
+                7 if a != b => g("crz", &[angle], &[a, b]),
+                8 => g("u3", &[angle, angle / 2.0, 1.0], &[a]),
+                _ => g("t", &[], &[a]),
+            };
+            circuit.push(gate);
+        }
+        circuits.push(circuit);
+    }
+    for circuit in circuits {
+        let one_by_one = run(n, &circuit);
+        let mut fused = StateVector::new(n).unwrap();
+        fused.apply_all(&circuit);
+        let worst = one_by_one.amplitudes().iter().zip(fused.amplitudes()).map(|(a, b)| (a - b).norm()).fold(0.0, f64::max);
+        assert!(worst < 1e-10, "largest difference {worst}");
+    }
+}

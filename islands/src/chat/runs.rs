@@ -79,11 +79,11 @@ fn runner_config() -> Option<String> {
     web_sys::window()?.document()?.get_element_by_id("llmos-runner-config")?.get_attribute("data-llmos-runner").filter(|c| !c.trim().is_empty())
 }
 
-/// The Python and JavaScript skills among `offered`, when this page can run skills.
+/// The Python, JavaScript and OpenQASM skills among `offered`, when this page can run skills.
 pub(super) async fn runnable(state: ChatState, index: &SearchIndex, offered: &[OfferedSkill]) -> Option<RunTools> {
     let config = runner_config()?;
     let kind_of = |o: &OfferedSkill| index.docs.iter().find(|d| d.slug == o.slug && d.user == o.user).and_then(|d| d.kind.clone());
-    let executable: Vec<&OfferedSkill> = offered.iter().filter(|o| matches!(kind_of(o).as_deref(), Some("python" | "javascript"))).collect();
+    let executable: Vec<&OfferedSkill> = offered.iter().filter(|o| matches!(kind_of(o).as_deref(), Some("python" | "javascript" | "qasm"))).collect();
     if executable.is_empty() {
         return None;
     }

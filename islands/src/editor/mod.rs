@@ -103,7 +103,8 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
             let ready_to_run = if has_errors() {
                 Err("Fix the problems listed above first: Test run runs the skill as it would be saved.".to_string())
             } else if !has_code() {
-                Err(format!("Write the code in {} first: it defines execute(inputs).", entry().unwrap_or_default()))
+                let file = entry().unwrap_or_default();
+                Err(if file.ends_with(".qasm") { format!("Write the circuit in {file} first.") } else { format!("Write the code in {file} first: it defines execute(inputs).") })
             } else {
                 run::site_config().ok_or_else(|| "This site was built without the Run panel, so skills cannot run here.".to_string())
             };
@@ -236,6 +237,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                                     <option value="">"Instructions"</option>
                                     <option value="python">"Python (runs in the browser)"</option>
                                     <option value="javascript">"JavaScript (runs in a sandbox)"</option>
+                                    <option value="qasm">"OpenQASM circuit (quantum runtime)"</option>
                                 </select>
                                 {messages("skill-type")}
                                 <label for="skill-body">"Instructions (Markdown)"</label>
@@ -290,7 +292,7 @@ fn check_with_code(text: &str, mut names: Vec<String>, has_code: bool) -> Result
 
 /// Whether a skill of this `type:` runs (and so has a code file).
 pub fn executable(kind: Option<&str>) -> bool {
-    matches!(kind, Some("python" | "javascript"))
+    matches!(kind, Some("python" | "javascript" | "qasm"))
 }
 
 /// The draft of the code file, kept beside the SKILL.md's.

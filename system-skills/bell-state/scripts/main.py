@@ -1,55 +1,37 @@
-"""Prepare one of the four Bell states on a two-qubit statevector simulator.
+"""Prepare one of the four Bell states and measure it, on LLMos's quantum runtime.
 
-Pure standard library: amplitudes are Python complex numbers in a list of
-length 4, indexed by the basis state |q1 q0> read as a binary number.
+The circuit is built with llmos_quantum.QuantumCircuit and simulated by the
+runtime's state-vector simulator; this script chooses the preparation, reads
+the state back and checks the entanglement. Labels are q1q0 (qubit 0
+rightmost, as in Qiskit).
 """
 import json
-import math
-import random
+
+import llmos_quantum
 
 DEFAULTS = {"variant": "phi+", "shots": 1000, "seed": 7}
+LABELS = ["00", "01", "10", "11"]
 
-SQRT1_2 = 1 / math.sqrt(2)
-H = [[SQRT1_2, SQRT1_2], [SQRT1_2, -SQRT1_2]]
-X = [[0, 1], [1, 0]]
-Z = [[1, 0], [0, -1]]
-
-# Which single-qubit gates to apply to the |00> input before the H + CNOT
-# "entangler" so that each Bell state comes out.
+# The qubits to flip with X before the H + CNOT "entangler", per Bell state.
 PREP = {
-    "phi+": [],
-    "phi-": [("X", 0)],          # control starts in |1>: (|00> - |11>)/sqrt2
-    "psi+": [("X", 1)],          # target starts in |1>:  (|01> + |10>)/sqrt2
-    "psi-": [("X", 0), ("X", 1)],  # |11> -> (|01> - |10>)/sqrt2
+    "phi+": [],      # (|00> + |11>)/sqrt2
+    "phi-": [0],     # control starts in |1>: (|00> - |11>)/sqrt2
+    "psi+": [1],     # target starts in |1>:  (|01> + |10>)/sqrt2
+    "psi-": [0, 1],  # |11> -> (|10> - |01>)/sqrt2, psi- up to a global sign
 }
-GATES = {"X": X, "Z": Z, "H": H}
 
 
-def apply_1q(state, gate, target):
-    """Apply a 2x2 gate to qubit `target` of an n-qubit statevector."""
-    out = list(state)
-    bit = 1 << target
-    for i in range(len(state)):
-        if i & bit:
-            continue
-        j = i | bit
-        a, b = state[i], state[j]
-        out[i] = gate[0][0] * a + gate[0][1] * b
-        out[j] = gate[1][0] * a + gate[1][1] * b
-    return out
-
-
-def apply_cnot(state, control, target):
-    out = list(state)
-    for i in range(len(state)):
-        if (i >> control) & 1:
-            out[i] = state[i ^ (1 << target)]
-    return out
+def bell_circuit(variant):
+    qc = llmos_quantum.QuantumCircuit(2, 2)
+    for qubit in PREP[variant]:
+        qc.x(qubit)
+    qc.h(0).cx(0, 1)
+    return qc.measure([0, 1], [0, 1])
 
 
 def reduced_purity(state):
-    """Tr(rho_A^2) of qubit 1 after tracing out qubit 0 (1 = product, 0.5 = maximal)."""
-    # rho_A[a][b] = sum_c psi[a,c] * conj(psi[b,c]) with index = 2*a + c
+    """Tr(rho^2) of qubit 1 after tracing out qubit 0 (1 = product state, 0.5 = maximally entangled)."""
+    # rho[a][b] = sum_c psi[a, c] * conj(psi[b, c]), with basis index 2*a + c
     rho = [[sum(state[2 * a + c] * state[2 * b + c].conjugate() for c in range(2))
             for b in range(2)] for a in range(2)]
     return sum((rho[a][b] * rho[b][a]).real for a in range(2) for b in range(2))
@@ -70,45 +52,25 @@ def execute(inputs: dict) -> dict:
     if not 0 <= shots <= 1_000_000:
         raise ValueError("shots must be between 0 and 1000000")
 
-    state = [1 + 0j, 0j, 0j, 0j]  # |00>
-    steps = []
-    for name, q in PREP[variant]:
-        state = apply_1q(state, GATES[name], q)
-        steps.append("%s q%d" % (name, q))
-    state = apply_1q(state, H, 0)
-    steps.append("H q0")
-    state = apply_cnot(state, control=0, target=1)
-    steps.append("CNOT q0->q1")
+    result = llmos_quantum.run(bell_circuit(variant), shots=shots, seed=seed)
 
-    labels = [format(i, "02b") for i in range(4)]  # "q1q0"
-    probs = [abs(a) ** 2 for a in state]
-    rng = random.Random(seed)
-    counts = {lab: 0 for lab in labels}
-    for _ in range(shots):
-        r, acc = rng.random(), 0.0
-        for lab, p in zip(labels, probs):
-            acc += p
-            if r < acc:
-                counts[lab] += 1
-                break
-        else:
-            counts[labels[-1]] += 1
-
-    pre = " ".join("%s(q%d)" % (n, q) for n, q in PREP[variant])
-    circuit = "\n".join([
-        "q0: |0>--%s--[H]--*-----" % ("[X]" if ("X", 0) in PREP[variant] else "---"),
-        "                   |",
-        "q1: |0>--%s-------(+)---" % ("[X]" if ("X", 1) in PREP[variant] else "---"),
-    ])
+    # The runtime lists nonzero entries only, rounded to 12 decimals; the
+    # outputs keep all four labels.
+    amplitudes = {label: result["amplitudes"].get(label, [0.0, 0.0]) for label in LABELS}
+    probabilities = {label: result["probabilities"].get(label, 0.0) for label in LABELS}
+    counts = {label: result["counts"].get(label, 0) for label in LABELS}
+    state = [complex(*amplitudes[label]) for label in LABELS]
     return {
-        "amplitudes": {lab: [round(a.real, 12), round(a.imag, 12)] for lab, a in zip(labels, state)},
-        "probabilities": {lab: round(p, 12) for lab, p in zip(labels, probs)},
+        "amplitudes": amplitudes,
+        "probabilities": probabilities,
         "counts": counts,
-        "circuit": circuit + ("\n(pre-rotation: %s)" % pre if pre else ""),
-        "reduced_purity": round(reduced_purity(state), 12),
+        "circuit": result["circuit"],
+        # 10 decimals: the amplitudes' rounding moves the 12th.
+        "reduced_purity": round(reduced_purity(state), 10),
+        "histogram": result["histogram"],
         # The same numbers as lists in basis order 00, 01, 10, 11, for charts.
-        "count_values": [counts[lab] for lab in labels],
-        "expected_counts": [round(shots * p, 6) for p in probs],
+        "count_values": [counts[label] for label in LABELS],
+        "expected_counts": [round(shots * probabilities[label], 6) for label in LABELS],
     }
 
 
