@@ -86,6 +86,9 @@ pub struct Settings {
     /// and the pages' Content-Security-Policy allows them.
     pub remote_images: bool,
     pub run: RunSettings,
+    /// `llmos build --keep-going`: a skill with errors is left out of the
+    /// site (and listed) instead of failing the build.
+    pub keep_going: bool,
 }
 
 /// How skills run in the browser, validated.
@@ -180,6 +183,7 @@ impl Settings {
             config_file: path,
             dev_reload: false,
             remote_images: file.remote_images.unwrap_or(false),
+            keep_going: false,
         })
     }
 }

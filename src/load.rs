@@ -36,6 +36,8 @@ pub struct Loaded {
     pub catalogue: Catalogue,
     pub docs: Vec<Doc>,
     pub warnings: Vec<Diagnostic>,
+    /// With `keep_going`: the errors of the skills left out, one or more per skill.
+    pub skipped: Vec<Diagnostic>,
     /// By skill slug: the raw SKILL.md and the other files of its folder.
     pub(crate) assets: HashMap<String, SkillAssets>,
 }
@@ -84,7 +86,8 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
             None
         }
     };
-    let parsed = parse_skills(&trees, &mut failure, cache);
+    let mut skipped = Vec::new();
+    let parsed = parse_skills(&trees, &mut failure, cache, settings.keep_going.then_some(&mut skipped));
     let docs = content.as_ref().map(|tree| parse_docs(tree, &mut failure)).unwrap_or_default();
     if !failure.errors.is_empty() {
         return Err(failure);
@@ -98,12 +101,21 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     }
     let mut seen = std::collections::HashSet::new();
     let replaced: Vec<String> = skills.iter().filter(|s| !seen.insert(s.slug.clone())).map(|s| s.name.clone()).collect();
-    let (catalogue, duplicates) = Catalogue::assemble(skills);
+    let (mut catalogue, duplicates) = Catalogue::assemble(skills);
+    let mut workflow_errors = Vec::new();
     for diagnostic in duplicates.into_iter().chain(check_workflows(&catalogue, &replaced)) {
         match diagnostic.severity {
+            llmos_core::Severity::Error if settings.keep_going && catalogue.skills.iter().any(|s| s.path == diagnostic.file && s.workflow.is_some()) => workflow_errors.push(diagnostic),
             llmos_core::Severity::Error => failure.errors.push(diagnostic),
             llmos_core::Severity::Warning => failure.warnings.push(diagnostic),
         }
+    }
+    if !workflow_errors.is_empty() {
+        // A workflow whose steps cannot run is left out like any broken skill.
+        let broken: Vec<String> = workflow_errors.iter().map(|d| d.file.clone()).collect();
+        let kept: Vec<Skill> = std::mem::take(&mut catalogue.skills).into_iter().filter(|s| !broken.contains(&s.path)).collect();
+        catalogue = Catalogue::assemble(kept).0;
+        skipped.extend(workflow_errors);
     }
     if !failure.errors.is_empty() {
         return Err(failure);
@@ -114,7 +126,7 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
             .with_help("build the collection as several sites, or use fewer keywords per skill"));
         return Err(failure);
     }
-    Ok(Loaded { catalogue, docs, warnings: failure.warnings, assets })
+    Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets })
 }
 
 /// Every workflow checked against the skills of the catalogue it is
@@ -147,7 +159,10 @@ fn page_count(catalogue: &Catalogue, docs: usize) -> usize {
     catalogue.skills.len() + listed(catalogue.skills.len()) + terms + docs + 12
 }
 
-fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>) -> Vec<(Skill, SkillAssets)> {
+/// Every skill folder of `trees`, parsed. With `skipped` (`--keep-going`),
+/// a folder with errors is left out and its errors go there instead of
+/// into `failure`.
+fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>, mut skipped: Option<&mut Vec<Diagnostic>>) -> Vec<(Skill, SkillAssets)> {
     let mut jobs = Vec::new();
     for tree in trees {
         failure.warnings.extend(tree.refused.iter().cloned());
@@ -160,6 +175,10 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
             let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
             failure.warnings.extend(checked.warnings);
+            if let (Some(skipped), false) = (skipped.as_deref_mut(), checked.errors.is_empty()) {
+                skipped.extend(checked.errors);
+                continue;
+            }
             failure.errors.extend(checked.errors);
             folder.files = checked.files;
             jobs.push(folder);
@@ -207,7 +226,10 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
                 failure.warnings.extend(warnings);
                 parsed.push((skill, assets));
             }
-            Err(error) => failure.errors.push(error),
+            Err(error) => match skipped.as_deref_mut() {
+                Some(skipped) => skipped.push(error),
+                None => failure.errors.push(error),
+            },
         }
     }
     parsed

@@ -23,6 +23,12 @@ enum Command {
         /// Print nothing but errors and warnings
         #[arg(short, long)]
         quiet: bool,
+        /// Leave out the skills that have errors, list them, and publish the rest (exit 0) instead of failing the whole build
+        #[arg(long)]
+        keep_going: bool,
+        /// With --keep-going: exit with status 4 when a skill was left out (the site is still written)
+        #[arg(long, requires = "keep_going")]
+        fail_on_skipped: bool,
     },
     /// Validate skills and docs without writing anything; exits 1 when there are errors
     Check {
@@ -118,7 +124,7 @@ enum Format {
 fn main() -> ExitCode {
     llmos::cleanup::install_interrupt_handler();
     match Cli::parse().command {
-        Command::Build { settings, quiet } => build(&settings, quiet),
+        Command::Build { settings, quiet, keep_going, fail_on_skipped } => build(&settings, quiet, keep_going, fail_on_skipped),
         Command::Check { settings, format } => check(&settings, format),
         Command::New { name, dir, kind } => new(&name, dir, kind),
         Command::Quantum { file, shots, seed, param, json, request } => {
@@ -134,14 +140,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(flags: &Overrides, quiet: bool) -> ExitCode {
-    let settings = match Settings::resolve(flags) {
+/// Exit status of `build --keep-going --fail-on-skipped` when skills were left out.
+const SKIPPED_EXIT: u8 = 4;
+
+fn build(flags: &Overrides, quiet: bool, keep_going: bool, fail_on_skipped: bool) -> ExitCode {
+    let mut settings = match Settings::resolve(flags) {
         Ok(settings) => settings,
         Err(error) => return fail(&[error], &[]),
     };
+    settings.keep_going = keep_going;
     match site::build(&settings, !quiet) {
         Ok(report) => {
-            print_text(&[], &report.warnings);
+            print_text(&report.skipped, &report.warnings);
+            if !report.skipped.is_empty() {
+                let mut files: Vec<&str> = report.skipped.iter().map(|d| d.file.as_str()).collect();
+                files.dedup();
+                eprintln!("left out {} {} with errors (--keep-going); the site has the other {} skills:", files.len(), if files.len() == 1 { "skill" } else { "skills" }, report.skills);
+                for file in &files {
+                    eprintln!("  {file}");
+                }
+            }
             if !quiet {
                 let seconds = report.elapsed.as_secs_f64();
                 eprintln!(
@@ -151,7 +169,7 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                     report.files,
                     seconds,
                     report.pages as f64 / seconds.max(1e-9),
-                    if report.warnings.is_empty() { String::new() } else { format!(", {}", summary(0, report.warnings.len())) }
+                    if report.warnings.is_empty() && report.skipped.is_empty() { String::new() } else { format!(", {}", summary(report.skipped.len(), report.warnings.len())) }
                 );
                 eprintln!("site: {}", report.out.display());
                 match llmos::islands::bundle() {
@@ -182,6 +200,9 @@ fn build(flags: &Overrides, quiet: bool) -> ExitCode {
                 if settings.base_path != "/" {
                     eprintln!("  (with a base path, serve the parent of a folder named after it, e.g. --out /tmp/site{} and -d /tmp/site)", settings.base_path.trim_end_matches('/'));
                 }
+            }
+            if fail_on_skipped && !report.skipped.is_empty() {
+                return ExitCode::from(SKIPPED_EXIT);
             }
             ExitCode::SUCCESS
         }

@@ -21,6 +21,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// With `--keep-going`: the errors of the skills left out.
+    pub skipped: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// Where the site's Python skills run from, for the summary: `None`
     /// without Python skills (or without the runner bundle).
@@ -91,7 +93,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildRepo
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
         eprintln!("timings: load {loaded_at:.2?}, search index {:.2?}, render and write {:.2?}", indexed_at - loaded_at, started.elapsed() - indexed_at);
     }
-    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed(), python })
+    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, skipped: loaded.skipped, elapsed: started.elapsed(), python })
 }
 
 /// Loads, renders and writes the whole site.
@@ -125,7 +127,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
         eprintln!("timings: load {loaded_at:.2?}, prepare (search index, islands) {:.2?}, render and write {:.2?}, swap {:.2?}", prepared_at - loaded_at, rendered_at - prepared_at, started.elapsed() - rendered_at);
     }
-    Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, elapsed: started.elapsed(), python })
+    Ok(BuildReport { out, skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, skipped: loaded.skipped, elapsed: started.elapsed(), python })
 }
 
 fn with_warnings(mut failure: Failure, warnings: &[Diagnostic]) -> Failure {

@@ -49,7 +49,7 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let island_pages: Vec<std::path::PathBuf> =
         files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
     assert!(island_pages.len() >= search_pages.len() + user_pages.len() + 5, "{island_pages:?}");
-    let runnable_pages: Vec<std::path::PathBuf> = skills.iter().filter(|s| matches!(s["type"].as_str(), Some("python" | "javascript" | "workflow")))
+    let runnable_pages: Vec<std::path::PathBuf> = skills.iter().filter(|s| matches!(s["type"].as_str(), Some("python" | "javascript" | "workflow" | "qasm")))
         .map(|s| site.join(s["url"].as_str().unwrap().trim_start_matches('/')).join("index.html")).collect();
     assert!(runnable_pages.len() >= 18, "{runnable_pages:?}");
     let mut loaders = std::collections::BTreeSet::new();
@@ -307,7 +307,7 @@ fn config_file_errors_name_the_line() {
 #[test]
 fn search_ranks_the_bundled_skills_natively() {
     let tmp = tempfile::tempdir().unwrap();
-    for (query, expected) in [("bell", "bell-state"), ("quantum fourier", "quantum-fourier-transform"), ("commit mess", "commit-messages"), ("rc filt", "rc-filter-response"), ("csv", "csv-analysis")] {
+    for (query, expected) in [("bell openqasm", "bell-state-qasm"), ("grover", "grover-search"), ("quantum fourier", "quantum-fourier-transform"), ("commit mess", "commit-messages"), ("rc filt", "rc-filter-response"), ("csv", "csv-analysis")] {
         let run = llmos(tmp.path(), &["search", query, "--json", "--limit", "5"]);
         assert!(run.ok, "{}", run.stderr);
         let results: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -319,8 +319,8 @@ fn search_ranks_the_bundled_skills_natively() {
     let site = llmos(tmp.path(), &["build", "--out", "site"]);
     assert!(site.ok);
     let index: llmos_core::SearchIndex = serde_json::from_slice(&fs::read(tmp.path().join("site/index/search.json")).unwrap()).unwrap();
-    let hits = index.search("bell", 1);
-    assert_eq!(index.docs[hits[0].doc].name, "bell-state", "the published index ranks like the CLI");
+    let hits = index.search("grover", 1);
+    assert_eq!(index.docs[hits[0].doc].name, "grover-search", "the published index ranks like the CLI");
 }
 
 /// Names in any script keep their letters in page addresses, and two

@@ -154,5 +154,18 @@ fn the_model_runs_skills_once_the_user_allows_and_gets_their_outputs() {
     let next = c.post_after(before + 1);
     let last = next["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().to_string();
     assert!(last.contains(&format!("The result of running the skill `{OHMS}`")) && last.contains("\"current\":0.1"), "{last}");
+
+    // An OpenQASM circuit runs on the quantum runtime as a tool too.
+    c.browser.click("#new-chat");
+    let before = c.posts();
+    c.standin.script(None, Script::text("RUN_SKILL: bell-state-qasm\n{\"shots\": 100, \"seed\": 3}"));
+    c.standin.script(None, Script::text("Only 00 and 11."));
+    c.send("Run the OpenQASM Bell state circuit and show me the measured counts.");
+    c.answer_card(".run-allow");
+    assert_eq!(c.last_answer().trim(), "Only 00 and 11.");
+    assert_eq!(c.kept_runs()[0][0], "ran", "{}", c.kept_runs());
+    let next = c.post_after(before + 1);
+    let last = next["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().to_string();
+    assert!(last.contains("The result of running the skill `bell-state-qasm`") && last.contains("\"counts\":{\"00\":"), "{last}");
     assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }
