@@ -154,7 +154,7 @@ pub(crate) fn first_of<'w>(hay: &str, needles: &[&'w str]) -> Option<&'w str> {
 
 /// A line shortened for a message, whitespace collapsed, in backticks.
 pub(crate) fn snippet(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ").replace('`', "'");
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ").replace('`', "");
     let short: String = collapsed.chars().take(90).collect();
     if short.len() < collapsed.len() { format!("`{short}…`") } else { format!("`{short}`") }
 }
