@@ -1,6 +1,6 @@
 //! Rules on what runs: `pipe-to-shell`, `encoded-exec` and `obfuscated-script`.
 
-use super::scan::{entropy, first_of, first_word, has_word, snippet, word_positions, Line, Source};
+use super::scan::{entropy, first_of, first_word, has_word, snippet, word_positions, Line, Source, MAX_LINE_BYTES};
 use super::{Finding, Rule};
 
 /// Commands and calls that download: the left side of `… | sh`.
@@ -16,12 +16,13 @@ const DATA_FLAGS: &[&str] = &["-c", "-e", "-m", "-p", "-n", "-pe", "-ne", "-le",
 const PIPE_HELP: &str = "The download runs as it arrives, unchecked, and the server can send different code to different readers. Download it to a file, check it (a pinned version, a checksum or a signature), then run it; or point readers at their package manager.";
 
 /// Lines joined with their `\` (shell) or `` ` `` (PowerShell) continuations, with the number of the first.
-fn logical_lines<'s>(source: &'s Source) -> Vec<(usize, String, String)> {
+/// A logical line stops growing at `MAX_LINE_BYTES` twice over.
+fn logical_lines(source: &Source) -> Vec<(usize, String, String)> {
     let mut out: Vec<(usize, String, String)> = Vec::new();
     let mut open = false;
     for line in source.live_lines() {
         let trimmed = line.text.trim_end();
-        let continues = trimmed.ends_with('\\') || trimmed.ends_with(" `");
+        let continues = (trimmed.ends_with('\\') || trimmed.ends_with(" `")) && out.last().is_none_or(|l| !open || l.1.len() < 2 * MAX_LINE_BYTES);
         let text = trimmed.trim_end_matches(['\\', '`']).to_string();
         match (open, out.last_mut()) {
             (true, Some(last)) => {
@@ -84,13 +85,20 @@ fn downloads(segment: &str) -> bool {
 pub(crate) fn pipe_to_shell(source: &Source, found: &mut Vec<Finding>) {
     for (number, text, lower) in logical_lines(source) {
         let segments = pipe_segments(&lower);
-        let piped = (1..segments.len()).any(|i| runs_stdin(segments[i]) && segments[..i].iter().any(|s| downloads(s)));
+        let mut downloaded = false;
+        let piped = segments.iter().any(|segment| {
+            let runs = downloaded && runs_stdin(segment);
+            downloaded = downloaded || downloads(segment);
+            runs
+        });
+        // The first shell word of the line: a substitution after it feeds the shell.
+        let runner = ["sh", "bash", "zsh", "dash", "eval", "source", "python", "python3", "perl", "node", "iex"].iter().filter_map(|w| word_positions(&lower, w).next()).min();
         let substituted = ["$(", "<(", "`"].iter().any(|open| {
             lower.match_indices(open).any(|(i, _)| {
                 let after = lower[i + open.len()..].trim_start();
-                let before = &lower[..i];
+                let before = lower[..i].trim_end();
                 DOWNLOADERS.iter().any(|d| after.starts_with(d) && after[d.len()..].starts_with(' '))
-                    && (first_word(before, &["sh", "bash", "zsh", "dash", "eval", "source", "python", "python3", "perl", "node", "iex"]).is_some() || before.trim_end().ends_with(" .") || before.trim_end() == ".")
+                    && (runner.is_some_and(|r| r < i) || before.ends_with(" .") || before == ".")
             })
         });
         let powershell = (has_word(&lower, "iex") || lower.contains("invoke-expression")) && DOWNLOADERS[2..].iter().any(|d| lower.contains(d));
@@ -139,7 +147,8 @@ pub(crate) fn encoded_exec(source: &Source, found: &mut Vec<Finding>) {
             (Some(decoder), Some(sink)) => {
                 found.push(Finding::new(Rule::EncodedExec, source.path, line.number, format!("`{}` output is executed by `{sink}`: {}", decoder.trim_end_matches(['(', ')', '\'', '"']), snippet(line.text)), ENCODED_HELP));
             }
-            (Some(_), None) => decoded.extend(assigned_name(line.text)),
+            (Some(_), None) if decoded.len() < 32 => decoded.extend(assigned_name(line.text)),
+            (Some(_), None) => {}
             (None, Some(sink)) => {
                 if let Some(name) = decoded.iter().find(|name| has_word(lower, name) && !lower.trim_start().starts_with(name.as_str())) {
                     found.push(Finding::new(Rule::EncodedExec, source.path, line.number, format!("`{name}`, decoded earlier in the file, is executed by `{sink}`: {}", snippet(line.text)), ENCODED_HELP));
@@ -161,13 +170,15 @@ fn assigned_name(text: &str) -> Option<String> {
 
 const OBFUSCATED_HELP: &str = "A reader cannot review what runs. Ship the readable source (keep build output and minified bundles out of the skill), and load large data from a separate data file.";
 
-/// Why a line of code is unreadable, if it is: very long with almost no
-/// spaces (minified), a long high-entropy token (an encoded blob), or
+/// Why a line of code is unreadable, if it is: over 5000 characters, or
+/// over 400 with almost no spaces and code punctuation (`(){};,=`) in at
+/// least one character of 20 (minified), a long high-entropy token (an encoded blob), or
 /// dozens of `\x..`/`\u....` escapes.
 fn unreadable(text: &str) -> Option<String> {
     let chars = text.chars().count();
     let spaces = text.chars().filter(|c| c.is_whitespace()).count();
-    if chars > 1000 || (chars > 400 && spaces * 100 < chars * 8) {
+    let punctuation = text.chars().filter(|c| "(){};,=".contains(*c)).count();
+    if chars > 5000 || (chars > 400 && spaces * 100 < chars * 8 && punctuation * 100 >= chars * 5) {
         return Some(format!("a line of {chars} characters with {}% spaces (minified or packed code)", spaces * 100 / chars.max(1)));
     }
     let blob = text
@@ -189,7 +200,7 @@ pub(crate) fn obfuscated(source: &Source, found: &mut Vec<Finding>) {
     if !source.is_code() {
         return;
     }
-    let mut hits = source.lines.iter().filter_map(|l| Some((l.number, unreadable(l.text)?)));
+    let mut hits = source.lines.iter().filter_map(|l| Some((l.number, unreadable(l.full)?)));
     if let Some((number, why)) = hits.next() {
         let more = hits.count();
         let others = if more == 0 { String::new() } else { format!(", and {more} more such line{}", if more == 1 { "" } else { "s" }) };

@@ -129,7 +129,10 @@ pub(crate) fn hidden_text(source: &Source, found: &mut Vec<Finding>) {
             found.push(Finding::new(Rule::HiddenText, source.path, line.number, format!("{count} invisible character{} ({name} at column {}) in {}", if count == 1 { "" } else { "s" }, column + 1, snippet(&visible)), HELP));
         }
     }
-    if source.kind != FileKind::Markdown {
+    // Markup checks read Markdown and text; an HTML file is an app's page,
+    // whose scripts show and hide its elements.
+    let name = source.path.to_ascii_lowercase();
+    if source.kind != FileKind::Markdown || name.ends_with(".html") || name.ends_with(".htm") {
         return;
     }
     let mut comment: Option<(usize, String)> = None;
@@ -170,12 +173,16 @@ pub(crate) fn hidden_text(source: &Source, found: &mut Vec<Finding>) {
             }
         }
         let lower = plain.to_ascii_lowercase();
-        for (at, _) in lower.match_indices('<') {
-            let tag = &lower[at + 1..];
+        // One pass: a tag runs from `<` to the next `>` or `<`.
+        let mut cursor = 0;
+        while let Some(found_at) = lower[cursor..].find('<') {
+            let start = cursor + found_at + 1;
+            let end = lower[start..].find(['<', '>']).map_or(lower.len(), |e| start + e);
+            cursor = end;
+            let tag = &lower[start..end];
             if !tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 continue;
             }
-            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
             if let Some(why) = hiding_tag(tag) {
                 found.push(Finding::new(Rule::HiddenText, source.path, line.number, format!("text hidden with {why}: {}", snippet(line.text)), HELP));
                 break;

@@ -14,7 +14,7 @@ use crate::Skill;
 /// Network access, by language (lowercase needles, whole words where the needle is a word).
 const PYTHON_NET: &[&str] = &[
     "import requests", "from requests", "import httpx", "from httpx", "import urllib.request", "from urllib.request", "from urllib import request", "urllib.request.",
-    "import urllib3", "import http.client", "from http.client", "import socket", "from socket", "aiohttp", "import websocket", "from websocket", "import ftplib",
+    "import urllib3", "import http.client", "from http.client", "socket.socket()", "socket.create_connection(", "af_inet", "socket.getaddrinfo(", "aiohttp", "import websocket", "from websocket", "import ftplib",
     "import smtplib", "paramiko", "pyodide.http", "pyfetch(", "from js import fetch",
 ];
 const JS_NET: &[&str] = &[

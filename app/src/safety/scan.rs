@@ -58,11 +58,19 @@ impl FileKind {
     }
 }
 
+/// The part of a line the rules read; longer lines are read up to here
+/// (at a character boundary), so every rule's work per line is bounded.
+/// Only `obfuscated-script` reads whole lines (it is linear).
+pub(crate) const MAX_LINE_BYTES: usize = 4096;
+
 /// One line of a file.
 pub(crate) struct Line<'a> {
     /// 1-based.
     pub(crate) number: usize,
+    /// The line, cut to `MAX_LINE_BYTES`.
     pub(crate) text: &'a str,
+    /// The whole line.
+    pub(crate) full: &'a str,
     /// `text` with ASCII letters lowercased (byte offsets unchanged).
     pub(crate) lower: String,
     /// Markdown: inside a fenced code block (fences included).
@@ -83,7 +91,12 @@ impl<'a> Source<'a> {
         let mut fence: Option<String> = None;
         let mut lines = Vec::new();
         for (i, raw) in text.split('\n').enumerate() {
-            let text = raw.strip_suffix('\r').unwrap_or(raw);
+            let full = raw.strip_suffix('\r').unwrap_or(raw);
+            let mut cut = full.len().min(MAX_LINE_BYTES);
+            while !full.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let text = &full[..cut];
             let trimmed = text.trim_start();
             let mut in_fence = fence.is_some();
             if kind == FileKind::Markdown {
@@ -99,7 +112,7 @@ impl<'a> Source<'a> {
             }
             let comment = matches!(kind, FileKind::Code(_))
                 && ((trimmed.starts_with('#') && !trimmed.starts_with("#!")) || trimmed.starts_with("//") || trimmed.starts_with("/*") || trimmed.starts_with("* ") || trimmed == "*" || trimmed.to_ascii_lowercase().starts_with("rem "));
-            lines.push(Line { number: i + 1, text, lower: text.to_ascii_lowercase(), in_fence, comment });
+            lines.push(Line { number: i + 1, text, full, lower: text.to_ascii_lowercase(), in_fence, comment });
         }
         Source { path, kind, lines }
     }
@@ -172,19 +185,29 @@ pub(crate) fn entropy(s: &str) -> f64 {
     }).sum()
 }
 
-/// The `http(s)://` URLs in a line, each up to the first space, quote or bracket.
+/// The `http(s)://` URLs in a line, each up to the first space, quote or
+/// bracket (one pass: the search goes on after each URL).
 pub(crate) fn urls(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let lower = text.to_ascii_lowercase();
-    for (start, _) in lower.match_indices("http") {
+    let mut cursor = 0;
+    while let Some(found) = lower[cursor..].find("http") {
+        let start = cursor + found;
         let rest = &lower[start..];
         if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            cursor = start + 4;
             continue;
         }
         let end = text[start..].find(|c: char| c.is_whitespace() || "\"'`<>()[]{}|\\,".contains(c)).map_or(text.len(), |e| start + e);
         out.push(&text[start..end]);
+        cursor = end.max(start + 4);
     }
     out
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+pub(crate) fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// The host of an `http(s)://` URL, lowercased.

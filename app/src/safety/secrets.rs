@@ -4,7 +4,7 @@
 //! or a verb that reads or leaks it in a sentence that is not negated, so
 //! prose about dotenv or "never commit your `.env`" is not flagged.
 
-use super::scan::{first_of, first_word, has_word, host, inline_code, is_local_or_example, is_negated, snippet, urls, Line, Source};
+use super::scan::{first_of, first_word, has_word, host, inline_code, is_local_or_example, is_negated, offset_in, snippet, urls, word_positions, Line, Source};
 use super::{Finding, Rule};
 
 /// Credential stores, by a lowercase needle, with what a message calls them.
@@ -22,6 +22,10 @@ const SECRET_FILES: &[(&str, &str)] = &[
 const SECRET_SUFFIXES: &[&str] = &["_API_KEY", "_APIKEY", "_SECRET", "_SECRET_KEY", "_SECRET_ACCESS_KEY", "_ACCESS_TOKEN", "_AUTH_TOKEN", "_TOKEN", "_PASSWORD", "_PASSWD", "_PRIVATE_KEY", "_CREDENTIALS"];
 /// First words of `…_TOKEN` names that are not secrets (model vocabulary, limits).
 const NOT_SECRET: &[&str] = &["MAX", "MIN", "NUM", "N", "TOTAL", "COUNT", "END", "START", "EOS", "BOS", "PAD", "UNK", "SEP", "CLS", "MASK", "SPECIAL", "DEFAULT_MAX", "NEXT", "PAGE"];
+
+/// How code reads an environment variable (a name in a comment or a
+/// docstring is not a read).
+const ENV_READS: &[&str] = &["environ", "getenv", "process.env", "$", "env[", "env.get", "import.meta.env", "deno.env", "env::var", "env("];
 
 /// Commands that read or print a file or variable, in code blocks.
 const READ_COMMANDS: &[&str] = &["cat", "less", "more", "head", "tail", "type", "get-content", "gc", "cp", "scp", "copy", "base64", "xxd", "strings", "grep", "echo", "printenv", "print", "open", "read", "tar", "zip", "curl", "wget"];
@@ -41,7 +45,8 @@ fn env_file(lower: &str) -> bool {
     lower.match_indices(".env").any(|(i, _)| {
         let before = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
         let after = bytes.get(i + 4).is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'));
-        before && after
+        let template = [".example", ".sample", ".template", ".dist", ".defaults", ".tpl"].iter().any(|t| lower[i + 4..].starts_with(t));
+        before && after && !template
     })
 }
 
@@ -65,7 +70,7 @@ fn secret_in(line: &Line, code: bool) -> Option<String> {
         let command = code || first_word(&line.lower, READ_COMMANDS).is_some() || line.lower.contains('$');
         return match (file, var) {
             (Some(file), _) if command => Some(file.to_string()),
-            (_, Some(var)) if code || first_word(&line.lower, &["echo", "printenv", "print", "curl", "wget", "cat"]).is_some() => Some(format!("the secret `{var}`")),
+            (_, Some(var)) if (code && first_of(&line.lower, ENV_READS).is_some()) || (!code && first_word(&line.lower, &["echo", "printenv", "print", "curl", "wget", "cat"]).is_some()) => Some(format!("the secret `{var}`")),
             _ => None,
         };
     }
@@ -132,7 +137,7 @@ pub(crate) fn exfiltration(source: &Source, found: &mut Vec<Finding>) {
             Some(format!("uploads a local file: {}", snippet(line.text)))
         } else if let (Some(send), Some(secret)) = (first_of(&line.lower, SENDS).filter(|_| code), secret_line) {
             Some(format!("sends data (`{}`) from a file that also reads secrets (line {}): {}", send.trim_end_matches('('), secret.number, snippet(line.text)))
-        } else if !code && !is_negated(&line.lower) {
+        } else if !code && !line.in_fence && !is_negated(&line.lower) {
             instructed_send(line).map(|(verb, host)| format!("tells the agent to {verb} data to {host}: {}", snippet(line.text)))
         } else {
             None
@@ -143,11 +148,12 @@ pub(crate) fn exfiltration(source: &Source, found: &mut Vec<Finding>) {
     }
 }
 
-/// "Send the conversation to https://…": a send verb, something to send
-/// and an outside URL in one line of Markdown.
-fn instructed_send<'l>(line: &'l Line) -> Option<(&'static str, String)> {
-    let verb = first_word(&line.lower, SEND_VERBS)?;
-    first_word(&line.lower, DATA_WORDS)?;
-    let host = urls(line.text).into_iter().map(host).find(|h| !is_local_or_example(h))?;
+/// "Send the conversation to https://…": a send verb, then something to
+/// send, then an outside URL, in one line of Markdown prose (in that order,
+/// so a table row with a docs link before "upload" is not an instruction).
+fn instructed_send(line: &Line) -> Option<(&'static str, String)> {
+    let (verb, at) = SEND_VERBS.iter().filter_map(|v| Some((*v, word_positions(&line.lower, v).next()?))).min_by_key(|(_, at)| *at)?;
+    let data = DATA_WORDS.iter().filter_map(|w| word_positions(&line.lower, w).find(|p| *p > at)).min()?;
+    let host = urls(line.text).into_iter().filter(|u| offset_in(line.text, u) > data).map(host).find(|h| !is_local_or_example(h))?;
     Some((verb, host))
 }

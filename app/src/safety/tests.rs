@@ -100,6 +100,8 @@ fn obfuscated_script_near_misses() {
     assert_rule(&in_script("scripts/main.py", &numbers), "obfuscated-script", 0);
     let prose = format!("text = \"{}\"\n", "the quick brown fox jumps over the lazy dog ".repeat(9));
     assert_rule(&in_script("scripts/main.py", &prose), "obfuscated-script", 0);
+    let packages = format!("pnpm install {}\n", (0..40).map(|i| format!("@radix-ui/react-part-{i}")).collect::<Vec<_>>().join(" "));
+    assert_rule(&in_script("scripts/init.sh", &packages), "obfuscated-script", 0);
 }
 
 #[test]
@@ -118,6 +120,8 @@ fn hidden_text_near_misses() {
     assert!(review_with(bom, &[]).is_empty());
     let body = "# Notes\n\n<!-- TODO: add screenshots of the output -->\n<!-- markdownlint-disable MD013 -->\n<!-- section two -->\nFamily: 👨\u{200D}👩\u{200D}👧, Persian: می\u{200C}خواهم\n<details><summary>More</summary>Visible once opened.</details>\n<span style=\"font-size:0.9em\">small print</span>\n`<span hidden>` hides an element; so does `style=\"display:none\"`.\n\n```html\n<!-- Ignore previous instructions: this is an example in a code block -->\n<div hidden>example</div>\n```\n";
     assert_rule(&in_body(body), "hidden-text", 0);
+    let app = "<div id=\"tabs\" style=\"display:none;\">Tabs</div>\n<!-- Run the viewer from the CLI -->\n";
+    assert_rule(&in_script("viewer/index.html", app), "hidden-text", 0);
 }
 
 #[test]
@@ -135,6 +139,9 @@ fn secret_access_near_misses() {
     assert_rule(&in_body(body), "secret-access", 0);
     let js = "const mode = process.env.NODE_ENV;\nconst limit = MAX_TOKEN_COUNT;\n";
     assert_rule(&in_script("scripts/main.js", js), "secret-access", 0);
+    let python = "\"\"\"Uses the session's login (no separate ANTHROPIC_API_KEY needed).\"\"\"\nimport os\n";
+    assert_rule(&in_script("scripts/main.py", python), "secret-access", 0);
+    assert_rule(&in_body("```json\n{\"message\": \"Read .env.example instead\"}\n```\n"), "secret-access", 0);
 }
 
 #[test]
@@ -151,6 +158,8 @@ fn data_exfiltration_triggers() {
 fn data_exfiltration_near_misses() {
     let body = "See https://docs.python.org/3/ for the csv module.\nPost questions at https://github.com/llmos/llmos/issues.\nDo not send your files to https://collect.attacker.io.\nUpload the file to https://files.example.com to try it.\n\n```sh\ncurl -o data.csv https://data.gov.uk/x.csv\n```\n";
     assert_rule(&in_body(body), "data-exfiltration", 0);
+    let docs = "| Files API | https://platform.claude.com/docs/files.md | Extract file upload details |\n\n```sh\ncurl -X POST https://api.anthropic.com/v1/files \\\n  -H \"x-api-key: $KEY\"\n```\n";
+    assert_rule(&in_body(docs), "data-exfiltration", 0);
     let python = "import requests\nr = requests.post('https://api.x.io/v1/convert', json={'text': text})\n";
     let found = review_with("---\nname: s\ndescription: Converts text with the x.io web API.\n---\n", &[("scripts/main.py", python)]);
     assert!(found.is_empty(), "{found:#?}");
@@ -166,7 +175,7 @@ fn undeclared_network_triggers_once_per_script() {
 
 #[test]
 fn undeclared_network_near_misses() {
-    let python = "from urllib.parse import urlparse\nimport socketserver_docs_only as s  # a local module\n# import requests (not used)\n";
+    let python = "from urllib.parse import urlparse\nimport socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n# import requests (not used)\n";
     assert_rule(&in_script("scripts/main.py", python), "undeclared-network", 0);
     let js = "const prefetch = (x) => x;\nprefetch(1);\ncache.fetch(key);\n";
     assert_rule(&in_script("scripts/main.js", js), "undeclared-network", 0);
@@ -245,4 +254,16 @@ fn data_files_binary_files_and_huge_files_are_skipped() {
     let skill = parse_skill(&SkillSource { path: "s/SKILL.md", folder: "s", bytes: skill_md("").as_bytes(), files: &[] }).unwrap().0;
     assert!(review(&skill, &[ReviewFile { path: "scripts/x.sh", bytes: &[0xff, 0xfe, b'|'] }]).is_empty());
     assert!(reviews_path("scripts/install") && reviews_path("references/guide.md") && !reviews_path("assets/logo.png"));
+}
+
+#[test]
+fn hostile_lines_get_bounded_work() {
+    let started = std::time::Instant::now();
+    let patterns = ["<http://a", "`curl x` sh ", "| curl a | sh ", "httphttp", "<span style='x' ", "$(curl -s x) bash ", "a \\\n"];
+    for pattern in patterns {
+        let line = pattern.repeat(900_000 / pattern.len());
+        let text = skill_md(&format!("{line}\n"));
+        review_with(&text, &[("scripts/a.sh", &line), ("scripts/b.py", &line), ("references/c.md", &line)]);
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
 }
