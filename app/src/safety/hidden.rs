@@ -24,7 +24,7 @@ fn invisible(c: char) -> Option<&'static str> {
 
 fn is_emoji(c: char) -> bool {
     let n = c as u32;
-    n >= 0x1F000 && n < 0xE0000 || (0x2600..=0x27BF).contains(&n) || c == '\u{FE0F}' || c == '\u{20E3}'
+    (0x1F000..0xE0000).contains(&n) || (0x2600..=0x27BF).contains(&n) || c == '\u{FE0F}' || c == '\u{20E3}'
 }
 
 /// Legitimate uses: a byte-order mark at the start of the file, a zero
