@@ -3,10 +3,11 @@
 
 use crate::config::Settings;
 use crate::output::OutputError;
-use crate::source::{FileData, SourceTree};
+use crate::source::{FileData, SourceFile, SourceTree};
 use crate::theme::fnv1a;
 use llmos_core::doc::sort_docs;
 use llmos_core::limits::MAX_PAGES;
+use llmos_core::safety::{review, reviews_path, Finding, ReviewFile, MAX_REVIEWED_BYTES};
 use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, Skill, SkillSource};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -42,12 +43,21 @@ pub struct Loaded {
     pub(crate) assets: HashMap<String, SkillAssets>,
 }
 
+impl Loaded {
+    /// Every skill's safety findings, acknowledged ones included.
+    pub fn safety_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.assets.values().flat_map(|a| &a.findings)
+    }
+}
+
 pub(crate) struct SkillAssets {
     pub(crate) skill_md: FileData,
     pub(crate) files: Vec<(String, FileData, u64)>,
     /// Changes whenever the SKILL.md bytes or any file of the folder change,
     /// so the dev server can tell which skill pages to render again.
     pub(crate) fingerprint: u64,
+    /// The safety review of the folder, acknowledged findings included.
+    pub(crate) findings: Vec<Finding>,
 }
 
 
@@ -61,6 +71,7 @@ pub struct CachedParse {
     stamp: (u64, u64, u64),
     bytes_hash: u64,
     result: Result<(Skill, Vec<Diagnostic>), Diagnostic>,
+    findings: Vec<Finding>,
 }
 
 /// Reads and validates everything; writes nothing.
@@ -197,23 +208,26 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
                 // Too large to be a SKILL.md: refused by its size, before it is read.
                 None if folder.skill_md.size as usize > llmos_core::limits::MAX_SKILL_MD_BYTES => {
                     let error = llmos_core::limits::skill_md_too_large(&folder.display_path, folder.skill_md.size);
-                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: 0, result: Err(error) }
+                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: 0, result: Err(error), findings: Vec::new() }
                 }
                 None => {
                     let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
                     let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();
                     let source = SkillSource { path: &folder.display_path, folder: &folder.folder, bytes: &bytes, files: &names };
                     let result = parse_skill(&source);
-                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result }
+                    let findings = result.as_ref().map(|(skill, _)| review_folder(skill, &bytes, &folder.files)).unwrap_or_default();
+                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result, findings }
                 }
             };
             if cache.is_some() && stamp.is_some() {
                 seen.lock().expect("no parse panicked").insert(folder.display_path.clone(), parsed.clone());
             }
-            let (skill, warnings) = parsed.result?;
+            let (skill, mut warnings) = parsed.result?;
+            let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path);
+            warnings.extend(parsed.findings.iter().filter(|f| f.is_active()).map(|f| f.to_diagnostic(folder_display)));
             let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
             let fingerprint = parsed.bytes_hash ^ listing_hash.rotate_left(1);
-            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint }, warnings))
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint, findings: parsed.findings }, warnings))
         })
         .collect();
     if let Some(cache) = cache {
@@ -233,6 +247,20 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
         }
     }
     parsed
+}
+
+/// The safety review of one skill folder: its SKILL.md and the files the
+/// review reads (text and code up to `MAX_REVIEWED_BYTES`; unreadable
+/// files are left to the build, which reports them when it copies them).
+fn review_folder(skill: &Skill, skill_md: &[u8], files: &[(String, &SourceFile)]) -> Vec<Finding> {
+    let read: Vec<(&str, std::borrow::Cow<'static, [u8]>)> = files
+        .iter()
+        .filter(|(rel, file)| reviews_path(rel) && file.size as usize <= MAX_REVIEWED_BYTES)
+        .filter_map(|(rel, file)| Some((rel.as_str(), file.read().ok()?)))
+        .collect();
+    let mut inputs = vec![ReviewFile { path: "SKILL.md", bytes: skill_md }];
+    inputs.extend(read.iter().map(|(path, bytes)| ReviewFile { path, bytes }));
+    review(skill, &inputs)
 }
 
 fn parse_docs(tree: &SourceTree, failure: &mut Failure) -> Vec<Doc> {

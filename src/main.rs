@@ -37,6 +37,9 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Make a group of warnings errors (exit 1), e.g. `--deny safety` in CI for the safety review's findings
+        #[arg(long, value_enum, value_name = "GROUP")]
+        deny: Vec<Deny>,
     },
     /// Search the skills with the same ranking as the site's search box
     Search {
@@ -115,6 +118,13 @@ enum Command {
     },
 }
 
+/// Warnings that `llmos check --deny` can make errors.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// The safety review's findings (warnings coded `safety/<rule>`); acknowledged ones stay allowed
+    Safety,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -125,7 +135,7 @@ fn main() -> ExitCode {
     llmos::cleanup::install_interrupt_handler();
     match Cli::parse().command {
         Command::Build { settings, quiet, keep_going, fail_on_skipped } => build(&settings, quiet, keep_going, fail_on_skipped),
-        Command::Check { settings, format } => check(&settings, format),
+        Command::Check { settings, format, deny } => check(&settings, format, &deny),
         Command::New { name, dir, kind } => new(&name, dir, kind),
         Command::Quantum { file, shots, seed, param, json, request } => {
             llmos::run::quantum::command(&llmos::run::quantum::QuantumArgs { file, shots, seed, params: param, json, request })
@@ -220,12 +230,24 @@ fn fail(errors: &[llmos_core::Diagnostic], warnings: &[llmos_core::Diagnostic]) 
     ExitCode::FAILURE
 }
 
-fn check(flags: &Overrides, format: Format) -> ExitCode {
+fn check(flags: &Overrides, format: Format, deny: &[Deny]) -> ExitCode {
     let outcome = Settings::resolve(flags).map_err(site::Failure::from).and_then(|settings| site::load(&settings));
     let (errors, warnings, skills, docs) = match &outcome {
         Ok(loaded) => (&[][..], &loaded.warnings[..], loaded.catalogue.skills.len(), loaded.docs.len()),
         Err(failure) => (&failure.errors[..], &failure.warnings[..], 0, 0),
     };
+    let (mut errors, mut warnings) = (errors.to_vec(), warnings.to_vec());
+    if deny.contains(&Deny::Safety) {
+        let is_safety = |d: &llmos_core::Diagnostic| d.code.as_deref().is_some_and(|c| c.starts_with(llmos_core::safety::DIAGNOSTIC_PREFIX));
+        let (denied, kept): (Vec<_>, Vec<_>) = warnings.into_iter().partition(is_safety);
+        errors.extend(denied.into_iter().map(|mut d| {
+            d.severity = llmos_core::Severity::Error;
+            d
+        }));
+        warnings = kept;
+    }
+    let (errors, warnings) = (&errors[..], &warnings[..]);
+    let acknowledged = outcome.as_ref().map(|l| l.safety_findings().filter(|f| !f.is_active()).count()).unwrap_or(0);
     match format {
         Format::Json => {
             let report = JsonReport { ok: errors.is_empty(), skills, docs, errors, warnings };
@@ -233,6 +255,9 @@ fn check(flags: &Overrides, format: Format) -> ExitCode {
         }
         Format::Text => {
             print_text(errors, warnings);
+            if acknowledged > 0 {
+                eprintln!("note: {acknowledged} safety finding{} silenced by skills with a stated reason (listed on their pages)", if acknowledged == 1 { " is" } else { "s are" });
+            }
             if errors.is_empty() {
                 eprintln!("checked {skills} skills and {docs} docs: {}", summary(0, warnings.len()));
             } else {

@@ -109,6 +109,61 @@ struct SkillView<'a> {
     files: Vec<FileView>,
     /// A workflow's steps: (id, label, used skill, its page).
     steps: Vec<(String, String, String, String)>,
+    safety: SafetyView<'a>,
+}
+
+/// The safety review as the skill page's badge shows it.
+#[derive(Serialize)]
+struct SafetyView<'a> {
+    /// Active findings by severity, and the silenced ones.
+    danger: usize,
+    warning: usize,
+    acknowledged: usize,
+    findings: Vec<FindingView<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    rule: &'static str,
+    title: &'static str,
+    level: &'static str,
+    file: &'a str,
+    /// The file's page, relative to the skill page.
+    url: String,
+    line: usize,
+    /// The message and help as (is code, text) runs, split at backticks.
+    message: Vec<(bool, &'a str)>,
+    help: Vec<(bool, &'a str)>,
+    acknowledged: Option<&'a str>,
+}
+
+/// Splits at backticks: "a `b` c" gives (false, "a "), (true, "b"), (false, " c").
+fn code_runs(text: &str) -> Vec<(bool, &str)> {
+    text.split('`').enumerate().filter(|(_, t)| !t.is_empty()).map(|(i, t)| (i % 2 == 1, t)).collect()
+}
+
+fn safety_view(findings: &[llmos_core::safety::Finding]) -> SafetyView<'_> {
+    use llmos_core::safety::Level;
+    let active = |level: Level| findings.iter().filter(|f| f.is_active() && f.severity == level).count();
+    SafetyView {
+        danger: active(Level::Danger),
+        warning: active(Level::Warning),
+        acknowledged: findings.iter().filter(|f| !f.is_active()).count(),
+        findings: findings
+            .iter()
+            .map(|f| FindingView {
+                rule: f.rule.id(),
+                title: f.rule.title(),
+                level: if f.severity == Level::Danger { "danger" } else { "warning" },
+                url: if f.file == "SKILL.md" { "SKILL.md".into() } else { url_path(&published_path(&f.file)) },
+                file: &f.file,
+                line: f.line,
+                message: code_runs(&f.message),
+                help: code_runs(&f.help),
+                acknowledged: f.acknowledged.as_deref(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -337,7 +392,10 @@ impl<'a> Renderer<'a> {
                 let page = format!("{}skills/{}/", self.base(), llmos_core::slugify(&step.uses));
                 (step.id.clone(), step.name.clone().unwrap_or_else(|| step.id.clone()), step.uses.clone(), page)
             }).collect(),
+            safety: safety_view(&assets.findings),
         };
+        // The review's docs page, when the site has it (custom docs may not).
+        let safety_doc = self.loaded.docs.iter().any(|d| d.slug == "safety-review").then(|| format!("{}docs/safety-review/", self.base()));
         let body_html = one_large_at_a_time(skill.body.len(), || self.markdown.skill_html(&skill.body, &skill.files));
         // Executable skills get the Run panel, and only they load its bundle.
         let catalogue = &self.loaded.catalogue;
@@ -345,7 +403,7 @@ impl<'a> Renderer<'a> {
         let run = self.runner.as_ref().filter(|_| crate::runner::RunnerSite::runs(skill, view.entry.is_some()));
         let run_python_missing = run.is_some_and(|r| !r.has_python() && crate::runner::RunnerSite::needs_python(skill, find));
         let context = minijinja::context! {
-            site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir),
+            site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir), safety_doc,
             run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill, self.base(), find)), run_config => run.map(|r| r.config_json()), run_python_missing,
             has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|r| r.page_csp(&crate::csp::island_csp(self.settings))),
         };
@@ -464,8 +522,9 @@ impl<'a> Renderer<'a> {
                 .skills
                 .iter()
                 .map(|skill| {
-                    let files: Vec<(String, String, u64)> = self.loaded.assets[&skill.slug].files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
-                    IndexEntry::new(skill, self.base(), &files)
+                    let assets = &self.loaded.assets[&skill.slug];
+                    let files: Vec<(String, String, u64)> = assets.files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
+                    IndexEntry::new(skill, self.base(), &files, &assets.findings)
                 })
                 .collect(),
         };

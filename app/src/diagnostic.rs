@@ -24,6 +24,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The rule that raised it, for diagnostics a switch can act on as a
+    /// group (`safety/pipe-to-shell`, see `--deny safety`); `None` for most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -36,11 +40,17 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity, file: file.to_string(), line, column, message: message.into(), help: None }
+        Diagnostic { severity, file: file.to_string(), line, column, message: message.into(), help: None, code: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Tags the diagnostic with the rule that raised it.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_string());
         self
     }
 
@@ -59,13 +69,17 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The compiler-like form: `error: file:3:7: message` and an indented help line.
+    /// The compiler-like form: `error: file:3:7: message` (with the code,
+    /// when there is one: `warning[safety/pipe-to-shell]: …`) and an indented help line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}: {}", self.location(), self.message)?;
+        match &self.code {
+            Some(code) => write!(f, "{label}[{code}]: {}: {}", self.location(), self.message)?,
+            None => write!(f, "{label}: {}: {}", self.location(), self.message)?,
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }

@@ -46,6 +46,11 @@ pub struct IndexEntry {
     /// Python packages the skill needs beyond the standard library (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
+    /// The rule ids of the safety review's active findings (`pipe-to-shell`,
+    /// …), most serious first, each once; absent when there are none.
+    /// Findings a skill silenced with a reason are not listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub safety: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,8 +69,9 @@ pub fn skill_url(base_path: &str, slug: &str) -> String {
 
 impl IndexEntry {
     /// `files` holds each of `skill.files` with its URL-encoded published
-    /// path (see `published_path`) and its size in bytes.
-    pub fn new(skill: &Skill, base_path: &str, files: &[(String, String, u64)]) -> Self {
+    /// path (see `published_path`) and its size in bytes; `findings` is the
+    /// skill's safety review (see `crate::safety::review`).
+    pub fn new(skill: &Skill, base_path: &str, files: &[(String, String, u64)], findings: &[crate::safety::Finding]) -> Self {
         let url = skill_url(base_path, &skill.slug);
         IndexEntry {
             name: skill.name.clone(),
@@ -82,6 +88,7 @@ impl IndexEntry {
             license: skill.license.clone(),
             words: skill.word_count(),
             packages: skill.packages.clone(),
+            safety: crate::safety::active_rules(findings),
         }
     }
 }

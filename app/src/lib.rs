@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod published;
 pub mod quantum;
 pub mod run;
+pub mod safety;
 pub mod skill;
 pub mod search;
 pub mod slug;

@@ -21,7 +21,9 @@ pub const MAX_BODY_LINES: usize = 500;
 pub const SPEC_KEYS: &[&str] = &["name", "description", "license", "compatibility", "metadata", "allowed-tools"];
 /// Keys LLMos adds at the top level (the spec's validator would call them
 /// unknown; LLMos does not). `tags` is read as an alias of `keywords`.
-pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs", "steps", "packages"];
+/// `network` says whether the skill's scripts reach the network and
+/// `safety` silences safety-review rules with a reason (see `crate::safety`).
+pub const LLMOS_KEYS: &[&str] = &["category", "keywords", "tags", "type", "entry", "inputs", "outputs", "steps", "packages", "network", "safety"];
 /// Value types an input may declare: `text` is a multi-line string, `enum`
 /// one of the entry's `options`, `array`/`object` JSON, `file` the text of a
 /// file (or, with `format: bytes`, its bytes as base64 in the JSON).
@@ -110,6 +112,14 @@ pub struct Skill {
     /// library (`packages: [numpy]`), as Pyodide's package loader names them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
+    /// `network: true` says the skill's scripts reach the network (the
+    /// safety review's `undeclared-network`); `false` promises they do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<bool>,
+    /// Safety-review rules the skill silences, each with its reason
+    /// (`safety: {allow: [{rule, reason}]}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub safety_allow: Vec<crate::safety::Allow>,
 }
 
 impl Skill {
@@ -169,6 +179,7 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
         }
     }
     let packages = fields.packages(kind.as_deref());
+    let (network, safety_allow) = fields.safety();
     fields.check_unknown_keys();
     let body_lines = split.body.lines().count();
     if body_lines > MAX_BODY_LINES {
@@ -198,6 +209,8 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
         files: source.files.to_vec(),
         workflow,
         packages,
+        network,
+        safety_allow,
     };
     Ok((skill, fields.warnings))
 }
@@ -411,6 +424,24 @@ impl<'a> Fields<'a> {
             self.warn("packages", format!("`{first}` is not a package name; it was ignored"), "list names as Pyodide's package loader knows them, e.g. `packages: [numpy, pandas]`");
         }
         good
+    }
+
+    /// `network:` (true or false) and the allows of `safety:`, with a
+    /// warning for each entry that silences nothing.
+    fn safety(&mut self) -> (Option<bool>, Vec<crate::safety::Allow>) {
+        let network = match self.get("network") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                self.warn("network", "`network` should be true or false; it was ignored".into(), "write `network: true` when the skill's scripts reach the network, `network: false` to promise they do not");
+                None
+            }
+        };
+        let (allows, problems) = crate::safety::parse_allow(self.get("safety"));
+        for (message, help) in problems {
+            self.warn("safety", message, &help);
+        }
+        (network, allows)
     }
 
     fn check_unknown_keys(&mut self) {
