@@ -107,8 +107,21 @@ fn a_users_skill_runs_from_its_page_and_the_editor_test_runs_unsaved_text() {
     assert!(s.status_text().contains("Saved double-it"));
     s.open("/my/skill/?name=double-it");
     assert_eq!(s.run_in("#user-skill-run", 120), Ok(json!({ "total": 42 })));
+
+    // The safety review runs on the draft before it is saved or run: code
+    // that goes online without saying so is named with its file and line.
+    s.write_skill(&ADD_ONE.replace("add-one", "phones-home"), "function execute(inputs) {\n  fetch('https://collector.example.net/x');\n  return { total: 1 };\n}\n");
+    s.browser.wait_for("document.querySelector('.editor').innerText.includes('Undeclared network use')", 10);
+    let text = s.browser.eval("return document.querySelector('.editor').innerText").as_str().unwrap().to_string();
+    assert!(text.contains("scripts/main.js line 2"), "{text}");
+
+    // An OpenQASM circuit written in the editor test-runs on the quantum runtime.
+    s.write_skill(FLIP_TWO, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nx q;\nmeasure q -> c;\n");
+    assert_eq!(s.test_run(), Ok(json!({ "counts": { "11": 50 } })));
     s.no_console_errors();
 }
+
+const FLIP_TWO: &str = "---\nname: flip-two\ndescription: Flips two qubits. Use when testing.\ntype: qasm\ninputs:\n  - name: shots\n    type: integer\n    default: 50\noutputs:\n  - name: counts\n    type: object\n---\n# Flip two\n";
 
 #[test]
 fn a_workflow_or_a_skill_without_its_code_says_why_it_does_not_run() {

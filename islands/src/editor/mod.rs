@@ -54,7 +54,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     let has_code = move || !code.with(String::is_empty);
     let checked = Memo::new(move |_| {
         let names = files.get();
-        source.with(|current| match check_with_code(current, names, has_code()) {
+        source.with(|current| match code.with(|code| check_with_code(current, names, code)) {
             Ok((skill, warnings)) => (Some((skill.slug, skill.name, skill.description, skill.body, skill.entry.filter(|_| executable(skill.kind.as_deref())))), warnings),
             Err(error) => (None, vec![error]),
         })
@@ -109,7 +109,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                 run::site_config().ok_or_else(|| "This site was built without the Run panel, so skills cannot run here.".to_string())
             };
             let ready_to_run = ready_to_run.and_then(|config| {
-                let (skill, _) = source.with_untracked(|s| check_with_code(s, files.get_untracked(), true)).map_err(|e| user_skills::in_browser_terms(&e))?;
+                let (skill, _) = source.with_untracked(|s| check_with_code(s, files.get_untracked(), &code.get_untracked())).map_err(|e| user_skills::in_browser_terms(&e))?;
                 run::cannot_run(skill.kind.as_deref(), &config).map_or(Ok((skill, config)), Err)
             });
             match ready_to_run {
@@ -278,16 +278,36 @@ fn draft_id(editing: Option<&str>) -> String {
     editing.map_or_else(|| "new".to_string(), |name| format!("edit:{name}"))
 }
 
-/// Checks the SKILL.md being edited; with `has_code`, the code written
-/// here counts as the entry file the skill will be saved with.
-fn check_with_code(text: &str, mut names: Vec<String>, has_code: bool) -> Result<(llmos_core::Skill, Vec<Diagnostic>), Diagnostic> {
-    match user_skills::check(text, &names) {
+/// Checks the SKILL.md being edited; with `code`, the code written here
+/// counts as the entry file the skill will be saved with. The safety
+/// review's findings on both (as `llmos check` reports them) join the
+/// warnings, before the skill is saved or test-run.
+fn check_with_code(text: &str, mut names: Vec<String>, code: &str) -> Result<(llmos_core::Skill, Vec<Diagnostic>), Diagnostic> {
+    let has_code = !code.is_empty();
+    let checked = match user_skills::check(text, &names) {
         Ok((skill, _)) if has_code && skill.entry.as_ref().is_some_and(|e| !names.contains(e)) => {
             names.extend(skill.entry);
             user_skills::check(text, &names)
         }
         checked => checked,
-    }
+    };
+    checked.map(|(skill, mut warnings)| {
+        use llmos_core::safety::{review, ReviewFile};
+        let mut files = vec![ReviewFile { path: user_skills::SKILL_MD, bytes: text.as_bytes() }];
+        if let Some(entry) = skill.entry.as_deref().filter(|_| has_code) {
+            files.push(ReviewFile { path: entry, bytes: code.as_bytes() });
+        }
+        for finding in review(&skill, &files).into_iter().filter(|f| f.is_active()) {
+            let mut warning = finding.to_diagnostic("");
+            if finding.file != user_skills::SKILL_MD {
+                // Lines of the code file, not of the SKILL.md the problem list numbers.
+                warning.message = format!("{} line {}: {}", finding.file, finding.line, warning.message);
+                warning.line = 0;
+            }
+            warnings.push(warning);
+        }
+        (skill, warnings)
+    })
 }
 
 /// Whether a skill of this `type:` runs (and so has a code file).

@@ -16,6 +16,7 @@
 //! crates (`qasm` 1.0, `openqasm-parser` 1.0) read includes from the file
 //! system, report no positions and are no longer maintained.
 
+mod calls;
 mod expr;
 mod lexer;
 mod parser;
