@@ -10,11 +10,13 @@
 use llmos_core::{parse_skill, SearchIndex, SearchInput, Skill, SkillSource};
 use std::path::Path;
 
-/// Fail below these: the issue's targets, and what the ranking reaches
-/// today minus a small margin, so a regression is caught.
-const MIN_RECALL_AT_1: f64 = 0.85;
-const MIN_RECALL_AT_3: f64 = 0.95;
-const MIN_MRR: f64 = 0.85;
+/// Fail below these: what the ranking reached when it was tuned (recall@1
+/// 0.951, recall@3 1.000, MRR 0.974) minus a small margin, so a regression
+/// is caught; all above the issue's targets (0.85 and 0.95). The ranking
+/// before issue 14 scored 0.804, 0.931 and 0.867 on this set.
+const MIN_RECALL_AT_1: f64 = 0.93;
+const MIN_RECALL_AT_3: f64 = 0.98;
+const MIN_MRR: f64 = 0.95;
 
 /// The Python skills of `system-skills/`, for queries that ask for Python.
 const PYTHON: &[&str] = &["ab-test-significance", "bell-state", "csv-analysis", "grover-search", "plotting", "quantum-fourier-transform", "rc-filter-response", "resistor-divider", "vqe-h2"];
@@ -28,7 +30,7 @@ const QUERIES: &[(&str, &[&str])] = &[
     ("make a graph from my spreadsheet", &["plotting", "csv-to-chart", "xlsx-spreadsheets"]),
     ("write a commit message", &["commit-messages"]),
     ("fix a bug", &["debugging-method", "systematic-debugging"]),
-    ("python", PYTHON),
+    ("python", &["ab-test-significance", "bell-state", "csv-analysis", "grover-search", "plotting", "quantum-fourier-transform", "rc-filter-response", "resistor-divider", "vqe-h2", "python-packaging"]),
     ("regex email", &["regex-builder"]),
     ("summarize", &["summarising"]),
     // Everyday phrasings over the bundled skills.
@@ -207,4 +209,18 @@ fn everyday_queries_find_the_right_skills() {
     println!("not first:\n{}", misses.join("\n"));
     assert!(QUERIES.len() >= 60);
     assert!(recall1 >= MIN_RECALL_AT_1 && recall3 >= MIN_RECALL_AT_3 && mrr >= MIN_MRR, "recall@1 {recall1:.3}, recall@3 {recall3:.3}, MRR {mrr:.3}");
+}
+
+/// `Q="plot a csv" cargo test -p llmos-core --test relevance show_query -- --nocapture`
+/// prints that query's hits with their scores, for tuning.
+#[test]
+fn show_query() {
+    let Ok(q) = std::env::var("Q") else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut skills = load(&root.join("system-skills"));
+    skills.extend(load(&root.join("tests/fixtures/relevance-skills")));
+    let index = SearchIndex::build(&inputs(&skills));
+    for h in index.search(&q, 10) {
+        println!("{:.3} {} {:?}", h.score, index.docs[h.doc].slug, index.docs[h.doc].kind);
+    }
 }
