@@ -164,6 +164,11 @@ impl AnalysedDoc {
         }
         AnalysedDoc { fields, body, lengths, language }
     }
+
+    /// The language this doc was analysed in.
+    pub fn language(&self) -> Language {
+        self.language
+    }
 }
 
 impl SearchIndex {
