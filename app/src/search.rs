@@ -59,6 +59,8 @@ const LENGTH_NORM: [f32; FIELDS] = [0.3, 0.3, 0.75, 0.75, 0.0];
 const K1: f32 = 1.2;
 /// A word matched only as a prefix counts a little less than a whole word.
 const PREFIX_DISCOUNT: f32 = 0.7;
+/// Up to this much more for a skill whose name's words the query covers.
+const NAME_COVER_BONUS: f32 = 0.2;
 /// A word matched with one typo counts less than a prefix.
 const TYPO_DISCOUNT: f32 = 0.5;
 
@@ -291,15 +293,18 @@ impl SearchIndex {
         }
         let mut scores = vec![0f32; self.docs.len()];
         let mut matched_words = vec![0u16; self.docs.len()];
+        let mut name_words = vec![0u16; self.docs.len()];
         if words.is_empty() {
             // Filters alone: every skill they admit, in catalogue order.
             scores.iter_mut().for_each(|s| *s = 1.0);
         }
         let averages = self.average_lengths();
         let mut word_scores = vec![0f32; if words.is_empty() { 0 } else { self.docs.len() }];
+        let mut in_name = vec![false; word_scores.len()];
         for &(word, is_last) in &words {
             let term = if analyzer.is_stopword(word) { word.to_string() } else { analyzer.term(word) };
             word_scores.iter_mut().for_each(|s| *s = 0.0);
+            in_name.iter_mut().for_each(|n| *n = false);
             let matches = self.matching_terms(word, &term, is_last);
             // When the word is a term itself, its longer expansions ("python3"
             // for "python") are no rarer than it: their idf is capped at its.
@@ -325,12 +330,14 @@ impl SearchIndex {
                     // A word counts once per skill, by its best-matching term.
                     let score = factor * idf * weighted / (K1 + weighted);
                     word_scores[doc] = word_scores[doc].max(score);
+                    in_name[doc] |= packed & 15 > 0;
                 }
             }
             for (doc, &score) in word_scores.iter().enumerate() {
                 if score > 0.0 {
                     scores[doc] += score;
                     matched_words[doc] += 1;
+                    name_words[doc] += u16::from(in_name[doc]);
                 }
             }
         }
@@ -343,8 +350,11 @@ impl SearchIndex {
             .map(|(doc, &score)| {
                 // Skills that match every word come first; an exact name beats all.
                 let coverage = if words.is_empty() { 1.0 } else { 1.0 + matched_words[doc].min(wanted) as f32 / wanted as f32 };
+                // … and among near ties, the name the query covers best ("bell" → bell-state before bell-state-qasm).
+                let name_length = self.lengths[doc * LENGTH_FIELDS + NAME].max(1) as f32;
+                let name_cover = 1.0 + NAME_COVER_BONUS * (name_words[doc] as f32 / name_length).min(1.0);
                 let exact = if self.docs[doc].slug == whole_query { 2.0 } else { 1.0 };
-                Hit { doc, score: score * coverage * exact }
+                Hit { doc, score: score * coverage * name_cover * exact }
             })
             .collect();
         let best = hits.iter().map(|h| h.score).fold(0f32, f32::max);

@@ -11,12 +11,12 @@ use llmos_core::{parse_skill, SearchIndex, SearchInput, Skill, SkillSource};
 use std::path::Path;
 
 /// Fail below these: what the ranking reached when it was tuned (recall@1
-/// 0.951, recall@3 1.000, MRR 0.974) minus a small margin, so a regression
+/// 0.961, recall@3 1.000, MRR 0.980) minus a small margin, so a regression
 /// is caught; all above the issue's targets (0.85 and 0.95). The ranking
 /// before issue 14 scored 0.804, 0.931 and 0.867 on this set.
-const MIN_RECALL_AT_1: f64 = 0.93;
+const MIN_RECALL_AT_1: f64 = 0.94;
 const MIN_RECALL_AT_3: f64 = 0.98;
-const MIN_MRR: f64 = 0.95;
+const MIN_MRR: f64 = 0.96;
 
 /// The Python skills of `system-skills/`, for queries that ask for Python.
 const PYTHON: &[&str] = &["ab-test-significance", "bell-state", "csv-analysis", "grover-search", "plotting", "quantum-fourier-transform", "rc-filter-response", "resistor-divider", "vqe-h2"];
