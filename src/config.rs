@@ -27,6 +27,17 @@ pub struct ConfigFile {
     pub remote_images: Option<bool>,
     /// How skills run in the browser: `[run]`.
     pub run: Option<RunFile>,
+    /// How the search analyses text: `[search]`.
+    pub search: Option<SearchFile>,
+}
+
+/// `[search]` in llmos.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchFile {
+    /// The language of the skills' text, for stemming and stop words:
+    /// `english` (default) or `none` (lowercasing only).
+    pub language: Option<String>,
 }
 
 /// `[run]` in llmos.toml.
@@ -89,6 +100,8 @@ pub struct Settings {
     /// `llmos build --keep-going`: a skill with errors is left out of the
     /// site (and listed) instead of failing the build.
     pub keep_going: bool,
+    /// `[search] language`: how the search index analyses words.
+    pub search_language: llmos_core::Language,
 }
 
 /// How skills run in the browser, validated.
@@ -171,8 +184,16 @@ impl Settings {
             (None, None) => ContentRoot::Bundled,
         };
         let run = resolve_run(&label, file.run.unwrap_or_default(), &dir)?;
+        let search_language = match file.search.and_then(|s| s.language) {
+            None => llmos_core::Language::default(),
+            Some(name) => llmos_core::Language::from_name(&name).ok_or_else(|| {
+                Diagnostic::error(&label, 0, 0, format!("`[search] language` is `{name}`; LLMos knows {}", llmos_core::Language::NAMES.join(", ")))
+                    .with_help("write language = \"english\", or \"none\" for text in other languages")
+            })?,
+        };
         Ok(Settings {
             run,
+            search_language,
             title: flags.title.clone().or(file.title).unwrap_or_else(|| "LLMos".into()),
             description: file.description.unwrap_or_else(|| DEFAULT_DESCRIPTION.into()),
             base_url,
@@ -226,7 +247,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, and the table [run] with pyodide_url, pyodide_dir, time_limit")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, and the table [search] with language")
     })
 }
 

@@ -294,7 +294,7 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         Err(failure) => return fail(&failure.errors, &failure.warnings),
     };
     let (settings, loaded) = loaded;
-    let index = site::search_index(&loaded.catalogue);
+    let index = site::search_index(&loaded.catalogue, settings.search_language);
     let hits = index.search(query, limit);
     if json {
         let results: Vec<serde_json::Value> = hits

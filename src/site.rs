@@ -5,7 +5,7 @@
 use crate::config::{ContentRoot, Settings, SkillsRoot};
 use crate::output::{LiveDir, Staging};
 use crate::render::Renderer;
-use llmos_core::{AnalysedDoc, Catalogue, Diagnostic, SearchIndex, SearchInput};
+use llmos_core::{AnalysedDoc, Catalogue, Diagnostic, Language, SearchIndex, SearchInput};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -37,23 +37,24 @@ fn search_inputs(catalogue: &Catalogue) -> Vec<SearchInput<'_>> {
         .collect()
 }
 
-/// The search index over a catalogue, the same for the site and `llmos search`.
-pub fn search_index(catalogue: &Catalogue) -> SearchIndex {
+/// The search index over a catalogue, the same for the site and `llmos search`,
+/// analysed in `[search] language`.
+pub fn search_index(catalogue: &Catalogue, language: Language) -> SearchIndex {
     let inputs = search_inputs(catalogue);
-    let analysed: Vec<AnalysedDoc> = inputs.par_iter().map(AnalysedDoc::new).collect();
+    let analysed: Vec<AnalysedDoc> = inputs.par_iter().map(|input| AnalysedDoc::with_language(input, language)).collect();
     SearchIndex::from_analysed(&inputs, &analysed.iter().collect::<Vec<_>>())
 }
 
 /// The same index, reusing the analysis of skills whose files did not change.
-fn search_index_reusing(loaded: &Loaded, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
+fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
     let inputs = search_inputs(&loaded.catalogue);
     let analysed: Vec<Arc<AnalysedDoc>> = inputs
         .par_iter()
         .map(|input| {
             let fingerprint = loaded.assets[input.slug].fingerprint;
             match cache.get(input.slug) {
-                Some((cached, doc)) if *cached == fingerprint => doc.clone(),
-                _ => Arc::new(AnalysedDoc::new(input)),
+                Some((cached, doc)) if *cached == fingerprint && doc.language() == language => doc.clone(),
+                _ => Arc::new(AnalysedDoc::with_language(input, language)),
             }
         })
         .collect();
@@ -80,7 +81,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildRepo
     let started = Instant::now();
     let loaded = load_reusing(settings, Some(&cache.parsed))?;
     let loaded_at = started.elapsed();
-    let search = search_index_reusing(&loaded, &mut cache.analysed);
+    let search = search_index_reusing(&loaded, settings.search_language, &mut cache.analysed);
     let indexed_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous_pages = std::mem::take(&mut cache.pages);
@@ -116,7 +117,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let loaded_at = started.elapsed();
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let no_previous_pages = HashMap::new();
-    let renderer = Renderer::new(settings, &loaded, show_progress, search_index(&loaded.catalogue), &no_previous_pages);
+    let renderer = Renderer::new(settings, &loaded, show_progress, search_index(&loaded.catalogue, settings.search_language), &no_previous_pages);
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();

@@ -1,18 +1,38 @@
-//! Search over skills: BM25F ranking across name, keywords, description
-//! and body, with the last query word matched as a prefix (type-ahead).
+//! Search over skills: BM25F ranking (Robertson & Zaragoza, "The
+//! Probabilistic Relevance Framework: BM25 and Beyond", 2009, §3.1: field
+//! frequencies weighted and length-normalised per field, then saturated
+//! once with k1) across name, keywords, description, body and the skill's
+//! type and category, with the last query word matched as a prefix
+//! (type-ahead), one typo forgiven in longer words, field filters
+//! (`type:python`, `category:data`, `tag:csv`) and a floor relative to the
+//! best hit so weak tails are not offered as matches.
+//!
+//! Words are analysed the same way in the index and in queries
+//! (`analysis`: lowercasing, stop words, British→American spelling,
+//! Snowball stemming), in the index's `Language`.
 //!
 //! The same index serves the browser (serialised to `index/search.json` at
 //! build time, fetched lazily by the search island) and `llmos search`, so
-//! retrieval is tested natively and behaves identically in both places.
+//! retrieval is tested natively and behaves identically in both places;
+//! `app/tests/relevance.rs` measures it.
 //!
 //! Compactness: name, keywords and description are indexed whole; the body
 //! contributes only its `BODY_TERMS` most distinctive terms per skill (by
 //! tf·idf). The body is the lowest-weighted field and by far the largest,
 //! so this keeps the index small at little cost to ranking.
 
+mod analysis;
+mod fuzzy;
+pub mod query;
+
+pub use analysis::{normalise_spelling, tokens, Analyzer, Language, STOPWORDS};
+use fuzzy::{typo_match, MIN_TYPO_CHARS};
+use query::Filter;
 use serde::{Deserialize, Serialize};
 
-pub const SEARCH_VERSION: u32 = 1;
+/// Version 2: stemmed terms, stop words left out, a fifth field (type and
+/// category), and the index's `language`.
+pub const SEARCH_VERSION: u32 = 2;
 /// Body terms kept per skill.
 pub const BODY_TERMS: usize = 24;
 /// Descriptions in the index are cut to what a result shows; all of their
@@ -20,22 +40,29 @@ pub const BODY_TERMS: usize = 24;
 pub const DESCRIPTION_CHARS: usize = 180;
 /// How many index terms the last (prefix) query word may expand to.
 const MAX_PREFIX_EXPANSIONS: usize = 64;
+/// Hits scoring below this share of the best hit are dropped (the best hit
+/// always stays). Tuned on `app/tests/relevance.rs`.
+pub const RELATIVE_FLOOR: f32 = 0.3;
 
-const FIELDS: usize = 4;
+const FIELDS: usize = 5;
 const NAME: usize = 0;
 const KEYWORDS: usize = 1;
 const DESCRIPTION: usize = 2;
 const BODY: usize = 3;
-const WEIGHTS: [f32; FIELDS] = [5.0, 3.0, 2.0, 1.0];
-const LENGTH_NORM: [f32; FIELDS] = [0.3, 0.3, 0.75, 0.75];
+/// The skill's type and category as words: "python" finds the Python skills.
+const FACETS: usize = 4;
+/// Fields whose token counts the index stores (for length normalisation);
+/// the facets field is one or two words everywhere and is not normalised.
+const LENGTH_FIELDS: usize = 4;
+const WEIGHTS: [f32; FIELDS] = [5.0, 3.0, 2.0, 1.0, 4.0];
+const LENGTH_NORM: [f32; FIELDS] = [0.3, 0.3, 0.75, 0.75, 0.0];
 const K1: f32 = 1.2;
 /// A word matched only as a prefix counts a little less than a whole word.
 const PREFIX_DISCOUNT: f32 = 0.7;
-
-const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or",
-    "that", "the", "their", "then", "there", "these", "this", "to", "was", "were", "when", "which", "while", "with", "you", "your", "use",
-];
+/// Up to this much more for a skill whose name's words the query covers.
+const NAME_COVER_BONUS: f32 = 0.2;
+/// A word matched with one typo counts less than a prefix.
+const TYPO_DISCOUNT: f32 = 0.5;
 
 /// What the index needs to know about one skill.
 #[derive(Debug, Clone)]
@@ -64,11 +91,16 @@ pub struct SearchDoc {
     pub user: bool,
 }
 
+/// The search index: result cards and compressed posting lists, as
+/// serialised to `index/search.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchIndex {
     pub version: u32,
+    /// How terms were analysed; queries are analysed the same way.
+    #[serde(default)]
+    pub language: Language,
     pub docs: Vec<SearchDoc>,
-    /// Per doc, the token count of each field, flattened (`FIELDS` per doc).
+    /// Per doc, the token count of the first `LENGTH_FIELDS` fields, flattened.
     lengths: Vec<u32>,
     /// Sorted, unique.
     terms: Vec<String>,
@@ -82,53 +114,41 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// Lowercased words with their byte ranges in `text`.
-pub fn tokens(text: &str) -> impl Iterator<Item = (String, usize, usize)> + '_ {
-    let mut start = None;
-    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    start = None;
-                    return Some((text[s..i].to_lowercase(), s, i));
-                }
-                _ => {}
-            }
-        }
-        None
-    })
-}
-
-/// Words of `text` as the index counts them. A "word" longer than
-/// `MAX_INDEXED_WORD_CHARS` (a hash, base64, a minified line) is no search
-/// term, and would make the index as large as the text.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    tokens(text).map(|(t, _, _)| t).filter(|t| t.chars().count() <= crate::limits::MAX_INDEXED_WORD_CHARS)
-}
-
 /// One skill's terms, counted. Computing this is the costly, independent
 /// part of indexing, so callers with threads can do it in parallel.
 #[derive(Debug, Clone)]
 pub struct AnalysedDoc {
-    /// Frequencies in name, keywords and description (body left at 0).
+    /// Frequencies in name, keywords, description and facets (body left at 0).
     fields: std::collections::HashMap<String, [u32; FIELDS]>,
-    /// Body term counts, stopwords and one-letter words left out.
+    /// Body term counts, one-letter words left out.
     body: std::collections::HashMap<String, u32>,
-    lengths: [u32; FIELDS],
+    lengths: [u32; LENGTH_FIELDS],
+    language: Language,
 }
 
 impl AnalysedDoc {
+    /// Analysed in English, the default language.
     pub fn new(input: &SearchInput) -> AnalysedDoc {
+        Self::with_language(input, Language::English)
+    }
+
+    pub fn with_language(input: &SearchInput, language: Language) -> AnalysedDoc {
+        let analyzer = Analyzer::new(language);
         let mut fields: std::collections::HashMap<String, [u32; FIELDS]> = std::collections::HashMap::new();
-        let mut lengths = [0u32; FIELDS];
-        let keyword_words = input.keywords.iter().flat_map(|k| words(k));
-        let per_field: [(usize, Box<dyn Iterator<Item = String>>); 3] =
-            [(NAME, Box::new(words(input.name))), (KEYWORDS, Box::new(keyword_words)), (DESCRIPTION, Box::new(words(input.description)))];
+        let mut lengths = [0u32; LENGTH_FIELDS];
+        let keyword_words = input.keywords.iter().flat_map(|k| analyzer.terms(k));
+        let facet_words = input.kind.into_iter().chain(input.category).flat_map(|f| analyzer.terms(f));
+        let per_field: [(usize, Box<dyn Iterator<Item = String>>); 4] = [
+            (NAME, Box::new(analyzer.terms(input.name))),
+            (KEYWORDS, Box::new(keyword_words)),
+            (DESCRIPTION, Box::new(analyzer.terms(input.description))),
+            (FACETS, Box::new(facet_words)),
+        ];
         for (field, field_words) in per_field {
             for word in field_words {
-                lengths[field] += 1;
+                if field < LENGTH_FIELDS {
+                    lengths[field] += 1;
+                }
                 fields.entry(word).or_insert([0; FIELDS])[field] += 1;
             }
         }
@@ -140,24 +160,40 @@ impl AnalysedDoc {
         while !input.body.is_char_boundary(cut) {
             cut -= 1;
         }
-        for word in words(&input.body[..cut]).filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str())) {
+        for word in analyzer.terms(&input.body[..cut]).filter(|w| w.chars().count() > 1) {
             lengths[BODY] += 1;
             *body.entry(word).or_insert(0) += 1;
         }
-        AnalysedDoc { fields, body, lengths }
+        AnalysedDoc { fields, body, lengths, language }
+    }
+
+    /// The language this doc was analysed in.
+    pub fn language(&self) -> Language {
+        self.language
     }
 }
 
 impl SearchIndex {
+    /// An English index of `inputs`.
     pub fn build(inputs: &[SearchInput]) -> SearchIndex {
-        let analysed: Vec<AnalysedDoc> = inputs.iter().map(AnalysedDoc::new).collect();
-        Self::from_analysed(inputs, &analysed.iter().collect::<Vec<_>>())
+        Self::build_in(inputs, Language::English)
     }
 
-    /// `analysed[i]` must be `AnalysedDoc::new(&inputs[i])`; callers may
-    /// compute them in parallel, or keep them between builds.
+    /// An index of `inputs` analysed in `language`.
+    pub fn build_in(inputs: &[SearchInput], language: Language) -> SearchIndex {
+        let analysed: Vec<AnalysedDoc> = inputs.iter().map(|i| AnalysedDoc::with_language(i, language)).collect();
+        let mut index = Self::from_analysed(inputs, &analysed.iter().collect::<Vec<_>>());
+        index.language = language;
+        index
+    }
+
+    /// `analysed[i]` must be `AnalysedDoc::with_language(&inputs[i], language)`,
+    /// one language for all; callers may compute them in parallel, or keep
+    /// them between builds.
     pub fn from_analysed(inputs: &[SearchInput], analysed: &[&AnalysedDoc]) -> SearchIndex {
         use std::collections::HashMap;
+        let language = analysed.first().map_or_else(Language::default, |d| d.language);
+        debug_assert!(analysed.iter().all(|d| d.language == language), "one language per index");
         let mut body_df: HashMap<&str, u32> = HashMap::new();
         for doc in analysed {
             for term in doc.body.keys() {
@@ -166,7 +202,7 @@ impl SearchIndex {
         }
         let n = inputs.len().max(1) as f32;
         let mut per_term: HashMap<&str, Vec<(u32, [u32; FIELDS])>> = HashMap::new();
-        let mut lengths = Vec::with_capacity(inputs.len() * FIELDS);
+        let mut lengths = Vec::with_capacity(inputs.len() * LENGTH_FIELDS);
         for (doc_id, doc) in analysed.iter().enumerate() {
             let mut tf: HashMap<&str, [u32; FIELDS]> = doc.fields.iter().map(|(t, f)| (t.as_str(), *f)).collect();
             let mut distinctive: Vec<(&str, f32)> = doc.body.iter().map(|(t, &c)| (t.as_str(), c as f32 * (n / body_df[t.as_str()] as f32).ln_1p())).collect();
@@ -185,7 +221,7 @@ impl SearchIndex {
             .iter()
             .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false })
             .collect();
-        SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
+        SearchIndex { version: SEARCH_VERSION, language, docs, lengths, terms, postings }
     }
 
     /// This index with the user's own skills layered on top, as the browser
@@ -198,15 +234,15 @@ impl SearchIndex {
         let shadowed: HashSet<&str> = user.iter().map(|u| u.slug).collect();
         let mut new_id = vec![None; self.docs.len()];
         let mut docs = Vec::with_capacity(self.docs.len() + user.len());
-        let mut lengths = Vec::with_capacity((self.docs.len() + user.len()) * FIELDS);
+        let mut lengths = Vec::with_capacity((self.docs.len() + user.len()) * LENGTH_FIELDS);
         for (id, doc) in self.docs.iter().enumerate() {
             if !shadowed.contains(doc.slug.as_str()) {
                 new_id[id] = Some(docs.len() as u32);
                 docs.push(doc.clone());
-                lengths.extend_from_slice(&self.lengths[id * FIELDS..(id + 1) * FIELDS]);
+                lengths.extend_from_slice(&self.lengths[id * LENGTH_FIELDS..(id + 1) * LENGTH_FIELDS]);
             }
         }
-        let mine = SearchIndex::build(user);
+        let mine = SearchIndex::build_in(user, self.language);
         let offset = docs.len() as u32;
         docs.extend(mine.docs.iter().cloned().map(|doc| SearchDoc { user: true, ..doc }));
         lengths.extend_from_slice(&mine.lengths);
@@ -221,7 +257,7 @@ impl SearchIndex {
         }
         per_term.retain(|_, list| !list.is_empty());
         let (terms, postings) = pack_postings(per_term);
-        SearchIndex { version: SEARCH_VERSION, docs, lengths, terms, postings }
+        SearchIndex { version: SEARCH_VERSION, language: self.language, docs, lengths, terms, postings }
     }
 
     pub fn len(&self) -> usize {
@@ -232,57 +268,97 @@ impl SearchIndex {
         self.docs.is_empty()
     }
 
-    /// The best `limit` skills for `query`, best first. The last word of the
-    /// query also matches as a prefix, so results follow the user's typing.
+    /// The best `limit` skills for `query`, best first (ties in catalogue
+    /// order). The last word of the query also matches as a prefix, so
+    /// results follow the user's typing; stop words are ignored; a word of
+    /// `MIN_TYPO_CHARS` or more that the index lacks matches terms one typo
+    /// away; `type:`, `category:` and `tag:` filters narrow the results, and
+    /// alone list every skill they admit. Hits below `RELATIVE_FLOOR` of the
+    /// best score are left out.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let query_words: Vec<String> = words(query).collect();
-        if query_words.is_empty() || self.docs.is_empty() {
+        let parsed = query::parse(query);
+        let analyzer = Analyzer::new(self.language);
+        let raw: Vec<String> = tokens(&parsed.text).map(|(w, _, _)| w).filter(|w| w.chars().count() <= crate::limits::MAX_INDEXED_WORD_CHARS).collect();
+        let typing_last = !parsed.text.ends_with(' ');
+        // Stop words are dropped, unless one is all there is (type-ahead: "th…").
+        let words: Vec<(&str, bool)> = raw
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| raw.len() == 1 || !analyzer.is_stopword(w))
+            .map(|(i, w)| (w.as_str(), typing_last && i + 1 == raw.len()))
+            .collect();
+        let allowed = self.filter_mask(&parsed.filters, &analyzer);
+        if self.docs.is_empty() || (words.is_empty() && allowed.is_none()) {
             return Vec::new();
         }
-        let averages = self.average_lengths();
         let mut scores = vec![0f32; self.docs.len()];
         let mut matched_words = vec![0u16; self.docs.len()];
-        for (position, word) in query_words.iter().enumerate() {
-            let is_last = position + 1 == query_words.len();
-            let mut seen = vec![false; if is_last { self.docs.len() } else { 0 }];
-            for (term_index, factor) in self.matching_terms(word, is_last) {
+        let mut name_words = vec![0u16; self.docs.len()];
+        if words.is_empty() {
+            // Filters alone: every skill they admit, in catalogue order.
+            scores.iter_mut().for_each(|s| *s = 1.0);
+        }
+        let averages = self.average_lengths();
+        let mut word_scores = vec![0f32; if words.is_empty() { 0 } else { self.docs.len() }];
+        let mut in_name = vec![false; word_scores.len()];
+        for &(word, is_last) in &words {
+            let term = if analyzer.is_stopword(word) { word.to_string() } else { analyzer.term(word) };
+            word_scores.iter_mut().for_each(|s| *s = 0.0);
+            in_name.iter_mut().for_each(|n| *n = false);
+            let matches = self.matching_terms(word, &term, is_last);
+            // When the word is a term itself, its longer expansions ("python3"
+            // for "python") are no rarer than it: their idf is capped at its.
+            let idf_cap = matches.first().filter(|m| m.1 == 1.0).map_or(f32::INFINITY, |m| self.idf(self.postings[m.0].len() / 2));
+            for (term_index, factor) in matches {
                 let list = &self.postings[term_index];
-                let idf = self.idf(list.len() / 2);
-                let mut doc = 0usize;
-                for pair in list.chunks_exact(2) {
-                    doc += pair[0] as usize;
+                let idf = self.idf(list.len() / 2).min(idf_cap);
+                for (doc, packed) in decode_postings(list) {
+                    let doc = doc as usize;
                     let mut weighted = 0f32;
                     for field in 0..FIELDS {
-                        let tf = ((pair[1] >> (4 * field)) & 15) as f32;
+                        let tf = ((packed >> (4 * field)) & 15) as f32;
                         if tf > 0.0 {
-                            let len = self.lengths[doc * FIELDS + field] as f32;
-                            let norm = 1.0 - LENGTH_NORM[field] + LENGTH_NORM[field] * len / averages[field].max(1.0);
+                            let norm = if field < LENGTH_FIELDS {
+                                let len = self.lengths[doc * LENGTH_FIELDS + field] as f32;
+                                1.0 - LENGTH_NORM[field] + LENGTH_NORM[field] * len / averages[field].max(1.0)
+                            } else {
+                                1.0
+                            };
                             weighted += WEIGHTS[field] * tf / norm;
                         }
                     }
-                    scores[doc] += factor * idf * weighted / (K1 + weighted);
-                    if !is_last || !seen[doc] {
-                        matched_words[doc] += 1;
-                        if is_last {
-                            seen[doc] = true;
-                        }
-                    }
+                    // A word counts once per skill, by its best-matching term.
+                    let score = factor * idf * weighted / (K1 + weighted);
+                    word_scores[doc] = word_scores[doc].max(score);
+                    in_name[doc] |= packed & 15 > 0;
+                }
+            }
+            for (doc, &score) in word_scores.iter().enumerate() {
+                if score > 0.0 {
+                    scores[doc] += score;
+                    matched_words[doc] += 1;
+                    name_words[doc] += u16::from(in_name[doc]);
                 }
             }
         }
-        let wanted = query_words.len() as u16;
-        let whole_query = query_words.join("-");
+        let wanted = words.len().max(1) as u16;
+        let whole_query = raw.join("-");
         let mut hits: Vec<Hit> = scores
             .iter()
             .enumerate()
-            .filter(|(_, &s)| s > 0.0)
+            .filter(|&(doc, &s)| s > 0.0 && allowed.as_ref().is_none_or(|a| a[doc]))
             .map(|(doc, &score)| {
                 // Skills that match every word come first; an exact name beats all.
-                let coverage = 1.0 + matched_words[doc].min(wanted) as f32 / wanted as f32;
+                let coverage = if words.is_empty() { 1.0 } else { 1.0 + matched_words[doc].min(wanted) as f32 / wanted as f32 };
+                // … and among near ties, the name the query covers best ("bell" → bell-state before bell-state-qasm).
+                let name_length = self.lengths[doc * LENGTH_FIELDS + NAME].max(1) as f32;
+                let name_cover = 1.0 + NAME_COVER_BONUS * (name_words[doc] as f32 / name_length).min(1.0);
                 let exact = if self.docs[doc].slug == whole_query { 2.0 } else { 1.0 };
-                Hit { doc, score: score * coverage * exact }
+                Hit { doc, score: score * coverage * name_cover * exact }
             })
             .collect();
+        let best = hits.iter().map(|h| h.score).fold(0f32, f32::max);
+        hits.retain(|h| h.score >= best * RELATIVE_FLOOR);
         let by_score = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
         if hits.len() > limit {
             hits.select_nth_unstable_by(limit, by_score);
@@ -292,24 +368,94 @@ impl SearchIndex {
         hits
     }
 
-    /// Index terms for a query word, with a score factor: the exact term
-    /// (1.0) and, for the last word, terms it is a prefix of (discounted).
-    fn matching_terms(&self, word: &str, prefix: bool) -> Vec<(usize, f32)> {
-        let start = self.terms.partition_point(|t| t.as_str() < word);
-        let mut found = Vec::new();
-        for (offset, term) in self.terms[start..].iter().enumerate() {
-            if term == word {
-                found.push((start + offset, 1.0));
-            } else if prefix && term.starts_with(word) && found.len() < MAX_PREFIX_EXPANSIONS {
-                found.push((start + offset, PREFIX_DISCOUNT));
-            } else {
-                break;
+    /// Which docs the filters admit (`None`: no filters). Types and
+    /// categories compare as names (`query::names`); a tag admits the skills
+    /// whose keywords hold all of its terms.
+    fn filter_mask(&self, filters: &[Filter], analyzer: &Analyzer) -> Option<Vec<bool>> {
+        if filters.is_empty() {
+            return None;
+        }
+        let mut allowed = vec![true; self.docs.len()];
+        for filter in filters {
+            match filter {
+                Filter::Type(value) | Filter::Category(value) => {
+                    for (doc, ok) in self.docs.iter().zip(allowed.iter_mut()) {
+                        let field = if matches!(filter, Filter::Type(_)) { &doc.kind } else { &doc.category };
+                        *ok &= field.as_deref().is_some_and(|f| query::names(f, value));
+                    }
+                }
+                Filter::Tag(value) => {
+                    let terms: Vec<String> = analyzer.terms(value).collect();
+                    let mut tagged = vec![!terms.is_empty(); self.docs.len()];
+                    for term in &terms {
+                        let mut has = vec![false; self.docs.len()];
+                        if let Ok(i) = self.terms.binary_search(term) {
+                            for (doc, packed) in decode_postings(&self.postings[i]) {
+                                has[doc as usize] = (packed >> (4 * KEYWORDS)) & 15 > 0;
+                            }
+                        }
+                        tagged.iter_mut().zip(has).for_each(|(t, h)| *t &= h);
+                    }
+                    allowed.iter_mut().zip(tagged).for_each(|(a, t)| *a &= t);
+                }
             }
-            if !prefix {
-                break;
+        }
+        Some(allowed)
+    }
+
+    /// Index terms for a query word, with a score factor: its own term (1.0);
+    /// for the last word, terms it is a prefix of, or failing those a stem it
+    /// extends ("plotti" → "plot"), discounted; failing all, for a long word,
+    /// terms one typo away (`fuzzy::typo_match`), discounted more.
+    fn matching_terms(&self, word: &str, term: &str, prefix: bool) -> Vec<(usize, f32)> {
+        let mut found = Vec::new();
+        if let Ok(i) = self.terms.binary_search_by(|t| t.as_str().cmp(term)) {
+            found.push((i, 1.0));
+        }
+        if prefix {
+            let start = self.terms.partition_point(|t| t.as_str() < word);
+            for (offset, candidate) in self.terms[start..].iter().enumerate() {
+                if !candidate.starts_with(word) || found.len() >= MAX_PREFIX_EXPANSIONS {
+                    break;
+                }
+                if candidate != term {
+                    found.push((start + offset, PREFIX_DISCOUNT));
+                }
+            }
+            if found.is_empty() {
+                let chars: Vec<(usize, char)> = word.char_indices().collect();
+                let shortest = 3.max(chars.len().saturating_sub(3));
+                for n in (shortest..chars.len()).rev() {
+                    if let Ok(i) = self.terms.binary_search_by(|t| t.as_str().cmp(&word[..chars[n].0])) {
+                        found.push((i, PREFIX_DISCOUNT));
+                        break;
+                    }
+                }
+            }
+        }
+        if found.is_empty() && word.chars().count() >= MIN_TYPO_CHARS {
+            let word_chars: Vec<char> = word.chars().collect();
+            let stem_chars: Vec<char> = term.chars().collect();
+            // Typos rarely hit the first letter; holding it fixed limits the scan.
+            let first = &word[..word_chars[0].len_utf8()];
+            let start = self.terms.partition_point(|t| t.as_str() < first);
+            for (offset, candidate) in self.terms[start..].iter().enumerate() {
+                if !candidate.starts_with(first) {
+                    break;
+                }
+                let candidate_chars: Vec<char> = candidate.chars().collect();
+                if typo_match(&word_chars, &stem_chars, &candidate_chars) {
+                    found.push((start + offset, TYPO_DISCOUNT));
+                }
             }
         }
         found
+    }
+
+    /// Ranges of `text` to highlight for `query`, analysed in this index's
+    /// language (see `highlight_ranges_in`).
+    pub fn highlight_ranges(&self, text: &str, query: &str) -> Vec<(usize, usize)> {
+        highlight_ranges_in(text, query, self.language)
     }
 
     fn idf(&self, df: usize) -> f32 {
@@ -317,10 +463,10 @@ impl SearchIndex {
         ((n - df as f32 + 0.5) / (df as f32 + 0.5)).ln_1p()
     }
 
-    fn average_lengths(&self) -> [f32; FIELDS] {
-        let mut sums = [0f32; FIELDS];
-        for doc in self.lengths.chunks_exact(FIELDS) {
-            for field in 0..FIELDS {
+    fn average_lengths(&self) -> [f32; LENGTH_FIELDS] {
+        let mut sums = [0f32; LENGTH_FIELDS];
+        for doc in self.lengths.chunks_exact(LENGTH_FIELDS) {
+            for field in 0..LENGTH_FIELDS {
                 sums[field] += doc[field] as f32;
             }
         }
@@ -363,16 +509,47 @@ fn pack_postings(per_term: std::collections::HashMap<&str, Vec<(u32, u32)>>) -> 
     (terms, postings)
 }
 
-/// Byte ranges in `text` of the words that match `query` (the last query
-/// word as a prefix), for highlighting results.
+/// Byte ranges in `text` of the words that match `query` in English (the
+/// default language; `highlight_ranges_in` for others), for highlighting
+/// results.
 pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
-    let query_words: Vec<String> = words(query).collect();
-    let Some((last, rest)) = query_words.split_last() else { return Vec::new() };
+    highlight_ranges_in(text, query, Language::English)
+}
+
+/// Byte ranges in `text` of the words that match `query` as the search
+/// matches them: same term (stem), one typo away from a long query word, or,
+/// for the last query word, words it is a prefix of (only the typed part is
+/// marked). Stop words are never marked.
+pub fn highlight_ranges_in(text: &str, query: &str, language: Language) -> Vec<(usize, usize)> {
+    let analyzer = Analyzer::new(language);
+    let parsed = query::parse(query);
+    let raw: Vec<String> = tokens(&parsed.text).map(|(w, _, _)| w).collect();
+    let words: Vec<&String> = raw.iter().filter(|w| raw.len() == 1 || !analyzer.is_stopword(w)).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let typing_last = !parsed.text.ends_with(' ') && raw.last() == words.last().copied();
+    let last = if typing_last { words.last().map(|w| w.as_str()) } else { None };
+    let wanted: Vec<(Vec<char>, String, Vec<char>)> = words
+        .iter()
+        .map(|w| {
+            let term = analyzer.term(w);
+            (w.chars().collect(), term.clone(), term.chars().collect())
+        })
+        .collect();
     tokens(text)
         .filter_map(|(word, start, end)| {
-            if rest.contains(&word) || word == *last {
-                Some((start, end))
-            } else if word.starts_with(last.as_str()) {
+            if analyzer.is_stopword(&word) && Some(word.as_str()) != last {
+                return None;
+            }
+            let term = analyzer.term(&word);
+            let term_chars: Vec<char> = term.chars().collect();
+            let whole = wanted.iter().any(|(w, t, t_chars)| *t == term || (w.len() >= MIN_TYPO_CHARS && term_chars.len() > 2 && typo_match(w, t_chars, &term_chars)));
+            if whole {
+                return Some((start, end));
+            }
+            let last = last?;
+            if word.starts_with(last) {
                 // Only the typed part is highlighted. Lowercasing can change
                 // byte lengths, so count characters, not bytes.
                 let typed = last.chars().count();
@@ -418,7 +595,7 @@ mod tests {
         assert_eq!(names(&index(), "entang"), ["bell-state"]);
         assert_eq!(names(&index(), "com")[0], "commit-messages");
         assert!(names(&index(), "entang pair").contains(&"bell-state".to_string()));
-        assert!(names(&index(), "entang xyz").is_empty(), "earlier words must match whole");
+        assert!(names(&index(), "entan xyz").is_empty(), "earlier words must match whole (or with one typo, from 5 letters)");
     }
 
     #[test]
