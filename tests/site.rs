@@ -111,8 +111,10 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
         }
         println!("{bundle} bundle in the site: {gzipped} bytes gzipped");
         // Raised from 400 kB when the workbench gained the editor's code field
-        // and Test run; issue 14 brings every bundle down to 250 kB.
-        assert!(gzipped < 420_000, "the {bundle} bundle is {gzipped} bytes gzipped, over the 420 kB hard cap");
+        // and Test run, then from 420 kB when it gained the safety review of
+        // drafts and search its Snowball stemmer; issue 14 brings every
+        // bundle down to 250 kB.
+        assert!(gzipped < 450_000, "the {bundle} bundle is {gzipped} bytes gzipped, over the 450 kB hard cap");
     }
     let checked = assert_links_resolve(&site, &site, "/");
     assert!(checked > 500, "only {checked} links checked");

@@ -166,6 +166,7 @@ fn the_model_runs_skills_once_the_user_allows_and_gets_their_outputs() {
     assert_eq!(c.kept_runs()[0][0], "ran", "{}", c.kept_runs());
     let next = c.post_after(before + 1);
     let last = next["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().to_string();
-    assert!(last.contains("The result of running the skill `bell-state-qasm`") && last.contains("\"counts\":{\"00\":"), "{last}");
+    assert!(last.contains("The result of running the skill `bell-state-qasm`") && last.contains("\"counts\":{") && last.contains("\"00\":"), "{last}");
+    assert!(last.contains("\"histogram\":\"[image shown to the user]\""), "the SVG is shown, not sent: {last}");
     assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }
