@@ -6,8 +6,14 @@ use super::rng::SplitMix64;
 use num_complex::Complex64 as C;
 use std::collections::BTreeMap;
 
-/// The most qubits a state may have: 2^28 amplitudes are 4 GiB.
+/// The most qubits a state may have: natively 28 (2^28 amplitudes are
+/// 4 GiB); in WebAssembly, whose whole memory is at most 4 GiB, 26 (1 GiB).
+#[cfg(target_pointer_width = "64")]
 pub const MAX_QUBITS: usize = 28;
+/// The most qubits a state may have: natively 28 (2^28 amplitudes are
+/// 4 GiB); in WebAssembly, whose whole memory is at most 4 GiB, 26 (1 GiB).
+#[cfg(not(target_pointer_width = "64"))]
+pub const MAX_QUBITS: usize = 26;
 
 /// A pure state of `n` qubits: `2^n` amplitudes, basis state `i` holding
 /// qubit `q` in bit `q` of `i`.
@@ -18,12 +24,18 @@ pub struct StateVector {
 }
 
 impl StateVector {
-    /// |0…0⟩ on `qubits` qubits. Errors past [`MAX_QUBITS`], naming the memory it would take.
+    /// |0…0⟩ on `qubits` qubits. Errors past [`MAX_QUBITS`], naming the memory it would take,
+    /// and when that memory cannot be allocated (a browser may refuse it).
     pub fn new(qubits: usize) -> Result<Self, String> {
         if qubits > MAX_QUBITS {
             return Err(format!("{qubits} qubits need {} GiB of amplitudes; the limit is {MAX_QUBITS} qubits", (16u128 << qubits) >> 30));
         }
-        let mut amplitudes = vec![C::new(0.0, 0.0); 1 << qubits];
+        // Asked for, not assumed: a browser may refuse a worker the memory.
+        let mut amplitudes = Vec::new();
+        amplitudes
+            .try_reserve_exact(1 << qubits)
+            .map_err(|_| format!("{qubits} qubits need {} MiB of memory for their amplitudes, and it could not be allocated here", (16usize << qubits) >> 20))?;
+        amplitudes.resize(1 << qubits, C::new(0.0, 0.0));
         amplitudes[0] = C::new(1.0, 0.0);
         Ok(StateVector { qubits, amplitudes })
     }

@@ -525,7 +525,7 @@ class GroverSkillTest(unittest.TestCase):
 
     def test_bad_inputs_are_refused(self):
         skill = load_skill("grover-search")
-        for inputs in [{"n_qubits": 13}, {"n_qubits": 0}, {"marked": []}, {"marked": [8]}, {"marked": ["11"]},
+        for inputs in [{"n_qubits": 11}, {"n_qubits": 0}, {"marked": []}, {"marked": [8]}, {"marked": ["11"]},
                        {"n_qubits": 1, "marked": [0, 1]}, {"iterations": 1000}, {"shots": 0}]:
             with Backend():
                 with self.assertRaises(ValueError, msg=inputs):

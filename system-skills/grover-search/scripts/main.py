@@ -13,7 +13,7 @@ import math
 import llmos_quantum
 
 DEFAULTS = {"n_qubits": 3, "marked": [5], "iterations": -1, "shots": 1024, "seed": 7}
-MAX_QUBITS = 12
+MAX_QUBITS = 10
 # The success curve runs every circuit from 0 to k iterations: this bounds the
 # multi-controlled Z gates simulated over all of them (oracle and diffuser).
 MAX_WORK = 3000

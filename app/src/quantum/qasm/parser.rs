@@ -231,7 +231,7 @@ impl<'a> Parser<'a> {
         if quantum && offset + size > MAX_QUBITS {
             return Err(QasmError::at(
                 pos,
-                format!("this makes {} qubits; the simulator holds at most {MAX_QUBITS} (2^{MAX_QUBITS} amplitudes of 16 bytes, 4 GiB)", offset + size),
+                format!("this makes {} qubits; the simulator holds at most {MAX_QUBITS} here (2^{MAX_QUBITS} amplitudes of 16 bytes, {} GiB)", offset + size, (16u64 << MAX_QUBITS) >> 30),
             ));
         }
         registers.push(Register { name, offset, size });
