@@ -50,6 +50,10 @@ fn search_finds_skills_and_keyboard_opens_them() {
     browser.wait_for("document.querySelector('#search-input').value === 'bell stat'", 5);
     let names = result_names(&browser);
     assert!(names.len() >= 2, "{names:?}");
+    // Nothing is selected until the arrows move; the first press selects the first result.
+    assert_eq!(browser.eval("return document.querySelectorAll('#search-results li[aria-selected=true]').length"), 0);
+    browser.press(ARROW_DOWN);
+    browser.wait_for("document.querySelector('#search-results li:nth-child(1)').getAttribute('aria-selected') === 'true'", 5);
     browser.press(ARROW_DOWN);
     browser.wait_for("document.querySelector('#search-results li:nth-child(2)').getAttribute('aria-selected') === 'true'", 5);
     let second = browser.eval("return document.querySelector('#search-results li:nth-child(2) a').getAttribute('href');");
@@ -64,10 +68,20 @@ fn search_finds_skills_and_keyboard_opens_them() {
     let scripts: Vec<&String> = requests.iter().filter(|r| r.ends_with(".js") || r.ends_with(".wasm")).collect();
     assert!(scripts.iter().all(|r| runs && (r.starts_with("/pkg/runner.") || r.starts_with("/pkg/llmos_runner"))), "a skill page loads no script but the runner's: {requests:?}");
     assert_eq!(browser.console_errors(), Vec::<String>::new());
+
+    // Enter without choosing a result searches: the home page's box opens the results page.
+    browser.goto(&server.url("/"));
+    browser.wait_for(HYDRATED, 30);
+    browser.type_into("#search-input", "csv");
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
+    browser.press(ENTER);
+    browser.wait_for("location.pathname === '/search/' && new URLSearchParams(location.search).get('q') === 'csv'", 10);
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 30);
+    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "csv");
 }
 
 #[test]
-fn slash_focuses_search_and_escape_clears_it() {
+fn slash_focuses_search_and_escape_closes_the_results() {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = build_site("/", "site");
     let server = StaticServer::start(&tmp.path().join("site"), "/");
@@ -81,9 +95,19 @@ fn slash_focuses_search_and_escape_clears_it() {
     browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
     assert_eq!(result_names(&browser)[0], "regex-builder");
     assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "regex", "`/` itself was not typed");
+    // Escape closes the list and keeps the query; typing opens it again; a
+    // second Escape leaves the box.
     browser.press(ESCAPE);
     browser.wait_for("document.querySelectorAll('#search-results li').length === 0", 5);
-    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "");
+    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "regex");
+    assert_eq!(browser.eval("return document.querySelector('#search-input').getAttribute('aria-expanded');"), "false");
+    browser.press(ARROW_DOWN);
+    browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 5);
+    browser.press(ESCAPE);
+    browser.wait_for("document.querySelectorAll('#search-results li').length === 0", 5);
+    browser.press(ESCAPE);
+    browser.wait_for("document.activeElement.id !== 'search-input'", 5);
+    assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "regex");
 
     // Pages without an island load no script at all.
     server.take_requests();

@@ -67,6 +67,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     let query = RwSignal::new(String::new());
     let state = RwSignal::new(IndexState::NotLoaded);
     let selected = RwSignal::new(0usize);
+    // Moved through the results with the arrow keys: Enter opens the
+    // selected one. Until then Enter searches (the results page), as in
+    // common search boxes.
+    let chose = RwSignal::new(false);
+    // Escape closes the list, keeping the query; typing opens it again.
+    let closed = RwSignal::new(false);
     let input_ref = NodeRef::<leptos::html::Input>::new();
 
     let results = {
@@ -156,23 +162,37 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     }
 
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = results.get_untracked().len();
+        let count = if closed.get_untracked() { 0 } else { results.get_untracked().len() };
         match event.key().as_str() {
+            "ArrowDown" | "ArrowUp" if closed.get_untracked() => {
+                event.prevent_default();
+                closed.set(false);
+            }
             "ArrowDown" if count > 0 => {
                 event.prevent_default();
-                selected.update(|s| *s = (*s + 1) % count);
+                // The first press selects the first result.
+                selected.update(|s| *s = if chose.get_untracked() { (*s + 1) % count } else { 0 });
+                chose.set(true);
             }
             "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 selected.update(|s| *s = (*s + count - 1) % count);
+                chose.set(true);
             }
-            "Enter" if count > 0 => {
+            "Enter" if count > 0 && chose.get_untracked() => {
                 event.prevent_default();
                 open(selected.get_untracked());
             }
+            // Otherwise Enter submits the form: the results page for the query.
             "Escape" => {
-                query.set(String::new());
-                selected.set(0);
+                // A search field's own Escape would clear the text.
+                event.prevent_default();
+                if count > 0 {
+                    closed.set(true);
+                    chose.set(false);
+                } else if let Some(input) = input_ref.get_untracked() {
+                    let _ = input.blur();
+                }
             }
             _ => {}
         }
@@ -193,7 +213,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     };
 
     view! {
-        <form class="search-box" role="search" action=format!("{base}search/") method="get" on:submit=move |e| { if !results.get_untracked().is_empty() { e.prevent_default(); open(selected.get_untracked()); } }>
+        <form class="search-box" role="search" action=format!("{base}search/") method="get" on:submit=move |e| { if chose.get_untracked() && !closed.get_untracked() && !results.get_untracked().is_empty() { e.prevent_default(); open(selected.get_untracked()); } }>
             <label class="visually-hidden" for="search-input">"Search skills"</label>
             <input
                 id="search-input"
@@ -207,12 +227,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 role="combobox"
                 aria-controls="search-results"
                 aria-autocomplete="list"
-                aria-expanded=move || (!results.with(Vec::is_empty)).to_string()
-                aria-activedescendant=move || if results.with(Vec::is_empty) { String::new() } else { format!("search-result-{}", selected.get()) }
+                aria-expanded=move || (!closed.get() && !results.with(Vec::is_empty)).to_string()
+                aria-activedescendant=move || if closed.get() || !chose.get() || results.with(Vec::is_empty) { String::new() } else { format!("search-result-{}", selected.get()) }
                 autofocus=autofocus
                 prop:value=move || query.get()
                 on:focus=move |_| load()
-                on:input=move |e| { query.set(event_target_value(&e)); selected.set(0); load(); }
+                on:input=move |e| { query.set(event_target_value(&e)); selected.set(0); chose.set(false); closed.set(false); load(); }
                 on:keydown=on_keydown
             />
             // Shown only where there is a keyboard (see the stylesheet).
@@ -221,10 +241,10 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
         </form>
         <p class="search-status" role="status" aria-live="polite">{status}</p>
         <ul id="search-results" class="search-results" role="listbox" aria-label="Search results">
-            {move || results.get().into_iter().enumerate().map(|(i, row)| {
-                let is_selected = move || selected.get() == i;
+            {move || (!closed.get()).then(|| results.get()).unwrap_or_default().into_iter().enumerate().map(|(i, row)| {
+                let is_selected = move || chose.get() && selected.get() == i;
                 view! {
-                    <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| selected.set(i)>
+                    <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| { selected.set(i); chose.set(true); }>
                         <a href=row.url.clone()>
                             <span class="result-name">{render_segments(row.name)}</span>
                             {row.user.then(|| view! { <span class="badge yours">"yours"</span> })}
