@@ -214,7 +214,8 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
                     let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
                     let names: Vec<String> = folder.files.iter().map(|(rel, _)| rel.clone()).collect();
                     let source = SkillSource { path: &folder.display_path, folder: &folder.folder, bytes: &bytes, files: &names };
-                    let result = parse_skill(&source);
+                    let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path);
+                    let result = parse_skill(&source).and_then(|parsed| check_circuit(parsed, folder_display, &folder.files));
                     let findings = result.as_ref().map(|(skill, _)| review_folder(skill, &bytes, &folder.files)).unwrap_or_default();
                     CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result, findings }
                 }
@@ -247,6 +248,28 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
         }
     }
     parsed
+}
+
+/// A `type: qasm` skill's circuit, parsed as the runtime will parse it (its
+/// number inputs, at their defaults or 0, as the circuit's parameters), so
+/// `llmos check` and the build report a circuit that cannot run, with its
+/// file, line and column. A missing or unreadable entry is left to the
+/// skill's own warning and to the run.
+fn check_circuit(parsed: (Skill, Vec<Diagnostic>), folder_display: &str, files: &[(String, &SourceFile)]) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+    let (skill, warnings) = parsed;
+    let (Some("qasm"), Some(entry)) = (skill.kind.as_deref(), skill.entry.as_deref()) else { return Ok((skill, warnings)) };
+    let Some(bytes) = files.iter().find(|(rel, _)| rel == entry).and_then(|(_, file)| file.read().ok()) else { return Ok((skill, warnings)) };
+    let params = skill
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.kind.as_str(), "number" | "integer") && !llmos_core::quantum::RUN_INPUTS.contains(&i.name.as_str()))
+        .map(|i| (i.name.clone(), i.default.as_ref().and_then(serde_json::Value::as_f64).unwrap_or(0.0)))
+        .collect();
+    match llmos_core::quantum::qasm::parse(&String::from_utf8_lossy(&bytes), &params) {
+        Ok(_) => Ok((skill, warnings)),
+        Err(e) => Err(Diagnostic::error(&format!("{folder_display}/{entry}"), e.line, e.column, e.message)
+            .with_help("fix the circuit: `llmos quantum` runs the file on its own, and the skill's number inputs are its `input` parameters")),
+    }
 }
 
 /// The safety review of one skill folder: its SKILL.md and the files the

@@ -78,8 +78,11 @@ fn qasm_skills_and_the_python_and_javascript_modules_run_on_the_runtime() {
     let skills = work.path().join("skills");
     write(&skills, "ghz/SKILL.md", "---\nname: ghz\ndescription: A GHZ state.\ntype: qasm\ninputs:\n  - name: shots\n    type: integer\n    default: 64\n  - name: seed\n    type: integer\n    default: 3\noutputs:\n  - name: counts\n    type: object\n  - name: histogram\n    type: svg\n---\n# GHZ\n");
     write(&skills, "ghz/scripts/circuit.qasm", GHZ);
-    write(&skills, "broken/SKILL.md", "---\nname: broken\ndescription: A circuit with an error.\ntype: qasm\n---\n# Broken\n");
-    write(&skills, "broken/scripts/circuit.qasm", "qreg q[1];\nh q[0]\n");
+    let broken = work.path().join("broken");
+    write(&broken, "broken/SKILL.md", "---\nname: broken\ndescription: A circuit with an error.\ntype: qasm\n---\n# Broken\n");
+    write(&broken, "broken/scripts/circuit.qasm", "qreg q[1];\nh q[0]\n");
+    write(&broken, "needs-theta/SKILL.md", "---\nname: needs-theta\ndescription: A circuit whose parameter the skill does not give.\ntype: qasm\n---\n# Needs theta\n");
+    write(&broken, "needs-theta/scripts/circuit.qasm", "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float[64] theta;\nqubit[1] q;\nrx(theta) q[0];\n");
     write(&skills, "js-bell/SKILL.md", "---\nname: js-bell\ndescription: A Bell pair from JavaScript.\ntype: javascript\noutputs:\n  - name: counts\n    type: object\n---\n# JS Bell\n");
     write(&skills, "js-bell/scripts/main.js", "function execute(inputs) {\n  const qc = new llmos_quantum.QuantumCircuit(2, 2).h(0).cx(0, 1).measure_all();\n  return { counts: llmos_quantum.run(qc, { shots: 100, seed: 5 }).counts };\n}\n");
     write(&skills, "py-bell/SKILL.md", "---\nname: py-bell\ndescription: A Bell pair from Python.\ntype: python\noutputs:\n  - name: counts\n    type: object\n---\n# Py Bell\n");
@@ -93,9 +96,13 @@ fn qasm_skills_and_the_python_and_javascript_modules_run_on_the_runtime() {
     assert_eq!(outputs["counts"].as_object().unwrap().keys().collect::<Vec<_>>(), ["000", "111"]);
     assert_eq!(run("ghz").stdout, ghz.stdout, "the seed input repeats the counts");
 
-    let broken = run("broken");
-    assert_eq!(broken.status.code(), Some(1));
-    assert!(text(&broken.stderr).contains("scripts/circuit.qasm: line 3, column 1: expected `;` after the `h` gate"), "{}", text(&broken.stderr));
+    // A circuit that cannot run is the skill's error, found by `llmos check`
+    // (and the build) with its file, line and column.
+    let checked = llmos(work.path(), &["check", "--skills", "broken"], None);
+    assert_eq!(checked.status.code(), Some(1));
+    let report = text(&checked.stderr);
+    assert!(report.contains("broken/broken/scripts/circuit.qasm:3:1: expected `;` after the `h` gate"), "{report}");
+    assert!(report.contains("needs-theta/scripts/circuit.qasm:3:17: the input `theta` has no value"), "{report}");
 
     // The same circuit and seed from JavaScript and from Python: the same counts.
     let js = run("js-bell");

@@ -174,8 +174,8 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
     if let (Some(kind), Some(entry)) = (&kind, &entry) {
         if !source.files.iter().any(|f| f == entry) {
             let at = if map.contains_key("entry") { "entry" } else { "type" };
-            fields.warn(at, format!("the {kind} skill's code file `{entry}` is not in the skill folder"),
-                "add the file, or point `entry:` at the file that defines `execute(inputs)`");
+            let fix = if kind == "qasm" { "add the file, or point `entry:` at the skill's OpenQASM circuit" } else { "add the file, or point `entry:` at the file that defines `execute(inputs)`" };
+            fields.warn(at, format!("the {kind} skill's code file `{entry}` is not in the skill folder"), fix);
         }
     }
     let packages = fields.packages(kind.as_deref());

@@ -101,28 +101,35 @@ pub fn command(args: &QuantumArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     if args.json {
-        println!("{result}");
+        let _ = writeln!(std::io::stdout().lock(), "{result}");
     } else {
         print_summary(&result, elapsed);
     }
     ExitCode::SUCCESS
 }
 
+/// The drawing, a line of figures and the most likely outcomes. Written
+/// without panicking: a reader that closes the pipe early (`| head`) just
+/// gets less.
 fn print_summary(result: &Value, elapsed: Duration) {
-    println!("{}\n", result["circuit"].as_str().unwrap_or(""));
-    println!(
-        "{} qubits, {} shots, seed {}, {:.1} ms",
-        result["qubits"],
-        result["shots"],
-        result["seed"],
-        elapsed.as_secs_f64() * 1e3
-    );
-    println!("most likely:");
+    let mut out = std::io::stdout().lock();
+    let plural = |n: &Value, word: &str| format!("{n} {word}{}", if n.as_u64() == Some(1) { "" } else { "s" });
+    let _ = writeln!(out, "{}\n", result["circuit"].as_str().unwrap_or(""));
+    let _ = writeln!(out, "{}, {}, seed {}, {:.1} ms", plural(&result["qubits"], "qubit"), plural(&result["shots"], "shot"), result["seed"], elapsed.as_secs_f64() * 1e3);
+    if let Some(probabilities) = result["probabilities"].as_object().filter(|_| result["shots"] == 0) {
+        // No shots: the exact state is the result.
+        let _ = writeln!(out, "probabilities (exact):");
+        for (state, p) in probabilities {
+            let _ = writeln!(out, "  {state:>10}  {:9.6}", p.as_f64().unwrap_or(0.0));
+        }
+        return;
+    }
+    let _ = writeln!(out, "most likely:");
     for row in result["most_likely"].as_array().into_iter().flatten() {
         let p = row["probability"].as_f64().unwrap_or(0.0);
         let bar = "█".repeat((p * 40.0).round() as usize);
-        println!("  {:>10}  {:>7}  {:5.1}%  {bar}", row["outcome"].as_str().unwrap_or(""), row["count"], p * 100.0);
+        let _ = writeln!(out, "  {:>10}  {:>7}  {:5.1}%  {bar}", row["outcome"].as_str().unwrap_or(""), row["count"], p * 100.0);
     }
     let outcomes = result["counts"].as_object().map_or(0, |c| c.len());
-    println!("{outcomes} distinct outcomes; --json prints counts, amplitudes and the histogram SVG");
+    let _ = writeln!(out, "{outcomes} distinct outcome{}; --json prints counts, amplitudes and the histogram SVG", if outcomes == 1 { "" } else { "s" });
 }

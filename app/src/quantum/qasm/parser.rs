@@ -247,7 +247,13 @@ impl<'a> Parser<'a> {
         let Some(register) = registers.iter().find(|r| r.name == name).cloned() else {
             let other = if quantum { &self.cregs } else { &self.qregs };
             let why = if other.iter().any(|r| r.name == name) { format!("`{name}` is a {} register here", if quantum { "classical" } else { "quantum" }) } else { format!("no {kind} register is named `{name}`") };
-            return Err(QasmError::at(pos, format!("{why}; declare it first, as in `{} {name}[1];`", if quantum { "qreg" } else { "creg" })));
+            let declaration = match (self.version, quantum) {
+                (2, true) => format!("qreg {name}[1];"),
+                (2, false) => format!("creg {name}[1];"),
+                (_, true) => format!("qubit[1] {name};"),
+                (_, false) => format!("bit[1] {name};"),
+            };
+            return Err(QasmError::at(pos, format!("{why}; declare it first, as in `{declaration}`")));
         };
         if !self.eat("[") {
             return Ok(((register.offset..register.offset + register.size).collect(), pos, true));
