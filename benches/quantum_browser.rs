@@ -18,19 +18,6 @@ use common::webdriver::Browser;
 use std::fmt::Write;
 use std::time::Instant;
 
-const CLICK_TO_DONE: &str = r#"const done = arguments[arguments.length - 1];
-const panel = document.querySelector('.run-panel');
-const runs = Number(panel.dataset.runs);
-const start = performance.now();
-const observer = new MutationObserver(() => {
-  if (Number(panel.dataset.runs) > runs && (panel.dataset.runState === 'done' || panel.dataset.runState === 'failed')) {
-    observer.disconnect();
-    done([performance.now() - start, panel.dataset.runState]);
-  }
-});
-observer.observe(panel, { attributes: true, subtree: true, childList: true });
-document.querySelector('.run-form button[type=submit]').click();"#;
-
 fn h_layer_cx_chain(n: usize) -> String {
     let mut qasm = format!("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[{n}];\n");
     (0..n).for_each(|q| writeln!(qasm, "h q[{q}];").unwrap());
@@ -78,9 +65,10 @@ fn main() {
         browser.goto(&server.url(&format!("/skills/{name}/")));
         browser.wait_for("document.querySelector('[data-runner=ready] .run-panel')", 30);
         // The first run also fetches and compiles the runtime's module.
-        let first = browser.eval_async(CLICK_TO_DONE);
-        assert_eq!(first[1], "done", "{name}: {}", browser.eval("return document.querySelector('.run-panel').innerText"));
-        let timed = browser.eval_async(CLICK_TO_DONE);
+        let (first, state) = common::click_run_and_time(&browser);
+        assert_eq!(state, "done", "{name}: {}", browser.eval("return document.querySelector('.run-panel').innerText"));
+        let (timed, state) = common::click_run_and_time(&browser);
+        assert_eq!(state, "done", "{name}");
         let started = Instant::now();
         let native = common::llmos(tmp.path(), &["quantum", &format!("skills/{name}/scripts/circuit.qasm"), "--seed", "1"]);
         let native_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -88,8 +76,8 @@ fn main() {
         let label = if kind == "qft" { "QFT" } else { "H layer + CX chain" };
         println!(
             "  {n:2} qubits, {label:18}: browser {:8.1} ms (first run {:8.1} ms) | anchor llmos quantum {native_ms:8.1} ms | {} MiB of amplitudes",
-            timed[0].as_f64().unwrap(),
-            first[0].as_f64().unwrap(),
+            timed,
+            first,
             (16usize << n) >> 20
         );
     }

@@ -19,25 +19,10 @@ use common::server::StaticServer;
 use common::webdriver::Browser;
 use std::time::Instant;
 
-/// Clicks Run and resolves, in the page, to the milliseconds until the
-/// panel shows the outputs.
-const CLICK_TO_DONE: &str = r#"const done = arguments[arguments.length - 1];
-const panel = document.querySelector('.run-panel');
-const runs = Number(panel.dataset.runs);
-const start = performance.now();
-const observer = new MutationObserver(() => {
-  if (Number(panel.dataset.runs) > runs && (panel.dataset.runState === 'done' || panel.dataset.runState === 'failed')) {
-    observer.disconnect();
-    done([performance.now() - start, panel.dataset.runState]);
-  }
-});
-observer.observe(panel, { attributes: true, subtree: true, childList: true });
-document.querySelector('.run-form button[type=submit]').click();"#;
-
 fn click_to_done(browser: &Browser) -> f64 {
-    let result = browser.eval_async(CLICK_TO_DONE);
-    assert_eq!(result[1], "done", "the run failed: {}", browser.eval("return document.querySelector('.run-panel').innerText"));
-    result[0].as_f64().unwrap()
+    let (ms, state) = common::click_run_and_time(browser);
+    assert_eq!(state, "done", "the run failed: {}", browser.eval("return document.querySelector('.run-panel').innerText"));
+    ms
 }
 
 fn open(browser: &Browser, url: &str) {

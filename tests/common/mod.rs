@@ -125,3 +125,24 @@ pub fn percent_decode(text: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+/// Clicks the Run panel's Run button and waits, in the page, for the run to
+/// end: the milliseconds from the click to the outputs shown, and the
+/// panel's state (`done` or `failed`). Used by the browser benchmarks.
+pub fn click_run_and_time(browser: &webdriver::Browser) -> (f64, String) {
+    let result = browser.eval_async(CLICK_TO_DONE);
+    (result[0].as_f64().unwrap_or(f64::NAN), result[1].as_str().unwrap_or_default().to_string())
+}
+
+const CLICK_TO_DONE: &str = r#"const done = arguments[arguments.length - 1];
+const panel = document.querySelector('.run-panel');
+const runs = Number(panel.dataset.runs);
+const start = performance.now();
+const observer = new MutationObserver(() => {
+  if (Number(panel.dataset.runs) > runs && (panel.dataset.runState === 'done' || panel.dataset.runState === 'failed')) {
+    observer.disconnect();
+    done([performance.now() - start, panel.dataset.runState]);
+  }
+});
+observer.observe(panel, { attributes: true, subtree: true, childList: true });
+document.querySelector('.run-form button[type=submit]').click();"#;

@@ -242,17 +242,21 @@ fn run_blocked(amps: &mut [C], steps: &[Step], pair: Option<usize>) {
     }
 }
 
-/// A gate across the blocks `low` (at `base`, the pair qubit 0) and `high`
-/// (the same with the pair qubit 1).
-fn across(low: &mut [C], high: &mut [C], base: usize, gate: &Gate) {
+/// The mask of `gate`'s controls on low qubits, for the block at `base`;
+/// `None` when a control on a high qubit (a fixed bit there) is 0, so the
+/// gate does nothing to the block.
+fn low_controls(gate: &Gate, base: usize) -> Option<usize> {
     let controls = match gate {
         Gate::Unitary { controls, .. } | Gate::Swap { controls, .. } => mask(controls),
     };
-    let fixed = controls & !LOW;
-    if base & fixed != fixed {
-        return;
-    }
-    let need = controls & LOW;
+    let high = controls & !LOW;
+    (base & high == high).then_some(controls & LOW)
+}
+
+/// A gate across the blocks `low` (at `base`, the pair qubit 0) and `high`
+/// (the same with the pair qubit 1).
+fn across(low: &mut [C], high: &mut [C], base: usize, gate: &Gate) {
+    let Some(need) = low_controls(gate, base) else { return };
     match gate {
         Gate::Unitary { matrix: m, .. } => {
             for (i, (a, b)) in low.iter_mut().zip(high.iter_mut()).enumerate() {
@@ -276,14 +280,7 @@ fn across(low: &mut [C], high: &mut [C], base: usize, gate: &Gate) {
 /// A block-local gate on the block starting at `base`: controls on high
 /// qubits are fixed bits there, and so is a diagonal gate's high target.
 fn local(block: &mut [C], base: usize, gate: &Gate) {
-    let controls = match gate {
-        Gate::Unitary { controls, .. } | Gate::Swap { controls, .. } => mask(controls),
-    };
-    let high = controls & !LOW;
-    if base & high != high {
-        return;
-    }
-    let low = controls & LOW;
+    let Some(low) = low_controls(gate, base) else { return };
     match gate {
         Gate::Unitary { matrix, target, .. } if *target >= CHUNK_BITS => {
             let factor = if base >> target & 1 == 1 { matrix[3] } else { matrix[0] };
