@@ -307,32 +307,15 @@ fn on_status(on_event: &impl Fn(RunEvent), text: &str) {
     on_event(RunEvent::Status(text.to_string()));
 }
 
-thread_local! {
-    /// Pyodide's files as Blobs, per base URL: fetched once per page, by the
-    /// page, so they come from (and go into) the site's HTTP cache.
-    static PYODIDE_FILES: RefCell<HashMap<String, JsValue>> = RefCell::default();
-}
-
 /// The files the sandbox's worker starts Python from, as an object of
-/// Blobs `{loader, module, wasm, stdlib, lock}`.
+/// Blobs `{loader, module, wasm, stdlib, lock}`, fetched in parallel (each
+/// once per page, see [`fetch_blob`]).
 async fn pyodide_files(base: &str) -> Result<JsValue, RunFailure> {
-    if let Some(files) = PYODIDE_FILES.with(|f| f.borrow().get(base).cloned()) {
-        return Ok(files);
-    }
     let names = [("loader", "pyodide.js"), ("module", "pyodide.asm.mjs"), ("wasm", "pyodide.asm.wasm"), ("stdlib", "python_stdlib.zip"), ("lock", "pyodide-lock.json")];
     let promises = js_sys::Array::new();
     for (_, name) in names {
         let url = format!("{base}{name}");
-        let fetch = window().fetch_with_str(&url);
-        let failed = url.clone();
-        let blob = wasm_bindgen_futures::future_to_promise(async move {
-            let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(fetch).await?.unchecked_into();
-            if !response.ok() {
-                return Err(JsValue::from_str(&format!("{failed}: the server answered {}", response.status())));
-            }
-            wasm_bindgen_futures::JsFuture::from(response.blob()?).await
-        });
-        promises.push(&blob);
+        promises.push(&wasm_bindgen_futures::future_to_promise(async move { fetch_blob(&url).await.map_err(|e| JsValue::from_str(&e)) }));
     }
     let blobs = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&promises)).await.map_err(|e| {
         let message = e.as_string().unwrap_or_else(|| js_sys::Error::from(e).message().into());
@@ -342,13 +325,11 @@ async fn pyodide_files(base: &str) -> Result<JsValue, RunFailure> {
     for (i, (key, _)) in names.iter().enumerate() {
         let _ = js_sys::Reflect::set(&files, &(*key).into(), &js_sys::Array::from(&blobs).get(i as u32));
     }
-    let files: JsValue = files.into();
-    PYODIDE_FILES.with(|f| f.borrow_mut().insert(base.to_string(), files.clone()));
-    Ok(files)
+    Ok(files.into())
 }
 
 thread_local! {
-    /// Blobs fetched once per page (the quantum runtime), by URL.
+    /// Blobs fetched once per page (Pyodide's files, the quantum runtime), by URL.
     static BLOBS: RefCell<HashMap<String, JsValue>> = RefCell::default();
 }
 

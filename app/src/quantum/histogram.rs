@@ -23,7 +23,6 @@ pub fn histogram_svg(counts: &BTreeMap<String, usize>, shots: usize) -> String {
     let rotate = label_len > 3;
     let (bar, gap, left, top, plot) = (28.0, 10.0, 56.0, 34.0, 180.0);
     let label_room = if rotate { 8.0 + 7.2 * label_len as f64 * 0.8 } else { 22.0 };
-    let width = left + shown.len().max(1) as f64 * (bar + gap) + gap;
     let height = top + plot + label_room + 8.0;
     let max = shown.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
     let percent = |c: usize| if shots == 0 { 0.0 } else { 100.0 * c as f64 / shots as f64 };
@@ -32,6 +31,8 @@ pub fn histogram_svg(counts: &BTreeMap<String, usize>, shots: usize) -> String {
     } else {
         format!("Counts of {shots} shots")
     };
+    // Wide enough for the bars, and for the caption above them (about 7.5 px a character).
+    let width = (left + shown.len().max(1) as f64 * (bar + gap) + gap).max(left + caption.chars().count() as f64 * 7.5);
     let described: Vec<String> = shown.iter().map(|(k, c)| format!("{k}: {c} ({:.1}%)", percent(*c))).collect();
     let mut svg = String::new();
     let _ = write!(

@@ -105,7 +105,7 @@ pub enum OutputKind {
 /// How to show `value`, given its declaration (`None` for an undeclared
 /// output): the declared type when the value fits it, otherwise by the
 /// value's own shape (a list of records is a table, other lists and
-/// objects JSON, a string text).
+/// objects JSON, an SVG document an image, another string text).
 pub fn output_kind(spec: Option<&IoSpec>, value: &Value) -> OutputKind {
     if value.is_null() {
         return OutputKind::Empty;
@@ -117,6 +117,9 @@ pub fn output_kind(spec: Option<&IoSpec>, value: &Value) -> OutputKind {
             "html" => OutputKind::Html,
             "svg" => OutputKind::Svg,
             "png" | "image" => image_kind(text, declared == "png"),
+            // Undeclared, an SVG document (a chart) still shows as a picture:
+            // an <img> from a blob: URL runs none of its scripts.
+            "" if text.trim_start().starts_with("<svg") && text.trim_end().ends_with("</svg>") => OutputKind::Svg,
             _ => OutputKind::Text,
         };
     }
@@ -194,6 +197,8 @@ mod tests {
         assert_eq!(output_kind(Some(&spec("i", "image")), &json!("data:image/jpeg;base64,/9j/")), OutputKind::Image { mime: "image/jpeg".into() });
         assert_eq!(output_kind(Some(&spec("s", "svg")), &json!(3)), OutputKind::Number);
         assert_eq!(output_kind(None, &json!("x")), OutputKind::Text);
+        assert_eq!(output_kind(None, &json!("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>")), OutputKind::Svg, "an undeclared chart is a picture");
+        assert_eq!(output_kind(None, &json!("<svg> is a tag")), OutputKind::Text);
         assert_eq!(output_kind(None, &json!(null)), OutputKind::Empty);
         assert_eq!(output_kind(Some(&spec("r", "array")), &json!([{"a": 1}])), OutputKind::Table(vec!["a".into()]));
         assert_eq!(output_kind(Some(&spec("r", "json")), &json!([{"a": 1}])), OutputKind::Json);
