@@ -1,18 +1,25 @@
 //! The skill index: the JSON file that tells the browser what the site holds.
 //!
-//! Format version 1. Fields may be added without a version bump; removing or
-//! changing the meaning of one bumps `INDEX_VERSION`. The same types are
-//! read back by the islands, so the format has one definition.
+//! Format version 2 (documented in `content/skill-index.md`). Fields may be
+//! added without a version bump; removing or changing the meaning of one
+//! bumps `INDEX_VERSION`. Version 2 added where each skill comes from
+//! (`sources`, `source`), its download (`zip_url`) and its content hash
+//! (`sha256`). The same types are read back by the islands, so the format
+//! has one definition.
 
 use crate::{IoSpec, Skill};
 use serde::{Deserialize, Serialize};
 
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillIndex {
     pub version: u32,
     pub site: SiteInfo,
+    /// The skills roots, in the order they were read (later ones win a name
+    /// both hold). Absent in indexes of version 1.
+    #[serde(default)]
+    pub sources: Vec<SourceInfo>,
     pub skills: Vec<IndexEntry>,
 }
 
@@ -22,6 +29,25 @@ pub struct SiteInfo {
     /// Always starts and ends with `/`.
     pub base_path: String,
     pub base_url: Option<String>,
+}
+
+/// One skills root of the catalogue (`[[source]]` in llmos.toml, or one
+/// `--skills`): where its skills come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// Shown on pages and results, e.g. `Anthropic skills`.
+    pub name: String,
+    /// URL-safe form of `name`, unique within the site: the `sources/<slug>/` page.
+    pub slug: String,
+    /// Where the collection lives, e.g. its repository (`https://…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The collection's licence (an SPDX id or a name); a skill's own
+    /// `license` takes precedence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// How many of the published skills come from it.
+    pub skills: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +77,17 @@ pub struct IndexEntry {
     /// Findings a skill silenced with a reason are not listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub safety: Vec<String>,
+    /// The `name` of the entry of `sources` the skill comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The skill folder as a zip (`<name>/SKILL.md`, `<name>/scripts/…`),
+    /// the layout `llmos build --skills` and "Your skills" import read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_url: Option<String>,
+    /// SHA-256 of the bytes at `zip_url`, lowercase hex: the same files give
+    /// the same zip, so the hash changes exactly when the skill's files do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +126,9 @@ impl IndexEntry {
             words: skill.word_count(),
             packages: skill.packages.clone(),
             safety: crate::safety::active_rules(findings),
+            source: None,
+            zip_url: None,
+            sha256: None,
         }
     }
 }

@@ -89,6 +89,10 @@ pub struct SearchDoc {
     /// published index); its page is rendered client-side.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub user: bool,
+    /// The name of the skills root it comes from (see `crate::SourceInfo`),
+    /// set by the build when the site has more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The search index: result cards and compressed posting lists, as
@@ -219,7 +223,7 @@ impl SearchIndex {
         let (terms, postings) = pack_postings(per_term);
         let docs = inputs
             .iter()
-            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false })
+            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false, source: None })
             .collect();
         SearchIndex { version: SEARCH_VERSION, language, docs, lengths, terms, postings }
     }
