@@ -29,6 +29,23 @@ pub struct ConfigFile {
     pub run: Option<RunFile>,
     /// How the search analyses text: `[search]`.
     pub search: Option<SearchFile>,
+    /// Named skills roots: `[[source]]`, read after `skills_dirs`.
+    #[serde(rename = "source")]
+    pub sources: Option<Vec<SourceEntry>>,
+}
+
+/// One `[[source]]` of llmos.toml: a skills root with its provenance.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// Shown on skill pages, results and in the index, e.g. "Anthropic skills".
+    pub name: String,
+    /// A directory of skill folders, or a .zip of them (relative to the file).
+    pub path: PathBuf,
+    /// Where the collection lives, e.g. `https://github.com/anthropics/skills`.
+    pub url: Option<String>,
+    /// The collection's licence (SPDX id or name), shown for skills that name none.
+    pub license: Option<String>,
 }
 
 /// `[search]` in llmos.toml.
@@ -86,7 +103,9 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// Starts and ends with `/`.
     pub base_path: String,
-    pub skills: Vec<SkillsRoot>,
+    /// The skills roots in reading order: a later root's skill replaces an
+    /// earlier one of the same name.
+    pub skills: Vec<SkillsSource>,
     pub content: ContentRoot,
     pub out: PathBuf,
     /// The config file that was read, if any.
@@ -120,6 +139,47 @@ pub const DEFAULT_TIME_LIMIT_SECS: u32 = 60;
 pub enum SkillsRoot {
     Disk(PathBuf),
     Bundled,
+}
+
+/// A skills root with what pages and the index say about where its skills
+/// come from.
+pub struct SkillsSource {
+    pub root: SkillsRoot,
+    /// `[[source]] name`, else derived from the path (see `source_name`).
+    pub name: String,
+    pub url: Option<String>,
+    pub license: Option<String>,
+}
+
+impl SkillsSource {
+    /// A root named after its path, without URL or licence (`--skills`, `skills_dirs`).
+    pub fn unnamed(root: SkillsRoot) -> SkillsSource {
+        let name = match &root {
+            SkillsRoot::Disk(dir) => source_name(dir),
+            SkillsRoot::Bundled => "LLMos system skills".to_string(),
+        };
+        SkillsSource { root, name, url: None, license: None }
+    }
+}
+
+/// A name for a skills root given only as a path: its last component (a
+/// zip without `.zip`), with the one before it when the last says nothing
+/// about the collection (`vendor/acme/skills` gives `acme/skills`).
+pub fn source_name(path: &Path) -> String {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()) };
+    let parts: Vec<String> = absolute
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let last = parts.last().map(|p| p.strip_suffix(".zip").or_else(|| p.strip_suffix(".ZIP")).unwrap_or(p).to_string()).unwrap_or_else(|| "skills".into());
+    let generic = ["skills", "src", ".skills"];
+    match parts.len().checked_sub(2).map(|i| &parts[i]) {
+        Some(parent) if generic.contains(&last.to_ascii_lowercase().as_str()) => format!("{parent}/{last}"),
+        _ => last,
+    }
 }
 
 pub enum ContentRoot {
@@ -172,11 +232,15 @@ impl Settings {
             None => base_url.as_deref().map(path_of_url).unwrap_or_else(|| "/".into()),
         };
         let skills = if !flags.skills.is_empty() {
-            flags.skills.iter().cloned().map(SkillsRoot::Disk).collect()
-        } else if let Some(dirs) = file.skills_dirs {
-            dirs.into_iter().map(|d| SkillsRoot::Disk(dir.join(d))).collect()
+            flags.skills.iter().cloned().map(|d| SkillsSource::unnamed(SkillsRoot::Disk(d))).collect()
+        } else if file.skills_dirs.is_some() || file.sources.is_some() {
+            let mut skills: Vec<SkillsSource> = file.skills_dirs.unwrap_or_default().into_iter().map(|d| SkillsSource::unnamed(SkillsRoot::Disk(dir.join(d)))).collect();
+            for entry in file.sources.unwrap_or_default() {
+                skills.push(resolve_source(&label, entry, &dir)?);
+            }
+            skills
         } else {
-            vec![SkillsRoot::Bundled]
+            vec![SkillsSource::unnamed(SkillsRoot::Bundled)]
         };
         let content = match (&flags.content, file.content_dir) {
             (Some(flag), _) => ContentRoot::Disk(flag.clone()),
@@ -207,6 +271,23 @@ impl Settings {
             keep_going: false,
         })
     }
+}
+
+fn resolve_source(label: &str, entry: SourceEntry, dir: &Path) -> Result<SkillsSource, Diagnostic> {
+    let name = entry.name.trim().to_string();
+    if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 80 {
+        return Err(Diagnostic::error(label, 0, 0, format!("a `[[source]]` has the name `{}`; a source needs a name of 1 to 80 characters on one line", entry.name.escape_debug()))
+            .with_help("write for example name = \"Anthropic skills\""));
+    }
+    let url = match entry.url.map(|u| u.trim().to_string()) {
+        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) || url.contains(['"', '<', '>']) => {
+            return Err(Diagnostic::error(label, 0, 0, format!("the `[[source]]` `{name}` has the url `{url}`, which is not an http(s) address"))
+                .with_help("write the collection's address, e.g. url = \"https://github.com/anthropics/skills\""));
+        }
+        url => url,
+    };
+    let license = entry.license.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+    Ok(SkillsSource { root: SkillsRoot::Disk(dir.join(entry.path)), name, url, license })
 }
 
 fn resolve_run(label: &str, run: RunFile, dir: &Path) -> Result<RunSettings, Diagnostic> {
@@ -247,7 +328,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, and the table [search] with language")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, the table [search] with language, and [[source]] tables with name, path, url, license")
     })
 }
 
@@ -300,7 +381,26 @@ mod tests {
         assert_eq!(settings.title, "Flag");
         assert_eq!(settings.base_path, "/r/");
         assert_eq!(settings.base_url.as_deref(), Some("https://u.github.io/r/"));
-        assert!(matches!(&settings.skills[..], [SkillsRoot::Disk(d)] if d == &dir.path().join("s")));
+        assert!(matches!(&settings.skills[..], [SkillsSource { root: SkillsRoot::Disk(d), .. }] if d == &dir.path().join("s")));
+    }
+
+    #[test]
+    fn sources_follow_skills_dirs_and_flags_replace_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("llmos.toml");
+        std::fs::write(&config, "skills_dirs = [\"vendor/acme/skills\"]\n[[source]]\nname = \"Anthropic skills\"\npath = \"a.zip\"\nurl = \"https://github.com/anthropics/skills\"\nlicense = \"Apache-2.0\"\n").unwrap();
+        let settings = Settings::resolve(&Overrides { config: Some(config.clone()), ..Default::default() }).unwrap();
+        let names: Vec<&str> = settings.skills.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["acme/skills", "Anthropic skills"]);
+        assert_eq!(settings.skills[1].url.as_deref(), Some("https://github.com/anthropics/skills"));
+        assert_eq!(settings.skills[1].license.as_deref(), Some("Apache-2.0"));
+        assert!(matches!(&settings.skills[1].root, SkillsRoot::Disk(d) if d == &dir.path().join("a.zip")));
+        let flags = Overrides { config: Some(config.clone()), skills: vec![dir.path().join("mine.zip"), dir.path().join("team")], ..Default::default() };
+        let names: Vec<String> = Settings::resolve(&flags).unwrap().skills.into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["mine", "team"]);
+        std::fs::write(&config, "[[source]]\nname = \"x\"\npath = \"s\"\nurl = \"javascript:alert(1)\"\n").unwrap();
+        let err = Settings::resolve(&Overrides { config: Some(config), ..Default::default() }).err().unwrap();
+        assert!(err.message.contains("not an http(s) address"), "{err}");
     }
 
     #[test]

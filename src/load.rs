@@ -41,6 +41,12 @@ pub struct Loaded {
     pub skipped: Vec<Diagnostic>,
     /// By skill slug: the raw SKILL.md and the other files of its folder.
     pub(crate) assets: HashMap<String, SkillAssets>,
+    /// The skills roots, in reading order, with unique slugs and the count
+    /// of published skills each gave.
+    pub sources: Vec<llmos_core::SourceInfo>,
+    /// By skill slug: the skills of the same page address that the published
+    /// one replaced (last wins), as (their SKILL.md path, their source).
+    pub shadowed: HashMap<String, Vec<(String, usize)>>,
 }
 
 impl Loaded {
@@ -56,6 +62,8 @@ pub(crate) struct SkillAssets {
     /// Changes whenever the SKILL.md bytes or any file of the folder change,
     /// so the dev server can tell which skill pages to render again.
     pub(crate) fingerprint: u64,
+    /// Which of `Loaded::sources` the skill comes from.
+    pub(crate) source: usize,
     /// The safety review of the folder, acknowledged findings included.
     pub(crate) findings: Vec<Finding>,
 }
@@ -84,8 +92,8 @@ pub fn load(settings: &Settings) -> Result<Loaded, Failure> {
 pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<Loaded, Failure> {
     let mut failure = Failure::default();
     let mut trees = Vec::new();
-    for root in &settings.skills {
-        match root.load() {
+    for source in &settings.skills {
+        match source.root.load() {
             Ok(tree) => trees.push(tree),
             Err(error) => failure.errors.push(error),
         }
@@ -103,11 +111,15 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     if !failure.errors.is_empty() {
         return Err(failure);
     }
-    let mut assets = HashMap::new();
+    let mut assets: HashMap<String, SkillAssets> = HashMap::new();
+    let mut shadowed: HashMap<String, Vec<(String, usize)>> = HashMap::new();
     let mut skills = Vec::with_capacity(parsed.len());
     for (skill, skill_assets) in parsed {
         // Assets follow the same "later wins" rule as the skills themselves.
-        assets.insert(skill.slug.clone(), skill_assets);
+        if let Some(earlier) = assets.insert(skill.slug.clone(), skill_assets) {
+            let path = skills.iter().rev().find(|s: &&Skill| s.slug == skill.slug).map(|s| s.path.clone()).unwrap_or_default();
+            shadowed.entry(skill.slug.clone()).or_default().push((path, earlier.source));
+        }
         skills.push(skill);
     }
     let mut seen = std::collections::HashSet::new();
@@ -131,13 +143,34 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     if !failure.errors.is_empty() {
         return Err(failure);
     }
-    let pages = page_count(&catalogue, docs.len());
+    let pages = page_count(&catalogue, docs.len(), &assets, settings.skills.len());
     if pages > MAX_PAGES {
-        failure.errors.push(Diagnostic::error(&settings.skills.iter().map(|s| s.label()).collect::<Vec<_>>().join(", "), 0, 0, format!("the site would have {pages} pages; one build writes at most {MAX_PAGES}"))
+        failure.errors.push(Diagnostic::error(&settings.skills.iter().map(|s| s.root.label()).collect::<Vec<_>>().join(", "), 0, 0, format!("the site would have {pages} pages; one build writes at most {MAX_PAGES}"))
             .with_help("build the collection as several sites, or use fewer keywords per skill"));
         return Err(failure);
     }
-    Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets })
+    let sources = source_infos(settings, &catalogue, &assets);
+    Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets, sources, shadowed })
+}
+
+/// The roots as the index describes them: slugs made unique (`-2`, `-3`…
+/// after the first), with how many published skills each gave.
+fn source_infos(settings: &Settings, catalogue: &Catalogue, assets: &HashMap<String, SkillAssets>) -> Vec<llmos_core::SourceInfo> {
+    let mut counts = vec![0; settings.skills.len()];
+    for skill in &catalogue.skills {
+        counts[assets[&skill.slug].source] += 1;
+    }
+    let mut taken = std::collections::HashSet::new();
+    settings
+        .skills
+        .iter()
+        .zip(counts)
+        .map(|(source, skills)| {
+            let base = Some(llmos_core::slugify(&source.name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "source".into());
+            let slug = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|s| taken.insert(s.clone())).expect("some suffix is free");
+            llmos_core::SourceInfo { name: source.name.clone(), slug, url: source.url.clone(), license: source.license.clone(), skills }
+        })
+        .collect()
 }
 
 /// Every workflow checked against the skills of the catalogue it is
@@ -164,10 +197,20 @@ fn check_workflows(catalogue: &Catalogue, replaced: &[String]) -> Vec<Diagnostic
 /// Pages the render step will write: skill pages, the paginated
 /// catalogue, one page per category and tag (paginated), docs, and the
 /// fixed pages (home, search, 404, the user's pages).
-fn page_count(catalogue: &Catalogue, docs: usize) -> usize {
+fn page_count(catalogue: &Catalogue, docs: usize, assets: &HashMap<String, SkillAssets>, sources: usize) -> usize {
     let listed = |count: usize| count.div_ceil(crate::render::PER_PAGE).max(1);
-    let terms: usize = [catalogue.categories(), catalogue.keywords()].iter().flat_map(|t| &t.terms).map(|t| listed(t.skills.len())).sum();
-    catalogue.skills.len() + listed(catalogue.skills.len()) + terms + docs + 12
+    let mut terms = 0;
+    for term in [catalogue.categories(), catalogue.keywords()].iter().flat_map(|t| &t.terms) {
+        terms += listed(term.skills.len());
+        // A term with skills of several sources also gets a list per source.
+        let mut from: Vec<usize> = term.skills.iter().map(|&i| assets[&catalogue.skills[i].slug].source).collect();
+        from.sort_unstable();
+        from.dedup();
+        if from.len() > 1 {
+            terms += from.len();
+        }
+    }
+    catalogue.skills.len() + listed(catalogue.skills.len()) + terms + docs + sources + 13
 }
 
 /// Every skill folder of `trees`, parsed. With `skipped` (`--keep-going`),
@@ -175,7 +218,7 @@ fn page_count(catalogue: &Catalogue, docs: usize) -> usize {
 /// into `failure`.
 fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>, mut skipped: Option<&mut Vec<Diagnostic>>) -> Vec<(Skill, SkillAssets)> {
     let mut jobs = Vec::new();
-    for tree in trees {
+    for (source, tree) in trees.iter().enumerate() {
         failure.warnings.extend(tree.refused.iter().cloned());
         failure.warnings.extend(crate::assets::misnamed_skill_files(&tree.label, &tree.files));
         let folders = tree.skill_folders();
@@ -192,14 +235,14 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             }
             failure.errors.extend(checked.errors);
             folder.files = checked.files;
-            jobs.push(folder);
+            jobs.push((source, folder));
         }
     }
     let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
     let seen: Mutex<HashMap<String, CachedParse>> = Mutex::new(HashMap::new());
     let results: Vec<Result<(Skill, SkillAssets, Vec<Diagnostic>), Diagnostic>> = jobs
         .par_iter()
-        .map(|folder| {
+        .map(|(source, folder)| {
             let listing: String = folder.files.iter().map(|(rel, file)| format!("{rel}\0{}\0{:?}\0", file.size, file.modified)).collect();
             let listing_hash = fnv1a(listing.as_bytes());
             let stamp = folder.skill_md.modified.map(|modified| (modified, folder.skill_md.size, listing_hash));
@@ -228,7 +271,7 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             warnings.extend(parsed.findings.iter().filter(|f| f.is_active()).map(|f| f.to_diagnostic(folder_display)));
             let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
             let fingerprint = parsed.bytes_hash ^ listing_hash.rotate_left(1);
-            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint, findings: parsed.findings }, warnings))
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint, findings: parsed.findings, source: *source }, warnings))
         })
         .collect();
     if let Some(cache) = cache {

@@ -272,7 +272,7 @@ fn new(name: &str, dir: Option<PathBuf>, kind: SkillType) -> ExitCode {
     let dir = dir.unwrap_or_else(|| {
         Settings::resolve(&Overrides::default())
             .ok()
-            .and_then(|s| s.skills.into_iter().find_map(|r| match r {
+            .and_then(|s| s.skills.into_iter().find_map(|r| match r.root {
                 SkillsRoot::Disk(dir) => Some(dir),
                 SkillsRoot::Bundled => None,
             }))

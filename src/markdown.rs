@@ -92,6 +92,20 @@ impl Markdown {
         self.render(markdown, &self.skill_options, files)
     }
 
+    /// `code` as highlighted HTML (escaped, with syntect's class names, no
+    /// `<pre>`), its language told by `token`: a file extension or a
+    /// language name (`py`, `sh`, `json`); unknown tokens fall back to the
+    /// first line (a `#!` line) and then to plain text.
+    pub fn highlight(&self, token: &str, code: &str) -> String {
+        use comrak::adapters::SyntaxHighlighterAdapter;
+        let mut html = String::with_capacity(code.len() * 2);
+        if self.highlighter.write_highlighted(&mut html, Some(token), code).is_err() {
+            html.clear();
+            comrak::html::escape(&mut html, code).expect("writing to a String cannot fail");
+        }
+        html
+    }
+
     /// A docs page. Links to `other.md` become links to that doc's page.
     pub fn doc_html(&self, markdown: &str) -> String {
         self.render(markdown, &self.doc_options, &[])

@@ -229,8 +229,8 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
     })
     .map_err(|e| format!("cannot watch files: {e}"))?;
     let mut watched = Vec::new();
-    for root in &settings.skills {
-        if let SkillsRoot::Disk(dir) = root {
+    for source in &settings.skills {
+        if let SkillsRoot::Disk(dir) = &source.root {
             watched.push(dir.clone());
         }
     }

@@ -68,7 +68,7 @@ pub struct DevCache {
     /// Every file of the served site, with the hash of its bytes.
     written: HashMap<String, u64>,
     /// Per skill slug, the key its page was rendered with.
-    pages: HashMap<String, u64>,
+    pages: HashMap<String, crate::render::PageKey>,
     analysed: HashMap<String, (u64, Arc<AnalysedDoc>)>,
     parsed: ParseCache,
 }
@@ -104,7 +104,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let sources: Vec<PathBuf> = settings
         .skills
         .iter()
-        .filter_map(|s| match s {
+        .filter_map(|s| match &s.root {
             SkillsRoot::Disk(dir) => Some(dir.clone()),
             SkillsRoot::Bundled => None,
         })

@@ -17,6 +17,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../theme/templates/404.html")),
     ("search.html", include_str!("../theme/templates/search.html")),
     ("my.html", include_str!("../theme/templates/my.html")),
+    ("file.html", include_str!("../theme/templates/file.html")),
+    ("sources.html", include_str!("../theme/templates/sources.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../theme/static/style.css");

@@ -29,7 +29,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let count = bundled_skill_count();
     assert!(count >= 24, "at least 24 bundled skills, found {count}");
     let index: serde_json::Value = serde_json::from_slice(&fs::read(site.join("index/skills.json")).unwrap()).unwrap();
-    assert_eq!(index["version"], 1);
+    assert_eq!(index["version"], 2);
+    assert_eq!(index["sources"][0]["name"], "LLMos system skills", "{}", index["sources"]);
     let skills = index["skills"].as_array().unwrap();
     assert_eq!(skills.len(), count);
     let executable = skills.iter().filter(|s| !s["type"].is_null()).count();
@@ -38,6 +39,19 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
         let url = skill["url"].as_str().unwrap();
         assert!(site.join(url.trim_start_matches('/')).join("index.html").is_file(), "{url}");
         assert!(site.join(skill["source_url"].as_str().unwrap().trim_start_matches('/')).is_file());
+        // Index version 2: the source, and the zip with its content hash.
+        assert_eq!(skill["source"], "LLMos system skills");
+        let zip = fs::read(site.join(skill["zip_url"].as_str().unwrap().trim_start_matches('/'))).unwrap();
+        use sha2::Digest;
+        let hex: String = sha2::Sha256::digest(&zip).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(skill["sha256"].as_str(), Some(hex.as_str()), "{url}: the index's hash is the zip's");
+        let entries = llmos_core::zip::read_zip(&zip).unwrap();
+        let name = skill["name"].as_str().unwrap();
+        let raw = fs::read(site.join(skill["source_url"].as_str().unwrap().trim_start_matches('/'))).unwrap();
+        assert!(entries.iter().any(|e| e.path == format!("{name}/SKILL.md") && e.data == raw), "{url}: the zip holds the SKILL.md");
+        assert_eq!(entries.len(), 1 + skill["files"].as_array().unwrap().len(), "{url}: and every file");
+        let view = site.join(url.trim_start_matches('/')).join("SKILL.md.html");
+        assert!(fs::read_to_string(&view).unwrap().contains("<span id=\"L1\">1</span>"), "{url}: SKILL.md has a page with line numbers");
     }
     // Only pages with an island (the search box) load the islands bundle;
     // every other page ships no JavaScript at all.

@@ -27,6 +27,7 @@ mod encoder;
 mod http;
 mod reply;
 
+#[allow(unused_imports)]
 pub use encoder::tokens;
 
 use llmos_core::llm::{Ending, ProviderConfig, ProviderKind};

@@ -19,6 +19,12 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+mod files;
+mod skill_page;
+mod sources;
+
+pub use files::zip_rel;
+
 pub const PER_PAGE: usize = 100;
 
 /// `my/edit/`, `my/skill/` and `chat/`, written but left out of the sitemap.
@@ -85,7 +91,7 @@ struct Pagination {
     next: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Crumb {
     label: String,
     url: String,
@@ -110,6 +116,20 @@ struct SkillView<'a> {
     /// A workflow's steps: (id, label, used skill, its page).
     steps: Vec<(String, String, String, String)>,
     safety: SafetyView<'a>,
+    /// The skill folder as a zip, base path included; `None` for a skill
+    /// too large to zip (see `files::MAX_ZIP_BYTES`).
+    zip_url: Option<String>,
+    zip_size: Option<String>,
+    /// SKILL.md's page with its text highlighted and a Copy button.
+    skill_md_view: String,
+    install: Option<files::Install>,
+    source: Option<SourceView<'a>>,
+    /// Skills of other sources (or the same) that this one replaced: (SKILL.md path, source name).
+    shadowed: Vec<(&'a str, &'a str)>,
+    /// "Customise": the editor, copying this skill into the user's own.
+    customise_url: String,
+    /// "Use in chat": the chat with this skill attached to the next message.
+    chat_url: String,
 }
 
 /// The safety review as the skill page's badge shows it.
@@ -182,6 +202,29 @@ struct FileView {
     /// Relative to the skill page; differs from `path` for active documents.
     url: String,
     size: String,
+    /// The file's page with its text highlighted, relative to the skill
+    /// page; `None` for files that get none (see `files::view_rel`).
+    view_url: Option<String>,
+}
+
+/// Where a skill comes from, as its page says.
+#[derive(Serialize)]
+struct SourceView<'a> {
+    name: &'a str,
+    /// The source's page on this site (`sources/<slug>/`).
+    page: String,
+    url: Option<&'a str>,
+    license: Option<&'a str>,
+}
+
+/// What the dev server remembers of a rendered skill: the key its files
+/// were made with, and its zip's SHA-256 for the index.
+#[derive(Clone, Default)]
+pub(crate) struct PageKey {
+    key: u64,
+    sha256: Option<String>,
+    /// Every file the skill put in the output, relative to the site root.
+    written: Vec<String>,
 }
 
 pub(crate) struct Renderer<'a> {
@@ -202,14 +245,14 @@ pub(crate) struct Renderer<'a> {
     /// Everything site-wide that a skill page shows, hashed.
     site_key: u64,
     /// Keys the skill pages were rendered with last time (dev server only).
-    previous_pages: &'a HashMap<String, u64>,
-    pub(crate) page_keys: Mutex<HashMap<String, u64>>,
+    previous_pages: &'a HashMap<String, PageKey>,
+    pub(crate) page_keys: Mutex<HashMap<String, PageKey>>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: SearchIndex, previous_pages: &'a HashMap<String, u64>) -> Self {
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, mut search: SearchIndex, previous_pages: &'a HashMap<String, PageKey>) -> Self {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -221,6 +264,12 @@ impl<'a> Renderer<'a> {
         let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
         let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills);
+        // Results name their source when there is more than one to tell apart.
+        if loaded.sources.len() > 1 {
+            for doc in &mut search.docs {
+                doc.source = loaded.assets.get(&doc.slug).map(|a| loaded.sources[a.source].name.clone());
+            }
+        }
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
@@ -230,10 +279,11 @@ impl<'a> Renderer<'a> {
         let theme = Theme::new();
         let site_key = fnv1a(
             format!(
-                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}",
+                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}\0{:?}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
                 [&islands, &workbench, &chat].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
-                runner.as_ref().map(|r| (&r.loader_path, r.config_json()))
+                runner.as_ref().map(|r| (&r.loader_path, r.config_json())),
+                loaded.sources.iter().map(|s| (&s.name, &s.slug, &s.url, &s.license)).collect::<Vec<_>>()
             )
             .as_bytes(),
         );
@@ -290,6 +340,7 @@ impl<'a> Renderer<'a> {
             let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
             pages.extend(listed.into_iter().flatten());
         }
+        pages.extend(self.sources_pages(out)?);
         pages.extend(self.docs_pages(out)?);
         pages.push(self.home(out, &categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
@@ -356,61 +407,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One skill: its page, its raw SKILL.md, and the files of its folder.
-    fn skill_page(&self, out: &dyn SiteWriter, skill: &Skill) -> RenderResult<usize> {
-        let assets = &self.loaded.assets[&skill.slug];
-        let dir = format!("skills/{}/", skill.slug);
-        let key = assets.fingerprint ^ self.site_key.rotate_left(7);
-        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), key);
-        if self.previous_pages.get(&skill.slug) == Some(&key) {
-            let mut files = vec![format!("{dir}index.html"), format!("{dir}SKILL.md")];
-            files.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));
-            if files.iter().all(|rel| out.keep(rel)) {
-                self.progress.inc(1);
-                return Ok(assets.files.len() + 1);
-            }
-        }
-        let io_error = |path: &str, e: std::io::Error| Failure::from(Diagnostic::error(path, 0, 0, format!("cannot read the file: {e}")));
-        for (rel, data, _) in &assets.files {
-            out.copy(&format!("{dir}{}", published_path(rel)), data)?;
-        }
-        out.write(&format!("{dir}SKILL.md"), &assets.skill_md.read().map_err(|e| io_error(&skill.path, e))?)?;
-        let view = SkillView {
-            card: self.card(skill),
-            keywords: skill.keywords.iter().map(|k| self.term_link("tags", &llmos_core::slugify(k), k, 0)).collect(),
-            license: skill.license.as_deref(),
-            compatibility: skill.compatibility.as_deref(),
-            allowed_tools: skill.allowed_tools.as_deref(),
-            metadata: &skill.metadata,
-            entry: skill.entry.as_deref().filter(|e| skill.files.iter().any(|f| f == e)),
-            entry_url: skill.entry.as_deref().map(|e| url_path(&published_path(e))),
-            inputs: skill.inputs.iter().map(io_view).collect(),
-            outputs: skill.outputs.iter().map(io_view).collect(),
-            words: skill.word_count(),
-            files: assets.files.iter().map(|(path, _, size)| FileView { path: path.clone(), url: url_path(&published_path(path)), size: human_size(*size) }).collect(),
-            steps: skill.workflow.iter().flat_map(|w| &w.steps).map(|step| {
-                let page = format!("{}skills/{}/", self.base(), llmos_core::slugify(&step.uses));
-                (step.id.clone(), step.name.clone().unwrap_or_else(|| step.id.clone()), step.uses.clone(), page)
-            }).collect(),
-            safety: safety_view(&assets.findings),
-        };
-        // The review's docs page, when the site has it (custom docs may not).
-        let safety_doc = self.loaded.docs.iter().any(|d| d.slug == "safety-review").then(|| format!("{}docs/safety-review/", self.base()));
-        let body_html = one_large_at_a_time(skill.body.len(), || self.markdown.skill_html(&skill.body, &skill.files));
-        // Executable skills get the Run panel, and only they load its bundle.
-        let catalogue = &self.loaded.catalogue;
-        let find = |name: &str| catalogue.skills.iter().find(|s| s.name == name);
-        let run = self.runner.as_ref().filter(|_| crate::runner::RunnerSite::runs(skill, view.entry.is_some()));
-        let run_python_missing = run.is_some_and(|r| !r.has_python() && crate::runner::RunnerSite::needs_python(skill, find));
-        let context = minijinja::context! {
-            site => self.site(), section => "skills", skill => view, body_html, canonical => self.canonical(&dir), safety_doc,
-            run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill, self.base(), find)), run_config => run.map(|r| r.config_json()), run_python_missing,
-            has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|r| r.page_csp(&crate::csp::island_csp(self.settings))),
-        };
-        self.page(out, &dir, "skill.html", context)?;
-        Ok(assets.files.len() + 1)
-    }
-
     fn term_link(&self, section: &str, slug: &str, label: &str, count: usize) -> TermLink {
         TermLink { url: format!("{}{section}/{slug}/", self.base()), slug: slug.to_string(), label: label.to_string(), count }
     }
@@ -418,6 +414,12 @@ impl<'a> Renderer<'a> {
     /// A paginated list of skill cards at `rel_dir`, `rel_dir/page/2/`, …
     #[allow(clippy::too_many_arguments)]
     fn listing(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>, shelf_category: Option<&str>) -> RenderResult<Vec<String>> {
+        self.listing_filtered(out, section, heading, intro, rel_dir, skills, crumbs, shelf_category, &[])
+    }
+
+    /// `listing`, with `filters`: links to the same list narrowed to one source.
+    #[allow(clippy::too_many_arguments)]
+    fn listing_filtered(&self, out: &dyn SiteWriter, section: &str, heading: &str, intro: &str, rel_dir: &str, skills: &[usize], crumbs: Vec<Crumb>, shelf_category: Option<&str>, filters: &[sources::Filter]) -> RenderResult<Vec<String>> {
         let chunks: Vec<&[usize]> = if skills.is_empty() { vec![&[][..]] } else { skills.chunks(PER_PAGE).collect() };
         let total = chunks.len();
         let page_dir = |n: usize| if n == 1 { rel_dir.to_string() } else { format!("{rel_dir}page/{n}/") };
@@ -442,7 +444,7 @@ impl<'a> Renderer<'a> {
                 _ => None,
             };
             let has_islands = search_html.is_some() || shelf_html.is_some();
-            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands, search_html, shelf_html };
+            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands, search_html, shelf_html, filters };
             written.push(self.page(out, &dir, "list.html", context)?);
         }
         Ok(written)
@@ -469,7 +471,11 @@ impl<'a> Renderer<'a> {
         let count = term.skills.len();
         let intro = format!("{} in the {noun} “{}”.", crate::theme::counted(count, "skill"), term.label);
         let crumbs = vec![Crumb { label: if noun == "tag" { "Tags".into() } else { "Categories".into() }, url: format!("{}{section}/", self.base()) }];
-        self.listing(out, section, &heading, &intro, &format!("{section}/{}/", term.slug), &term.skills, crumbs, Some(&term.label))
+        let rel_dir = format!("{section}/{}/", term.slug);
+        let filters = self.source_filters(&rel_dir, &term.skills, None);
+        let mut written = self.listing_filtered(out, section, &heading, &intro, &rel_dir, &term.skills, crumbs.clone(), Some(&term.label), &filters)?;
+        written.extend(self.term_source_pages(out, section, noun, term, &heading, crumbs)?);
+        Ok(written)
     }
 
     fn doc_links(&self) -> Vec<DocLink<'_>> {
@@ -513,9 +519,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn write_index(&self, out: &dyn SiteWriter) -> RenderResult<()> {
+        let keys = self.page_keys.lock().expect("no render panicked");
         let index = SkillIndex {
             version: INDEX_VERSION,
             site: SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() },
+            sources: self.loaded.sources.clone(),
             skills: self
                 .loaded
                 .catalogue
@@ -524,7 +532,11 @@ impl<'a> Renderer<'a> {
                 .map(|skill| {
                     let assets = &self.loaded.assets[&skill.slug];
                     let files: Vec<(String, String, u64)> = assets.files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
-                    IndexEntry::new(skill, self.base(), &files, &assets.findings)
+                    let mut entry = IndexEntry::new(skill, self.base(), &files, &assets.findings);
+                    entry.source = Some(self.loaded.sources[assets.source].name.clone());
+                    entry.sha256 = keys.get(&skill.slug).and_then(|k| k.sha256.clone());
+                    entry.zip_url = entry.sha256.as_ref().map(|_| format!("{}{}", self.base(), zip_rel(&skill.slug)));
+                    entry
                 })
                 .collect(),
         };
