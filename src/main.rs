@@ -135,18 +135,37 @@ fn main() -> ExitCode {
     llmos::cleanup::install_interrupt_handler();
     match Cli::parse().command {
         Command::Build { settings, quiet, keep_going, fail_on_skipped } => build(&settings, quiet, keep_going, fail_on_skipped),
-        Command::Check { settings, format, deny } => check(&settings, format, &deny),
+        Command::Check { settings, format, deny } => {
+            quiet_on_closed_pipe();
+            check(&settings, format, &deny)
+        }
         Command::New { name, dir, kind } => new(&name, dir, kind),
         Command::Quantum { file, shots, seed, param, json, request } => {
             llmos::run::quantum::command(&llmos::run::quantum::QuantumArgs { file, shots, seed, params: param, json, request })
         }
-        Command::Search { query, settings, limit, json } => search(&query, &settings, limit, json),
+        Command::Search { query, settings, limit, json } => {
+            quiet_on_closed_pipe();
+            search(&query, &settings, limit, json)
+        }
         Command::Run { skill, input, inputs, json, timeout, settings } => {
             let timeout = std::time::Duration::try_from_secs_f64(timeout).unwrap_or(llmos::run::DEFAULT_TIMEOUT);
             llmos::run::command(&settings, &llmos::run::RunArgs { skill, inputs: input, inputs_file: inputs, json, timeout })
         }
         #[cfg(feature = "dev")]
         Command::Serve { settings, port, bind } => serve(&settings, port, bind),
+    }
+}
+
+/// Lets a command that writes its results to stdout end quietly when the
+/// reader closes the pipe (`llmos search x | head -1`), as Unix tools do,
+/// instead of panicking on the failed write: Rust ignores SIGPIPE, so
+/// `println!` would see EPIPE and panic. Only for commands that neither
+/// serve nor feed child processes, where a closed pipe must stay an error.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -165,7 +184,7 @@ fn build(flags: &Overrides, quiet: bool, keep_going: bool, fail_on_skipped: bool
             if !report.skipped.is_empty() {
                 let mut files: Vec<&str> = report.skipped.iter().map(|d| d.file.as_str()).collect();
                 files.dedup();
-                eprintln!("left out {} {} with errors (--keep-going); the site has the other {} skills:", files.len(), if files.len() == 1 { "skill" } else { "skills" }, report.skills);
+                eprintln!("left out {} with errors (--keep-going); the site has the other {}:", llmos::theme::counted(files.len(), "skill"), llmos::theme::counted(report.skills, "skill"));
                 for file in &files {
                     eprintln!("  {file}");
                 }
@@ -259,7 +278,7 @@ fn check(flags: &Overrides, format: Format, deny: &[Deny]) -> ExitCode {
                 eprintln!("note: {acknowledged} safety finding{} silenced by skills with a stated reason (listed on their pages)", if acknowledged == 1 { " is" } else { "s are" });
             }
             if errors.is_empty() {
-                eprintln!("checked {skills} skills and {docs} docs: {}", summary(0, warnings.len()));
+                eprintln!("checked {} and {}: {}", llmos::theme::counted(skills, "skill"), llmos::theme::counted(docs, "doc"), summary(0, warnings.len()));
             } else {
                 eprintln!("failed: {}", summary(errors.len(), warnings.len()));
             }
