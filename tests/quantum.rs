@@ -56,6 +56,10 @@ fn llmos_quantum_runs_a_file_and_names_errors_by_line_and_column() {
     let flipped = llmos(work.path(), &["quantum", "rx.qasm", "--param", "theta=3.141592653589793", "--json", "--seed", "1"], None);
     let result: Value = serde_json::from_slice(&flipped.stdout).unwrap_or_else(|_| panic!("{}", text(&flipped.stderr)));
     assert_eq!(result["counts"], serde_json::json!({ "1": 1024 }), "rx(π) flips the qubit");
+    assert!(!text(&flipped.stderr).contains("warning"), "{}", text(&flipped.stderr));
+    let typo = llmos(work.path(), &["quantum", "rx.qasm", "--param", "theta=0", "--param", "thetta=1", "--seed", "1"], None);
+    assert!(typo.status.success());
+    assert!(text(&typo.stderr).contains("warning: --param thetta: rx.qasm never mentions `thetta`"), "an unused parameter is named: {}", text(&typo.stderr));
 
     let request = serde_json::json!({ "qasm": GHZ, "shots": 10, "seed": 2 }).to_string();
     let answered = llmos(work.path(), &["quantum", "--request"], Some(&request));

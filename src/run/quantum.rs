@@ -84,6 +84,12 @@ pub fn command(args: &QuantumArgs) -> ExitCode {
         let parsed = pair.split_once('=').and_then(|(name, value)| Some((name.trim(), value.trim().parse::<f64>().ok()?)));
         match parsed {
             Some((name, value)) => {
+                // A name the circuit never mentions would change nothing:
+                // most likely a typo, so say so rather than run as if it were used.
+                let mentioned = qasm.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|word| word == name);
+                if !mentioned {
+                    eprintln!("warning: --param {name}: {} never mentions `{name}`, so this value changes nothing; check the name against the circuit's `input` declarations or gate parameters", file.display());
+                }
                 params.insert(name.to_string(), Value::from(value));
             }
             None => {
