@@ -52,6 +52,8 @@ pub struct ChatMessage {
     /// Assistant messages: the model that wrote it.
     #[serde(default)]
     pub model: String,
+    /// Assistant messages: the skills the answer loaded or ran; user
+    /// messages: the skill the user attached ("Use in chat").
     #[serde(default)]
     pub skills_used: Vec<SkillLink>,
     #[serde(default)]
