@@ -56,11 +56,16 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// Puts `text` on the clipboard, or says why the browser refused.
-pub async fn write_clipboard(text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    JsFuture::from(window.navigator().clipboard().write_text(text)).await.map_err(js_error)?;
-    Ok(())
+/// Puts `text` on the clipboard, or says why the browser refused. The
+/// browser is asked at once, so called in a click handler this counts as
+/// the click's (Safari allows the clipboard only then); what it answered
+/// comes with the future.
+pub fn write_clipboard(text: &str) -> impl std::future::Future<Output = Result<(), String>> {
+    let asked = web_sys::window().map(|w| JsFuture::from(w.navigator().clipboard().write_text(text)));
+    async move {
+        asked.ok_or("no window")?.await.map_err(js_error)?;
+        Ok(())
+    }
 }
 
 /// Replaces the page's address (no reload, no history entry), so a reload

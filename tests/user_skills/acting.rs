@@ -79,6 +79,20 @@ fn customise_copies_a_site_skill_with_its_files_and_never_overwrites_the_users()
     assert_eq!(stored_files(&s, "no-such-skill"), serde_json::Value::Null);
     assert_eq!(s.listed_after_open(), [name]);
     s.no_console_errors();
+
+    // A bundled file the site no longer serves: said plainly, nothing saved.
+    let scripts = s._tmp.path().join("site/skills/vqe-h2/scripts");
+    let published: Vec<_> = std::fs::read_dir(&scripts).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with("main.py")).collect();
+    assert!(!published.is_empty(), "vqe-h2 publishes scripts/main.py");
+    for file in published {
+        std::fs::remove_file(file.path()).unwrap();
+    }
+    s.open("/my/edit/?customise=vqe-h2");
+    s.browser.wait_for("document.querySelector('.notice.error')", 20);
+    let error = s.browser.eval("return document.querySelector('.notice.error').textContent;").as_str().unwrap().to_string();
+    assert!(error.starts_with("Could not copy vqe-h2: ") && error.contains("404") && error.contains("Nothing was saved"), "{error}");
+    assert_eq!(stored_files(&s, "vqe-h2"), serde_json::Value::Null);
+    assert_eq!(s.browser.eval("return location.search;"), "?customise=vqe-h2", "a reload tries again");
 }
 
 #[test]
