@@ -53,6 +53,16 @@ fn customise_copies_a_site_skill_with_its_files_and_never_overwrites_the_users()
     assert_eq!(stored_files(&s, name), serde_json::json!(expected), "the copy holds every file of the site's skill");
     assert_eq!(s.listed_after_open(), [name]);
 
+    // The copy's page offers it to the chat, which attaches the user's copy.
+    s.open(&format!("/my/skill/?name={name}"));
+    s.browser.wait_for("document.querySelector('#use-in-chat')", 20);
+    s.browser.click("#use-in-chat");
+    s.browser.wait_for("location.pathname === '/chat/'", 10);
+    s.browser.wait_for(HYDRATED, 30);
+    s.browser.wait_for("document.querySelector('#attached-skill')", 20);
+    let chip = s.browser.eval("const e = document.querySelector('#attached-skill'); return [e.dataset.slug, e.querySelector('a').getAttribute('href'), location.search];");
+    assert_eq!(chip, serde_json::json!([name, format!("/my/skill/?name={name}"), ""]), "the user's copy is attached, not the site's");
+
     // A reload edits the copy: nothing is copied again.
     s.open(&format!("/my/edit/?skill={name}"));
     assert!(editor_text(&s).contains(&format!("\nname: {name}\n")));
