@@ -19,6 +19,9 @@ mod turns;
 // Executable skills as tools: asked, run in the sandbox, returned (issue 12).
 #[path = "chat/runs.rs"]
 mod runs;
+// "Use in chat": a skill attached to the next message (issue 15, part 1).
+#[path = "chat/attach.rs"]
+mod attach;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;

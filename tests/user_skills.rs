@@ -15,6 +15,9 @@ mod wording;
 // The Run panel on the user's skills and the editor's Test run (issue 12, item 1).
 #[path = "user_skills/run.rs"]
 mod run;
+// Customise a site skill, and the safety review of imports (issue 15, part 1).
+#[path = "user_skills/acting.rs"]
+mod acting;
 
 use common::server::StaticServer;
 use common::webdriver::Browser;

@@ -45,6 +45,48 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     Ok(text.as_string().unwrap_or_default())
 }
 
+/// The bytes at `url` (a skill's bundled files may be binary).
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(js_error)?.dyn_into().map_err(js_error)?;
+    if !response.ok() {
+        return Err(format!("{url} answered HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Puts `text` on the clipboard, or says why the browser refused. The
+/// browser is asked at once, so called in a click handler this counts as
+/// the click's (Safari allows the clipboard only then); what it answered
+/// comes with the future.
+pub fn write_clipboard(text: &str) -> impl std::future::Future<Output = Result<(), String>> {
+    let asked = web_sys::window().map(|w| JsFuture::from(w.navigator().clipboard().write_text(text)));
+    async move {
+        asked.ok_or("no window")?.await.map_err(js_error)?;
+        Ok(())
+    }
+}
+
+/// Replaces the page's address (no reload, no history entry), so a reload
+/// does not repeat what a query parameter asked for.
+pub fn replace_url(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// The page's address without the query parameter `name` (the others kept).
+pub fn url_without_parameter(name: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let params = web_sys::UrlSearchParams::new_with_str(&location.search().ok()?).ok()?;
+    params.delete(name);
+    let query = String::from(params.to_string());
+    let path = location.pathname().ok()?;
+    let hash = location.hash().ok().unwrap_or_default();
+    Some(if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") })
+}
+
 /// Offers `bytes` as a file download named `file_name`.
 pub fn download(file_name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;

@@ -28,6 +28,9 @@ pub mod user_pages;
 // The search box lives in the site bundle only.
 #[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
 pub mod search;
+// And the copy buttons of the skills' file pages.
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
+pub mod copy_file;
 // As is what the site's pages show of the user's skills.
 #[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
 pub mod shelves;
@@ -71,6 +74,15 @@ pub mod render {
     pub fn search_box(index_url: &str, base: &str, autofocus: bool) -> String {
         let (index_url, base) = (index_url.to_string(), base.to_string());
         island_html(move || view! { <crate::search::SearchBox index_url base autofocus /> })
+    }
+
+    /// A button that copies the text of the published file at `raw_url`
+    /// to the clipboard (the site bundle): `label` is its text, e.g.
+    /// "Copy SKILL.md". Put a plain link to `raw_url` beside it for pages
+    /// read without JavaScript.
+    pub fn copy_button(raw_url: &str, label: &str) -> String {
+        let (url, label) = (raw_url.to_string(), label.to_string());
+        island_html(move || view! { <crate::copy_file::CopyFile url label /> })
     }
 
     pub fn my_skills(base: &str, index_url: &str) -> String {

@@ -1,7 +1,7 @@
 //! "Your skills": the list of the user's own skills, with import, export,
 //! duplicate and delete, and how much of the browser's storage they use.
 
-use crate::user_skills::Summary;
+use crate::user_skills::{ReviewNote, Summary};
 use leptos::prelude::*;
 
 /// Rows shown before "Show all": the page stays quick with 10,000 skills.
@@ -34,10 +34,17 @@ pub(crate) fn status_view(status: RwSignal<Status>) -> impl IntoView {
     }
 }
 
+/// The safety review of skills just imported or copied (see
+/// `user_skills::review_html`), in a slot that is empty without findings.
+pub(crate) fn review_view(reviews: RwSignal<Vec<(String, Vec<ReviewNote>)>>) -> impl IntoView {
+    view! { <div class="review-slot" inner_html=move || reviews.with(|r| crate::user_skills::review_html(r))></div> }
+}
+
 #[island]
 pub fn MySkills(base: String, index_url: String) -> impl IntoView {
     let skills = RwSignal::new(None::<Vec<Summary>>);
     let status = RwSignal::new(Status::Idle);
+    let reviews = RwSignal::new(Vec::new());
     let filter = RwSignal::new(String::new());
     let show_all = RwSignal::new(false);
     let usage = RwSignal::new(String::new());
@@ -81,7 +88,7 @@ pub fn MySkills(base: String, index_url: String) -> impl IntoView {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             let files = crate::browser::chosen_files(&input);
             input.set_value("");
-            leptos::task::spawn_local(actions::import(files, status, base.get_value(), index_url.get_value()));
+            leptos::task::spawn_local(actions::import(files, status, reviews, base.get_value(), index_url.get_value()));
         }
     };
     let export_all = move |_| {
@@ -126,6 +133,7 @@ pub fn MySkills(base: String, index_url: String) -> impl IntoView {
                 <button type="button" id="export-all" on:click=export_all disabled=move || skills.with(|s| s.as_ref().is_none_or(Vec::is_empty))>"Export all (.zip)"</button>
             </div>
             {status_view(status)}
+            {review_view(reviews)}
             <p class="storage-line">
                 <span id="storage-usage">{move || usage.get()}</span>
                 {move || (!persisted.get()).then(|| view! { " " <button type="button" class="link" on:click=keep>"Keep my data"</button> })}
@@ -188,7 +196,7 @@ pub(crate) mod actions {
     use super::Status;
     use crate::browser;
     use crate::store::{self, sync, SkillStore};
-    use crate::user_skills::{self, Summary, UserSkill};
+    use crate::user_skills::{self, ReviewNote, Summary, UserSkill};
     use leptos::prelude::*;
 
     pub async fn reload(skills: RwSignal<Option<Vec<Summary>>>, status: RwSignal<Status>, usage: RwSignal<String>, persisted: RwSignal<bool>) {
@@ -220,10 +228,11 @@ pub(crate) mod actions {
 
     /// Imports the chosen files; `base` and the site's index say which
     /// imported skills take the place of a site skill, to tell the user.
-    pub async fn import(files: Vec<web_sys::File>, status: RwSignal<Status>, base: String, index_url: String) {
+    pub async fn import(files: Vec<web_sys::File>, status: RwSignal<Status>, reviews: RwSignal<Vec<(String, Vec<ReviewNote>)>>, base: String, index_url: String) {
         if files.is_empty() {
             return;
         }
+        reviews.set(Vec::new());
         status.set(Status::Working(format!("Reading {} file{}…", files.len(), if files.len() == 1 { "" } else { "s" })));
         // The browser gives a chosen folder's files their path below it;
         // messages name the folder too, as the user knows the files.
@@ -240,6 +249,9 @@ pub(crate) mod actions {
                 return status.set(Status::Failed(format!("Nothing was imported: {count} file{} {} problems to fix first.", if count == 1 { "" } else { "s" }, if count == 1 { "has" } else { "have" }), details));
             }
         };
+        // Reviewed before saving, as the editor reviews drafts: the
+        // findings show whether or not the user goes on to save.
+        reviews.set(imported.skills.iter().map(|s| (s.name.clone(), user_skills::safety_review(s))).filter(|(_, notes)| !notes.is_empty()).collect());
         let result = async {
             let store = store::shared().await?;
             let existing: Vec<String> = store.skills().await?.into_iter().map(|s| s.name).collect();
@@ -256,7 +268,12 @@ pub(crate) mod actions {
                 let count = imported.skills.len();
                 let mut notes = shadow_notes(&imported.skills, &base, &index_url).await;
                 notes.extend(imported.notes);
-                status.set(Status::Done(format!("Imported {count} skill{}.", if count == 1 { "" } else { "s" }), notes));
+                let review = match reviews.with_untracked(Vec::len) {
+                    0 => String::new(),
+                    _ if count == 1 => " The safety review found something in it: read the findings below before using it.".to_string(),
+                    n => format!(" The safety review found something in {n} of them: read the findings below before using {}.", if n == 1 { "it" } else { "them" }),
+                };
+                status.set(Status::Done(format!("Imported {count} skill{}.{review}", if count == 1 { "" } else { "s" }), notes));
             }
             Ok(None) => status.set(Status::Idle),
             Err(error) => status.set(Status::Failed(error.to_string(), vec![])),

@@ -27,21 +27,14 @@ pub async fn with_user_skills(site: &SearchIndex) -> SearchIndex {
 
 /// The slugs of the site's own skills, read from the same index without
 /// the search data: the workbench only needs to know which names the site
-/// uses, and leaving the index's full reader out keeps its bundle small.
+/// uses. The browser's JSON parser reads it, so the workbench bundle
+/// carries neither the index's reader nor a JSON deserialiser.
 pub async fn site_skill_slugs(url: &str) -> Result<Vec<String>, String> {
-    #[derive(serde::Deserialize)]
-    struct Slugs {
-        version: u32,
-        docs: Vec<Doc>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Doc {
-        slug: String,
-    }
     let text = browser::fetch_text(url).await.map_err(|e| e.replace(url, "the index"))?;
-    let index: Slugs = serde_json::from_str(&text).map_err(|e| format!("the index is damaged ({e})"))?;
-    if index.version != llmos_core::SEARCH_VERSION {
-        return Err(format!("the index has version {}, this page reads {}", index.version, llmos_core::SEARCH_VERSION));
+    let index = js_sys::JSON::parse(&text).map_err(|e| format!("the index is damaged ({})", browser::js_error(e)))?;
+    let version = browser::field(&index, "version").as_f64().unwrap_or_default();
+    if version != f64::from(llmos_core::SEARCH_VERSION) {
+        return Err(format!("the index has version {version}, this page reads {}", llmos_core::SEARCH_VERSION));
     }
-    Ok(index.docs.into_iter().map(|d| d.slug).collect())
+    Ok(js_sys::Array::from(&browser::field(&index, "docs")).iter().filter_map(|doc| browser::field(&doc, "slug").as_string()).collect())
 }

@@ -16,6 +16,17 @@ pub fn edit_url(base: &str, key: &str) -> String {
     format!("{base}my/edit/?skill={}", query_value(key))
 }
 
+/// "Customise": the editor, copying the site's skill `name` into the
+/// user's skills first (or opening theirs, if they have one of that name).
+pub fn customise_url(base: &str, name: &str) -> String {
+    format!("{base}my/edit/?customise={}", query_value(name))
+}
+
+/// "Use in chat": the chat, with the skill `name` attached to the next message.
+pub fn use_in_chat_url(base: &str, name: &str) -> String {
+    format!("{base}chat/?skill={}", query_value(name))
+}
+
 /// `text` as a query-string value: everything but the unreserved
 /// characters of RFC 3986 percent-encoded as UTF-8, as JavaScript's
 /// `encodeURIComponent` does, so `URLSearchParams` gives back `text`.
@@ -32,5 +43,7 @@ mod tests {
         assert_eq!(view_url("/", "report-writer"), "/my/skill/?name=report-writer");
         assert_eq!(edit_url("/llmos/", "a&b #1"), "/llmos/my/edit/?skill=a%26b%20%231");
         assert_eq!(query_value("x=y?z/é"), "x%3Dy%3Fz%2F%C3%A9");
+        assert_eq!(customise_url("/llmos/", "pdf"), "/llmos/my/edit/?customise=pdf");
+        assert_eq!(use_in_chat_url("/", "数据 x"), "/chat/?skill=%E6%95%B0%E6%8D%AE%20x");
     }
 }

@@ -63,6 +63,7 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                             </p>
                             <p class="toolbar">
                                 <a class="button primary" id="edit-skill" href=crate::skill_links::edit_url(&base.get_value(), &key)>"Edit"</a>
+                                <a class="button" id="use-in-chat" href=crate::skill_links::use_in_chat_url(&base.get_value(), &key)>"Use in chat"</a>
                                 <button type="button" id="export-skill" on:click=move |_| {
                                     #[cfg(feature = "workbench")]
                                     leptos::task::spawn_local(crate::my_skills::actions::export(Some(export_key.clone()), status));

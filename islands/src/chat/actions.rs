@@ -72,8 +72,27 @@ pub async fn start(state: ChatState) {
     let provider = state.settings.with_untracked(|s| s.provider);
     state.settings_open.set(provider.requires_key() && state.key_status.get_untracked() != "saved");
     load_conversations(state).await;
-    let latest = state.conversations.with_untracked(|c| c.first().map(|c| c.id.clone()));
+    // "Use in chat" starts a new chat with the skill; otherwise the latest chat reopens.
+    let wanted = browser::query_parameter("skill").filter(|n| !n.trim().is_empty());
+    let latest = if wanted.is_some() { None } else { state.conversations.with_untracked(|c| c.first().map(|c| c.id.clone())) };
     open(state, latest).await;
+    if let Some(wanted) = wanted {
+        attach(state, &wanted).await;
+    }
+}
+
+/// Attaches the skill named `wanted` (its slug or name; the user's own
+/// when they have one of that name) to the next message, and takes it out
+/// of the address, so a reload does not attach it again.
+async fn attach(state: ChatState, wanted: &str) {
+    if let Some(url) = browser::url_without_parameter("skill") {
+        browser::replace_url(&url);
+    }
+    let Some(index) = super::answer::skill_index(state).await else { return say(state, format!("The skill {wanted} could not be attached: the site's skill list did not load.")) };
+    match index.docs.iter().find(|d| d.slug == wanted).or_else(|| index.docs.iter().find(|d| d.name == wanted)) {
+        Some(doc) => state.attached.set(Some(records::SkillLink { slug: doc.slug.clone(), name: doc.name.clone(), user: doc.user })),
+        None => say(state, format!("There is no skill named {wanted} on this site or among yours, so no skill is attached.")),
+    }
 }
 
 pub(super) async fn load_conversations(state: ChatState) {

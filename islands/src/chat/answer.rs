@@ -100,7 +100,8 @@ pub async fn send(state: ChatState, text: String) {
         text,
         created: now,
         model: String::new(),
-        skills_used: vec![],
+        // A question's "skills used" are those the user attached to it.
+        skills_used: state.attached.get_untracked().into_iter().collect(),
         input_tokens: None,
         output_tokens: None,
         error: None,
@@ -113,6 +114,8 @@ pub async fn send(state: ChatState, text: String) {
     if let Err(error) = store.put_records(MESSAGES, &[to_js(&message)]).await {
         return say(state, error.to_string());
     }
+    // Attached to this message only.
+    state.attached.set(None);
     state.messages.update(|m| m.push(message));
     show_end_soon(state);
     answer(state, key, Mode::Fresh).await;

@@ -86,7 +86,9 @@ pub(super) fn escape(text: &str) -> String {
 /// everything else is escaped text. Buttons carry `data-action`.
 fn row_html(m: &ChatMessage, base: &str) -> String {
     if m.role == Role::User {
-        return format!("<div class=\"bubble\">{}</div>", escape(&m.text));
+        let attached: String = m.skills_used.iter().map(|s| format!(" <a class=\"pill\" href=\"{}\">{}</a>", escape(&s.url(base)), escape(&s.name))).collect();
+        let attached = if attached.is_empty() { attached } else { format!("<p class=\"skills-attached muted\">With the skill{attached}</p>") };
+        return format!("<div class=\"bubble\">{}</div>{attached}", escape(&m.text));
     }
     let mut html = String::new();
     if !m.reasoning.is_empty() {

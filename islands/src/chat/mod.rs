@@ -38,7 +38,7 @@ mod turn;
 use key_origin::OriginQuestion;
 use leptos::prelude::*;
 use llmos_core::llm::{ModelInfo, ProviderKind};
-use records::{ChatMessage, ChatSettings, Conversation};
+use records::{ChatMessage, ChatSettings, Conversation, SkillLink};
 
 /// Everything the chat's views and actions share.
 #[derive(Clone, Copy)]
@@ -76,6 +76,9 @@ pub(crate) struct ChatState {
     pub outcome: RwSignal<Option<String>>,
     /// The settings panel: open until a key is saved, closed once answering.
     pub settings_open: RwSignal<bool>,
+    /// The skill the user attached to their next message (`?skill=<name>`,
+    /// a skill page's "Use in chat"): its instructions go with the message.
+    pub attached: RwSignal<Option<SkillLink>>,
 }
 
 fn provider_id(kind: ProviderKind) -> String {
@@ -107,6 +110,7 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
         input: RwSignal::new(String::new()),
         outcome: RwSignal::new(None),
         settings_open: RwSignal::new(true),
+        attached: RwSignal::new(None),
     };
 
     #[cfg(feature = "hydrate")]
@@ -135,11 +139,22 @@ pub fn Chat(base: String, index_url: String) -> impl IntoView {
                 {move || state.origin_question.get().map(|q| key_origin::question_view(state, q))}
                 {messages::messages(state)}
                 <form class="composer" on:submit=move |e| { e.prevent_default(); send(); }>
+                    <div class="composer-input">
+                    {move || state.attached.get().map(|skill| {
+                        let label = format!("Remove the skill {} from the next message", skill.name);
+                        view! {
+                            <p class="attached-skill" id="attached-skill" data-slug=skill.slug.clone()>
+                                "With the skill " <a class="pill" href=skill.url(&state.base.get_value())>{skill.name.clone()}</a> " "
+                                <button type="button" class="link small" id="remove-attached" aria-label=label title="Send the next message without this skill" on:click=move |_| state.attached.set(None)>"Remove"</button>
+                            </p>
+                        }
+                    })}
                     <label for="chat-input" class="visually-hidden">"Message"</label>
                     <textarea id="chat-input" rows="2" placeholder="Ask anything… (Enter to send, Shift+Enter for a new line)"
                         prop:value=move || state.input.get()
                         on:input=move |e| state.input.set(event_target_value(&e))
                         on:keydown=move |e: leptos::ev::KeyboardEvent| if e.key() == "Enter" && !e.shift_key() { e.prevent_default(); send(); }></textarea>
+                    </div>
                     <div class="composer-actions">
                         <button type="submit" class="primary" id="send" disabled=move || state.streaming.get()>"Send"</button>
                         <button type="button" id="stop" disabled=move || !state.streaming.get() on:click=stop>"Stop"</button>

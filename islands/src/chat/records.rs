@@ -52,6 +52,8 @@ pub struct ChatMessage {
     /// Assistant messages: the model that wrote it.
     #[serde(default)]
     pub model: String,
+    /// Assistant messages: the skills the answer loaded or ran; user
+    /// messages: the skill the user attached ("Use in chat").
     #[serde(default)]
     pub skills_used: Vec<SkillLink>,
     #[serde(default)]
@@ -284,7 +286,8 @@ pub fn to_markdown(conversation: &Conversation, messages: &[ChatMessage]) -> Str
         out.push_str(&format!("## {who}\n\n{}\n\n", message.text.trim_end()));
         if !message.skills_used.is_empty() {
             let names: Vec<&str> = message.skills_used.iter().map(|s| s.name.as_str()).collect();
-            out.push_str(&format!("_Skills used: {}_\n\n", names.join(", ")));
+            let label = if message.role == Role::User { "With the skill" } else { "Skills used:" };
+            out.push_str(&format!("_{label} {}_\n\n", names.join(", ")));
         }
         if let Some(error) = &message.error {
             out.push_str(&format!("_Incomplete: {error}_\n\n"));
@@ -415,6 +418,11 @@ mod tests {
         assert!(md.starts_with("# Greeting\n\n## You\n\nhi\n\n") && md.contains("## Assistant (m)\n\nhello"), "{md}");
         let cut = ChatMessage { ending: Some(Ending::OutputLimit), finish_reason: Some("max_tokens".into()), ..message(4, Role::Assistant, "half") };
         assert!(to_markdown(&conversation, &[cut]).contains("_The answer was cut off"), "an early end is exported too");
+        let bell = SkillLink { slug: "bell-state".into(), name: "bell-state".into(), user: false };
+        let asked = ChatMessage { skills_used: vec![bell.clone()], ..message(5, Role::User, "first?") };
+        let answered = ChatMessage { skills_used: vec![bell], ..message(6, Role::Assistant, "H, then CNOT") };
+        let md = to_markdown(&conversation, &[asked, answered]);
+        assert!(md.contains("first?\n\n_With the skill bell-state_") && md.contains("CNOT\n\n_Skills used: bell-state_"), "{md}");
         assert_eq!(title_from("\n  What is a Bell state?\nmore"), "What is a Bell state?");
     }
 }

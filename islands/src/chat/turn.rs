@@ -106,6 +106,23 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
         messages.push(Message::user(CONTINUE_PROMPT));
     }
     let mut used: Vec<SkillLink> = Vec::new();
+    // The skills the user attached to the question: their instructions go
+    // with it, whatever the model would have chosen.
+    let attached = history.iter().rev().find(|m| m.role == Role::User).map(|m| m.skills_used.clone()).unwrap_or_default();
+    for link in attached {
+        let skill = llm::OfferedSkill { name: link.name.clone(), slug: link.slug.clone(), description: String::new(), user: link.user };
+        match skill_body(state, &skill).await {
+            Ok(body) => {
+                let system = system.get_or_insert_with(String::new);
+                if !system.is_empty() {
+                    system.push_str("\n\n");
+                }
+                system.push_str(&format!("The user attached the skill `{}` to their message. Follow its instructions:\n\n{}", link.slug, body.trim()));
+                note_used(&mut used, &skill);
+            }
+            Err(error) => say(state, format!("The skill {} could not be loaded ({error}); the question went without it.", link.name)),
+        }
+    }
     let mut tool_calls: Vec<TraceToolCall> = Vec::new();
     let mut skill_runs: Vec<SkillRun> = Vec::new();
     let mut final_reply = Reply::default();

@@ -27,6 +27,32 @@ fn show_new(text: RwSignal<String>, form: RwSignal<SkillForm>, mode: RwSignal<Mo
     untouched.set(all_untouched());
 }
 
+/// `?customise=<name>`: copies the site's skill into the user's (unless
+/// they have one of that name), and points the address at editing it,
+/// so a reload edits the copy rather than copying again. A failure is
+/// said, and leaves the address as it was (a reload tries again).
+pub async fn customise(base: &str, index_url: &str, status: RwSignal<Status>, reviews: RwSignal<Vec<(String, Vec<user_skills::ReviewNote>)>>) {
+    let Some(wanted) = browser::query_parameter("customise").filter(|n| !n.trim().is_empty()) else { return };
+    status.set(Status::Working(format!("Copying {wanted} into your skills…")));
+    match super::customise::copy(&wanted, index_url).await {
+        Ok((copied, review)) => {
+            let (key, message) = match copied {
+                super::customise::Copied::New(key) => {
+                    let message = format!("Copied the site's skill {wanted} into your skills as {key}: edit it here. Your copy {}.", user_skills::shadow_note(&key, &format!("{base}skills/{key}/")));
+                    (key, message)
+                }
+                super::customise::Copied::Existing(key) => (key.clone(), format!("You already have a skill named {key}, so nothing was copied: this is yours, as you left it.")),
+            };
+            browser::replace_url(&crate::skill_links::edit_url(base, &key));
+            if !review.is_empty() {
+                reviews.set(vec![(key, review)]);
+            }
+            status.set(Status::Done(message, vec![]));
+        }
+        Err(error) => status.set(Status::Failed(error, vec![])),
+    }
+}
+
 /// Opens the skill the address names (or a new one): its draft when that
 /// is newer than what was saved, and its code file's text (or that draft).
 #[allow(clippy::too_many_arguments)]

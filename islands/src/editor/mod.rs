@@ -11,14 +11,19 @@
 //! An executable skill (`type: python` or `javascript`) also has its code
 //! file here, and a Test run that runs the unsaved text in the site's Run
 //! panel.
+//!
+//! `?customise=<name>` first copies the site's skill of that name into the
+//! user's skills (see `customise`), then edits the copy.
 
 #[cfg(feature = "hydrate")]
 mod actions;
+#[cfg(feature = "hydrate")]
+mod customise;
 mod problems;
 #[cfg(feature = "hydrate")]
 pub mod run;
 
-use crate::my_skills::{status_view, Status};
+use crate::my_skills::{review_view, status_view, Status};
 use crate::user_skills::{self, SkillForm};
 use leptos::prelude::*;
 use llmos_core::Diagnostic;
@@ -30,7 +35,8 @@ enum Mode {
     Raw,
 }
 
-/// The editor page (`/my/edit/`, `?skill=<key>` to edit one).
+/// The editor page (`/my/edit/`, `?skill=<key>` to edit one,
+/// `?customise=<name>` to copy the site's skill and edit the copy).
 #[island]
 pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     // What is being edited: `None` for a new skill, else its stored name.
@@ -47,6 +53,8 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     let untouched = RwSignal::new(Vec::<&'static str>::new());
     // The code file's text, and what the last Test run said instead of running.
     let code = RwSignal::new(String::new());
+    // The safety review of a skill just copied from the site, all its files.
+    let reviews = RwSignal::new(Vec::new());
     let base = StoredValue::new(base);
     let _ = &index_url;
 
@@ -71,7 +79,11 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     {
-        leptos::task::spawn_local(actions::open(editing, text, form, mode, files, ready, status, restored, untouched, code));
+        let (site, url) = (base.get_value(), index_url.clone());
+        leptos::task::spawn_local(async move {
+            actions::customise(&site, &url, status, reviews).await;
+            actions::open(editing, text, form, mode, files, ready, status, restored, untouched, code).await;
+        });
         let url = index_url.clone();
         leptos::task::spawn_local(async move {
             if let Ok(slugs) = crate::site_index::site_skill_slugs(&url).await {
@@ -211,6 +223,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
             </div>
             <ul class="diagnostics check-summary" id="diagnostics" aria-live="polite">{summary}</ul>
             {status_view(status)}
+            {review_view(reviews)}
             {move || restored.get().map(|when| view! {
                 <p class="notice" id="draft-restored">{format!("Restored your unsaved changes from {when}.")} " "
                     <button type="button" class="link" on:click=move |_| {
