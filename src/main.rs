@@ -313,7 +313,7 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         Err(failure) => return fail(&failure.errors, &failure.warnings),
     };
     let (settings, loaded) = loaded;
-    let index = site::search_index(&loaded.catalogue, settings.search_language);
+    let index = site::name_sources(site::search_index(&loaded.catalogue, settings.search_language), &loaded);
     let hits = index.search(query, limit);
     if json {
         let results: Vec<serde_json::Value> = hits
@@ -321,7 +321,11 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
             .map(|hit| {
                 // Index docs follow catalogue order; the catalogue has the full description.
                 let skill = &loaded.catalogue.skills[hit.doc];
-                serde_json::json!({ "name": skill.name, "score": hit.score, "description": skill.description, "url": llmos_core::index::skill_url(&settings.base_path, &skill.slug) })
+                let mut result = serde_json::json!({ "name": skill.name, "score": hit.score, "description": skill.description, "url": llmos_core::index::skill_url(&settings.base_path, &skill.slug) });
+                if let Some(source) = &index.docs[hit.doc].source {
+                    result["source"] = serde_json::Value::from(source.as_str());
+                }
+                result
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&results).expect("results serialise"));

@@ -45,6 +45,17 @@ pub fn search_index(catalogue: &Catalogue, language: Language) -> SearchIndex {
     SearchIndex::from_analysed(&inputs, &analysed.iter().collect::<Vec<_>>())
 }
 
+/// Names each result's source (`SearchDoc::source`) when the catalogue has
+/// more than one, so results can say it and `source:` can filter by it.
+pub fn name_sources(mut index: SearchIndex, loaded: &Loaded) -> SearchIndex {
+    if loaded.sources.len() > 1 {
+        for doc in &mut index.docs {
+            doc.source = loaded.assets.get(&doc.slug).map(|a| loaded.sources[a.source].name.clone());
+        }
+    }
+    index
+}
+
 /// The same index, reusing the analysis of skills whose files did not change.
 fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
     let inputs = search_inputs(&loaded.catalogue);
@@ -81,7 +92,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildRepo
     let started = Instant::now();
     let loaded = load_reusing(settings, Some(&cache.parsed))?;
     let loaded_at = started.elapsed();
-    let search = search_index_reusing(&loaded, settings.search_language, &mut cache.analysed);
+    let search = name_sources(search_index_reusing(&loaded, settings.search_language, &mut cache.analysed), &loaded);
     let indexed_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous_pages = std::mem::take(&mut cache.pages);
@@ -117,7 +128,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let loaded_at = started.elapsed();
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let no_previous_pages = HashMap::new();
-    let renderer = Renderer::new(settings, &loaded, show_progress, search_index(&loaded.catalogue, settings.search_language), &no_previous_pages);
+    let renderer = Renderer::new(settings, &loaded, show_progress, name_sources(search_index(&loaded.catalogue, settings.search_language), &loaded), &no_previous_pages);
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();

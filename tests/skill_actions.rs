@@ -51,34 +51,32 @@ fn site(change: impl FnOnce(&std::path::Path)) -> Site {
 #[test]
 fn the_copy_button_puts_the_files_text_on_the_clipboard() {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    // The real file page of SKILL.md, built with its Copy button, plus a
+    // second button for a file that is not there.
     let s = site(|dir| {
-        let page = dir.join("search/index.html");
+        let page = dir.join("skills/bell-state/SKILL.md.html");
         let html = std::fs::read_to_string(&page).unwrap();
-        assert!(html.contains("</main>") && html.contains("<script type=\"module\""), "the search page loads the site bundle");
-        let buttons = format!(
-            "<p id=\"copy-good\">{}</p><p id=\"copy-missing\">{}</p></main>",
-            llmos_islands::render::copy_button("/skills/bell-state/SKILL.md", "Copy SKILL.md"),
-            llmos_islands::render::copy_button("/skills/bell-state/no-such-file.md", "Copy the missing file")
-        );
+        assert!(html.contains("<leptos-island data-component=\"CopyFile") && html.contains("<script type=\"module\" src=\"/pkg/islands."), "the file page has a Copy button and loads the site bundle");
+        let buttons = format!("<p id=\"copy-missing\">{}</p></main>", llmos_islands::render::copy_button("/skills/bell-state/no-such-file.md", "Copy the missing file"));
         std::fs::write(&page, html.replacen("</main>", &buttons, 1)).unwrap();
     });
     let origin = s.server.url("/").trim_end_matches('/').to_string();
     s.browser.cdp("Browser.grantPermissions", json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }));
     s.browser.cdp("Emulation.setFocusEmulationEnabled", json!({ "enabled": true }));
-    s.open("/search/");
+    s.open("/skills/bell-state/SKILL.md.html");
 
     let skill_md = std::fs::read_to_string(s.dir().join("skills/bell-state/SKILL.md")).unwrap();
-    assert_eq!(s.browser.eval("return document.querySelector('#copy-good button').textContent;"), "Copy SKILL.md");
-    s.browser.click("#copy-good button");
-    s.browser.wait_for("document.querySelector('#copy-good [role=status]').textContent === 'Copied'", 10);
-    assert_eq!(s.browser.eval("return document.querySelector('#copy-good [role=status]').getAttribute('aria-live');"), "polite");
+    assert_eq!(s.browser.eval("return document.querySelector('.file-view header .copy-file button').textContent;"), "Copy SKILL.md");
+    s.browser.click(".file-view header .copy-file button");
+    s.browser.wait_for("document.querySelector('.file-view header .copy-file [role=status]').textContent === 'Copied'", 10);
+    assert_eq!(s.browser.eval("return document.querySelector('.file-view header .copy-file [role=status]').getAttribute('aria-live');"), "polite");
     let clipboard = || s.browser.eval_async("const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, (e) => done('read failed: ' + e));").as_str().unwrap().to_string();
     assert_eq!(clipboard(), skill_md, "the clipboard holds the published SKILL.md");
     // Again, once something else was copied: the text fetched before is
     // written by the click itself (the way Safari allows).
     s.browser.eval_async("const done = arguments[arguments.length - 1]; navigator.clipboard.writeText('something else').then(() => done(true));");
     assert_eq!(clipboard(), "something else");
-    s.browser.click("#copy-good button");
+    s.browser.click(".file-view header .copy-file button");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while clipboard() != skill_md {
         assert!(std::time::Instant::now() < deadline, "copied again: {:?}", clipboard());

@@ -86,6 +86,13 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     let doc = search["docs"].as_array().unwrap().iter().find(|d| d["name"] == "team-standup").unwrap();
     assert_eq!(doc["source"], "Team skills");
 
+    // `llmos search` ranks the same and filters by source too.
+    let found = llmos(tmp.path(), &["search", "--json", "writing source:team-skills"]);
+    let found: serde_json::Value = serde_json::from_slice(found.stdout.as_bytes()).unwrap_or_else(|e| panic!("{e}: {}", found.stderr));
+    let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["team-standup"], "{found}");
+    assert_eq!(found[0]["source"], "Team skills");
+
     // The sitemap lists the new pages.
     let sitemap = read(&site.join("sitemap.xml"));
     assert!(sitemap.contains("https://example.org/many/sources/by-category/") && sitemap.contains("categories/writing/from/team-skills/"));

@@ -402,6 +402,13 @@ impl SearchIndex {
                     }
                     allowed.iter_mut().zip(tagged).for_each(|(a, t)| *a &= t);
                 }
+                Filter::Source(value) => {
+                    // By name or slug: both compare as slugs.
+                    let wanted = crate::slugify(value);
+                    for (doc, ok) in self.docs.iter().zip(allowed.iter_mut()) {
+                        *ok &= doc.source.as_deref().is_some_and(|s| crate::slugify(s) == wanted);
+                    }
+                }
             }
         }
         Some(allowed)
@@ -587,6 +594,16 @@ mod tests {
 
     fn names(index: &SearchIndex, query: &str) -> Vec<String> {
         index.search(query, 10).iter().map(|h| index.docs[h.doc].name.clone()).collect()
+    }
+
+    #[test]
+    fn a_source_filter_keeps_that_collections_skills_by_name_or_slug() {
+        let mut index = index();
+        index.docs[0].source = Some("Anthropic's Skills".into());
+        index.docs[1].source = Some("Team".into());
+        assert_eq!(names(&index, "csv source:team"), ["plotting"]);
+        assert_eq!(names(&index, "source:\"anthropic-s-skills\""), ["csv-analysis"]);
+        assert!(names(&index, "csv source:nobody").is_empty());
     }
 
     #[test]

@@ -60,62 +60,6 @@ fn segments(text: &str, query: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Takes the `source:<name or slug>` filters out of `query` (the core's
-/// query language has no such filter yet): the rest of the query, and the
-/// sources named, as slugs. A filter with no value yet (being typed) is dropped.
-fn source_filters(query: &str) -> (String, Vec<String>) {
-    let mut rest = Vec::new();
-    let mut sources = Vec::new();
-    for chunk in query.split_whitespace() {
-        match chunk.split_once(':') {
-            Some((key, value)) if key.eq_ignore_ascii_case("source") => {
-                let value = value.trim_matches(|c: char| c == '"' || c == '\'');
-                if !value.is_empty() {
-                    sources.push(fold(value));
-                }
-            }
-            _ => rest.push(chunk),
-        }
-    }
-    let mut rest = rest.join(" ");
-    // A trailing space ends the last word, as the core reads it.
-    if query.ends_with(char::is_whitespace) && !rest.is_empty() {
-        rest.push(' ');
-    }
-    (rest, sources)
-}
-
-/// A source's name or slug as a `source:` filter compares it: lowercase,
-/// each run of ASCII spaces and punctuation one hyphen (as its slug has
-/// it), other letters kept.
-fn fold(text: &str) -> String {
-    let mut out = String::new();
-    for word in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word.to_lowercase());
-    }
-    out
-}
-
-/// The query without its `source:` filters, and the docs found for it,
-/// best first: the core's ranking, then the `source:` filters (every
-/// skill of the source, in catalogue order, when nothing else is asked).
-fn hits(index: &SearchIndex, query: &str, limit: usize) -> (String, Vec<usize>) {
-    let (rest, sources) = source_filters(query);
-    if sources.is_empty() {
-        return (rest, index.search(query, limit).into_iter().map(|hit| hit.doc).collect());
-    }
-    let from = |doc: &usize| index.docs[*doc].source.as_deref().is_some_and(|s| sources.contains(&fold(s)));
-    let docs = if rest.trim().is_empty() {
-        (0..index.docs.len()).filter(from).take(limit).collect()
-    } else {
-        index.search(&rest, index.docs.len()).into_iter().map(|hit| hit.doc).filter(from).take(limit).collect()
-    };
-    (rest, docs)
-}
-
 fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
     parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
 }
@@ -139,11 +83,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             let q = query.get();
             match state.get() {
                 IndexState::Ready(searched) if !q.trim().is_empty() => {
-                    let (q, found) = hits(&searched.index, &q, MAX_RESULTS);
-                    found
+                    searched
+                        .index
+                        .search(&q, MAX_RESULTS)
                         .into_iter()
-                        .map(|doc| {
-                            let doc = &searched.index.docs[doc];
+                        .map(|hit| {
+                            let doc = &searched.index.docs[hit.doc];
                             let description = &doc.description;
                             ResultRow {
                                 url: if doc.user { crate::skill_links::view_url(&base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
@@ -320,19 +265,5 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 }
             }).collect_view()}
         </ul>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn source_filters_come_out_of_the_query() {
-        assert_eq!(source_filters("csv source:Anthropic-Skills tag:data"), ("csv tag:data".to_string(), vec!["anthropic-skills".to_string()]));
-        assert_eq!(source_filters("source:\"team\" "), (String::new(), vec!["team".to_string()]));
-        assert_eq!(source_filters("csv source: "), ("csv ".to_string(), vec![]));
-        assert_eq!(fold("Anthropic's  Skills (v2)"), "anthropic-s-skills-v2");
-        assert_eq!(fold("team_skills"), "team-skills");
     }
 }

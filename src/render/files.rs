@@ -45,19 +45,10 @@ pub fn zip_rel(slug: &str) -> String {
 /// bytes for the same input (fixed times and modes), so the hash changes
 /// exactly when a file does.
 pub fn skill_zip(slug: &str, skill_md: &[u8], files: &[(String, &[u8])]) -> SkillZip {
-    let names: Vec<String> = std::iter::once(format!("{slug}/SKILL.md"))
-        .chain(files.iter().map(|(path, _)| format!("{slug}/{path}")))
-        .collect();
-    let entries: Vec<(&str, &[u8])> = names
-        .iter()
-        .map(String::as_str)
-        .zip(std::iter::once(skill_md).chain(files.iter().map(|(_, data)| *data)))
-        .collect();
+    let names: Vec<String> = std::iter::once(format!("{slug}/SKILL.md")).chain(files.iter().map(|(path, _)| format!("{slug}/{path}"))).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(String::as_str).zip(std::iter::once(skill_md).chain(files.iter().map(|(_, data)| *data))).collect();
     let bytes = llmos_core::zip::write_zip(&entries);
-    let sha256 = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     SkillZip { bytes, sha256 }
 }
 
@@ -68,11 +59,7 @@ pub fn skill_zip(slug: &str, skill_md: &[u8], files: &[(String, &[u8])]) -> Skil
 /// file: `.html` is not an inert extension, so a raw file never ends in it
 /// (see `llmos_core::published_path`).
 pub fn view_rel(path: &str, bytes: &[u8]) -> Option<String> {
-    if path == "index"
-        || bytes.len() > MAX_VIEW_BYTES
-        || bytes.contains(&0)
-        || std::str::from_utf8(bytes).is_err()
-    {
+    if path == "index" || bytes.len() > MAX_VIEW_BYTES || bytes.contains(&0) || std::str::from_utf8(bytes).is_err() {
         return None;
     }
     Some(format!("{path}.html"))
@@ -105,34 +92,15 @@ pub fn language_token(path: &str) -> &str {
 
 /// The file page of `path` (its text is `text`), with `highlight` turning
 /// code into classed HTML (see `crate::markdown::Markdown::highlight`).
-pub fn file_page<'a>(
-    path: &'a str,
-    text: &str,
-    raw_url: String,
-    size: String,
-    highlight: impl Fn(&str, &str) -> String,
-) -> FilePage<'a> {
+pub fn file_page<'a>(path: &'a str, text: &str, raw_url: String, size: String, highlight: impl Fn(&str, &str) -> String) -> FilePage<'a> {
     let lines = text.lines().count().max(1);
     let mut gutter = String::with_capacity(lines * 24);
     for n in 1..=lines {
         gutter.push_str(&format!("<span id=\"L{n}\">{n}</span>\n"));
     }
-    let highlighted = text.len() <= MAX_HIGHLIGHT_BYTES
-        && text.lines().all(|line| line.len() <= MAX_HIGHLIGHT_LINE);
-    let code_html = if highlighted {
-        highlight(language_token(path), text)
-    } else {
-        escape(text)
-    };
-    FilePage {
-        path,
-        raw_url,
-        size,
-        lines,
-        gutter,
-        code_html,
-        highlighted,
-    }
+    let highlighted = text.len() <= MAX_HIGHLIGHT_BYTES && text.lines().all(|line| line.len() <= MAX_HIGHLIGHT_LINE);
+    let code_html = if highlighted { highlight(language_token(path), text) } else { escape(text) };
+    FilePage { path, raw_url, size, lines, gutter, code_html, highlighted }
 }
 
 fn escape(text: &str) -> String {
@@ -209,11 +177,7 @@ pub fn install(slug: &str, zip_absolute: Option<String>) -> Install {
             fetch: zip_absolute.as_ref().map(|url| format!("curl -fsSL -o /tmp/{file} {url} && mkdir -p {dir} && unzip -o /tmp/{file} -d {dir}", dir = t.project)),
         })
         .collect();
-    Install {
-        file,
-        zip_absolute,
-        targets,
-    }
+    Install { file, zip_absolute, targets }
 }
 
 /// A file's view page URL relative to the skill page, with an optional
@@ -241,59 +205,32 @@ mod tests {
         let entries = llmos_core::zip::read_zip(&a.bytes).unwrap();
         let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["demo/SKILL.md", "demo/scripts/main.py"]);
-        let changed = skill_zip(
-            "demo",
-            b"---\nname: demo\n---\n",
-            &[("scripts/main.py".to_string(), &b"print(2)\n"[..])],
-        );
+        let changed = skill_zip("demo", b"---\nname: demo\n---\n", &[("scripts/main.py".to_string(), &b"print(2)\n"[..])]);
         assert_ne!(changed.sha256, a.sha256);
     }
 
     #[test]
     fn only_text_files_get_a_view_page_and_it_never_takes_the_skill_page() {
-        assert_eq!(
-            view_rel("scripts/a.py", b"x = 1\n").as_deref(),
-            Some("scripts/a.py.html")
-        );
-        assert_eq!(
-            view_rel("assets/cube.html", b"<p>").as_deref(),
-            Some("assets/cube.html.html")
-        );
+        assert_eq!(view_rel("scripts/a.py", b"x = 1\n").as_deref(), Some("scripts/a.py.html"));
+        assert_eq!(view_rel("assets/cube.html", b"<p>").as_deref(), Some("assets/cube.html.html"));
         assert_eq!(view_rel("index", b"text"), None);
         assert_eq!(view_rel("assets/logo.png", b"\x89PNG\r\n\x1a\n\0\0"), None);
         assert_eq!(view_rel("data.bin", &[0xff, 0xfe, 0x41]), None);
-        assert!(
-            !llmos_core::published_path("x.html").ends_with(".html"),
-            "raw files never end in .html, so view pages cannot meet one"
-        );
+        assert!(!llmos_core::published_path("x.html").ends_with(".html"), "raw files never end in .html, so view pages cannot meet one");
     }
 
     #[test]
     fn file_pages_number_every_line_and_escape_unhighlighted_text() {
-        let page = file_page(
-            "a.txt",
-            "<b>\n&\n",
-            "/s/a.txt".into(),
-            "6 B".into(),
-            |token, code| format!("{token}:{}", escape(code)),
-        );
+        let page = file_page("a.txt", "<b>\n&\n", "/s/a.txt".into(), "6 B".into(), |token, code| format!("{token}:{}", escape(code)));
         assert!(page.highlighted);
         assert_eq!(page.code_html, "txt:&lt;b&gt;\n&amp;\n");
         assert_eq!(page.lines, 2);
         assert!(page.gutter.contains("id=\"L2\""));
         let long_line = "[".repeat(MAX_HIGHLIGHT_LINE + 1);
-        let page = file_page(
-            "SKILL.md",
-            &long_line,
-            String::new(),
-            String::new(),
-            |_, _| panic!("a line too long to highlight"),
-        );
+        let page = file_page("SKILL.md", &long_line, String::new(), String::new(), |_, _| panic!("a line too long to highlight"));
         assert!(!page.highlighted);
         let big = "<".repeat(MAX_HIGHLIGHT_BYTES + 1);
-        let page = file_page("big.txt", &big, String::new(), String::new(), |_, _| {
-            panic!("too large to highlight")
-        });
+        let page = file_page("big.txt", &big, String::new(), String::new(), |_, _| panic!("too large to highlight"));
         assert!(!page.highlighted);
         assert!(page.code_html.starts_with("&lt;&lt;"));
     }

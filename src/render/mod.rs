@@ -252,7 +252,7 @@ pub(crate) struct Renderer<'a> {
 type RenderResult<T> = Result<T, Failure>;
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, mut search: SearchIndex, previous_pages: &'a HashMap<String, PageKey>) -> Self {
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: SearchIndex, previous_pages: &'a HashMap<String, PageKey>) -> Self {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -264,12 +264,6 @@ impl<'a> Renderer<'a> {
         let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
         let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills);
-        // Results name their source when there is more than one to tell apart.
-        if loaded.sources.len() > 1 {
-            for doc in &mut search.docs {
-                doc.source = loaded.assets.get(&doc.slug).map(|a| loaded.sources[a.source].name.clone());
-            }
-        }
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (

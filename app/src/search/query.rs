@@ -13,6 +13,9 @@ pub enum Filter {
     Category(String),
     /// A keyword (tag) of the skill.
     Tag(String),
+    /// The collection the skill comes from (`SearchDoc::source`), by name
+    /// or by slug.
+    Source(String),
 }
 
 /// A parsed query: the free text (filters removed) and the filters, all of
@@ -37,13 +40,14 @@ pub fn parse(query: &str) -> Query {
             "type" => Filter::Type(value),
             "category" | "cat" => Filter::Category(value),
             "tag" | "tags" | "keyword" | "keywords" => Filter::Tag(value),
+            "source" | "from" => Filter::Source(value),
             _ => {
                 push_text(&mut parsed.text, chunk);
                 continue;
             }
         };
         let typed = match &filter {
-            Filter::Type(v) | Filter::Category(v) | Filter::Tag(v) => !v.is_empty(),
+            Filter::Type(v) | Filter::Category(v) | Filter::Tag(v) | Filter::Source(v) => !v.is_empty(),
         };
         if typed {
             parsed.filters.push(filter);
@@ -90,6 +94,7 @@ mod tests {
         assert_eq!(parse("type: csv").filters, []);
         assert_eq!(parse("type: csv").text, "csv");
         assert_eq!(parse("plot ").text, "plot ");
+        assert_eq!(parse("csv source:\"Team\" from:acme").filters, [Filter::Source("Team".into()), Filter::Source("acme".into())]);
     }
 
     #[test]
