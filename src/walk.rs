@@ -1,8 +1,13 @@
 //! Listing the files under a directory, the same way for `llmos build` and
 //! for `build.rs` (which embeds the bundled skills and includes this file).
 //!
-//! Hidden entries (`.git`, `.DS_Store`), `__pycache__` and `node_modules` are
-//! never part of a skill. A symbolic link is followed only when it points to
+//! Hidden entries (`.git`, `.DS_Store`, `.env`), `__pycache__` and
+//! `node_modules` are never part of a skill. Hidden *folders* above the skill
+//! folders are walked, because public collections file skills under them
+//! (openai/skills keeps `.system/`, `.curated/` and `.experimental/`), except
+//! the well-known folders of tools (`TOOL_FOLDERS`); inside a skill folder
+//! (one holding a SKILL.md, and everything below it) hidden folders stay out,
+//! so a skill's `.secrets/` or `.venv/` is never published. A symbolic link is followed only when it points to
 //! a file inside the walked directory: a link out of it (say, to `~/.ssh`)
 //! would otherwise publish whatever it points at.
 
@@ -43,6 +48,19 @@ pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name == "__pycache__" || name == "node_modules"
 }
 
+/// Hidden folders of version control, editors, package managers and caches:
+/// never walked, wherever they are.
+pub const TOOL_FOLDERS: &[&str] = &[
+    ".git", ".hg", ".svn", ".github", ".gitlab", ".venv", ".tox", ".nox", ".cache", ".idea", ".vscode", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".next", ".nuxt", ".yarn", ".npm", ".pnpm-store", ".cargo", ".terraform", ".ipynb_checkpoints", ".Trash", ".Spotlight-V100",
+];
+
+/// Whether a hidden folder named `name` is walked: only above the skill
+/// folders (`in_skill` false), and never a tool's.
+fn walks_hidden_folder(name: &str, in_skill: bool) -> bool {
+    !in_skill && name.len() > 1 && name != ".." && !TOOL_FOLDERS.iter().any(|t| t.eq_ignore_ascii_case(name)) && !name.ends_with("_cache")
+}
+
 /// Files below `root` in path order (each directory's entries sorted by name).
 /// Only regular files are listed: FIFOs, devices and sockets (which would
 /// block or never end when read) are refused by their type, before any
@@ -50,14 +68,16 @@ pub fn is_ignored(name: &str) -> bool {
 pub fn walk(root: &Path) -> Result<Walked, WalkError> {
     let canonical_root = fs::canonicalize(root).map_err(|error| WalkError { path: root.to_path_buf(), error })?;
     let mut walked = Walked { files: Vec::new(), refused: Vec::new() };
-    visit(&canonical_root, root, "", &mut walked)?;
+    visit(&canonical_root, root, "", false, &mut walked)?;
     Ok(walked)
 }
 
-fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -> Result<(), WalkError> {
+/// `in_skill`: `dir` is a skill folder or inside one.
+fn visit(canonical_root: &Path, dir: &Path, prefix: &str, in_skill: bool, walked: &mut Walked) -> Result<(), WalkError> {
     let at = |error: io::Error| WalkError { path: dir.to_path_buf(), error };
     let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir).and_then(|list| list.collect::<io::Result<_>>()).map_err(at)?;
     entries.sort_by_key(|e| e.file_name());
+    let in_skill = in_skill || entries.iter().any(|e| e.file_name() == "SKILL.md");
     for entry in entries {
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
@@ -65,7 +85,10 @@ fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -
             continue;
         };
         if is_ignored(name) {
-            continue;
+            let hidden_folder = name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_dir());
+            if !(hidden_folder && walks_hidden_folder(name, in_skill)) {
+                continue;
+            }
         }
         let path = entry.path();
         let rel = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
@@ -86,7 +109,7 @@ fn visit(canonical_root: &Path, dir: &Path, prefix: &str, walked: &mut Walked) -
                 Err(_) => walked.refused.push((path, "it is a broken symbolic link".into())),
             }
         } else if kind.is_dir() {
-            visit(canonical_root, &path, &rel, walked)?;
+            visit(canonical_root, &path, &rel, in_skill, walked)?;
         } else if kind.is_file() {
             let meta = entry.metadata().map_err(|error| WalkError { path: path.clone(), error })?;
             walked.files.push(WalkedFile { rel, path, size: meta.len(), modified: nanos(&meta) });

@@ -116,3 +116,34 @@ fn repeated_skills_flags_are_sources_named_after_their_folders() {
     let search: serde_json::Value = serde_json::from_str(&read(&single.path().join("site/index/search.json"))).unwrap();
     assert!(search["docs"][0].get("source").is_none(), "results name no source when there is one");
 }
+
+/// Public collections file skills under hidden folders (openai/skills has
+/// `.system/`, `.curated/`, `.experimental/`): those are read, while tools'
+/// folders (`.git`) and hidden folders inside a skill are not.
+#[test]
+fn skills_under_hidden_collection_folders_are_found_and_a_skills_hidden_files_stay_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("collection/skills");
+    let skill = |rel: &str, name: &str| {
+        fs::create_dir_all(root.join(rel)).unwrap();
+        fs::write(root.join(rel).join("SKILL.md"), format!("---\nname: {name}\ndescription: The {name} skill, filed as a public collection files it.\n---\n# {name}\n")).unwrap();
+    };
+    skill(".system/skill-installer", "skill-installer");
+    skill(".curated/gh-fix-ci", "gh-fix-ci");
+    skill(".git/refs/not-a-skill", "not-a-skill");
+    fs::create_dir_all(root.join(".curated/gh-fix-ci/.secrets")).unwrap();
+    fs::write(root.join(".curated/gh-fix-ci/.secrets/token.txt"), "ghp_secret").unwrap();
+    fs::write(root.join(".curated/gh-fix-ci/.env"), "KEY=1").unwrap();
+    fs::create_dir_all(root.join(".curated/gh-fix-ci/scripts")).unwrap();
+    fs::write(root.join(".curated/gh-fix-ci/scripts/fix.sh"), "echo fix\n").unwrap();
+    let run = llmos(tmp.path(), &["build", "--skills", root.to_str().unwrap(), "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    let index: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("site/index/skills.json"))).unwrap();
+    let mut names: Vec<&str> = index["skills"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["gh-fix-ci", "skill-installer"]);
+    let fix = index["skills"].as_array().unwrap().iter().find(|s| s["name"] == "gh-fix-ci").unwrap();
+    let files: Vec<&str> = fix["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(files, ["scripts/fix.sh"], "a skill's hidden files and folders are not published");
+    assert!(!tmp.path().join("site/skills/gh-fix-ci/.secrets").exists());
+}
