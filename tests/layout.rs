@@ -17,13 +17,17 @@ const PAGES: &[(&str, bool)] = &[
     ("categories/quantum/", true), ("tags/", false), ("tags/csv/", false), ("docs/", false), ("docs/getting-started/", false),
     ("docs/skill-format/", false), ("docs/chat/", false), ("docs/configuration/", false), ("search/?q=csv", true), ("my/", true),
     ("my/edit/", true), ("my/skill/?name=nothing", true), ("chat/", true), ("404.html", false),
+    ("skills/bell-state/SKILL.md.html", true), ("skills/csv-analysis/scripts/main.py.html", true), ("sources/", false), ("docs/taking-a-skill/", false),
 ];
 
 const WIDTHS: &[u32] = &[320, 390, 768];
 
 /// Elements whose box leaves the viewport without a scrolling ancestor to
 /// hold them (a wide table inside `overflow-x: auto` is fine).
+/// Closed `<details>` (the install commands, the safety review) are opened
+/// first, so what they hold is measured too.
 const OVERFLOW: &str = r#"
+document.querySelectorAll('details').forEach((d) => { d.open = true; });
 const vw = document.documentElement.clientWidth;
 const offenders = [];
 for (const el of document.querySelectorAll('body *')) {

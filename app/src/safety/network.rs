@@ -102,6 +102,10 @@ fn redirect(lower: &str) -> Option<String> {
 const SAYS_NETWORK: &[&str] = &[
     "network", "internet", "online", "web", "website", "websites", "api", "apis", "url", "urls", "http", "https", "download", "downloads", "downloading",
     "upload", "uploads", "fetch", "fetches", "fetching", "remote", "server", "servers", "cloud", "webhook", "webhooks",
+    // Online services: a skill that says it works with one says it goes online
+    // (openai/skills' skill-installer: "from … a GitHub repo path").
+    "github", "gitlab", "bitbucket", "slack", "notion", "linear", "jira", "confluence", "figma", "sentry", "vercel", "netlify",
+    "aws", "s3", "gcp", "azure", "stripe", "twilio", "openai", "anthropic", "gemini",
 ];
 /// Phrases of a description that promise no network.
 const SAYS_OFFLINE: &[&str] = &[

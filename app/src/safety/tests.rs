@@ -183,6 +183,9 @@ fn undeclared_network_near_misses() {
     assert!(review_with(declared, &[("scripts/main.py", "import requests\n")]).is_empty());
     let said = "---\nname: s\ndescription: Downloads a page and tidies it.\n---\n";
     assert!(review_with(said, &[("scripts/main.py", "import requests\n")]).is_empty());
+    // Naming an online service says the skill goes online (as openai/skills' skill-installer does).
+    let service = "---\nname: s\ndescription: Install skills from a GitHub repo path.\n---\n";
+    assert!(review_with(service, &[("scripts/main.py", "import urllib.request\n")]).is_empty());
 }
 
 #[test]
