@@ -1,0 +1,295 @@
+//! Clustering unit vectors: candidate pairs from an inverted index (or LSH), then group-average merging in similarity order.
+//!
+//! Why this algorithm. Paraphrases of one task share a few distinctive
+//! features (a rare word, its character n-grams) while different tasks
+//! share only common ones, so:
+//!
+//! 1. **Candidates** (no all-pairs): each trace is looked up, in input
+//!    order, in an inverted index of the traces before it, by its *keys*:
+//!    its rarest word features and the rarest character n-gram of each word
+//!    (prefix filtering, Bayardo, Ma & Srikant, "Scaling up all pairs
+//!    similarity search", WWW 2007: similar vectors must share a rare
+//!    feature). Each posting list is read from its newest end, at most
+//!    `Params::postings_read` entries, so a trace is compared with at most
+//!    keys × that many others: O(n · k) dot products, however large a
+//!    cluster grows. For embeddings the keys are random-hyperplane LSH
+//!    signatures (Charikar, "Similarity estimation techniques from rounding
+//!    algorithms", STOC 2002), several bands of bits each.
+//! 2. **Edges**: exact cosines of the candidate pairs, kept when at least
+//!    `Params::edge`.
+//! 3. **Merging**: edges in descending similarity (Kruskal's order) join
+//!    the clusters at their ends, with union-find, only when the clusters'
+//!    *group-average* similarity (UPGMA, Sokal & Michener 1958) is at least
+//!    `Params::link`. With unit vectors the mean of all pairwise cosines
+//!    between clusters A and B is `(ΣA · ΣB) / (|A| |B|)`, so each cluster
+//!    keeps the sum of its vectors and the test is exact, not sampled; sums
+//!    merge smaller into larger (O(n log n) additions over a run). Single
+//!    linkage alone chains "plot a CSV" → "clean a CSV" → "clean a table";
+//!    the average guard stops a cluster from drifting while edges between
+//!    true paraphrases, which are many, still merge.
+//!
+//! Cost: O(total features + n · keys · postings_read · vector length +
+//! E log E) time, O(total features + n · keys) memory; linear in n for a
+//! bounded goal length, well inside n log n.
+
+use super::features::SparseVec;
+use rustc_hash::FxHashMap;
+
+/// Thresholds and bounds of one clustering.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The least cosine of a candidate pair for it to be an edge.
+    pub edge: f32,
+    /// The least group-average cosine of two clusters for them to merge.
+    pub link: f32,
+    /// Entries of one posting list (or LSH bucket) read per lookup, newest first.
+    pub postings_read: usize,
+}
+
+/// The thresholds of the lexical default, chosen on the odd-numbered
+/// clusters of `app/tests/fixtures/evolution/goals.tsv` (see
+/// `app/tests/evolution_quality.rs` for the figures on all of it).
+pub const LEXICAL: Params = Params {
+    edge: 0.20,
+    link: 0.20,
+    postings_read: 24,
+};
+
+/// The thresholds for embeddings: typical sentence-embedding cosines of
+/// paraphrases are 0.75 and more, of unrelated requests 0.2 to 0.6.
+pub const SEMANTIC: Params = Params {
+    edge: 0.78,
+    link: 0.72,
+    postings_read: 24,
+};
+
+/// Vectors a clustering can compare, and the cluster sums it keeps.
+pub trait Space {
+    /// A cluster's sum of member vectors.
+    type Sum;
+    fn len(&self) -> usize;
+    /// The cosine of items `a` and `b`.
+    fn cosine(&self, a: usize, b: usize) -> f32;
+    /// The candidate keys of item `i` (features or LSH buckets).
+    fn keys(&self, i: usize) -> Vec<u64>;
+    fn sum_of(&self, i: usize) -> Self::Sum;
+    fn add(&self, into: &mut Self::Sum, from: &Self::Sum);
+    fn dot(&self, a: &Self::Sum, b: &Self::Sum) -> f32;
+    /// How many entries `add` iterates; the smaller sum is added to the larger.
+    fn weight(&self, sum: &Self::Sum) -> usize;
+}
+
+/// Sparse TF-IDF vectors with their candidate keys (`features::Features`).
+pub struct SparseSpace<'a> {
+    pub vectors: &'a [SparseVec],
+    pub keys: &'a [Vec<u32>],
+}
+
+impl Space for SparseSpace<'_> {
+    type Sum = FxHashMap<u32, f32>;
+    fn len(&self) -> usize {
+        self.vectors.len()
+    }
+    fn cosine(&self, a: usize, b: usize) -> f32 {
+        super::features::dot(&self.vectors[a], &self.vectors[b])
+    }
+    fn keys(&self, i: usize) -> Vec<u64> {
+        self.keys[i].iter().map(|&k| k as u64).collect()
+    }
+    fn sum_of(&self, i: usize) -> Self::Sum {
+        self.vectors[i].iter().copied().collect()
+    }
+    fn add(&self, into: &mut Self::Sum, from: &Self::Sum) {
+        for (&id, &w) in from {
+            *into.entry(id).or_insert(0.0) += w;
+        }
+    }
+    fn dot(&self, a: &Self::Sum, b: &Self::Sum) -> f32 {
+        let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        small
+            .iter()
+            .filter_map(|(id, w)| large.get(id).map(|v| v * w))
+            .sum()
+    }
+    fn weight(&self, sum: &Self::Sum) -> usize {
+        sum.len()
+    }
+}
+
+/// Dense vectors (embeddings), L2-normalised on construction, with
+/// random-hyperplane LSH keys: `BANDS` bands of `BITS` sign bits each.
+pub struct DenseSpace {
+    vectors: Vec<Vec<f32>>,
+    keys: Vec<Vec<u64>>,
+}
+
+const BANDS: usize = 8;
+const BITS: usize = 10;
+
+impl DenseSpace {
+    /// Normalises `embeddings` (zero vectors stay zero and match nothing)
+    /// and hashes them. Vectors shorter than the longest are padded with
+    /// zeros; an embedding model gives one length, so that does not arise.
+    pub fn new(embeddings: &[Vec<f32>]) -> DenseSpace {
+        let dim = embeddings.iter().map(Vec::len).max().unwrap_or(0);
+        let mut rng = super::SplitMix(0x5eed_1e55);
+        let planes: Vec<f32> = (0..BANDS * BITS * dim).map(|_| rng.gaussian()).collect();
+        let vectors: Vec<Vec<f32>> = embeddings
+            .iter()
+            .map(|e| {
+                let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+                let mut v: Vec<f32> = e
+                    .iter()
+                    .map(|x| if norm > 0.0 { x / norm } else { 0.0 })
+                    .collect();
+                v.resize(dim, 0.0);
+                v
+            })
+            .collect();
+        let keys = vectors
+            .iter()
+            .map(|v| {
+                if v.iter().all(|&x| x == 0.0) {
+                    return Vec::new();
+                }
+                (0..BANDS)
+                    .map(|band| {
+                        let mut signature = (band as u64) << 32;
+                        for bit in 0..BITS {
+                            let plane = &planes[(band * BITS + bit) * dim..][..dim];
+                            if plane.iter().zip(v).map(|(p, x)| p * x).sum::<f32>() >= 0.0 {
+                                signature |= 1 << bit;
+                            }
+                        }
+                        signature
+                    })
+                    .collect()
+            })
+            .collect();
+        DenseSpace { vectors, keys }
+    }
+
+    pub fn vectors(&self) -> &[Vec<f32>] {
+        &self.vectors
+    }
+}
+
+impl Space for DenseSpace {
+    type Sum = Vec<f32>;
+    fn len(&self) -> usize {
+        self.vectors.len()
+    }
+    fn cosine(&self, a: usize, b: usize) -> f32 {
+        self.vectors[a]
+            .iter()
+            .zip(&self.vectors[b])
+            .map(|(x, y)| x * y)
+            .sum()
+    }
+    fn keys(&self, i: usize) -> Vec<u64> {
+        self.keys[i].clone()
+    }
+    fn sum_of(&self, i: usize) -> Self::Sum {
+        self.vectors[i].clone()
+    }
+    fn add(&self, into: &mut Self::Sum, from: &Self::Sum) {
+        into.iter_mut().zip(from).for_each(|(x, y)| *x += y);
+    }
+    fn dot(&self, a: &Self::Sum, b: &Self::Sum) -> f32 {
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
+    fn weight(&self, _: &Self::Sum) -> usize {
+        1
+    }
+}
+
+/// Clusters the items of `space`: one label per item, clusters numbered
+/// 0, 1, … in the order of their first member. Deterministic for a given
+/// input order.
+pub fn cluster<S: Space>(space: &S, params: Params) -> Vec<usize> {
+    let n = space.len();
+    let mut edges = candidate_edges(space, params);
+    edges.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut size = vec![1u32; n];
+    let mut sums: Vec<Option<S::Sum>> = (0..n).map(|_| None).collect();
+    for (similarity, a, b) in edges {
+        let (ra, rb) = (find(&mut parent, a as usize), find(&mut parent, b as usize));
+        if ra == rb {
+            continue;
+        }
+        let average = if size[ra] == 1 && size[rb] == 1 {
+            similarity
+        } else {
+            for root in [ra, rb] {
+                if sums[root].is_none() {
+                    sums[root] = Some(space.sum_of(root));
+                }
+            }
+            let (Some(sa), Some(sb)) = (&sums[ra], &sums[rb]) else {
+                unreachable!("both sums were just made")
+            };
+            space.dot(sa, sb) / (size[ra] as f32 * size[rb] as f32)
+        };
+        if average < params.link {
+            continue;
+        }
+        let (sa, sb) = (
+            sums[ra].take().unwrap_or_else(|| space.sum_of(ra)),
+            sums[rb].take().unwrap_or_else(|| space.sum_of(rb)),
+        );
+        let (root, child, mut into, from) = if space.weight(&sa) >= space.weight(&sb) {
+            (ra, rb, sa, sb)
+        } else {
+            (rb, ra, sb, sa)
+        };
+        space.add(&mut into, &from);
+        parent[child] = root as u32;
+        size[root] += size[child];
+        sums[root] = Some(into);
+    }
+    let mut labels = vec![usize::MAX; n];
+    let mut by_root: FxHashMap<usize, usize> = FxHashMap::default();
+    for (i, label) in labels.iter_mut().enumerate() {
+        let root = find(&mut parent, i);
+        let next = by_root.len();
+        *label = *by_root.entry(root).or_insert(next);
+    }
+    labels
+}
+
+/// (cosine, earlier item, later item) for every candidate pair at or above `params.edge`.
+fn candidate_edges<S: Space>(space: &S, params: Params) -> Vec<(f32, u32, u32)> {
+    let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut edges = Vec::new();
+    let mut candidates: Vec<u32> = Vec::new();
+    for i in 0..space.len() {
+        let keys = space.keys(i);
+        candidates.clear();
+        for key in &keys {
+            if let Some(list) = postings.get(key) {
+                candidates.extend(list.iter().rev().take(params.postings_read));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for &j in &candidates {
+            let similarity = space.cosine(i, j as usize);
+            if similarity >= params.edge {
+                edges.push((similarity, j, i as u32));
+            }
+        }
+        for key in keys {
+            postings.entry(key).or_default().push(i as u32);
+        }
+    }
+    edges
+}
+
+fn find(parent: &mut [u32], mut i: usize) -> usize {
+    while parent[i] as usize != i {
+        parent[i] = parent[parent[i] as usize];
+        i = parent[i] as usize;
+    }
+    i
+}

@@ -1,0 +1,457 @@
+//! Lexical features of traces: TF-IDF word and character n-grams of the goal plus what the task used, as unit sparse vectors.
+
+use super::normalise::{canonical_word, is_noise};
+use super::TraceInput;
+use crate::search::{fold_case, tokens, Analyzer, Language};
+use rustc_hash::FxHashMap;
+
+/// A sparse vector: (feature id, weight) pairs sorted by id, of unit L2 norm
+/// (or empty). The cosine of two is their dot product.
+pub type SparseVec = Vec<(u32, f32)>;
+
+/// Character n-gram lengths, taken within each word padded as `<word>`
+/// (the "subword" features of fastText, Bojanowski et al. 2017, and of
+/// scikit-learn's `char_wb` analyser).
+pub const CHAR_NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// How much each block of features counts in a trace's vector. Each block
+/// is L2-normalised on its own and scaled by the square root of its weight,
+/// so the cosine of two traces is the weighted sum of their blocks' cosines
+/// (when both have every block; a missing block's weight goes to the others).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlockWeights {
+    /// Word unigrams and bigrams of the goal's stemmed terms.
+    pub words: f32,
+    /// Character n-grams of the goal's words (typos, compounds, inflections the stemmer misses).
+    pub chars: f32,
+    /// What the task used: skills used, the steps (tool calls and skill runs)
+    /// and their consecutive pairs, and at half the term frequency the skills offered.
+    pub usage: f32,
+}
+
+impl Default for BlockWeights {
+    fn default() -> Self {
+        BlockWeights {
+            words: 0.35,
+            chars: 0.5,
+            usage: 0.15,
+        }
+    }
+}
+
+const WORDS: usize = 0;
+const CHARS: usize = 1;
+const USAGE: usize = 2;
+
+/// Candidate keys kept per trace: its rarest word features and the rarest
+/// character n-gram of each of its rarest words (see `cluster`).
+const WORD_KEYS: usize = 4;
+const CHAR_KEYS: usize = 3;
+
+/// The traces' vectors and what clustering and coverage need besides.
+#[derive(Debug, Default)]
+pub struct Features {
+    /// One unit vector per trace, in input order.
+    pub vectors: Vec<SparseVec>,
+    /// Per trace, the ids of its candidate keys: its rarest features that at
+    /// least one other trace has (document frequency ≥ 2).
+    pub keys: Vec<Vec<u32>>,
+    /// Document frequency per feature id.
+    pub df: Vec<u32>,
+    /// How many traces the vocabulary was counted over.
+    pub docs: usize,
+    weights: BlockWeights,
+    vocabulary: Vocabulary,
+}
+
+/// Interned features: a stem, a character n-gram or a usage item is a
+/// `u32` id, each word's analysis is computed once and cached.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    /// Folded token → its words' entries, a range of `token_words` (a
+    /// token is none when it is noise, several when it is shorthand).
+    token_index: FxHashMap<String, (u32, u32)>,
+    token_words: Vec<u32>,
+    /// Folded canonical word → its entry in `words` (`None`: a stop word or filler).
+    word_index: FxHashMap<String, Option<u32>>,
+    words: Vec<WordEntry>,
+    terms: FxHashMap<String, u32>,
+    grams: FxHashMap<String, u32>,
+    bigrams: FxHashMap<(u32, u32), u32>,
+    usage: FxHashMap<String, u32>,
+    block: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct WordEntry {
+    term: u32,
+    grams: Vec<u32>,
+}
+
+impl Vocabulary {
+    fn intern(
+        block: &mut Vec<u8>,
+        map: &mut FxHashMap<String, u32>,
+        key: &str,
+        kind: usize,
+    ) -> u32 {
+        if let Some(&id) = map.get(key) {
+            return id;
+        }
+        let id = block.len() as u32;
+        block.push(kind as u8);
+        map.insert(key.to_string(), id);
+        id
+    }
+
+    /// The entry of one folded, canonical word, computed on first sight.
+    fn word(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
+        if let Some(&entry) = self.word_index.get(word) {
+            return entry;
+        }
+        let entry = (!is_noise(analyzer, word)).then(|| {
+            let term = Self::intern(
+                &mut self.block,
+                &mut self.terms,
+                &analyzer.term(word),
+                WORDS,
+            );
+            let padded: Vec<char> = std::iter::once('<')
+                .chain(word.chars())
+                .chain(std::iter::once('>'))
+                .collect();
+            let mut grams = Vec::new();
+            let mut gram = String::new();
+            for n in CHAR_NGRAMS {
+                for window in padded.windows(n) {
+                    gram.clear();
+                    gram.extend(window);
+                    grams.push(Self::intern(&mut self.block, &mut self.grams, &gram, CHARS));
+                }
+            }
+            self.words.push(WordEntry { term, grams });
+            self.words.len() as u32 - 1
+        });
+        self.word_index.insert(word.to_string(), entry);
+        entry
+    }
+
+    /// The word entries of one folded token, computed on first sight.
+    fn token(&mut self, analyzer: &Analyzer, token: &str) -> (usize, usize) {
+        if let Some(&(start, len)) = self.token_index.get(token) {
+            return (start as usize, len as usize);
+        }
+        let start = self.token_words.len();
+        for word in canonical_word(token).split(' ') {
+            if let Some(entry) = self.word(analyzer, word) {
+                self.token_words.push(entry);
+            }
+        }
+        let len = self.token_words.len() - start;
+        self.token_index
+            .insert(token.to_string(), (start as u32, len as u32));
+        (start, len)
+    }
+
+    fn bigram(&mut self, a: u32, b: u32) -> u32 {
+        if let Some(&id) = self.bigrams.get(&(a, b)) {
+            return id;
+        }
+        let id = self.block.len() as u32;
+        self.block.push(WORDS as u8);
+        self.bigrams.insert((a, b), id);
+        id
+    }
+
+    fn lookup_bigram(&self, a: u32, b: u32) -> Option<u32> {
+        self.bigrams.get(&(a, b)).copied()
+    }
+}
+
+/// Raw term frequencies of one text: (feature id, tf), unsorted, repeats summed later.
+struct Counts {
+    items: Vec<(u32, f32)>,
+    /// The goal's words (entries of `Vocabulary::words`), for candidate keys.
+    words: Vec<u32>,
+}
+
+impl Features {
+    /// Builds the vectors of `traces`: counts features, then weighs each by
+    /// TF-IDF with sublinear tf and smoothed idf (`(1 + ln tf) · (ln((1 + n)
+    /// / (1 + df)) + 1)`, scikit-learn's `TfidfVectorizer(sublinear_tf=True,
+    /// smooth_idf=True)`), and L2-normalises each block (see `BlockWeights`).
+    /// Linear in the total length of the goals; each distinct word is analysed once.
+    pub fn build(traces: &[TraceInput], weights: BlockWeights) -> Features {
+        let analyzer = Analyzer::new(Language::English);
+        let mut vocabulary = Vocabulary::default();
+        let counts: Vec<Counts> = traces
+            .iter()
+            .map(|t| count(&mut vocabulary, &analyzer, t))
+            .collect();
+        let mut df = vec![0u32; vocabulary.block.len()];
+        let mut seen = vec![u32::MAX; vocabulary.block.len()];
+        for (doc, c) in counts.iter().enumerate() {
+            for &(id, _) in &c.items {
+                if seen[id as usize] != doc as u32 {
+                    seen[id as usize] = doc as u32;
+                    df[id as usize] += 1;
+                }
+            }
+        }
+        let mut features = Features {
+            vectors: Vec::with_capacity(traces.len()),
+            keys: Vec::with_capacity(traces.len()),
+            df,
+            docs: traces.len(),
+            weights,
+            vocabulary,
+        };
+        for c in counts {
+            features.keys.push(features.candidate_keys(&c));
+            features.vectors.push(features.weigh(c.items));
+        }
+        features
+    }
+
+    /// Whether feature `id` comes from a goal (words or characters), not from usage.
+    pub fn is_goal_feature(&self, id: u32) -> bool {
+        self.vocabulary.block[id as usize] != USAGE as u8
+    }
+
+    /// Whether feature `id` is a word unigram or bigram of a goal.
+    pub fn is_word_feature(&self, id: u32) -> bool {
+        self.vocabulary.block[id as usize] == WORDS as u8
+    }
+
+    /// The idf of feature `id` (a feature never seen counts as df = 0).
+    pub fn idf(&self, id: Option<u32>) -> f32 {
+        let df = id.map_or(0, |id| self.df[id as usize]) as f32;
+        ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
+    }
+
+    /// The goal-only vector of a text in this vocabulary (a skill's name,
+    /// description and keywords, for coverage): weighted as a goal, with
+    /// words the traces never used counting towards its norm only.
+    pub fn text_vector(&self, text: &str) -> SparseVec {
+        let analyzer = Analyzer::new(Language::English);
+        let folded = fold_case(text);
+        let mut items: Vec<(Option<u32>, f32)> = Vec::new();
+        let mut previous: Option<Option<u32>> = None;
+        for word in tokens(&folded).flat_map(|(token, _, _)| {
+            canonical_word(&token)
+                .split(' ')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        }) {
+            if is_noise(&analyzer, &word) {
+                continue;
+            }
+            let entry = self
+                .vocabulary
+                .word_index
+                .get(word.as_str())
+                .copied()
+                .flatten()
+                .map(|e| &self.vocabulary.words[e as usize]);
+            let term = entry
+                .map(|e| e.term)
+                .or_else(|| self.vocabulary.terms.get(&analyzer.term(&word)).copied());
+            if let Some(previous) = previous {
+                items.push((
+                    previous
+                        .zip(term)
+                        .and_then(|(a, b)| self.vocabulary.lookup_bigram(a, b)),
+                    1.0,
+                ));
+            }
+            items.push((term, 1.0));
+            previous = Some(term);
+            match entry {
+                Some(entry) => items.extend(entry.grams.iter().map(|&g| (Some(g), 1.0))),
+                None => items.extend((0..word.chars().count() * 3).map(|_| (None, 1.0))),
+            }
+        }
+        // Unknown features: each its own (unmatched) dimension, weight idf(0).
+        let unknown: f32 = items.iter().filter(|(id, _)| id.is_none()).count() as f32;
+        let known: Vec<(u32, f32)> = items
+            .into_iter()
+            .filter_map(|(id, tf)| id.map(|id| (id, tf)))
+            .collect();
+        self.weigh_with_unknown(known, unknown * self.idf(None).powi(2))
+    }
+
+    fn candidate_keys(&self, counts: &Counts) -> Vec<u32> {
+        let df = |id: u32| self.df[id as usize];
+        let mut words: Vec<u32> = counts
+            .items
+            .iter()
+            .map(|&(id, _)| id)
+            .filter(|&id| self.vocabulary.block[id as usize] == WORDS as u8 && df(id) >= 2)
+            .collect();
+        words.sort_unstable_by_key(|&id| (df(id), id));
+        words.dedup();
+        words.truncate(WORD_KEYS);
+        let mut grams: Vec<u32> = counts
+            .words
+            .iter()
+            .filter_map(|&w| {
+                self.vocabulary.words[w as usize]
+                    .grams
+                    .iter()
+                    .copied()
+                    .filter(|&g| df(g) >= 2)
+                    .min_by_key(|&g| (df(g), g))
+            })
+            .collect();
+        grams.sort_unstable_by_key(|&id| (df(id), id));
+        grams.dedup();
+        grams.truncate(CHAR_KEYS);
+        words.extend(grams);
+        words
+    }
+
+    fn weigh(&self, items: Vec<(u32, f32)>) -> SparseVec {
+        self.weigh_with_unknown(items, 0.0)
+    }
+
+    /// Sums repeats, applies sublinear tf × idf, and normalises per block.
+    /// `unknown_goal_mass` is the squared weight of goal features outside
+    /// the vocabulary, which lengthens the goal blocks' norms.
+    fn weigh_with_unknown(&self, mut items: Vec<(u32, f32)>, unknown_goal_mass: f32) -> SparseVec {
+        items.sort_unstable_by_key(|&(id, _)| id);
+        let mut vector: SparseVec = Vec::with_capacity(items.len());
+        for (id, tf) in items {
+            match vector.last_mut() {
+                Some(last) if last.0 == id => last.1 += tf,
+                _ => vector.push((id, tf)),
+            }
+        }
+        let mut norms = [0f32; 3];
+        norms[WORDS] = unknown_goal_mass / 2.0;
+        norms[CHARS] = unknown_goal_mass / 2.0;
+        for (id, w) in vector.iter_mut() {
+            *w = (1.0 + w.ln()) * self.idf(Some(*id));
+            norms[self.vocabulary.block[*id as usize] as usize] += *w * *w;
+        }
+        let block_weights = [self.weights.words, self.weights.chars, self.weights.usage];
+        let present: f32 = (0..3)
+            .filter(|&b| norms[b] > 0.0)
+            .map(|b| block_weights[b])
+            .sum();
+        if present <= 0.0 {
+            return Vec::new();
+        }
+        let scale: Vec<f32> = (0..3)
+            .map(|b| {
+                if norms[b] > 0.0 {
+                    (block_weights[b] / present).sqrt() / norms[b].sqrt()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        for (id, w) in vector.iter_mut() {
+            *w *= scale[self.vocabulary.block[*id as usize] as usize];
+        }
+        vector.retain(|&(_, w)| w > 0.0);
+        vector
+    }
+
+    /// Bytes held by the vectors, keys and vocabulary (an estimate from
+    /// lengths and capacities, for the benchmark's memory figures).
+    pub fn heap_bytes(&self) -> usize {
+        let vectors: usize = self.vectors.iter().map(|v| v.capacity() * 8 + 24).sum();
+        let keys: usize = self.keys.iter().map(|k| k.capacity() * 4 + 24).sum();
+        let v = &self.vocabulary;
+        let strings = |m: &FxHashMap<String, u32>| {
+            m.capacity() * 36 + m.keys().map(String::capacity).sum::<usize>()
+        };
+        let words = v.token_index.capacity() * 40
+            + v.token_index.keys().map(String::capacity).sum::<usize>()
+            + v.token_words.capacity() * 4
+            + v.word_index.capacity() * 36
+            + v.word_index.keys().map(String::capacity).sum::<usize>()
+            + v.words
+                .iter()
+                .map(|w| 32 + w.grams.capacity() * 4)
+                .sum::<usize>();
+        vectors
+            + keys
+            + self.df.capacity() * 4
+            + words
+            + strings(&v.terms)
+            + strings(&v.grams)
+            + strings(&v.usage)
+            + v.bigrams.capacity() * 13
+            + v.block.capacity()
+    }
+}
+
+/// Counts one trace's features, interning new ones.
+fn count(vocabulary: &mut Vocabulary, analyzer: &Analyzer, trace: &TraceInput) -> Counts {
+    let folded = fold_case(&trace.goal);
+    let mut counts = Counts {
+        items: Vec::new(),
+        words: Vec::new(),
+    };
+    let mut previous: Option<u32> = None;
+    for (token, _, _) in tokens(&folded) {
+        let (start, len) = vocabulary.token(analyzer, &token);
+        for k in start..start + len {
+            let entry = vocabulary.token_words[k];
+            let term = vocabulary.words[entry as usize].term;
+            if let Some(previous) = previous {
+                counts.items.push((vocabulary.bigram(previous, term), 1.0));
+            }
+            previous = Some(term);
+            counts.items.push((term, 1.0));
+            counts.items.extend(
+                vocabulary.words[entry as usize]
+                    .grams
+                    .iter()
+                    .map(|&g| (g, 1.0)),
+            );
+            counts.words.push(entry);
+        }
+    }
+    let mut usage = |key: String, tf: f32, items: &mut Vec<(u32, f32)>| {
+        items.push((
+            Vocabulary::intern(&mut vocabulary.block, &mut vocabulary.usage, &key, USAGE),
+            tf,
+        ))
+    };
+    for skill in &trace.skills_used {
+        usage(format!("used:{skill}"), 1.0, &mut counts.items);
+    }
+    for skill in &trace.skills_offered {
+        usage(format!("offered:{skill}"), 0.5, &mut counts.items);
+    }
+    for (i, step) in trace.steps.iter().enumerate() {
+        usage(format!("step:{}", step.key()), 1.0, &mut counts.items);
+        if let Some(next) = trace.steps.get(i + 1) {
+            usage(
+                format!("pair:{}>{}", step.key(), next.key()),
+                1.0,
+                &mut counts.items,
+            );
+        }
+    }
+    counts
+}
+
+/// The dot product of two sparse vectors (their cosine, both being unit).
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
