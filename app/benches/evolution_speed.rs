@@ -7,9 +7,10 @@
 //! recall and F1 against the tasks the traces were generated from.
 //!
 //! Traces are generated deterministically: a task is an action on an object
-//! ("chart" × "monthly sales csv"), phrased through templates, verb
-//! synonyms, British or American spelling, fillers, numbers and typos, so
-//! paraphrases exist at every size; each task also has its skills and steps.
+//! of its own ("chart" × "monthly sales csv", "summarise" × "kroubizan
+//! report"), phrased through templates, verb synonyms, British or American
+//! spelling, fillers, numbers and typos, so paraphrases exist at every
+//! size; each task also has its skills and steps. About 50 traces a task.
 //! Issue 13's target: 100k traces in ≤ 1 s natively, cost no worse than n log n.
 
 use llmos_core::evolution::cluster::{cluster, SparseSpace};
@@ -233,20 +234,66 @@ fn typo(text: &str, rng: &mut Rng) -> String {
     chars.into_iter().collect()
 }
 
-/// `n` traces over about `n / 50` tasks (at least 20, at most every
-/// action × object), and the task of each.
+/// Generic nouns that follow a task's own topic word beyond `OBJECTS`.
+const NOUNS: &[&str] = &[
+    "report",
+    "data",
+    "csv",
+    "logs",
+    "notes",
+    "query",
+    "script",
+    "email",
+    "table",
+    "dashboard",
+    "spreadsheet",
+    "document",
+];
+
+/// A made-up but pronounceable topic word, unique per task ("brovanic"):
+/// what tells one user's task apart from another's, as a client, product
+/// or project name does.
+fn topic(task: usize) -> String {
+    const ONSETS: &[&str] = &[
+        "b", "br", "d", "f", "g", "k", "kr", "l", "m", "n", "p", "s", "st", "t", "v", "z",
+    ];
+    const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
+    let mut rng = Rng(task as u64 * 0x9E37 + 1);
+    (0..3)
+        .map(|_| {
+            format!(
+                "{}{}",
+                ONSETS[rng.below(ONSETS.len())],
+                VOWELS[rng.below(VOWELS.len())]
+            )
+        })
+        .collect::<String>()
+        + ["n", "x", "l", "r"][task % 4]
+}
+
+/// `n` traces over `n / 50` tasks (at least 20), and the task of each. A
+/// task is an action on one of `OBJECTS` or, beyond those, on a topic word
+/// of its own and a generic noun ("summarise the kroubizan report"). Tasks
+/// with the same action share verbs, skills and steps, and differ by their
+/// object: the truth the pairwise scores are computed against.
 fn synthetic(n: usize) -> (Vec<TraceInput>, Vec<usize>) {
-    let all_tasks = ACTIONS.len() * OBJECTS.len();
-    let tasks = (n / 50).clamp(20, all_tasks);
+    let tasks = (n / 50).max(20);
     let mut rng = Rng(42);
     let mut traces = Vec::with_capacity(n);
     let mut truth = Vec::with_capacity(n);
     for i in 0..n {
-        // Tasks are spread over the action × object grid (a stride coprime with its size).
         let task = rng.below(tasks);
-        let cell = (task * 7919) % all_tasks;
-        let (verbs, skill) = ACTIONS[cell % ACTIONS.len()];
-        let object = OBJECTS[cell / ACTIONS.len()];
+        let action = (task * 5) % ACTIONS.len();
+        let (verbs, skill) = ACTIONS[action];
+        let object = match OBJECTS.get(task) {
+            Some(object) => object.to_string(),
+            None => format!(
+                "{} {}",
+                topic(task),
+                NOUNS[(task / ACTIONS.len()) % NOUNS.len()]
+            ),
+        };
+        let object = object.as_str();
         let verb = verbs[rng.below(verbs.len())];
         let template = TEMPLATES[rng.below(TEMPLATES.len())];
         let mut goal = template
@@ -301,7 +348,10 @@ fn synthetic(n: usize) -> (Vec<TraceInput>, Vec<usize>) {
 
 /// Pairs within the groups of `counts`.
 fn pairs<K>(counts: std::collections::HashMap<K, u64>) -> f64 {
-    counts.values().map(|&c| c * c.saturating_sub(1) / 2).sum::<u64>() as f64
+    counts
+        .values()
+        .map(|&c| c * c.saturating_sub(1) / 2)
+        .sum::<u64>() as f64
 }
 
 /// Exact pairwise precision, recall and F1 from the contingency table.
@@ -345,8 +395,16 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
-    let options = Options::default();
-    println!("evolution_speed (native, one run each, lexical default):");
+    let mut options = Options::default();
+    // LLMOS_BENCH_EDGE / LLMOS_BENCH_LINK try other thresholds.
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
+    options.lexical.edge = env("LLMOS_BENCH_EDGE").unwrap_or(options.lexical.edge);
+    options.lexical.link = env("LLMOS_BENCH_LINK").unwrap_or(options.lexical.link);
+    options.weights.usage = env("LLMOS_BENCH_USAGE").unwrap_or(options.weights.usage);
+    println!(
+        "evolution_speed (native, one run each, lexical, edge {} link {}, usage weight {}):",
+        options.lexical.edge, options.lexical.link, options.weights.usage
+    );
     for n in sizes {
         let (traces, truth) = synthetic(n);
         let base = CURRENT.load(Ordering::Relaxed);
@@ -354,10 +412,7 @@ fn main() {
         let started = Instant::now();
         let features = Features::build(&traces, options.weights);
         let featured = started.elapsed();
-        let space = SparseSpace {
-            vectors: &features.vectors,
-            keys: &features.keys,
-        };
+        let space = SparseSpace::new(&features);
         let labels = cluster(&space, options.lexical);
         let clustered = started.elapsed();
         let found = patterns(
@@ -371,6 +426,29 @@ fn main() {
         let total = started.elapsed();
         let peak = PEAK.load(Ordering::Relaxed) - base;
         let (precision, recall, f1) = pairwise(&truth, &labels);
+        if std::env::var_os("LLMOS_BENCH_SHOW").is_some() {
+            // The largest clusters: how many tasks each mixes, and some of its goals.
+            for pattern in found.iter().take(3) {
+                let mut tasks: Vec<usize> = pattern
+                    .trace_ids
+                    .iter()
+                    .map(|id| truth[id[1..].parse::<usize>().unwrap()])
+                    .collect();
+                tasks.sort_unstable();
+                tasks.dedup();
+                println!(
+                    "    cluster of {} traces over {} tasks, e.g. {:?}",
+                    pattern.size,
+                    tasks.len(),
+                    pattern
+                        .trace_ids
+                        .iter()
+                        .take(8)
+                        .map(|id| &traces[id[1..].parse::<usize>().unwrap()].goal)
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
         println!(
             "  {n:>7} traces: {:8.1} ms (features {:.1}, clustering {:.1}, patterns {:.1}); peak heap {:.1} MiB ({} B/trace; vectors and vocabulary {:.1} MiB); {} patterns; pairwise P {precision:.3} R {recall:.3} F1 {f1:.3}",
             total.as_secs_f64() * 1e3,

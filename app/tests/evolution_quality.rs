@@ -193,12 +193,9 @@ fn sweep_thresholds_on_the_tuning_half() {
         .map(|(i, g)| TraceInput::goal(i.to_string(), &g.text))
         .collect();
     let mut best = (0.0, String::new());
-    for chars in [0.2f32, 0.35, 0.5, 0.65] {
+    for chars in [0.35f32, 0.5, 0.65] {
         for edge in [0.1f32, 0.15, 0.18, 0.2, 0.22, 0.25, 0.3] {
-            for link in [0.05f32, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.22, 0.25] {
-                if link > edge {
-                    continue;
-                }
+            for link in [0.1f32, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4] {
                 let mut options = Options::default();
                 options.weights.chars = chars;
                 options.weights.words = 0.85 - chars;

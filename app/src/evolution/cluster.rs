@@ -16,24 +16,29 @@
 //!    signatures (Charikar, "Similarity estimation techniques from rounding
 //!    algorithms", STOC 2002), several bands of bits each.
 //! 2. **Edges**: exact cosines of the candidate pairs, kept when at least
-//!    `Params::edge`.
+//!    `Params::edge`, at most `NEIGHBOURS` per trace (its most similar
+//!    earlier traces: a k-nearest-neighbour graph).
 //! 3. **Merging**: edges in descending similarity (Kruskal's order) join
 //!    the clusters at their ends, with union-find, only when the clusters'
 //!    *group-average* similarity (UPGMA, Sokal & Michener 1958) is at least
 //!    `Params::link`. With unit vectors the mean of all pairwise cosines
 //!    between clusters A and B is `(ΣA · ΣB) / (|A| |B|)`, so each cluster
 //!    keeps the sum of its vectors and the test is exact, not sampled; sums
-//!    merge smaller into larger (O(n log n) additions over a run). Single
+//!    merge smaller into larger (O(n log n) additions over a run), and a
+//!    refused pair is not tested again until one side has grown. Single
 //!    linkage alone chains "plot a CSV" → "clean a CSV" → "clean a table";
 //!    the average guard stops a cluster from drifting while edges between
 //!    true paraphrases, which are many, still merge.
 //!
-//! Cost: O(total features + n · keys · postings_read · vector length +
-//! E log E) time, O(total features + n · keys) memory; linear in n for a
-//! bounded goal length, well inside n log n.
+//! Cost: O(n · keys · postings_read · vector length) for the candidates
+//! (each cosine costs one vector's length: the trace is scattered into a
+//! dense array first), O(E log E) for the E ≤ n · `NEIGHBOURS` edges, and
+//! the merges above: O(n log n) for a bounded goal length. Memory: the
+//! vectors, the postings (n · keys entries) and the edges.
 
 use super::features::SparseVec;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 /// Thresholds and bounds of one clustering.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,13 +51,17 @@ pub struct Params {
     pub postings_read: usize,
 }
 
-/// The thresholds of the lexical default, chosen on the odd-numbered
-/// clusters of `app/tests/fixtures/evolution/goals.tsv` (see
-/// `app/tests/evolution_quality.rs` for the figures on all of it).
+/// Edges kept per item: its most similar earlier candidates. Enough to
+/// join an item to its cluster; bounds the merge phase at O(n) edges.
+pub const NEIGHBOURS: usize = 10;
+
+/// The thresholds of the lexical default, chosen on the tuning half of
+/// `app/tests/fixtures/evolution/goals.tsv` (see
+/// `app/tests/evolution_quality.rs` for the sweep and the figures).
 pub const LEXICAL: Params = Params {
     edge: 0.20,
     link: 0.20,
-    postings_read: 24,
+    postings_read: 8,
 };
 
 /// The thresholds for embeddings: typical sentence-embedding cosines of
@@ -68,8 +77,8 @@ pub trait Space {
     /// A cluster's sum of member vectors.
     type Sum;
     fn len(&self) -> usize;
-    /// The cosine of items `a` and `b`.
-    fn cosine(&self, a: usize, b: usize) -> f32;
+    /// The cosines of item `i` with each of `others`, into `out` (cleared first).
+    fn cosines(&self, i: usize, others: &[u32], out: &mut Vec<f32>);
     /// The candidate keys of item `i` (features or LSH buckets).
     fn keys(&self, i: usize) -> Vec<u64>;
     fn sum_of(&self, i: usize) -> Self::Sum;
@@ -81,8 +90,21 @@ pub trait Space {
 
 /// Sparse TF-IDF vectors with their candidate keys (`features::Features`).
 pub struct SparseSpace<'a> {
-    pub vectors: &'a [SparseVec],
-    pub keys: &'a [Vec<u32>],
+    vectors: &'a [SparseVec],
+    keys: &'a [Vec<u32>],
+    /// Item `i` scattered into a dense array while its cosines are taken,
+    /// so each costs the other vector's length.
+    dense: RefCell<Vec<f32>>,
+}
+
+impl<'a> SparseSpace<'a> {
+    pub fn new(features: &'a super::Features) -> SparseSpace<'a> {
+        SparseSpace {
+            vectors: &features.vectors,
+            keys: &features.keys,
+            dense: RefCell::new(vec![0.0; features.dimensions()]),
+        }
+    }
 }
 
 impl Space for SparseSpace<'_> {
@@ -90,8 +112,21 @@ impl Space for SparseSpace<'_> {
     fn len(&self) -> usize {
         self.vectors.len()
     }
-    fn cosine(&self, a: usize, b: usize) -> f32 {
-        super::features::dot(&self.vectors[a], &self.vectors[b])
+    fn cosines(&self, i: usize, others: &[u32], out: &mut Vec<f32>) {
+        let mut dense = self.dense.borrow_mut();
+        for &(id, w) in &self.vectors[i] {
+            dense[id as usize] = w;
+        }
+        out.clear();
+        out.extend(others.iter().map(|&j| {
+            self.vectors[j as usize]
+                .iter()
+                .map(|&(id, w)| w * dense[id as usize])
+                .sum::<f32>()
+        }));
+        for &(id, _) in &self.vectors[i] {
+            dense[id as usize] = 0.0;
+        }
     }
     fn keys(&self, i: usize) -> Vec<u64> {
         self.keys[i].iter().map(|&k| k as u64).collect()
@@ -168,10 +203,6 @@ impl DenseSpace {
             .collect();
         DenseSpace { vectors, keys }
     }
-
-    pub fn vectors(&self) -> &[Vec<f32>] {
-        &self.vectors
-    }
 }
 
 impl Space for DenseSpace {
@@ -179,12 +210,15 @@ impl Space for DenseSpace {
     fn len(&self) -> usize {
         self.vectors.len()
     }
-    fn cosine(&self, a: usize, b: usize) -> f32 {
-        self.vectors[a]
-            .iter()
-            .zip(&self.vectors[b])
-            .map(|(x, y)| x * y)
-            .sum()
+    fn cosines(&self, i: usize, others: &[u32], out: &mut Vec<f32>) {
+        out.clear();
+        out.extend(others.iter().map(|&j| {
+            self.vectors[i]
+                .iter()
+                .zip(&self.vectors[j as usize])
+                .map(|(x, y)| x * y)
+                .sum::<f32>()
+        }));
     }
     fn keys(&self, i: usize) -> Vec<u64> {
         self.keys[i].clone()
@@ -213,9 +247,16 @@ pub fn cluster<S: Space>(space: &S, params: Params) -> Vec<usize> {
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut size = vec![1u32; n];
     let mut sums: Vec<Option<S::Sum>> = (0..n).map(|_| None).collect();
+    // Pairs of roots whose merge was refused, with their sizes then.
+    let mut refused: FxHashMap<(u32, u32), (u32, u32)> = FxHashMap::default();
     for (similarity, a, b) in edges {
         let (ra, rb) = (find(&mut parent, a as usize), find(&mut parent, b as usize));
         if ra == rb {
+            continue;
+        }
+        let (low, high) = (ra.min(rb), ra.max(rb));
+        let pair = (low as u32, high as u32);
+        if refused.get(&pair) == Some(&(size[low], size[high])) {
             continue;
         }
         let average = if size[ra] == 1 && size[rb] == 1 {
@@ -232,6 +273,7 @@ pub fn cluster<S: Space>(space: &S, params: Params) -> Vec<usize> {
             space.dot(sa, sb) / (size[ra] as f32 * size[rb] as f32)
         };
         if average < params.link {
+            refused.insert(pair, (size[low], size[high]));
             continue;
         }
         let (sa, sb) = (
@@ -258,11 +300,13 @@ pub fn cluster<S: Space>(space: &S, params: Params) -> Vec<usize> {
     labels
 }
 
-/// (cosine, earlier item, later item) for every candidate pair at or above `params.edge`.
+/// (cosine, earlier item, later item) for the candidate pairs at or above
+/// `params.edge`, at most `NEIGHBOURS` per later item (its most similar).
 fn candidate_edges<S: Space>(space: &S, params: Params) -> Vec<(f32, u32, u32)> {
     let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     let mut edges = Vec::new();
-    let mut candidates: Vec<u32> = Vec::new();
+    let (mut candidates, mut similarities, mut near): (Vec<u32>, Vec<f32>, Vec<(f32, u32)>) =
+        (Vec::new(), Vec::new(), Vec::new());
     for i in 0..space.len() {
         let keys = space.keys(i);
         candidates.clear();
@@ -273,12 +317,20 @@ fn candidate_edges<S: Space>(space: &S, params: Params) -> Vec<(f32, u32, u32)> 
         }
         candidates.sort_unstable();
         candidates.dedup();
-        for &j in &candidates {
-            let similarity = space.cosine(i, j as usize);
-            if similarity >= params.edge {
-                edges.push((similarity, j, i as u32));
-            }
+        space.cosines(i, &candidates, &mut similarities);
+        near.clear();
+        near.extend(
+            similarities
+                .iter()
+                .zip(&candidates)
+                .filter(|(s, _)| **s >= params.edge)
+                .map(|(&s, &j)| (s, j)),
+        );
+        if near.len() > NEIGHBOURS {
+            near.select_nth_unstable_by(NEIGHBOURS, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            near.truncate(NEIGHBOURS);
         }
+        edges.extend(near.iter().map(|&(s, j)| (s, j, i as u32)));
         for key in keys {
             postings.entry(key).or_default().push(i as u32);
         }

@@ -219,10 +219,7 @@ pub struct Detection {
 /// TF-IDF vectors and makes patterns, checking them against `skills`.
 pub fn find_patterns(traces: &[TraceInput], skills: &[SkillText], options: &Options) -> Detection {
     let features = Features::build(traces, options.weights);
-    let space = cluster::SparseSpace {
-        vectors: &features.vectors,
-        keys: &features.keys,
-    };
+    let space = cluster::SparseSpace::new(&features);
     let labels = cluster::cluster(&space, options.lexical);
     let patterns = pattern::patterns(
         traces,

@@ -79,6 +79,7 @@ pub fn patterns(
         .iter()
         .map(|s| features.text_vector(&skill_text(s)))
         .collect();
+    let mut dense = vec![0f32; features.dimensions()];
     let mut found: Vec<Pattern> = members
         .into_values()
         .filter(|m| m.len() >= min_size.max(1))
@@ -90,6 +91,7 @@ pub fn patterns(
                 skills,
                 &skill_vectors,
                 cover_threshold,
+                &mut dense,
             )
         })
         .collect();
@@ -114,26 +116,38 @@ fn pattern(
     skills: &[SkillText],
     skill_vectors: &[SparseVec],
     cover_threshold: f32,
+    dense: &mut [f32],
 ) -> Pattern {
-    let mut centroid: FxHashMap<u32, f32> = FxHashMap::default();
+    // The centroid (sum of member vectors), accumulated densely.
+    let mut touched: Vec<u32> = Vec::new();
     for &m in members {
         for &(id, w) in &features.vectors[m] {
-            *centroid.entry(id).or_insert(0.0) += w;
+            if dense[id as usize] == 0.0 {
+                touched.push(id);
+            }
+            dense[id as usize] += w;
         }
     }
     let closeness = |m: usize| {
         features.vectors[m]
             .iter()
-            .map(|(id, w)| w * centroid.get(id).copied().unwrap_or(0.0))
+            .map(|&(id, w)| w * dense[id as usize])
             .sum::<f32>()
     };
     let mut by_closeness: Vec<(f32, usize)> = members.iter().map(|&m| (closeness(m), m)).collect();
+    let centroid: Vec<(u32, f32)> = touched
+        .iter()
+        .map(|&id| (id, std::mem::take(&mut dense[id as usize])))
+        .collect();
     by_closeness.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut example_goals: Vec<String> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     for &(_, m) in &by_closeness {
+        if example_goals.len() == EXAMPLES {
+            break;
+        }
         let key = plain_key(&traces[m].goal);
-        if example_goals.len() < super::pattern::EXAMPLES && !keys.contains(&key) {
+        if !keys.contains(&key) {
             keys.push(key);
             example_goals.push(traces[m].goal.trim().to_string());
         }
@@ -183,14 +197,14 @@ fn pattern(
 /// most short n-grams of any goal.
 fn coverage(
     features: &Features,
-    centroid: &FxHashMap<u32, f32>,
+    centroid: &[(u32, f32)],
     skills: &[SkillText],
     skill_vectors: &[SparseVec],
 ) -> (Option<String>, f32) {
     let words: Vec<(u32, f32)> = centroid
         .iter()
-        .filter(|(&id, _)| features.is_word_feature(id))
-        .map(|(&id, &w)| (id, w * w))
+        .filter(|&&(id, _)| features.is_word_feature(id))
+        .map(|&(id, w)| (id, w * w))
         .collect();
     let total: f32 = words.iter().map(|(_, w)| w).sum();
     if total <= 0.0 {
@@ -249,13 +263,11 @@ fn common_sequence(traces: &[TraceInput], members: &[usize]) -> Vec<String> {
     if sequences.is_empty() {
         return Vec::new();
     }
-    let mut counts: Vec<(&Vec<String>, usize)> = Vec::new();
+    let mut tally: FxHashMap<&Vec<String>, usize> = FxHashMap::default();
     for s in &sequences {
-        match counts.iter_mut().find(|(c, _)| *c == s) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
-        }
+        *tally.entry(s).or_insert(0) += 1;
     }
+    let mut counts: Vec<(&Vec<String>, usize)> = tally.into_iter().collect();
     counts.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(b.0.len().cmp(&a.0.len()))

@@ -397,3 +397,53 @@ fn dates_and_names() {
         );
     }
 }
+
+#[test]
+fn what_a_task_used_counts_only_when_weighted() {
+    let traces = vec![
+        trace(
+            "a",
+            "chart the sales",
+            &["plotting"],
+            &["plotting"],
+            Outcome::Solved,
+        ),
+        trace(
+            "b",
+            "chart the sales",
+            &["csv-analysis"],
+            &["csv-analysis"],
+            Outcome::Solved,
+        ),
+        trace(
+            "c",
+            "chart the sales",
+            &["plotting"],
+            &["plotting"],
+            Outcome::Solved,
+        ),
+    ];
+    let cosine = |f: &Features, a: usize, b: usize| -> f32 {
+        f.vectors[a]
+            .iter()
+            .map(|&(id, w)| w * f.vectors[b].iter().find(|x| x.0 == id).map_or(0.0, |x| x.1))
+            .sum()
+    };
+    let plain = Features::build(&traces, BlockWeights::default());
+    assert!(
+        (cosine(&plain, 0, 1) - 1.0).abs() < 1e-5,
+        "usage has no weight by default"
+    );
+    let weighted = Features::build(
+        &traces,
+        BlockWeights {
+            usage: 0.3,
+            ..BlockWeights::default()
+        },
+    );
+    assert!((cosine(&weighted, 0, 2) - 1.0).abs() < 1e-5);
+    assert!(
+        cosine(&weighted, 0, 1) < 0.75,
+        "different skills and steps make traces less alike"
+    );
+}
