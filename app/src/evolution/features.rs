@@ -1,6 +1,6 @@
 //! Lexical features of traces: TF-IDF word and character n-grams of the goal plus what the task used, as unit sparse vectors.
 
-use super::normalise::{canonical_word, is_noise};
+use super::normalise::{canonical_word, goal_term, is_noise};
 use super::TraceInput;
 use crate::search::{fold_case, Analyzer, Language};
 use rustc_hash::FxHashMap;
@@ -125,7 +125,7 @@ impl Vocabulary {
             let term = Self::intern(
                 &mut self.block,
                 &mut self.terms,
-                &analyzer.term(word),
+                &goal_term(analyzer, word),
                 WORDS,
             );
             let padded: Vec<char> = std::iter::once('<')
@@ -275,9 +275,12 @@ impl Features {
                 .copied()
                 .flatten()
                 .map(|e| &self.vocabulary.words[e as usize]);
-            let term = entry
-                .map(|e| e.term)
-                .or_else(|| self.vocabulary.terms.get(&analyzer.term(&word)).copied());
+            let term = entry.map(|e| e.term).or_else(|| {
+                self.vocabulary
+                    .terms
+                    .get(&goal_term(&analyzer, &word))
+                    .copied()
+            });
             if let Some(previous) = previous {
                 items.push((
                     previous

@@ -60,6 +60,18 @@ pub fn canonical_word(word: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The term of a canonical word: its Snowball stem, with the final "i"
+/// that Porter 2 writes for a final "y" dropped from longer stems, so a
+/// noun in -y meets its verb in -ize: "summary" and "summarize" → `summar`,
+/// "category" and "categorize" → `categor`, "query" and "queries" → `quer`.
+pub fn goal_term(analyzer: &Analyzer, word: &str) -> String {
+    let mut term = analyzer.term(word);
+    if term.len() >= 6 && term.ends_with('i') {
+        term.pop();
+    }
+    term
+}
+
 /// One goal after normalisation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NormalisedGoal {
@@ -94,7 +106,7 @@ pub fn normalise_goal(goal: &str) -> NormalisedGoal {
             if is_noise(&analyzer, word) {
                 continue;
             }
-            normalised.terms.push(analyzer.term(word));
+            normalised.terms.push(goal_term(&analyzer, word));
             normalised.words.push(word.to_string());
         }
     }
