@@ -84,6 +84,10 @@ pub trait Space {
     fn sum_of(&self, i: usize) -> Self::Sum;
     fn add(&self, into: &mut Self::Sum, from: &Self::Sum);
     fn dot(&self, a: &Self::Sum, b: &Self::Sum) -> f32;
+    /// Adds item `i`'s vector to a sum.
+    fn add_item(&self, into: &mut Self::Sum, i: usize);
+    /// The dot product of item `i`'s vector with a sum.
+    fn dot_item(&self, i: usize, sum: &Self::Sum) -> f32;
     /// How many entries `add` iterates; the smaller sum is added to the larger.
     fn weight(&self, sum: &Self::Sum) -> usize;
 }
@@ -144,6 +148,17 @@ impl Space for SparseSpace<'_> {
         small
             .iter()
             .filter_map(|(id, w)| large.get(id).map(|v| v * w))
+            .sum()
+    }
+    fn add_item(&self, into: &mut Self::Sum, i: usize) {
+        for &(id, w) in &self.vectors[i] {
+            *into.entry(id).or_insert(0.0) += w;
+        }
+    }
+    fn dot_item(&self, i: usize, sum: &Self::Sum) -> f32 {
+        self.vectors[i]
+            .iter()
+            .filter_map(|(id, w)| sum.get(id).map(|v| v * w))
             .sum()
     }
     fn weight(&self, sum: &Self::Sum) -> usize {
@@ -232,6 +247,14 @@ impl Space for DenseSpace {
     fn dot(&self, a: &Self::Sum, b: &Self::Sum) -> f32 {
         a.iter().zip(b).map(|(x, y)| x * y).sum()
     }
+    fn add_item(&self, into: &mut Self::Sum, i: usize) {
+        into.iter_mut()
+            .zip(&self.vectors[i])
+            .for_each(|(x, y)| *x += y);
+    }
+    fn dot_item(&self, i: usize, sum: &Self::Sum) -> f32 {
+        self.vectors[i].iter().zip(sum).map(|(x, y)| x * y).sum()
+    }
     fn weight(&self, _: &Self::Sum) -> usize {
         1
     }
@@ -259,33 +282,42 @@ pub fn cluster<S: Space>(space: &S, params: Params) -> Vec<usize> {
         if refused.get(&pair) == Some(&(size[low], size[high])) {
             continue;
         }
-        let average = if size[ra] == 1 && size[rb] == 1 {
-            similarity
-        } else {
-            for root in [ra, rb] {
-                if sums[root].is_none() {
-                    sums[root] = Some(space.sum_of(root));
-                }
-            }
-            let (Some(sa), Some(sb)) = (&sums[ra], &sums[rb]) else {
-                unreachable!("both sums were just made")
-            };
-            space.dot(sa, sb) / (size[ra] as f32 * size[rb] as f32)
+        // A root of size 1 is an item with no sum of its own; larger roots have one.
+        let average = match (&sums[ra], &sums[rb]) {
+            (None, None) => similarity,
+            (None, Some(sb)) => space.dot_item(ra, sb) / size[rb] as f32,
+            (Some(sa), None) => space.dot_item(rb, sa) / size[ra] as f32,
+            (Some(sa), Some(sb)) => space.dot(sa, sb) / (size[ra] as f32 * size[rb] as f32),
         };
         if average < params.link {
             refused.insert(pair, (size[low], size[high]));
             continue;
         }
-        let (sa, sb) = (
-            sums[ra].take().unwrap_or_else(|| space.sum_of(ra)),
-            sums[rb].take().unwrap_or_else(|| space.sum_of(rb)),
-        );
-        let (root, child, mut into, from) = if space.weight(&sa) >= space.weight(&sb) {
-            (ra, rb, sa, sb)
-        } else {
-            (rb, ra, sb, sa)
+        let (root, child, into) = match (sums[ra].take(), sums[rb].take()) {
+            (Some(mut sa), Some(sb)) => {
+                if space.weight(&sa) >= space.weight(&sb) {
+                    space.add(&mut sa, &sb);
+                    (ra, rb, sa)
+                } else {
+                    let mut sb = sb;
+                    space.add(&mut sb, &sa);
+                    (rb, ra, sb)
+                }
+            }
+            (Some(mut sa), None) => {
+                space.add_item(&mut sa, rb);
+                (ra, rb, sa)
+            }
+            (None, Some(mut sb)) => {
+                space.add_item(&mut sb, ra);
+                (rb, ra, sb)
+            }
+            (None, None) => {
+                let mut sum = space.sum_of(ra);
+                space.add_item(&mut sum, rb);
+                (ra, rb, sum)
+            }
         };
-        space.add(&mut into, &from);
         parent[child] = root as u32;
         size[root] += size[child];
         sums[root] = Some(into);

@@ -14,7 +14,7 @@ pub type SparseVec = Vec<(u32, f32)>;
 /// Character n-gram lengths, taken within each word padded as `<word>`
 /// (the "subword" features of fastText, Bojanowski et al. 2017, and of
 /// scikit-learn's `char_wb` analyser).
-pub const CHAR_NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
+pub const CHAR_NGRAMS: std::ops::RangeInclusive<usize> = 3..=4;
 
 /// How much each block of features counts in a trace's vector. Each block
 /// is L2-normalised on its own and scaled by the square root of its weight,
