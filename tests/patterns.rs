@@ -132,3 +132,45 @@ fn empty_input_prints_nothing() {
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
 }
+
+/// The offline draft of each pattern, written as a skill folder, passes
+/// `llmos check` with no errors and no warnings (issue 13: "Without a key,
+/// the fallback proposal is produced and passes llmos check").
+#[test]
+fn fallback_drafts_pass_llmos_check() {
+    use llmos_core::evolution::{
+        fallback_skill, find_patterns, synthesis::proposed_name, Options, TraceInput,
+    };
+    let traces: Vec<TraceInput> = GOALS
+        .lines()
+        .enumerate()
+        .map(|(i, g)| TraceInput::goal(format!("t{i}"), g))
+        .collect();
+    let found = find_patterns(&traces, &[], &Options::default());
+    assert_eq!(found.patterns.len(), 3);
+    let work = tempfile::tempdir().unwrap();
+    let (skills, docs) = (work.path().join("skills"), work.path().join("docs"));
+    std::fs::create_dir_all(&docs).unwrap();
+    for pattern in &found.patterns {
+        let folder = skills.join(proposed_name(pattern));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("SKILL.md"), fallback_skill(pattern, &traces)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_llmos"))
+        .args([
+            "check",
+            "--skills",
+            skills.to_str().unwrap(),
+            "--content",
+            docs.to_str().unwrap(),
+        ])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("checked 3 skills") && stderr.contains("0 errors, 0 warnings"),
+        "{stderr}"
+    );
+}

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 /// Issue 13's target for the lexical default.
 const TARGET_F1: f64 = 0.85;
 /// What the lexical default reached on all goals when its thresholds were
-/// chosen (F1 0.881), minus a margin: a regression fails here first.
-const FLOOR_F1: f64 = 0.86;
+/// chosen (F1 0.904), minus a margin: a regression fails here first.
+const FLOOR_F1: f64 = 0.88;
 
 struct Goal {
     label: String,

@@ -61,7 +61,7 @@ pub const NEIGHBOURS: usize = 10;
 pub const LEXICAL: Params = Params {
     edge: 0.20,
     link: 0.20,
-    postings_read: 8,
+    postings_read: 6,
 };
 
 /// The thresholds for embeddings: typical sentence-embedding cosines of

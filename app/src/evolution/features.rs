@@ -32,8 +32,8 @@ pub struct BlockWeights {
     /// 0 by default, measured: every task that one skill serves uses the
     /// same skills and steps, so any weight here pulls different tasks of
     /// one skill together. On the benchmark's synthetic traces (2,000 tasks
-    /// over 12 skills) the pairwise F1 at 100k traces is 0.84 with 0, 0.37
-    /// with 0.05 and 0.03 with 0.15; the quality set has no usage. What the
+    /// over 12 skills) the pairwise F1 at 100k traces is 0.69 with 0, 0.28
+    /// with 0.05 and 0.02 with 0.15; the quality set has no usage. What the
     /// tasks used still shapes each pattern (its common sequence and skills
     /// used); a caller that wants it in the similarity sets a weight.
     pub usage: f32,
