@@ -21,6 +21,7 @@ pub mod pattern;
 pub mod synthesis;
 #[cfg(test)]
 mod tests;
+mod vocabulary;
 
 pub use cluster::{Params, LEXICAL, SEMANTIC};
 pub use features::{BlockWeights, Features};
