@@ -77,6 +77,9 @@ pub trait Space {
     /// A cluster's sum of member vectors.
     type Sum;
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// The cosines of item `i` with each of `others`, into `out` (cleared first).
     fn cosines(&self, i: usize, others: &[u32], out: &mut Vec<f32>);
     /// The candidate keys of item `i` (features or LSH buckets).

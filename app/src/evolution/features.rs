@@ -150,7 +150,7 @@ impl Features {
         let mut items: Vec<(Option<u32>, f32)> = Vec::new();
         let mut previous: Option<Option<u32>> = None;
         for word in words_of(&folded).flat_map(|token| {
-            canonical_word(&token)
+            canonical_word(token)
                 .split(' ')
                 .map(str::to_string)
                 .collect::<Vec<_>>()
