@@ -99,3 +99,31 @@ fn dates_and_names() {
         );
     }
 }
+
+#[test]
+fn a_covered_pattern_drafts_an_improvement_of_its_skill() {
+    let keywords = vec!["summarisation".to_string()];
+    let skills = [SkillText {
+        name: "summarising",
+        description:
+            "Summarise documents, articles and threads. Use when asked for a summary or a TL;DR.",
+        keywords: &keywords,
+    }];
+    let traces = twelve_plus_three();
+    let found = find_patterns(&traces, &skills, &Options::default());
+    let summary = found
+        .patterns
+        .iter()
+        .find(|p| p.covered_by.is_some())
+        .expect("the summaries are covered");
+    assert_eq!(summary.covered_by.as_deref(), Some("summarising"));
+    assert_eq!(proposed_name(summary), "summarising");
+    let draft = fallback_skill(summary, &traces);
+    let skill =
+        check_synthesised(&draft, "summarising").unwrap_or_else(|d| panic!("{draft}\n{d:#?}"));
+    assert_eq!(
+        skill.metadata.get("improves").map(String::as_str),
+        Some("summarising")
+    );
+    assert!(synthesis_prompt(summary, &traces).contains("existing skill `summarising`"));
+}
