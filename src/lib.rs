@@ -11,6 +11,7 @@ pub mod islands;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod patterns;
 pub mod render;
 pub mod report;
 pub mod run;

@@ -54,6 +54,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Group goals (one per line on stdin) into recurring tasks as the evolution engine does: prints one cluster id per line, in the same order
+    Patterns {
+        /// Print the patterns found (clusters of at least --min-size goals) as JSON, with the site's skill that covers each
+        #[arg(long)]
+        json: bool,
+        /// The fewest goals a cluster needs to be a pattern
+        #[arg(long, default_value_t = 3)]
+        min_size: usize,
+        #[command(flatten)]
+        settings: Overrides,
+    },
     /// Serve the site on 127.0.0.1, rebuild on every change, and reload open pages (development only)
     #[cfg(feature = "dev")]
     Serve {
@@ -147,6 +158,7 @@ fn main() -> ExitCode {
             quiet_on_closed_pipe();
             search(&query, &settings, limit, json)
         }
+        Command::Patterns { json, min_size, settings } => llmos::patterns::command(&llmos::patterns::PatternsArgs { json, min_size, settings }),
         Command::Run { skill, input, inputs, json, timeout, settings } => {
             let timeout = std::time::Duration::try_from_secs_f64(timeout).unwrap_or(llmos::run::DEFAULT_TIMEOUT);
             llmos::run::command(&settings, &llmos::run::RunArgs { skill, inputs: input, inputs_file: inputs, json, timeout })

@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod diagnostic;
 pub mod doc;
+pub mod evolution;
 pub mod frontmatter;
 pub mod index;
 pub mod layout;

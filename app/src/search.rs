@@ -25,7 +25,7 @@ mod analysis;
 mod fuzzy;
 pub mod query;
 
-pub use analysis::{normalise_spelling, tokens, Analyzer, Language, STOPWORDS};
+pub use analysis::{fold_case, normalise_spelling, tokens, Analyzer, Language, STOPWORDS};
 use fuzzy::{typo_match, MIN_TYPO_CHARS};
 use query::Filter;
 use serde::{Deserialize, Serialize};

@@ -81,6 +81,18 @@ pub fn tokens(text: &str) -> impl Iterator<Item = (String, usize, usize)> + '_ {
     })
 }
 
+/// Unicode full case folding (the C and F mappings of the Unicode
+/// Character Database's CaseFolding.txt, via the `caseless` crate): the
+/// caseless form of `text`. Unlike `to_lowercase` it maps "ß" and "ẞ" to
+/// "ss", ligatures such as "ﬁ" to "fi", final sigma "ς" to "σ" and the micro
+/// sign to "μ", so "STRASSE" and "straße" fold to the same word.
+///
+/// The search index still lowercases (its terms are part of the published
+/// index format); the evolution engine folds goals with this.
+pub fn fold_case(text: &str) -> String {
+    caseless::default_case_fold_str(text)
+}
+
 /// Analyses words in one language; cheap to create.
 #[derive(Clone, Copy)]
 pub struct Analyzer {
@@ -167,6 +179,14 @@ mod tests {
         assert_eq!(terms, ["make", "graph", "spreadsheet"]);
         let plain: Vec<String> = Analyzer::new(Language::None).terms("Plotting a CSV").collect();
         assert_eq!(plain, ["plotting", "a", "csv"]);
+    }
+
+    #[test]
+    fn case_folding_is_fuller_than_lowercasing() {
+        assert_eq!(fold_case("STRASSE"), fold_case("Straße"));
+        assert_eq!(fold_case("ﬁle"), "file");
+        assert_eq!(fold_case("ΣΟΦΟΣ"), fold_case("σοφος"));
+        assert_eq!(fold_case("σοφος"), fold_case("σοφοσ"));
     }
 
     #[test]
