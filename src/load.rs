@@ -117,8 +117,11 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     for (skill, skill_assets) in parsed {
         // Assets follow the same "later wins" rule as the skills themselves.
         if let Some(earlier) = assets.insert(skill.slug.clone(), skill_assets) {
+            // Named inside its source, not by the build machine's path.
             let path = skills.iter().rev().find(|s: &&Skill| s.slug == skill.slug).map(|s| s.path.clone()).unwrap_or_default();
-            shadowed.entry(skill.slug.clone()).or_default().push((path, earlier.source));
+            let root = trees.get(earlier.source).map(|t| t.label.as_str()).unwrap_or_default();
+            let inside = path.strip_prefix(root).map(|p| p.trim_start_matches('/').to_string()).unwrap_or(path);
+            shadowed.entry(skill.slug.clone()).or_default().push((inside, earlier.source));
         }
         skills.push(skill);
     }
@@ -150,6 +153,14 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
         return Err(failure);
     }
     let sources = source_infos(settings, &catalogue, &assets);
+    for (i, source) in sources.iter().enumerate() {
+        if sources[..i].iter().any(|s| s.name == source.name) {
+            failure.warnings.push(
+                Diagnostic::warning(&settings.skills[i].root.label(), 0, 0, format!("two sources are named `{}`: pages, results and the index cannot tell them apart", source.name))
+                    .with_help("give each a name of its own with a [[source]] table in llmos.toml (name = \"…\", path = \"…\")"),
+            );
+        }
+    }
     Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets, sources, shadowed })
 }
 

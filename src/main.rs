@@ -326,6 +326,17 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
     };
     let (settings, loaded) = loaded;
     let index = site::name_sources(site::search_index(&loaded.catalogue, settings.search_language), &loaded);
+    // A `source:` naming no source finds nothing: say which there are.
+    for filter in &llmos_core::search::query::parse(query).filters {
+        if let llmos_core::search::query::Filter::Source(value) = filter {
+            let wanted = llmos_core::slugify(value);
+            if !loaded.sources.iter().any(|s| s.slug == wanted || llmos_core::slugify(&s.name) == wanted) {
+                let known: Vec<String> = loaded.sources.iter().map(|s| format!("{} (source:{})", s.name, s.slug)).collect();
+                eprintln!("error: no source is named `{value}`; the sources are: {}", known.join(", "));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let hits = index.search(query, limit);
     if json {
         let results: Vec<serde_json::Value> = hits
@@ -346,7 +357,8 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
     } else {
         for hit in &hits {
             let doc = &index.docs[hit.doc];
-            println!("{:>7.3}  {}  {}", hit.score, doc.name, doc.description.chars().take(90).collect::<String>());
+            let from = doc.source.as_ref().map(|s| format!("  [{s}]")).unwrap_or_default();
+            println!("{:>7.3}  {}{from}  {}", hit.score, doc.name, doc.description.chars().take(90).collect::<String>());
         }
     }
     ExitCode::SUCCESS

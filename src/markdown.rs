@@ -44,13 +44,13 @@ pub const RESERVED_IDS: &[&str] = &[
     // where skills run: the Run panel, the editor's Test run, the chat's runs
     "live-runs", "skill-code", "test-run", "test-run-skill", "user-skill-run",
     // islands
-    "api-key", "base-url", "chat-filter", "continue", "chat-input", "chat-notice", "conversations", "delete-skill", "diagnostics", "draft-restored",
+    "api-key", "attached-skill", "base-url", "chat-filter", "continue", "chat-input", "chat-notice", "conversations", "delete-skill", "diagnostics", "draft-restored",
     "edit-skill", "export-all", "export-json", "export-markdown", "export-skill", "forget-key", "framed-notice", "import-chats", "import-files",
     "import-button", "import-folder", "key-origin-cancel", "key-origin-question", "key-origin-send", "key-status", "live", "live-frozen", "live-tail",
     "load-models", "max-tokens", "max-tokens-note", "messages", "mode-form", "mode-raw", "model", "model-list", "more-settings", "my-skill-list", "my-skills-state", "new-chat",
-    "outcome-not-solved", "outcome-solved", "preview-body", "provider", "regenerate", "save-key", "save-skill", "search-input",
+    "outcome-not-solved", "outcome-solved", "preview-body", "provider", "regenerate", "remove-attached", "save-key", "save-skill", "search-input",
     "search-results", "send", "shadow-notice", "skill-body", "skill-category", "skill-description", "skill-keywords", "skill-name",
-    "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "user-shelf", "user-skill-body", "user-skill-state",
+    "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "use-in-chat", "user-shelf", "user-skill-body", "user-skill-state",
 ];
 
 /// Whether the page around a rendered body may use `id`: one of

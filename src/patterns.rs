@@ -3,7 +3,8 @@
 //! One goal per line in, one cluster id per line out, in the same order, so
 //! `paste goals.txt <(llmos patterns < goals.txt)` lines them up; `--json`
 //! prints the patterns (clusters of at least three goals) instead, checked
-//! against the site's skills for coverage. A reader that closes the pipe
+//! against the site's skills for coverage, with each goal's cluster in
+//! `labels` and each pattern's goals as 1-based line numbers in `trace_ids`. A reader that closes the pipe
 //! early (`| head`) ends the command quietly.
 
 use crate::config::{Overrides, Settings};
@@ -69,7 +70,9 @@ pub fn command(args: &PatternsArgs) -> ExitCode {
             })
             .collect();
         let clusters = found.labels.iter().max().map_or(0, |max| max + 1);
-        let report = serde_json::json!({ "goals": traces.len(), "clusters": clusters, "patterns": patterns });
+        // `labels`: each goal's cluster, in input order, as the plain output
+        // gives them; `trace_ids` in patterns are 1-based input line numbers.
+        let report = serde_json::json!({ "goals": traces.len(), "clusters": clusters, "labels": found.labels, "patterns": patterns });
         writeln!(
             std::io::stdout().lock(),
             "{}",

@@ -81,6 +81,7 @@ fn json_lists_the_patterns_with_the_skill_that_covers_them() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["goals"], 15);
     assert_eq!(report["clusters"], 6);
+    assert_eq!(report["labels"].as_array().unwrap().len(), report["goals"].as_u64().unwrap() as usize, "one label per goal");
     let patterns = report["patterns"].as_array().unwrap();
     assert_eq!(patterns.len(), 3, "{report:#}");
     let covered: Vec<&str> = patterns

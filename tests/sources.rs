@@ -56,7 +56,7 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     assert!(brand.contains("<dt>License</dt><dd>Apache-2.0</dd>"), "the source's licence for a skill without one");
     let merge = read(&site.join("skills/pdf-merge/index.html"));
     assert!(merge.contains("qpdf"), "the later source's pdf-merge is published");
-    assert!(merge.contains("This skill replaces <code>") && merge.contains("from Anthropic-like, which has the same name"), "{merge}");
+    assert!(merge.contains("This skill replaces <code>pdf-merge/SKILL.md</code> from Anthropic-like, which has the same name"), "named inside its source, not by the build machine's path: {merge}");
     assert!(merge.contains("<dt>License</dt><dd>CC-BY-4.0</dd>"));
     let standup = read(&site.join("skills/team-standup/index.html"));
     assert!(standup.contains(">Team skills</a>"), "a zip is a source like a folder");
@@ -92,6 +92,11 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["team-standup"], "{found}");
     assert_eq!(found[0]["source"], "Team skills");
+    let plain = llmos(tmp.path(), &["search", "writing"]);
+    assert!(plain.stdout.contains("team-standup  [Team skills]"), "{}", plain.stdout);
+    let unknown = llmos(tmp.path(), &["search", "source:nosuch csv"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(unknown.stderr.contains("no source is named `nosuch`; the sources are: Anthropic-like (source:anthropic-like), By category (source:by-category), Team skills (source:team-skills)"), "{}", unknown.stderr);
 
     // The sitemap lists the new pages.
     let sitemap = read(&site.join("sitemap.xml"));
@@ -108,6 +113,14 @@ fn repeated_skills_flags_are_sources_named_after_their_folders() {
     let index: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("site/index/skills.json"))).unwrap();
     let names: Vec<&str> = index["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["anthropic-like/skills", "by-category"]);
+    // Two folders of the same name (both repositories are called "skills"):
+    // the build says the sources cannot be told apart.
+    let twin = tmp.path().join("twin/anthropic-like/skills");
+    fs::create_dir_all(twin.join("solo")).unwrap();
+    fs::write(twin.join("solo/SKILL.md"), "---\nname: solo\ndescription: A skill in a second collection of the same folder name.\n---\n# Solo\n").unwrap();
+    let run = llmos(tmp.path(), &["build", "--skills", a.to_str().unwrap(), "--skills", twin.to_str().unwrap(), "--out", "site2"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stderr.contains("two sources are named `anthropic-like/skills`"), "{}", run.stderr);
     // One source only: pages do not clutter every skill with it.
     let single = tempfile::tempdir().unwrap();
     let run = llmos(single.path(), &["build", "--skills", b.to_str().unwrap(), "--out", "site"]);

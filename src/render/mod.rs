@@ -590,11 +590,12 @@ pub fn url_path(path: &str) -> String {
     llmos_core::slug::percent_encode(path, b"-_.~/")
 }
 
+/// Bytes in SI units, as the labels say: 1 kB is 1,000 bytes.
 fn human_size(bytes: u64) -> String {
     match bytes {
-        0..=1023 => format!("{bytes} B"),
-        1024..=1_048_575 => format!("{:.1} kB", bytes as f64 / 1024.0),
-        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+        0..=999 => format!("{bytes} B"),
+        1_000..=999_999 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 
