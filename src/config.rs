@@ -46,6 +46,9 @@ pub struct SourceEntry {
     pub url: Option<String>,
     /// The collection's licence (SPDX id or name), shown for skills that name none.
     pub license: Option<String>,
+    /// The category of the collection's skills that name none (public
+    /// collections rarely set one, so their skills would be on no category page).
+    pub category: Option<String>,
 }
 
 /// `[search]` in llmos.toml.
@@ -149,6 +152,8 @@ pub struct SkillsSource {
     pub name: String,
     pub url: Option<String>,
     pub license: Option<String>,
+    /// `[[source]] category`: given to its skills that have none.
+    pub category: Option<String>,
 }
 
 impl SkillsSource {
@@ -158,7 +163,7 @@ impl SkillsSource {
             SkillsRoot::Disk(dir) => source_name(dir),
             SkillsRoot::Bundled => "LLMos system skills".to_string(),
         };
-        SkillsSource { root, name, url: None, license: None }
+        SkillsSource { root, name, url: None, license: None, category: None }
     }
 }
 
@@ -287,7 +292,8 @@ fn resolve_source(label: &str, entry: SourceEntry, dir: &Path) -> Result<SkillsS
         url => url,
     };
     let license = entry.license.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
-    Ok(SkillsSource { root: SkillsRoot::Disk(dir.join(entry.path)), name, url, license })
+    let category = entry.category.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    Ok(SkillsSource { root: SkillsRoot::Disk(dir.join(entry.path)), name, url, license, category })
 }
 
 fn resolve_run(label: &str, run: RunFile, dir: &Path) -> Result<RunSettings, Diagnostic> {
@@ -328,7 +334,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, the table [search] with language, and [[source]] tables with name, path, url, license")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, the table [search] with language, and [[source]] tables with name, path, url, license, category")
     })
 }
 

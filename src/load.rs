@@ -114,7 +114,10 @@ pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<L
     let mut assets: HashMap<String, SkillAssets> = HashMap::new();
     let mut shadowed: HashMap<String, Vec<(String, usize)>> = HashMap::new();
     let mut skills = Vec::with_capacity(parsed.len());
-    for (skill, skill_assets) in parsed {
+    for (mut skill, skill_assets) in parsed {
+        if skill.category.is_none() {
+            skill.category = settings.skills[skill_assets.source].category.clone();
+        }
         // Assets follow the same "later wins" rule as the skills themselves.
         if let Some(earlier) = assets.insert(skill.slug.clone(), skill_assets) {
             // Named inside its source, not by the build machine's path.

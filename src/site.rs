@@ -62,14 +62,15 @@ fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap
     let analysed: Vec<Arc<AnalysedDoc>> = inputs
         .par_iter()
         .map(|input| {
-            let fingerprint = loaded.assets[input.slug].fingerprint;
+            // A source's default category changes what is indexed, not the files.
+            let fingerprint = loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes());
             match cache.get(input.slug) {
                 Some((cached, doc)) if *cached == fingerprint && doc.language() == language => doc.clone(),
                 _ => Arc::new(AnalysedDoc::with_language(input, language)),
             }
         })
         .collect();
-    *cache = inputs.iter().zip(&analysed).map(|(input, doc)| (input.slug.to_string(), (loaded.assets[input.slug].fingerprint, doc.clone()))).collect();
+    *cache = inputs.iter().zip(&analysed).map(|(input, doc)| (input.slug.to_string(), (loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes()), doc.clone()))).collect();
     SearchIndex::from_analysed(&inputs, &analysed.iter().map(|d| d.as_ref()).collect::<Vec<_>>())
 }
 

@@ -21,13 +21,14 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     let zip = llmos_core::zip::write_zip(&[
         ("team-standup/SKILL.md", b"---\nname: team-standup\ndescription: Run the team's daily stand-up and write its notes. Use every morning.\ncategory: writing\nkeywords: [meetings]\n---\n# Stand-up\n\nThree questions each.\n"),
         ("team-standup/references/template.md", b"# Notes\n\n- Yesterday\n- Today\n- Blocked\n"),
+        ("team-retro/SKILL.md", b"---\nname: team-retro\ndescription: Run a sprint retrospective and record its actions. Use at the end of a sprint.\n---\n# Retro\n"),
     ]);
     fs::write(tmp.path().join("team.zip"), zip).unwrap();
     let config = format!(
         "title = \"Many\"\nbase_url = \"https://example.org/many/\"\n\n\
          [[source]]\nname = \"Anthropic-like\"\npath = \"{a}\"\nurl = \"https://github.com/example/skills\"\nlicense = \"Apache-2.0\"\n\n\
          [[source]]\nname = \"By category\"\npath = \"{b}\"\nlicense = \"CC-BY-4.0\"\n\n\
-         [[source]]\nname = \"Team skills\"\npath = \"team.zip\"\n",
+         [[source]]\nname = \"Team skills\"\npath = \"team.zip\"\ncategory = \"team rituals\"\n",
         a = sources.join("anthropic-like/skills").display(),
         b = sources.join("by-category").display(),
     );
@@ -40,7 +41,7 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     // The index: the sources, and each skill's.
     let index: serde_json::Value = serde_json::from_str(&read(&site.join("index/skills.json"))).unwrap();
     let listed: Vec<(&str, &str, u64)> = index["sources"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap(), s["slug"].as_str().unwrap(), s["skills"].as_u64().unwrap())).collect();
-    assert_eq!(listed, [("Anthropic-like", "anthropic-like", 1), ("By category", "by-category", 3), ("Team skills", "team-skills", 1)]);
+    assert_eq!(listed, [("Anthropic-like", "anthropic-like", 1), ("By category", "by-category", 3), ("Team skills", "team-skills", 2)]);
     assert_eq!(index["sources"][0]["url"], "https://github.com/example/skills");
     assert_eq!(index["sources"][1]["license"], "CC-BY-4.0");
     let source_of = |name: &str| index["skills"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("{name} in the index"))["source"].as_str().unwrap().to_string();
@@ -48,6 +49,11 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     assert_eq!(source_of("pdf-merge"), "By category", "the source read last wins");
     assert_eq!(source_of("csv-clean"), "By category");
     assert_eq!(source_of("team-standup"), "Team skills");
+    // A source's category goes to its skills that name none, and only to them.
+    let category_of = |name: &str| index["skills"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()["category"].clone();
+    assert_eq!(category_of("team-retro"), "team rituals");
+    assert_eq!(category_of("team-standup"), "writing");
+    assert!(site.join("categories/team-rituals/index.html").is_file());
 
     // Skill pages: the source with its origin, the licence of the source
     // when the skill names none, and the note on the winner.
