@@ -59,18 +59,19 @@ pub fn name_sources(mut index: SearchIndex, loaded: &Loaded) -> SearchIndex {
 /// The same index, reusing the analysis of skills whose files did not change.
 fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
     let inputs = search_inputs(&loaded.catalogue);
+    // A source's default category changes what is indexed, not the files.
+    let key = |input: &SearchInput| loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes());
     let analysed: Vec<Arc<AnalysedDoc>> = inputs
         .par_iter()
         .map(|input| {
-            // A source's default category changes what is indexed, not the files.
-            let fingerprint = loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes());
+            let fingerprint = key(input);
             match cache.get(input.slug) {
                 Some((cached, doc)) if *cached == fingerprint && doc.language() == language => doc.clone(),
                 _ => Arc::new(AnalysedDoc::with_language(input, language)),
             }
         })
         .collect();
-    *cache = inputs.iter().zip(&analysed).map(|(input, doc)| (input.slug.to_string(), (loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes()), doc.clone()))).collect();
+    *cache = inputs.iter().zip(&analysed).map(|(input, doc)| (input.slug.to_string(), (key(input), doc.clone()))).collect();
     SearchIndex::from_analysed(&inputs, &analysed.iter().map(|d| d.as_ref()).collect::<Vec<_>>())
 }
 

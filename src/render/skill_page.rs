@@ -29,17 +29,19 @@ impl Renderer<'_> {
         let folder = skill.path.strip_suffix("SKILL.md").unwrap_or(&skill.path);
         let total = skill_md.len() as u64 + assets.files.iter().map(|(_, _, size)| size).sum::<u64>();
         let zipped = total <= files::MAX_ZIP_BYTES;
-        // What is read into memory: every file for the zip, else only
-        // those small enough for a page of their own.
+        // What is read into memory: every file for the zip, else only those
+        // that may get a page of their own; the first MAX_VIEW_PAGES text
+        // files get one.
         let mut contents: Vec<Option<Vec<u8>>> = Vec::with_capacity(assets.files.len());
-        let mut pages_left = files::MAX_VIEW_PAGES;
+        let mut views: Vec<Option<String>> = Vec::with_capacity(assets.files.len());
+        let mut pages = 0;
         for (rel, data, size) in &assets.files {
             out.copy(&format!("{dir}{}", published_path(rel)), data)?;
-            let wanted = zipped || (pages_left > 0 && *size as usize <= files::MAX_VIEW_BYTES);
-            let bytes = if wanted { Some(data.read().map_err(|e| io_error(&format!("{folder}{rel}"), e))?.into_owned()) } else { None };
-            if bytes.is_some() && pages_left > 0 && *size as usize <= files::MAX_VIEW_BYTES {
-                pages_left -= 1;
-            }
+            let may_have_page = pages < files::MAX_VIEW_PAGES && *size as usize <= files::MAX_VIEW_BYTES;
+            let bytes = if zipped || may_have_page { Some(data.read().map_err(|e| io_error(&format!("{folder}{rel}"), e))?.into_owned()) } else { None };
+            let view = bytes.as_deref().filter(|_| may_have_page).and_then(|bytes| files::view_rel(rel, bytes));
+            pages += usize::from(view.is_some());
+            views.push(view);
             contents.push(bytes);
         }
         out.write(&format!("{dir}SKILL.md"), &skill_md)?;
@@ -50,17 +52,6 @@ impl Renderer<'_> {
         if let Some(zip) = &zip {
             out.write(&zip_rel(&skill.slug), &zip.bytes)?;
         }
-        let mut pages_left = files::MAX_VIEW_PAGES;
-        let views: Vec<Option<String>> = assets
-            .files
-            .iter()
-            .zip(&contents)
-            .map(|((rel, _, _), bytes)| {
-                let view = bytes.as_deref().filter(|_| pages_left > 0).and_then(|bytes| files::view_rel(rel, bytes));
-                pages_left -= usize::from(view.is_some());
-                view
-            })
-            .collect();
         let mut written = vec![format!("{dir}index.html"), format!("{dir}SKILL.md"), format!("{dir}SKILL.md.html")];
         written.extend(zip.is_some().then(|| zip_rel(&skill.slug)));
         written.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));

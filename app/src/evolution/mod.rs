@@ -222,10 +222,21 @@ pub fn find_patterns(traces: &[TraceInput], skills: &[SkillText], options: &Opti
     let features = Features::build(traces, options.weights);
     let space = cluster::SparseSpace::new(&features);
     let labels = cluster::cluster(&space, options.lexical);
+    detection(traces, labels, &features, skills, options)
+}
+
+/// The patterns of clustered traces, the same whatever clustered them.
+fn detection(
+    traces: &[TraceInput],
+    labels: Vec<usize>,
+    features: &Features,
+    skills: &[SkillText],
+    options: &Options,
+) -> Detection {
     let patterns = pattern::patterns(
         traces,
         &labels,
-        &features,
+        features,
         skills,
         options.min_size,
         options.cover_threshold,
@@ -247,15 +258,7 @@ pub fn find_patterns_semantic(
     let space = cluster::DenseSpace::new(embeddings);
     let labels = cluster::cluster(&space, options.semantic);
     let features = Features::build(traces, options.weights);
-    let patterns = pattern::patterns(
-        traces,
-        &labels,
-        &features,
-        skills,
-        options.min_size,
-        options.cover_threshold,
-    );
-    Detection { labels, patterns }
+    detection(traces, labels, &features, skills, options)
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): the deterministic generator of
