@@ -5,6 +5,13 @@ mod common;
 use common::*;
 use std::fs;
 
+/// Hard caps of the bundles, bytes gzipped (the bindings module and the
+/// wasm), about 3 % above what issue 14 reached: site 165,210, workbench
+/// 427,837, chat 375,379 bytes.
+const SITE_CAP: usize = 170_000;
+const WORKBENCH_CAP: usize = 440_000;
+const CHAT_CAP: usize = 387_000;
+
 fn gzipped_size(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -124,11 +131,19 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             gzipped += gzipped_size(&fs::read(site.join("pkg").join(file)).unwrap());
         }
         println!("{bundle} bundle in the site: {gzipped} bytes gzipped");
-        // Raised from 400 kB when the workbench gained the editor's code field
-        // and Test run, then from 420 kB when it gained the safety review of
-        // drafts and search its Snowball stemmer; issue 14 brings every
-        // bundle down to 250 kB.
-        assert!(gzipped < 450_000, "the {bundle} bundle is {gzipped} bytes gzipped, over the 450 kB hard cap");
+        // Each bundle's hard cap sits a little above its size when issue 14
+        // measured it (scripts/bundle-sizes.sh says where the bytes go), so a
+        // regression fails here. The budgets are lower still: site 120 kB,
+        // workbench and chat 250 kB.
+        let cap = match bundle {
+            "llmos_islands" => SITE_CAP,
+            "llmos_workbench" => WORKBENCH_CAP,
+            _ => CHAT_CAP,
+        };
+        assert!(
+            gzipped < cap,
+            "the {bundle} bundle is {gzipped} bytes gzipped, over its {cap}-byte hard cap (built without the standard library from source? see scripts/lib/wasm.sh)"
+        );
     }
     let checked = assert_links_resolve(&site, &site, "/");
     assert!(checked > 500, "only {checked} links checked");

@@ -333,7 +333,10 @@ pub async fn export_markdown(state: ChatState) {
 pub async fn import_json(state: ChatState, files: Vec<web_sys::File>) {
     let Ok(read) = browser::read_files(&files).await else { return say(state, "The file could not be read.") };
     let Some((name, bytes)) = read.into_iter().next() else { return };
-    let export: Export = match serde_json::from_slice(&bytes) {
+    // From text rather than bytes: `from_slice` would compile a second copy
+    // of every record's deserializer into the bundle (the stores use `from_str`).
+    let Ok(text) = String::from_utf8(bytes) else { return say(state, format!("{name} is not a chat export (it is not UTF-8 text); nothing was imported.")) };
+    let export: Export = match serde_json::from_str(&text) {
         Ok(export) => export,
         Err(error) => return say(state, format!("{name} is not a chat export ({error}); nothing was imported.")),
     };
