@@ -18,8 +18,9 @@ export RUSTC_BOOTSTRAP=1
 # route; on the other when rust-src is installed), it is compiled for size
 # too: panics abort on the spot, without formatting a message (the panic hook
 # never runs, the console shows `unreachable`), and core/alloc pick their
-# small variants (`optimize_for_size`). Measured in issue 14: the site bundle
-# 179.3 → 165.4 kB gzipped, the chat 395.7 → 375.5 kB.
+# small variants (`optimize_for_size`). Measured in issue 14 (gzipped): site
+# 179.3 → 165.2 kB, workbench 449.0 → 427.8 kB, chat 395.7 → 375.4 kB; the
+# table in content/architecture.md has each step.
 SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 SIZE_BUILD_STD=(-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size)
 
@@ -42,7 +43,7 @@ compile_wasm() {
       say "compiling the $label with $(rustc --version) (wasm32 target installed), std from source for size"
       RUSTFLAGS="$RUSTFLAGS $(size_rustflags rustc)" cargo "${build_args[@]}" "${SIZE_BUILD_STD[@]}"
     else
-      say "compiling the $label with $(rustc --version) (wasm32 target installed; \`rustup component add rust-src\` makes the bundles ~6% smaller)"
+      say "compiling the $label with $(rustc --version) (wasm32 target installed; \`rustup component add rust-src\` makes the bundles 5-8 % smaller)"
       cargo "${build_args[@]}"
     fi
   else
