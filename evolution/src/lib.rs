@@ -20,16 +20,28 @@ pub mod synth;
 #[cfg(any(feature = "ssr", feature = "browser"))]
 pub mod traces;
 
+/// Calls `f` once the browser is idle (`requestIdleCallback`), or after
+/// two seconds where it has none (Safari).
+#[cfg(feature = "browser")]
+pub(crate) fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if window.request_idle_callback(callback.unchecked_ref()).is_err() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 2000);
+    }
+}
+
 /// Renders the islands' markup at build time.
 #[cfg(feature = "ssr")]
 pub mod render {
     use leptos::prelude::*;
     use llmos_islands::render::island_html;
 
-    /// The traces page's island.
-    pub fn traces(base: &str) -> String {
-        let base = base.to_string();
-        island_html(move || view! { <crate::traces::TraceList base /> })
+    /// The traces page's island; `index_url` is the site's search index (for automatic detection).
+    pub fn traces(base: &str, index_url: &str) -> String {
+        let (base, index_url) = (base.to_string(), index_url.to_string());
+        island_html(move || view! { <crate::traces::TraceList base index_url /> })
     }
 
     /// The evolution page's island; `index_url` is the site's search index (its skills, for coverage).

@@ -80,7 +80,7 @@ pub const EXPORT_FORMAT: &str = "llmos-traces-1";
 pub const DECISIONS_KEY: &str = "evolution";
 
 /// What the user decided about proposals, kept across visits.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decisions {
     /// `DECISIONS_KEY`: the record's key in `meta`.
     #[serde(default)]
@@ -96,6 +96,33 @@ pub struct Decisions {
     /// (the chat's): off until they turn it on.
     #[serde(default)]
     pub synthesis: bool,
+    /// Automatic detection runs (when the browser is idle, on the traces
+    /// and evolution pages) once this many traces were added since the
+    /// last detection, or once a day; 0 turns it off. `AUTO_EVERY` by default.
+    #[serde(default = "auto_every")]
+    pub auto_every: usize,
+    /// When detection last ran (ms since the Unix epoch), over how many traces, and how many proposals then waited.
+    #[serde(default)]
+    pub last_run_ms: f64,
+    #[serde(default)]
+    pub last_traces: usize,
+    #[serde(default)]
+    pub pending: usize,
+}
+
+/// New traces after which detection runs on its own, by default.
+pub const AUTO_EVERY: usize = 5;
+/// And at the latest a day after the last run (ms).
+pub const AUTO_INTERVAL_MS: f64 = 86_400_000.0;
+
+fn auto_every() -> usize {
+    AUTO_EVERY
+}
+
+impl Default for Decisions {
+    fn default() -> Self {
+        Decisions { key: String::new(), rejected: Vec::new(), accepted: Vec::new(), synthesis: false, auto_every: AUTO_EVERY, last_run_ms: 0.0, last_traces: 0, pending: 0 }
+    }
 }
 
 /// One accepted proposal, with what Undo needs.
@@ -113,6 +140,18 @@ pub struct Accepted {
 }
 
 impl Decisions {
+    /// Whether automatic detection is due with `traces` stored at `now` (ms).
+    pub fn detection_due(&self, traces: usize, now: f64) -> bool {
+        self.auto_every > 0 && traces > 0 && (traces >= self.last_traces + self.auto_every || now - self.last_run_ms >= AUTO_INTERVAL_MS)
+    }
+
+    /// Notes a detection over `traces` at `now` that left `pending` proposals waiting.
+    pub fn ran(&mut self, traces: usize, now: f64, pending: usize) {
+        self.last_run_ms = now;
+        self.last_traces = traces;
+        self.pending = pending;
+    }
+
     pub fn reject(&mut self, pattern: &str) {
         if !self.rejected.iter().any(|p| p == pattern) {
             self.rejected.push(pattern.to_string());

@@ -31,17 +31,40 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let base = StoredValue::new(base);
     let index_url = StoredValue::new(index_url);
+    let auto_every = RwSignal::new(crate::model::AUTO_EVERY);
     let find = move |_| {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(actions::find(index_url.get_value(), found, said, busy));
     };
     let _ = (&index_url, &busy);
+    // When the browser is idle, detection runs by itself if it is due.
+    #[cfg(feature = "browser")]
+    {
+        leptos::task::spawn_local(async move { auto_every.set(actions::decisions().await.auto_every) });
+        crate::when_idle(move || {
+            leptos::task::spawn_local(async move {
+                if found.get_untracked().is_none() {
+                    if let Some(f) = actions::detect_if_due(index_url.get_value()).await {
+                        found.set(Some(f));
+                    }
+                }
+            })
+        });
+    }
 
     view! {
         <div class="evolution">
             <div class="toolbar">
                 <button type="button" class="primary" id="find-patterns" on:click=find disabled=move || busy.get()>"Find patterns now"</button>
                 <a class="button" href=move || format!("{}my/traces/", base.get_value())>"Your traces"</a>
+                <label class="auto-every">"Look by itself after "
+                    <input type="number" id="auto-every" min="0" max="1000" prop:value=move || auto_every.get().to_string() on:change=move |e| {
+                        let every = event_target_value(&e).trim().parse::<usize>().unwrap_or(crate::model::AUTO_EVERY);
+                        auto_every.set(every);
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::set_auto_every(every));
+                    } />
+                    " new chats, or once a day (0: never)"</label>
             </div>
             {said_view(said)}
             {move || found.get().map(|f| {
@@ -187,29 +210,37 @@ pub(crate) mod actions {
         Ok((skills, evolved))
     }
 
+    /// One detection over every stored trace, with coverage checked against
+    /// the user's skills and the site's (from its search index).
+    pub async fn detect(index_url: &str) -> Result<Found, String> {
+        let traces = crate::traces::store::all().await?;
+        let (mine, accepted) = user_skills().await?;
+        let mut known: Vec<KnownSkill> =
+            mine.iter().filter_map(|s| s.fields.as_ref().map(|f| KnownSkill { name: s.name.clone(), description: f.description.clone(), keywords: f.keywords.clone(), user: true })).collect();
+        // Without the site's index (offline, a damaged file) coverage is checked against the user's skills only.
+        if let Ok(index) = llmos_islands::site_index::fetch_index(index_url).await {
+            for doc in index.docs.into_iter().filter(|d| !d.user) {
+                if !known.iter().any(|k| k.name == doc.slug) {
+                    known.push(KnownSkill { name: doc.slug, description: doc.description, keywords: Vec::new(), user: false });
+                }
+            }
+        }
+        let decided = decisions().await;
+        let (proposals, rejected) = model::propose(&traces, &known, &decided);
+        let inputs = traces.iter().map(model::trace_input).collect();
+        let found = Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis };
+        // What the badge counts: proposals not accepted yet.
+        let pending = found.proposals.iter().filter(|p| !found.accepted.iter().any(|(id, _)| *id == p.pattern.id)).count();
+        let mut decided = decided;
+        decided.ran(found.traces, browser::now(), pending);
+        let _ = save_decisions(decided).await;
+        Ok(found)
+    }
+
     pub async fn find(index_url: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>, busy: RwSignal<bool>) {
         busy.set(true);
         said.set(Some(Said { ok: true, text: "Looking for recurring tasks in your traces…".into() }));
-        let result = async {
-            let traces = crate::traces::store::all().await?;
-            let (mine, accepted) = user_skills().await?;
-            let mut known: Vec<KnownSkill> =
-                mine.iter().filter_map(|s| s.fields.as_ref().map(|f| KnownSkill { name: s.name.clone(), description: f.description.clone(), keywords: f.keywords.clone(), user: true })).collect();
-            // Without the site's index (offline, a damaged file) coverage is checked against the user's skills only.
-            if let Ok(index) = llmos_islands::site_index::fetch_index(&index_url).await {
-                for doc in index.docs.into_iter().filter(|d| !d.user) {
-                    if !known.iter().any(|k| k.name == doc.slug) {
-                        known.push(KnownSkill { name: doc.slug, description: doc.description, keywords: Vec::new(), user: false });
-                    }
-                }
-            }
-            let decided = decisions().await;
-            let (proposals, rejected) = model::propose(&traces, &known, &decided);
-            let inputs = traces.iter().map(model::trace_input).collect();
-            Ok::<Found, String>(Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis })
-        }
-        .await;
-        match result {
+        match detect(&index_url).await {
             Ok(f) => {
                 said.set(None);
                 found.set(Some(f));
@@ -217,6 +248,26 @@ pub(crate) mod actions {
             Err(error) => failed(said, error),
         }
         busy.set(false);
+    }
+
+    /// Automatic detection: runs `detect` when it is due (`Decisions::detection_due`).
+    pub async fn detect_if_due(index_url: String) -> Option<Found> {
+        let count = crate::traces::store::all().await.ok()?.len();
+        if !decisions().await.detection_due(count, browser::now()) {
+            return None;
+        }
+        detect(&index_url).await.ok()
+    }
+
+    pub async fn set_auto_every(every: usize) {
+        let mut decisions = decisions().await;
+        decisions.auto_every = every;
+        let _ = save_decisions(decisions).await;
+    }
+
+    /// Moves the count of waiting proposals by `by` (accept and reject take one, undo gives one back).
+    async fn adjust_pending(decisions: &mut Decisions, by: isize) {
+        decisions.pending = decisions.pending.saturating_add_signed(by);
     }
 
     /// `skill_md` as the user skill `name`: a new record, or the existing
@@ -247,6 +298,7 @@ pub(crate) mod actions {
         sync::announce_skills_changed();
         let mut decisions = decisions().await;
         decisions.accept(Accepted { pattern: proposal.pattern.id.clone(), skill: proposal.name.clone(), at: browser::now(), previous });
+        adjust_pending(&mut decisions, -1).await;
         if let Err(error) = save_decisions(decisions).await {
             return failed(said, format!("{} is saved, but Undo could not be recorded: {error}", proposal.name));
         }
@@ -314,6 +366,7 @@ pub(crate) mod actions {
     pub async fn reject(pattern: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
         let mut decisions = decisions().await;
         decisions.reject(&pattern);
+        adjust_pending(&mut decisions, -1).await;
         if let Err(error) = save_decisions(decisions).await {
             return failed(said, error);
         }
@@ -339,6 +392,7 @@ pub(crate) mod actions {
             return failed(said, error.message);
         }
         sync::announce_skills_changed();
+        adjust_pending(&mut decisions, 1).await;
         let _ = save_decisions(decisions).await;
         found.update(|f| {
             if let Some(f) = f {

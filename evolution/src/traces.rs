@@ -32,15 +32,29 @@ pub(crate) fn when(ms: f64) -> String {
 }
 
 #[island]
-pub fn TraceList(base: String) -> impl IntoView {
+pub fn TraceList(base: String, index_url: String) -> impl IntoView {
     let traces = RwSignal::new(None::<Vec<Trace>>);
     let said = RwSignal::new(None::<Said>);
     let text = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::from("all"));
     let base = StoredValue::new(base);
 
+    // Proposals waiting on the evolution page: counted by the last
+    // detection, which runs here too when the browser is idle and it is due.
+    let pending = RwSignal::new(0usize);
+    let _ = &index_url;
     #[cfg(feature = "browser")]
-    leptos::task::spawn_local(store::load(traces, said));
+    {
+        leptos::task::spawn_local(store::load(traces, said));
+        leptos::task::spawn_local(async move { pending.set(crate::review::actions::decisions().await.pending) });
+        crate::when_idle(move || {
+            leptos::task::spawn_local(async move {
+                if crate::review::actions::detect_if_due(index_url).await.is_some() {
+                    pending.set(crate::review::actions::decisions().await.pending);
+                }
+            })
+        });
+    }
 
     let shown = Memo::new(move |_| {
         let filter = OutcomeFilter::from_value(&outcome.get());
@@ -67,7 +81,9 @@ pub fn TraceList(base: String) -> impl IntoView {
                     <option value="unmarked">"Unmarked"</option>
                 </select>
                 <button type="button" id="export-traces" on:click=export disabled=move || shown.with(Vec::is_empty)>"Export shown (JSON)"</button>
-                <a class="button" href=move || format!("{}my/evolution/", base.get_value())>"Find patterns"</a>
+                <a class="button" id="to-evolution" href=move || format!("{}my/evolution/", base.get_value())>"Evolution"
+                    {move || (pending.get() > 0).then(|| view! { " " <span class="badge" id="proposals-badge" title="Proposed skills waiting for your review">{format!("{} waiting", pending.get())}</span> })}
+                </a>
             </div>
             {said_view(said)}
             {move || match traces.with(|t| t.as_ref().map(Vec::len)) {

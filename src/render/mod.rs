@@ -370,7 +370,7 @@ impl<'a> Renderer<'a> {
             ("my/edit/", "Skill editor", "Write a skill as a form or as SKILL.md, checked as you type.", llmos_islands::render::skill_editor(base, &self.index_url), true),
             ("my/skill/", "Your skill", "A skill of yours, kept in this browser.", llmos_islands::render::user_skill_view(base), false),
             ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
-            ("my/traces/", "Your traces", "Every chat leaves a trace: what it was for, the skills offered and used, the tools called, and whether you marked it solved. Patterns in them become proposed skills.", llmos_evolution::render::traces(base), true),
+            ("my/traces/", "Your traces", "Every chat leaves a trace: what it was for, the skills offered and used, the tools called, and whether you marked it solved. Patterns in them become proposed skills.", llmos_evolution::render::traces(base, &self.index_url), true),
             ("my/evolution/", "Evolution", "Tasks you ask for again and again, found in your traces, each with a proposed skill for you to review. Nothing leaves this browser.", llmos_evolution::render::evolution(base, &self.index_url), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {

@@ -97,6 +97,8 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     // The traces page: all fifteen, filtered by words and outcome.
     c.open_page("/my/traces/");
     c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 15", 20);
+    // Detection ran by itself when the browser was idle (15 new traces): the badge says what waits.
+    c.browser.wait_for("document.querySelector('#proposals-badge') && document.querySelector('#proposals-badge').textContent === '3 waiting'", 20);
     c.set("#trace-filter", "haiku autumn");
     c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 4", 10);
     c.set("#trace-outcome", "not-solved");
@@ -217,5 +219,19 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-undo"));
     c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .pattern-accept\")"), 10);
     assert!(user_skills(&c.browser).iter().all(|(n, _)| *n != name), "undo deleted the skill");
+
+    // Edit then accept: the editor opens on the proposal as a draft; saving there accepts it.
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-edit"));
+    c.browser.wait_for("location.pathname === '/my/edit/' && document.documentElement.dataset.islands === 'hydrated'", 20);
+    c.browser.wait_for("document.querySelector('#draft-restored')", 20);
+    c.browser.wait_for("!document.querySelector('#save-skill').disabled", 20);
+    c.browser.click("#save-skill");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !user_skills(&c.browser).iter().any(|(n, md)| *n == name && md.contains(&format!("pattern: \"{pattern}\""))) {
+        assert!(Instant::now() < deadline, "saved from the editor with its provenance: {:?}", user_skills(&c.browser));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    c.find_patterns();
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
     assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }

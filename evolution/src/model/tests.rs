@@ -128,3 +128,18 @@ fn a_models_skill_gets_the_patterns_provenance_in_place_of_its_own_metadata() {
     assert_eq!(skill.metadata.get("generated").map(String::as_str), Some("gpt-test"));
     assert!(!skill.metadata.contains_key("author") && text.contains("license: MIT\n") && text.ends_with("1. Do it.\n"), "{text}");
 }
+
+#[test]
+fn detection_is_due_after_enough_new_traces_or_a_day() {
+    let mut decisions: Decisions = serde_json::from_str(r#"{"key":"evolution","rejected":["p-1"]}"#).unwrap();
+    assert_eq!((decisions.auto_every, decisions.synthesis), (AUTO_EVERY, false), "records from before these fields get the defaults");
+    let day = AUTO_INTERVAL_MS;
+    assert!(!decisions.detection_due(0, 10.0 * day), "nothing to look at");
+    assert!(decisions.detection_due(1, 10.0 * day), "never ran: a day has passed");
+    decisions.ran(7, 10.0 * day, 2);
+    assert!(!decisions.detection_due(11, 10.5 * day));
+    assert!(decisions.detection_due(12, 10.5 * day), "five new traces");
+    assert!(decisions.detection_due(8, 11.0 * day), "a day later");
+    decisions.auto_every = 0;
+    assert!(!decisions.detection_due(100, 20.0 * day), "turned off");
+}
