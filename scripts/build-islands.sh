@@ -17,6 +17,8 @@ build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
 # The Run panel of executable skills, a crate of its own.
 build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"
+# The traces and evolution pages (/my/traces/, /my/evolution/), a crate of its own.
+build_bundle browser target/islands/evolution llmos-evolution "evolution bundle (traces and evolution pages)"
 # The quantum runtime: a bare module (no bindings) the sandbox's worker
 # instantiates for `type: qasm` skills and `llmos_quantum` in Python and JavaScript.
 compile_wasm "quantum runtime" -p llmos-quantum --profile wasm-quantum

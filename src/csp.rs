@@ -7,7 +7,8 @@ use crate::config::Settings;
 
 /// The chat page holds the user's keys, so it runs only this site's
 /// scripts (plus WebAssembly) and connects only to the providers and to
-/// servers on this computer (Ollama, LM Studio, llama.cpp).
+/// servers on this computer (Ollama, LM Studio, llama.cpp). The evolution
+/// page has the same policy: its synthesis calls the same provider.
 pub const CHAT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
 connect-src 'self' https://api.anthropic.com https://api.openai.com https://generativelanguage.googleapis.com https://openrouter.ai \
 http://localhost:* http://127.0.0.1:*; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";

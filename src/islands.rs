@@ -34,6 +34,11 @@ pub fn runner_bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::RUNNER
 }
 
+/// The embedded evolution bundle: the traces and evolution pages, loaded only by them.
+pub fn evolution_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::EVOLUTION
+}
+
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.
 pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     use std::io::Write;

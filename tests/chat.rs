@@ -22,6 +22,9 @@ mod runs;
 // "Use in chat": a skill attached to the next message (issue 15, part 1).
 #[path = "chat/attach.rs"]
 mod attach;
+// The traces and evolution pages: patterns, proposals, review (issue 13).
+#[path = "chat/evolution.rs"]
+mod evolution;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;

@@ -64,12 +64,14 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     // every other page ships no JavaScript at all.
     let search_pages = [site.join("index.html"), site.join("skills/index.html"), site.join("search/index.html")];
     let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html"), site.join("chat/index.html")];
+    // The traces and evolution pages load a bundle of their own.
+    let evolution_pages = [site.join("my/traces/index.html"), site.join("my/evolution/index.html")];
     // The first page of each category and tag shows the user's own skills
     // of it, and the category list counts them next to the site's.
     let is_term_page = |f: &std::path::Path| ["categories", "tags"].iter().any(|s| f.parent().and_then(|p| p.parent()) == Some(&site.join(s))) && f.ends_with("index.html");
     let island_pages: Vec<std::path::PathBuf> =
-        files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
-    assert!(island_pages.len() >= search_pages.len() + user_pages.len() + 5, "{island_pages:?}");
+        files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || evolution_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
+    assert!(island_pages.len() >= search_pages.len() + user_pages.len() + evolution_pages.len() + 5, "{island_pages:?}");
     let runnable_pages: Vec<std::path::PathBuf> = skills.iter().filter(|s| matches!(s["type"].as_str(), Some("python" | "javascript" | "workflow" | "qasm")))
         .map(|s| site.join(s["url"].as_str().unwrap().trim_start_matches('/')).join("index.html")).collect();
     assert!(runnable_pages.len() >= 18, "{runnable_pages:?}");
@@ -100,6 +102,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 // The pages of the user's own skills load the workbench bundle; all others the site bundle.
                 let expected = if file == site.join("chat/index.html") {
                     "/pkg/chat."
+                } else if evolution_pages.contains(&file) {
+                    "/pkg/evolution."
                 } else if user_pages.contains(&file) {
                     "/pkg/workbench."
                 } else {
@@ -108,7 +112,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 // Every page carries a policy (tests/origin_safety.rs checks each); the
                 // page that holds API keys also lists the providers it may reach.
                 assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{name}");
-                assert_eq!(html.contains("https://api.anthropic.com"), expected == "/pkg/chat.", "{name}");
+                // So does the evolution page, whose synthesis uses the user's provider.
+                assert_eq!(html.contains("https://api.anthropic.com"), expected == "/pkg/chat." || file == site.join("my/evolution/index.html"), "{name}");
                 assert!(loader.starts_with(expected) && loader.ends_with(".js"), "{name} loads {loader}");
                 loaders.insert(loader);
             } else if runnable_pages.contains(&file) {
@@ -120,8 +125,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             }
         }
     }
-    assert_eq!(loaders.len(), 3, "one content-hashed loader per bundle: {loaders:?}");
-    for (loader, bundle) in loaders.iter().zip(["llmos_chat", "llmos_islands", "llmos_workbench"]) {
+    assert_eq!(loaders.len(), 4, "one content-hashed loader per bundle: {loaders:?}");
+    for (loader, bundle) in loaders.iter().zip(["llmos_chat", "llmos_evolution", "llmos_islands", "llmos_workbench"]) {
         let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
         let mut gzipped = 0;
         for imported in [format!("{bundle}."), format!("{bundle}_bg.")] {

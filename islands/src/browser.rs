@@ -216,3 +216,14 @@ pub fn refuse_to_run_framed(what: &str) {
         first = false;
     }
 }
+
+/// A serde record as a plain object for IndexedDB (through JSON, so it
+/// is stored exactly as it exports).
+pub fn record_to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(value).expect("records serialise")).unwrap_or(JsValue::NULL)
+}
+
+/// A stored plain object as a serde record; `None` when it does not fit.
+pub fn record_from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Option<T> {
+    serde_json::from_str(&js_sys::JSON::stringify(value).ok()?.as_string()?).ok()
+}

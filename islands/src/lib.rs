@@ -12,7 +12,7 @@
 // Shared by both bundles, each using a part.
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
-mod browser;
+pub mod browser;
 // The workbench islands (the user's skills) and the chat form bundles of
 // their own, so catalogue and search pages do not download the editor, the
 // YAML parser, the Markdown renderer or the provider code. `ssr` renders
@@ -26,17 +26,23 @@ pub mod my_skills;
 #[cfg(any(feature = "ssr", feature = "workbench"))]
 pub mod user_pages;
 // The search box lives in the site bundle only.
-#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat", feature = "evolution"))))]
 pub mod search;
 // And the copy buttons of the skills' file pages.
-#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat", feature = "evolution"))))]
 pub mod copy_file;
 // As is what the site's pages show of the user's skills.
-#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat"))))]
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat", feature = "evolution"))))]
 pub mod shelves;
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
-mod site_index;
+pub mod site_index;
+// What the chat keeps (conversations, messages, traces): read by the chat
+// and by the evolution bundle's traces and evolution pages.
+pub mod records;
+// The provider's keys and streaming call: the chat's, and the evolution page's synthesis.
+#[cfg(any(feature = "ssr", feature = "chat", feature = "evolution"))]
+pub mod provider;
 pub mod skill_links;
 pub mod store;
 pub mod user_skills;
@@ -50,9 +56,9 @@ pub fn hydrate() {
     // another site's frame they show a notice instead of starting. The
     // loader calls this before hydrating each `<leptos-island>`, and the
     // islands are gone by then, so none of their code runs.
-    #[cfg(any(feature = "chat", feature = "workbench"))]
+    #[cfg(any(feature = "chat", feature = "workbench", feature = "evolution"))]
     if browser::framed_by_another_origin() {
-        browser::refuse_to_run_framed(if cfg!(feature = "chat") { "LLMos's chat" } else { "Your LLMos skills page" });
+        browser::refuse_to_run_framed(if cfg!(feature = "chat") { "LLMos's chat" } else if cfg!(feature = "evolution") { "Your LLMos traces and evolution pages" } else { "Your LLMos skills page" });
         return;
     }
     leptos::mount::hydrate_islands();

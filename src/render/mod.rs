@@ -27,8 +27,8 @@ pub use files::zip_rel;
 
 pub const PER_PAGE: usize = 100;
 
-/// `my/edit/`, `my/skill/` and `chat/`, written but left out of the sitemap.
-const USER_PAGES_OUTSIDE_SITEMAP: usize = 3;
+/// `my/edit/`, `my/skill/`, `chat/`, `my/traces/` and `my/evolution/`, written but left out of the sitemap.
+const USER_PAGES_OUTSIDE_SITEMAP: usize = 5;
 
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
@@ -48,6 +48,8 @@ struct SiteContext<'a> {
     workbench_script: Option<String>,
     /// The chat bundle's loader.
     chat_script: Option<String>,
+    /// The evolution bundle's loader (the traces and evolution pages).
+    evolution_script: Option<String>,
     /// The runner bundle's loader (pages of executable skills).
     runner_script: Option<String>,
     /// `llmos serve` only: the live-reload script.
@@ -236,6 +238,7 @@ pub(crate) struct Renderer<'a> {
     islands: Option<IslandFiles>,
     workbench: Option<IslandFiles>,
     chat: Option<IslandFiles>,
+    evolution: Option<IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
@@ -263,6 +266,7 @@ impl<'a> Renderer<'a> {
         let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm));
         let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
         let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
+        let evolution = crate::islands::evolution_bundle().map(|(js, wasm)| crate::islands::publish("evolution", js, wasm));
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills);
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
@@ -275,13 +279,13 @@ impl<'a> Renderer<'a> {
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}\0{:?}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
-                [&islands, &workbench, &chat].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
+                [&islands, &workbench, &chat, &evolution].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
                 runner.as_ref().map(|r| (&r.loader_path, r.config_json())),
                 loaded.sources.iter().map(|s| (&s.name, &s.slug, &s.url, &s.license)).collect::<Vec<_>>()
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -304,6 +308,7 @@ impl<'a> Renderer<'a> {
             islands_script: self.islands.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            evolution_script: self.evolution.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             runner_script: self.runner.as_ref().map(|r| format!("{}{}", self.base(), r.loader_path)),
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
             static_csp: crate::csp::static_csp(self.settings),
@@ -340,7 +345,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).flat_map(|i| &i.files) {
             out.write(path, bytes)?;
         }
         if let Some(runner) = &self.runner {
@@ -365,12 +370,20 @@ impl<'a> Renderer<'a> {
             ("my/edit/", "Skill editor", "Write a skill as a form or as SKILL.md, checked as you type.", llmos_islands::render::skill_editor(base, &self.index_url), true),
             ("my/skill/", "Your skill", "A skill of yours, kept in this browser.", llmos_islands::render::user_skill_view(base), false),
             ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
+            ("my/traces/", "Your traces", "Every chat leaves a trace: what it was for, the skills offered and used, the tools called, and whether you marked it solved. Patterns in them become proposed skills.", llmos_evolution::render::traces(base, &self.index_url), true),
+            ("my/evolution/", "Evolution", "Tasks you ask for again and again, found in your traces, each with a proposed skill for you to review. Nothing leaves this browser.", llmos_evolution::render::evolution(base, &self.index_url), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
-            let (section, csp, bundle) = if dir == "chat/" { ("chat", crate::csp::CHAT_CSP.to_string(), "chat") } else { ("my", crate::csp::island_csp(self.settings), "workbench") };
+            let (section, csp, bundle) = match dir {
+                "chat/" => ("chat", crate::csp::CHAT_CSP.to_string(), "chat"),
+                // Synthesis sends the pattern's prompt to the user's provider, as the chat does.
+                "my/evolution/" => ("my", crate::csp::CHAT_CSP.to_string(), "evolution"),
+                "my/traces/" => ("my", crate::csp::island_csp(self.settings), "evolution"),
+                _ => ("my", crate::csp::island_csp(self.settings), "workbench"),
+            };
             // The editor, a skill of the user's and the chat run skills too:
             // they load the runner's loader, which starts its bundle on first use.
-            let runs = dir != "my/";
+            let runs = matches!(dir, "my/edit/" | "my/skill/" | "chat/");
             let run_config = self.runner.as_ref().filter(|_| runs).map(|r| r.config_json());
             let csp = match self.runner.as_ref().filter(|_| runs) {
                 Some(runner) => runner.page_csp(&csp),

@@ -191,8 +191,9 @@ pub fn check_synthesised(text: &str, name: &str) -> Result<Skill, Vec<Diagnostic
     }
 }
 
-/// The SKILL.md inside a fenced answer, from its first `---` line.
-fn strip_wrapping(text: &str) -> String {
+/// The SKILL.md inside a fenced answer, from its first `---` line: the
+/// text `check_synthesised` checks, and what is saved once it passes.
+pub fn strip_wrapping(text: &str) -> String {
     let text = text.trim();
     let mut lines: Vec<&str> = text.lines().collect();
     if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("```")) {

@@ -245,7 +245,11 @@ pub async fn delete(state: ChatState, id: String) {
     let Ok(store) = shared().await else { return };
     let message_ids: Vec<String> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(from_js::<ChatMessage>).map(|m| m.id).collect();
     let _ = store.delete_records(MESSAGES, &message_ids).await;
-    let _ = store.delete_records(TRACES, std::slice::from_ref(&id)).await;
+    // A trace the user kept on purpose (on the traces page) outlives its chat.
+    let kept = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js::<Trace>).is_some_and(|t| t.kept);
+    if !kept {
+        let _ = store.delete_records(TRACES, std::slice::from_ref(&id)).await;
+    }
     let _ = store.delete_records(CONVERSATIONS, std::slice::from_ref(&id)).await;
     load_conversations(state).await;
     if state.current.get_untracked().as_deref() == Some(id.as_str()) {

@@ -17,13 +17,13 @@ macro_rules! spawn {
 pub(crate) use spawn;
 
 pub mod key_origin;
-pub mod records;
+pub use crate::records;
 #[cfg(feature = "hydrate")]
 mod actions;
 #[cfg(feature = "hydrate")]
 mod answer;
 #[cfg(feature = "hydrate")]
-mod keys;
+use crate::provider::{keys, stream};
 mod messages;
 mod run_card;
 #[cfg(feature = "hydrate")]
@@ -31,13 +31,11 @@ mod runs;
 mod settings;
 mod sidebar;
 #[cfg(feature = "hydrate")]
-mod stream;
-#[cfg(feature = "hydrate")]
 mod turn;
 
 use key_origin::OriginQuestion;
 use leptos::prelude::*;
-use llmos_core::llm::{ModelInfo, ProviderKind};
+use llmos_core::llm::ModelInfo;
 use records::{ChatMessage, ChatSettings, Conversation, SkillLink};
 
 /// Everything the chat's views and actions share.
@@ -81,9 +79,7 @@ pub(crate) struct ChatState {
     pub attached: RwSignal<Option<SkillLink>>,
 }
 
-fn provider_id(kind: ProviderKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
+use crate::provider::provider_id;
 
 #[island]
 pub fn Chat(base: String, index_url: String) -> impl IntoView {

@@ -51,6 +51,8 @@ pub(super) fn sidebar(state: ChatState) -> impl IntoView {
                         input.click();
                     }
                 }>"Import (JSON)"</button>
+                " · "
+                <a class="small" id="chat-traces" href=format!("{}my/traces/", state.base.get_value())>"Traces"</a>
                 <input type="file" id="import-chats" node_ref=import accept=".json,application/json" class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=move |e| {
                     let _ = &e;
                     #[cfg(feature = "hydrate")]

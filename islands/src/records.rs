@@ -149,6 +149,9 @@ pub struct Trace {
     pub runs: Vec<TraceRun>,
     /// `solved` or `not-solved`, as the user marks it.
     pub outcome: Option<String>,
+    /// Kept on purpose (on the traces page): deleting its conversation leaves it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -82,7 +82,7 @@ pub async fn load_key(kind: ProviderKind) -> Result<Option<SavedKey>, String> {
     let promise = crypto()?.subtle().decrypt_with_object_and_u8_array(&params, &wrapping, &data).map_err(js_error)?;
     let plain = JsFuture::from(promise).await.map_err(|_| "the stored key could not be decrypted; enter it again".to_string())?;
     let key = String::from_utf8_lossy(&Uint8Array::new(&plain).to_vec()).into_owned();
-    let origin = field(&record, "origin").as_string().unwrap_or_else(|| super::key_origin::default_origin(kind));
+    let origin = field(&record, "origin").as_string().unwrap_or_else(|| super::default_origin(kind));
     Ok(Some(SavedKey { key, origin }))
 }
 

@@ -1,0 +1,145 @@
+use super::*;
+use llmos_islands::records::{TraceRun, TraceToolCall, TraceTurn};
+
+fn trace(id: &str, goal: &str, at: f64, outcome: Option<&str>) -> Trace {
+    Trace {
+        id: id.into(),
+        conversation: id.into(),
+        goal: goal.into(),
+        provider: "openai".into(),
+        model: "gpt-test".into(),
+        turns: vec![TraceTurn { started: at, first_token_ms: Some(5.0), total_ms: 20.0, ok: true }],
+        outcome: outcome.map(str::to_string),
+        ..Trace::default()
+    }
+}
+
+/// The acceptance test's chats: 3 paraphrase groups of 4 and 3 unrelated goals.
+pub(crate) const GOALS: [&str; 15] = [
+    "Convert this CSV file to JSON",
+    "turn my csv into json please",
+    "Can you convert a CSV to JSON?",
+    "convert csv data into json format",
+    "Write a haiku about autumn leaves",
+    "compose a haiku about the autumn leaves",
+    "please write me an autumn haiku about leaves",
+    "a haiku on autumn leaves, please write one",
+    "Summarise this meeting transcript into action items",
+    "summarize the meeting transcript as action items",
+    "turn this meeting transcript into a list of action items",
+    "action items from this meeting transcript please",
+    "What is the capital of Mongolia?",
+    "Explain quantum entanglement to a child",
+    "Recommend a good sci-fi novel",
+];
+
+fn traces() -> Vec<Trace> {
+    GOALS.iter().enumerate().map(|(i, g)| trace(&format!("t{i:02}"), g, 1_764_547_200_000.0 + i as f64 * 60_000.0, Some(if i % 4 == 3 { "not-solved" } else { "solved" }))).collect()
+}
+
+#[test]
+fn a_chat_trace_maps_to_the_cores_input_with_its_runs_in_order() {
+    let mut t = trace("c1", "plot my data", 1_000.0, Some("solved"));
+    t.tool_calls =
+        vec![TraceToolCall { name: "load_skill".into(), arguments: r#"{"name":"plotting"}"#.into() }, TraceToolCall { name: "run_skill".into(), arguments: r#"{"skill":"csv-stats"}"#.into() }];
+    t.runs = vec![TraceRun { skill: "csv-stats".into(), inputs: serde_json::json!({}), outputs: String::new(), ms: 3.0, ok: false, reason: Some("declined".into()) }];
+    let input = trace_input(&t);
+    assert_eq!(input.steps.iter().map(|s| (s.key(), s.ok)).collect::<Vec<_>>(), [("load:plotting".to_string(), true), ("run:csv-stats".to_string(), false)]);
+    assert_eq!((input.outcome, input.timestamp_ms, input.model.as_str()), (Outcome::Solved, 1_000.0, "gpt-test"));
+    assert_eq!(trace_input(&Trace::default()).timestamp_ms, 0.0, "a trace without turns has no time");
+}
+
+#[test]
+fn the_list_filters_by_words_and_outcome_newest_first() {
+    let mut list = traces();
+    newest_first(&mut list);
+    assert_eq!(list[0].id, "t14");
+    let shown: Vec<&str> = list.iter().filter(|t| matches(t, "HAIKU autumn", OutcomeFilter::from_value("solved"))).map(|t| t.id.as_str()).collect();
+    assert_eq!(shown, ["t06", "t05", "t04"]);
+    assert!(list.iter().filter(|t| matches(t, "", OutcomeFilter::Unmarked)).count() == 0);
+    assert!(matches(&trace("x", "anything", 0.0, None), "gpt-test", OutcomeFilter::Unmarked), "the model is searched too");
+    let exported: serde_json::Value = serde_json::from_str(&export_json(&list[..2])).unwrap();
+    assert_eq!((exported["format"].as_str(), exported["traces"][1]["id"].as_str()), (Some(EXPORT_FORMAT), Some("t13")));
+}
+
+#[test]
+fn three_paraphrase_groups_make_three_valid_proposals_and_a_rejected_one_stays_away() {
+    let traces = traces();
+    let (proposals, rejected) = propose(&traces, &[], &Decisions::default());
+    assert_eq!((proposals.len(), rejected), (3, 0), "{:#?}", proposals.iter().map(|p| &p.pattern.example_goals).collect::<Vec<_>>());
+    for proposal in &proposals {
+        assert_eq!(proposal.pattern.size, 4);
+        assert_eq!(proposal.pattern.success_rate, Some(0.75));
+        let skill = synthesis::check_synthesised(&proposal.skill_md, &proposal.name).unwrap_or_else(|d| panic!("{d:?}\n{}", proposal.skill_md));
+        assert_eq!(skill.metadata.get("pattern"), Some(&proposal.pattern.id), "provenance names the pattern");
+        assert!(skill.metadata["traces"].contains("t0"), "{:?}", skill.metadata);
+    }
+    let mut decisions = Decisions::default();
+    decisions.reject(&proposals[1].pattern.id);
+    decisions.reject(&proposals[1].pattern.id);
+    assert_eq!(decisions.rejected.len(), 1);
+    // A fourth chat joins a rejected pattern: its id stays, so it stays rejected.
+    let mut more = traces.clone();
+    more.push(trace("t99", &proposals[1].pattern.example_goals[0].to_uppercase(), 1_764_600_000_000.0, Some("solved")));
+    let (again, rejected) = propose(&more, &[], &decisions);
+    assert_eq!((again.len(), rejected), (2, 1));
+    assert!(again.iter().all(|p| p.pattern.id != proposals[1].pattern.id));
+}
+
+#[test]
+fn a_pattern_a_user_skill_covers_proposes_improving_it() {
+    let traces = traces();
+    let (proposals, _) = propose(&traces, &[], &Decisions::default());
+    let csv = proposals.iter().find(|p| p.pattern.representative_goal.to_lowercase().contains("csv")).unwrap();
+    // A user skill named as the proposal covers it by its name's words:
+    // the proposal improves that skill rather than taking its name twice.
+    let mine = KnownSkill { name: csv.name.clone(), description: "Bakes sourdough bread at home".into(), keywords: vec![], user: true };
+    let (same, _) = propose(&traces, &[mine], &Decisions::default());
+    let same = same.iter().find(|p| p.pattern.id == csv.pattern.id).unwrap();
+    assert_eq!((same.name.as_str(), same.improves_user_skill), (csv.name.as_str(), true));
+    let converter = KnownSkill { name: "csv-to-json".into(), description: "Convert CSV files to JSON".into(), keywords: vec!["csv".into(), "json".into()], user: true };
+    let (improved, _) = propose(&traces, &[converter], &Decisions::default());
+    let improved = improved.iter().find(|p| p.pattern.id == csv.pattern.id).unwrap();
+    assert_eq!((improved.name.as_str(), improved.improves_user_skill), ("csv-to-json", true));
+}
+
+#[test]
+fn decisions_round_trip_and_undo_forgets_the_acceptance() {
+    let mut decisions = Decisions { key: DECISIONS_KEY.into(), ..Decisions::default() };
+    decisions.accept(Accepted { pattern: "p-1".into(), skill: "a".into(), at: 1.0, previous: None });
+    decisions.accept(Accepted { pattern: "p-1".into(), skill: "a".into(), at: 2.0, previous: Some("---\nname: a\n---\n".into()) });
+    assert_eq!(decisions.accepted.len(), 1);
+    let json = serde_json::to_string(&decisions).unwrap();
+    let mut back: Decisions = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, decisions);
+    assert_eq!(back.undo("p-1").and_then(|a| a.previous).as_deref(), Some("---\nname: a\n---\n"));
+    assert!(back.accepted("p-1").is_none() && back.undo("p-1").is_none());
+}
+
+#[test]
+fn a_models_skill_gets_the_patterns_provenance_in_place_of_its_own_metadata() {
+    let traces = traces();
+    let (proposals, _) = propose(&traces, &[], &Decisions::default());
+    let p = &proposals[0];
+    let answer = format!("---\nname: {}\ndescription: Does the task well.\nmetadata:\n  author: the model\n  pattern: made-up\nlicense: MIT\n---\n# Steps\n\n1. Do it.\n", p.name);
+    let text = with_provenance(&answer, &p.skill_md, "gpt-test");
+    let skill = synthesis::check_synthesised(&text, &p.name).unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+    assert_eq!(skill.metadata.get("pattern"), Some(&p.pattern.id), "{text}");
+    assert_eq!(skill.metadata.get("generated").map(String::as_str), Some("gpt-test"));
+    assert!(!skill.metadata.contains_key("author") && text.contains("license: MIT\n") && text.ends_with("1. Do it.\n"), "{text}");
+}
+
+#[test]
+fn detection_is_due_after_enough_new_traces_or_a_day() {
+    let mut decisions: Decisions = serde_json::from_str(r#"{"key":"evolution","rejected":["p-1"]}"#).unwrap();
+    assert_eq!((decisions.auto_every, decisions.synthesis), (AUTO_EVERY, false), "records from before these fields get the defaults");
+    let day = AUTO_INTERVAL_MS;
+    assert!(!decisions.detection_due(0, 10.0 * day), "nothing to look at");
+    assert!(decisions.detection_due(1, 10.0 * day), "never ran: a day has passed");
+    decisions.ran(7, 10.0 * day, 2);
+    assert!(!decisions.detection_due(11, 10.5 * day));
+    assert!(decisions.detection_due(12, 10.5 * day), "five new traces");
+    assert!(decisions.detection_due(8, 11.0 * day), "a day later");
+    decisions.auto_every = 0;
+    assert!(!decisions.detection_due(100, 20.0 * day), "turned off");
+}

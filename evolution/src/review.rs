@@ -1,0 +1,404 @@
+//! `/my/evolution/`: "Find patterns now" runs the core's lexical detection
+//! over the stored traces; each pattern comes with a proposed skill (the
+//! core's deterministic fallback SKILL.md, no key needed) to Accept, Edit
+//! then accept (in the editor) or Reject. Accepted skills are ordinary user
+//! skills whose frontmatter `metadata` carries the provenance; Undo puts
+//! back what was there before (or deletes the skill) in one step.
+
+use crate::model::Proposal;
+use crate::traces::{said_view, Said};
+use leptos::prelude::*;
+
+/// What the page knows after a detection.
+#[derive(Clone, PartialEq, Default)]
+pub(crate) struct Found {
+    pub proposals: Vec<Proposal>,
+    /// Patterns left out because their proposal was rejected before.
+    pub rejected: usize,
+    pub traces: usize,
+    /// Pattern id → the user skill whose `metadata.pattern` names it.
+    pub accepted: Vec<(String, String)>,
+    /// The traces as the core read them (synthesis quotes them).
+    pub inputs: Vec<llmos_core::evolution::TraceInput>,
+    /// Whether the user turned synthesis on.
+    pub synthesis: bool,
+}
+
+#[island]
+pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
+    let found = RwSignal::new(None::<Found>);
+    let said = RwSignal::new(None::<Said>);
+    let busy = RwSignal::new(false);
+    let base = StoredValue::new(base);
+    let index_url = StoredValue::new(index_url);
+    let auto_every = RwSignal::new(crate::model::AUTO_EVERY);
+    let find = move |_| {
+        #[cfg(feature = "browser")]
+        leptos::task::spawn_local(actions::find(index_url.get_value(), found, said, busy));
+    };
+    let _ = (&index_url, &busy);
+    // When the browser is idle, detection runs by itself if it is due.
+    #[cfg(feature = "browser")]
+    {
+        leptos::task::spawn_local(async move { auto_every.set(actions::decisions().await.auto_every) });
+        crate::when_idle(move || {
+            leptos::task::spawn_local(async move {
+                if found.get_untracked().is_none() {
+                    if let Some(f) = actions::detect_if_due(index_url.get_value()).await {
+                        found.set(Some(f));
+                    }
+                }
+            })
+        });
+    }
+
+    view! {
+        <div class="evolution">
+            <div class="toolbar">
+                <button type="button" class="primary" id="find-patterns" on:click=find disabled=move || busy.get()>"Find patterns now"</button>
+                <a class="button" href=move || format!("{}my/traces/", base.get_value())>"Your traces"</a>
+                <label class="auto-every">"Look by itself after "
+                    <input type="number" id="auto-every" min="0" max="1000" prop:value=move || auto_every.get().to_string() on:change=move |e| {
+                        let every = event_target_value(&e).trim().parse::<usize>().unwrap_or(crate::model::AUTO_EVERY);
+                        auto_every.set(every);
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::set_auto_every(every));
+                    } />
+                    " new chats, or once a day (0: never)"</label>
+            </div>
+            {said_view(said)}
+            {move || found.get().map(|f| {
+                let summary = format!(
+                    "{} pattern{} in {} trace{}{}.",
+                    f.proposals.len(),
+                    if f.proposals.len() == 1 { "" } else { "s" },
+                    f.traces,
+                    if f.traces == 1 { "" } else { "s" },
+                    if f.rejected > 0 { format!(" ({} more rejected before, not proposed again)", f.rejected) } else { String::new() }
+                );
+                let accepted = f.accepted.clone();
+                let synthesis = f.synthesis;
+                view! {
+                    <p class="muted" id="patterns-state">{summary}</p>
+                    <label class="synthesis-consent"><input type="checkbox" id="synthesis-on" prop:checked=synthesis on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        let _ = on;
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::set_synthesis(on, found, said));
+                    } />" Write proposals with my model: sends each pattern's goals and steps to the provider and model set in the chat, with your key."</label>
+                    <ol class="pattern-list" id="pattern-list">
+                        {f.proposals.into_iter().map(|p| {
+                            let skill = accepted.iter().find(|(id, _)| *id == p.pattern.id).map(|(_, s)| s.clone());
+                            pattern_view(&base.get_value(), p, skill, synthesis, found, said)
+                        }).collect_view()}
+                    </ol>
+                }
+            })}
+        </div>
+    }
+}
+
+fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthesis: bool, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) -> impl IntoView {
+    let pattern = &proposal.pattern;
+    let rate = pattern.success_rate.map_or("no outcome marked".to_string(), |r| format!("{:.0} % solved ({} of {} marked)", r * 100.0, pattern.solved, pattern.solved + pattern.not_solved));
+    let sequence = if pattern.common_sequence.is_empty() { "no tools or skill runs".to_string() } else { pattern.common_sequence.join(" → ") };
+    let skills = if pattern.skills_used.is_empty() { "none".to_string() } else { pattern.skills_used.join(", ") };
+    let covers = pattern.covered_by.clone().map(|skill| {
+        let whose = if proposal.improves_user_skill { "your skill" } else { "the site's skill" };
+        let note = if proposal.improves_user_skill {
+            "Accepting replaces its SKILL.md; Undo puts it back."
+        } else {
+            "Accepting makes your own version, which takes its place in your catalogue, search and chats."
+        };
+        view! { <p class="covers">{format!("An existing skill covers this task: the proposal improves {whose} ")}<code>{skill}</code>". " {note}</p> }
+    });
+    let (p1, p2, p3, p4, p5) = (proposal.clone(), proposal.clone(), proposal.clone(), proposal.clone(), proposal.clone());
+    let _ = (&p1, &p2, &p3, &p4, &p5, &found, &said);
+    let actions = match accepted {
+        Some(skill) => view! {
+            <p class="accepted">"Accepted as " <a href=llmos_islands::skill_links::view_url(base, &skill)>{skill.clone()}</a> ". "
+                <button type="button" class="pattern-undo" on:click=move |_| {
+                    #[cfg(feature = "browser")]
+                    leptos::task::spawn_local(actions::undo(p4.pattern.id.clone(), skill.clone(), found, said));
+                }>"Undo"</button>
+            </p>
+        }
+        .into_any(),
+        None => {
+            let base = base.to_string();
+            let _ = &base;
+            view! {
+                <div class="pattern-actions">
+                    <button type="button" class="primary pattern-accept" on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::accept(p1.clone(), found, said));
+                    }>"Accept"</button>
+                    <button type="button" class="pattern-edit" on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::edit(base.clone(), p2.clone(), said));
+                    }>"Edit then accept"</button>
+                    {synthesis.then(|| view! {
+                        <button type="button" class="pattern-synthesise" on:click=move |_| {
+                            #[cfg(feature = "browser")]
+                            leptos::task::spawn_local(actions::synthesise(p5.clone(), found, said));
+                        }>"Write with my model"</button>
+                    })}
+                    <button type="button" class="danger pattern-reject" on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::reject(p3.pattern.id.clone(), found, said));
+                    }>"Reject"</button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <li class="pattern" data-pattern=pattern.id.clone() data-name=proposal.name.clone()>
+            <h2 class="pattern-goal">{pattern.representative_goal.clone()}</h2>
+            <p class="meta">{format!("{} traces · {rate} · steps: {sequence} · skills used: {skills}", pattern.size)}</p>
+            {covers}
+            <details class="pattern-examples"><summary>"Examples"</summary>
+                <ul>{pattern.example_goals.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+            </details>
+            <details class="proposal"><summary>{match &proposal.written_by {
+                Some(model) => format!("Proposed skill {}, written by {model}", proposal.name),
+                None => format!("Proposed skill {} (template)", proposal.name),
+            }}</summary>
+                <pre class="proposal-text">{proposal.skill_md.clone()}</pre>
+            </details>
+            {actions}
+        </li>
+    }
+}
+
+#[cfg(feature = "browser")]
+pub(crate) mod actions {
+    use super::Found;
+    use crate::model::{self, Accepted, Decisions, KnownSkill, Proposal, DECISIONS_KEY};
+    use crate::traces::Said;
+    use leptos::prelude::*;
+    use llmos_core::evolution::synthesis::check_synthesised;
+    use llmos_islands::browser::{self, record_from_js, record_to_js};
+    use llmos_islands::store::schema::META;
+    use llmos_islands::store::{self, sync, Draft, SkillStore};
+    use llmos_islands::user_skills::{SkillFile, UserSkill, SKILL_MD};
+
+    fn failed(said: RwSignal<Option<Said>>, text: impl Into<String>) {
+        said.set(Some(Said { ok: false, text: text.into() }));
+    }
+
+    fn done(said: RwSignal<Option<Said>>, text: impl Into<String>) {
+        said.set(Some(Said { ok: true, text: text.into() }));
+    }
+
+    pub async fn decisions() -> Decisions {
+        let Ok(store) = store::shared().await else { return Decisions::default() };
+        store.record(META, DECISIONS_KEY).await.ok().flatten().as_ref().and_then(record_from_js).unwrap_or_default()
+    }
+
+    async fn save_decisions(mut decisions: Decisions) -> Result<(), String> {
+        decisions.key = DECISIONS_KEY.into();
+        let store = store::shared().await.map_err(|e| e.message)?;
+        store.put_records(META, &[record_to_js(&decisions)]).await.map_err(|e| e.message)
+    }
+
+    /// The user's skills, and which pattern each evolved one came from.
+    async fn user_skills() -> Result<(Vec<UserSkill>, Vec<(String, String)>), String> {
+        let store = store::shared().await.map_err(|e| e.message)?;
+        let skills = store.skills().await.map_err(|e| e.message)?;
+        let evolved = skills.iter().filter_map(|s| Some((s.parse().ok()?.0.metadata.get("pattern")?.clone(), s.name.clone()))).collect();
+        Ok((skills, evolved))
+    }
+
+    /// One detection over every stored trace, with coverage checked against
+    /// the user's skills and the site's (from its search index).
+    pub async fn detect(index_url: &str) -> Result<Found, String> {
+        let traces = crate::traces::store::all().await?;
+        let (mine, accepted) = user_skills().await?;
+        let mut known: Vec<KnownSkill> =
+            mine.iter().filter_map(|s| s.fields.as_ref().map(|f| KnownSkill { name: s.name.clone(), description: f.description.clone(), keywords: f.keywords.clone(), user: true })).collect();
+        // Without the site's index (offline, a damaged file) coverage is checked against the user's skills only.
+        if let Ok(index) = llmos_islands::site_index::fetch_index(index_url).await {
+            for doc in index.docs.into_iter().filter(|d| !d.user) {
+                if !known.iter().any(|k| k.name == doc.slug) {
+                    known.push(KnownSkill { name: doc.slug, description: doc.description, keywords: Vec::new(), user: false });
+                }
+            }
+        }
+        let decided = decisions().await;
+        let (proposals, rejected) = model::propose(&traces, &known, &decided);
+        let inputs = traces.iter().map(model::trace_input).collect();
+        let found = Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis };
+        // What the badge counts: proposals not accepted yet.
+        let pending = found.proposals.iter().filter(|p| !found.accepted.iter().any(|(id, _)| *id == p.pattern.id)).count();
+        let mut decided = decided;
+        decided.ran(found.traces, browser::now(), pending);
+        let _ = save_decisions(decided).await;
+        Ok(found)
+    }
+
+    pub async fn find(index_url: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>, busy: RwSignal<bool>) {
+        busy.set(true);
+        said.set(Some(Said { ok: true, text: "Looking for recurring tasks in your traces…".into() }));
+        match detect(&index_url).await {
+            Ok(f) => {
+                said.set(None);
+                found.set(Some(f));
+            }
+            Err(error) => failed(said, error),
+        }
+        busy.set(false);
+    }
+
+    /// Automatic detection: runs `detect` when it is due (`Decisions::detection_due`).
+    pub async fn detect_if_due(index_url: String) -> Option<Found> {
+        let count = crate::traces::store::all().await.ok()?.len();
+        if !decisions().await.detection_due(count, browser::now()) {
+            return None;
+        }
+        detect(&index_url).await.ok()
+    }
+
+    pub async fn set_auto_every(every: usize) {
+        let mut decisions = decisions().await;
+        decisions.auto_every = every;
+        let _ = save_decisions(decisions).await;
+    }
+
+    /// Moves the count of waiting proposals by `by` (accept and reject take one, undo gives one back).
+    async fn adjust_pending(decisions: &mut Decisions, by: isize) {
+        decisions.pending = decisions.pending.saturating_add_signed(by);
+    }
+
+    /// `skill_md` as the user skill `name`: a new record, or the existing
+    /// one with its SKILL.md replaced (its other files kept).
+    fn record(existing: Option<&UserSkill>, name: &str, skill_md: &str) -> UserSkill {
+        let now = browser::now();
+        let mut files: Vec<SkillFile> = existing.map(|s| s.files.iter().filter(|f| f.path != SKILL_MD).cloned().collect()).unwrap_or_default();
+        files.push(SkillFile { path: SKILL_MD.into(), data: skill_md.as_bytes().to_vec() });
+        let mut skill = UserSkill::new(name.to_string(), files, now);
+        if let Some(existing) = existing {
+            skill.created = existing.created;
+        }
+        skill
+    }
+
+    pub async fn accept(proposal: Proposal, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
+        // Checked again as `llmos check` would: nothing invalid is saved.
+        if let Err(diagnostics) = check_synthesised(&proposal.skill_md, &proposal.name) {
+            let text = diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ");
+            return failed(said, format!("The proposal is not a valid skill, so it was not saved: {text}"));
+        }
+        let Ok(store) = store::shared().await else { return failed(said, "Local storage is not available here.") };
+        let existing = store.skill(&proposal.name).await.ok().flatten();
+        let previous = existing.as_ref().map(UserSkill::skill_md_text);
+        if let Err(error) = store.save(&[record(existing.as_ref(), &proposal.name, &proposal.skill_md)], &[]).await {
+            return failed(said, error.message);
+        }
+        sync::announce_skills_changed();
+        let mut decisions = decisions().await;
+        decisions.accept(Accepted { pattern: proposal.pattern.id.clone(), skill: proposal.name.clone(), at: browser::now(), previous });
+        adjust_pending(&mut decisions, -1).await;
+        if let Err(error) = save_decisions(decisions).await {
+            return failed(said, format!("{} is saved, but Undo could not be recorded: {error}", proposal.name));
+        }
+        found.update(|f| {
+            if let Some(f) = f {
+                f.accepted.retain(|(id, _)| *id != proposal.pattern.id);
+                f.accepted.push((proposal.pattern.id.clone(), proposal.name.clone()));
+            }
+        });
+        done(said, format!("Accepted: {} is one of your skills now, in your catalogue, search and chats.", proposal.name));
+    }
+
+    /// Opens the editor on the proposal: a draft of a new skill, or of the
+    /// user's skill it improves. Saving there accepts it (the provenance is
+    /// in the text); Undo here then puts back what was before.
+    pub async fn edit(base: String, proposal: Proposal, said: RwSignal<Option<Said>>) {
+        let Ok(store) = store::shared().await else { return failed(said, "Local storage is not available here.") };
+        let existing = store.skill(&proposal.name).await.ok().flatten();
+        let (id, editing, url) = match &existing {
+            Some(_) => (format!("edit:{}", proposal.name), Some(proposal.name.clone()), llmos_islands::skill_links::edit_url(&base, &proposal.name)),
+            None => ("new".to_string(), None, format!("{base}my/edit/")),
+        };
+        if let Err(error) = store.save_draft(&Draft { id, editing, text: proposal.skill_md.clone(), updated: browser::now() }).await {
+            return failed(said, error.message);
+        }
+        let mut decisions = decisions().await;
+        decisions.accept(Accepted { pattern: proposal.pattern.id.clone(), skill: proposal.name.clone(), at: browser::now(), previous: existing.as_ref().map(UserSkill::skill_md_text) });
+        let _ = save_decisions(decisions).await;
+        browser::navigate(&url);
+    }
+
+    pub async fn set_synthesis(on: bool, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
+        let mut decisions = decisions().await;
+        decisions.synthesis = on;
+        if let Err(error) = save_decisions(decisions).await {
+            return failed(said, error);
+        }
+        found.update(|f| {
+            if let Some(f) = f {
+                f.synthesis = on;
+            }
+        });
+    }
+
+    /// Replaces the template with the user's model's SKILL.md, once it is valid.
+    pub async fn synthesise(proposal: Proposal, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
+        said.set(Some(Said { ok: true, text: format!("Asking your model to write {}…", proposal.name) }));
+        let inputs = found.with_untracked(|f| f.as_ref().map(|f| f.inputs.clone()).unwrap_or_default());
+        match crate::synth::synthesise(&proposal, &inputs).await {
+            Ok(written) => {
+                let model = written.model.clone();
+                found.update(|f| {
+                    if let Some(p) = f.as_mut().and_then(|f| f.proposals.iter_mut().find(|p| p.pattern.id == proposal.pattern.id)) {
+                        p.skill_md = written.skill_md;
+                        p.written_by = Some(model.clone());
+                    }
+                });
+                let tries = if written.attempts == 1 { "in one answer".to_string() } else { format!("in {} answers (the invalid ones were sent back with their problems)", written.attempts) };
+                done(said, format!("{model} wrote {} {tries}; it passes the checks of llmos check. Review it, then accept it.", proposal.name));
+            }
+            Err(error) => failed(said, error),
+        }
+    }
+
+    pub async fn reject(pattern: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
+        let mut decisions = decisions().await;
+        decisions.reject(&pattern);
+        adjust_pending(&mut decisions, -1).await;
+        if let Err(error) = save_decisions(decisions).await {
+            return failed(said, error);
+        }
+        found.update(|f| {
+            if let Some(f) = f {
+                f.proposals.retain(|p| p.pattern.id != pattern);
+                f.rejected += 1;
+            }
+        });
+        done(said, "Rejected: this task's proposal will not come back.");
+    }
+
+    pub async fn undo(pattern: String, skill: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>) {
+        let Ok(store) = store::shared().await else { return failed(said, "Local storage is not available here.") };
+        let mut decisions = decisions().await;
+        let previous = decisions.undo(&pattern).and_then(|a| a.previous);
+        let existing = store.skill(&skill).await.ok().flatten();
+        let result = match &previous {
+            Some(text) => store.save(&[record(existing.as_ref(), &skill, text)], &[]).await,
+            None => store.save(&[], std::slice::from_ref(&skill)).await,
+        };
+        if let Err(error) = result {
+            return failed(said, error.message);
+        }
+        sync::announce_skills_changed();
+        adjust_pending(&mut decisions, 1).await;
+        let _ = save_decisions(decisions).await;
+        found.update(|f| {
+            if let Some(f) = f {
+                f.accepted.retain(|(id, _)| *id != pattern);
+            }
+        });
+        done(said, if previous.is_some() { format!("Undone: {skill} is as it was before.") } else { format!("Undone: {skill} is deleted.") });
+    }
+}

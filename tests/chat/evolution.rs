@@ -1,0 +1,237 @@
+//! The evolution engine in the browser (issue 13): real chats through the
+//! provider stand-in leave traces; `/my/traces/` lists, filters, marks,
+//! keeps and exports them; `/my/evolution/` finds the recurring tasks and
+//! proposes skills that become user skills with their provenance, undone
+//! in one step, and a rejected proposal does not come back.
+
+use super::*;
+use serde_json::Value;
+
+/// 3 paraphrase groups of 4 and 3 unrelated goals (the acceptance test's chats).
+const GOALS: [&str; 15] = [
+    "Convert this CSV file to JSON",
+    "turn my csv into json please",
+    "Can you convert a CSV to JSON?",
+    "convert csv data into json format",
+    "Write a haiku about autumn leaves",
+    "compose a haiku about the autumn leaves",
+    "please write me an autumn haiku about leaves",
+    "a haiku on autumn leaves, please write one",
+    "Summarise this meeting transcript into action items",
+    "summarize the meeting transcript as action items",
+    "turn this meeting transcript into a list of action items",
+    "action items from this meeting transcript please",
+    "What is the capital of Mongolia?",
+    "Explain quantum entanglement to a child",
+    "Recommend a good sci-fi novel",
+];
+
+/// Every record of a store of the page's IndexedDB.
+fn all_records(browser: &common::webdriver::Browser, store: &str) -> Value {
+    browser.eval_async(&format!(
+        r#"const done = arguments[arguments.length - 1];
+        const open = indexedDB.open("llmos");
+        open.onsuccess = () => {{
+          const request = open.result.transaction({store:?}).objectStore({store:?}).getAll();
+          request.onsuccess = () => done(request.result);
+        }};"#
+    ))
+}
+
+/// The user's skills as stored: (key, SKILL.md text).
+fn user_skills(browser: &common::webdriver::Browser) -> Vec<(String, String)> {
+    let skills = browser.eval_async(
+        r#"const done = arguments[arguments.length - 1];
+        const open = indexedDB.open("llmos");
+        open.onsuccess = () => {
+          const request = open.result.transaction("skills").objectStore("skills").getAll();
+          request.onsuccess = () => done(request.result.map(s => [s.name, new TextDecoder().decode(s.files.find(f => f.path === "SKILL.md").data)]));
+        };"#,
+    );
+    serde_json::from_value(skills).unwrap()
+}
+
+impl Chat {
+    fn open_page(&self, path: &str) {
+        self.browser.goto(&self.server.url(path));
+        self.browser.wait_for(HYDRATED, 30);
+    }
+
+    fn find_patterns(&self) -> Value {
+        self.open_page("/my/evolution/");
+        self.browser.click("#find-patterns");
+        self.browser.wait_for("document.querySelector('#patterns-state')", 20);
+        self.browser.eval("return [...document.querySelectorAll('#pattern-list > li')].map(li => [li.dataset.pattern, li.dataset.name, li.querySelector('.pattern-goal').textContent, li.querySelector('.proposal-text').textContent]);")
+    }
+
+    fn pattern_of(&self, patterns: &Value, word: &str) -> (String, String, String) {
+        let p = patterns.as_array().unwrap().iter().find(|p| p[2].as_str().unwrap().to_lowercase().contains(word)).unwrap_or_else(|| panic!("no pattern about {word}: {patterns}"));
+        (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string(), p[3].as_str().unwrap().to_string())
+    }
+
+    fn no_overflow(&self, page: &str) {
+        for width in [1280, 390] {
+            self.viewport(width, 900);
+            let wide = self.browser.eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assert!(wide.as_i64().unwrap() <= 0, "{page} at {width} px scrolls sideways by {wide} px");
+        }
+        self.viewport(1280, 900);
+    }
+}
+
+#[test]
+fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let c = chat();
+    c.configure(ProviderKind::Anthropic);
+    // Fifteen real chats; the last of each group of four marked not solved, the rest solved.
+    for (i, goal) in GOALS.iter().enumerate() {
+        c.browser.click("#new-chat");
+        c.send(goal);
+        c.last_answer();
+        c.browser.click(if i % 4 == 3 && i < 12 { "#outcome-not-solved" } else { "#outcome-solved" });
+        c.browser.wait_for("document.querySelector('[aria-pressed=\"true\"][id^=\"outcome-\"]')", 10);
+    }
+    assert_eq!(c.browser.eval("return document.querySelector('#chat-traces').getAttribute('href');"), "/my/traces/", "the chat links to its traces");
+
+    // The traces page: all fifteen, filtered by words and outcome.
+    c.open_page("/my/traces/");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 15", 20);
+    // Detection ran by itself when the browser was idle (15 new traces): the badge says what waits.
+    c.browser.wait_for("document.querySelector('#proposals-badge') && document.querySelector('#proposals-badge').textContent === '3 waiting'", 20);
+    c.set("#trace-filter", "haiku autumn");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 4", 10);
+    c.set("#trace-outcome", "not-solved");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 1", 10);
+    assert!(c.text_of("#trace-list > li").contains("haiku on autumn leaves"), "{}", c.text_of("#trace-list"));
+    // Export what is shown.
+    c.browser.click("#export-traces");
+    let exported: Value = serde_json::from_slice(&c.browser.downloaded("llmos-traces.json", 20)).unwrap();
+    assert_eq!(exported["format"], "llmos-traces-1");
+    assert_eq!(exported["traces"].as_array().unwrap().len(), 1);
+    assert_eq!(exported["traces"][0]["outcome"], "not-solved");
+    // Outcome editing, stored.
+    c.set("#trace-list > li .trace-outcome", "solved");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 0", 10);
+    let marked = all_records(&c.browser, "traces");
+    assert!(marked.as_array().unwrap().iter().any(|t| t["goal"] == "a haiku on autumn leaves, please write one" && t["outcome"] == "solved"), "{marked}");
+    // Keep one unrelated trace, then delete both unrelated chats in the chat: the kept trace stays.
+    c.set("#trace-outcome", "all");
+    c.set("#trace-filter", "Mongolia");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 1", 10);
+    c.browser.eval("const box = document.querySelector('#trace-list > li .trace-keep'); box.checked = true; box.dispatchEvent(new Event('change', { bubbles: true })); return true;");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !all_records(&c.browser, "traces").as_array().unwrap().iter().any(|t| t["kept"] == true) {
+        assert!(Instant::now() < deadline, "the keep mark is stored");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    c.no_overflow("/my/traces/");
+    c.open();
+    c.browser.eval("window.confirm = () => true; return true;");
+    for title in ["What is the capital of Mongolia?", "Recommend a good sci-fi novel"] {
+        let before = c.browser.eval("return document.querySelectorAll('#conversations li').length;").as_u64().unwrap();
+        c.browser.eval(&format!("[...document.querySelectorAll('#conversations li')].find(li => li.textContent.includes({title:?})).querySelector('.danger').click(); return true;"));
+        c.browser.wait_for(&format!("document.querySelectorAll('#conversations li').length === {}", before - 1), 10);
+    }
+    let traces = all_records(&c.browser, "traces");
+    let goals: Vec<&str> = traces.as_array().unwrap().iter().map(|t| t["goal"].as_str().unwrap()).collect();
+    assert!(goals.contains(&"What is the capital of Mongolia?"), "the kept trace outlives its chat: {goals:?}");
+    assert!(!goals.contains(&"Recommend a good sci-fi novel"), "a trace goes with its chat: {goals:?}");
+    assert_eq!(goals.len(), 14);
+
+    // Three patterns, each with a fallback proposal (no key was used for it) that `llmos check` passes.
+    c.standin.take_requests();
+    let patterns = c.find_patterns();
+    assert_eq!(patterns.as_array().unwrap().len(), 3, "{patterns}");
+    assert_eq!(c.standin.take_requests().iter().filter(|r| r.method == "POST").count(), 0, "detection and the fallback call no provider");
+    let tmp = tempfile::tempdir().unwrap();
+    for p in patterns.as_array().unwrap() {
+        let (name, text) = (p[1].as_str().unwrap(), p[3].as_str().unwrap());
+        std::fs::create_dir_all(tmp.path().join("skills").join(name)).unwrap();
+        std::fs::write(tmp.path().join("skills").join(name).join("SKILL.md"), text).unwrap();
+    }
+    let check = llmos(tmp.path(), &["check", "--skills", "skills"]);
+    assert!(check.ok && format!("{}{}", check.stdout, check.stderr).contains("checked 3 skills and 16 docs: 0 errors, 0 warnings"), "{}\n{}", check.stdout, check.stderr);
+    c.no_overflow("/my/evolution/");
+
+    // Reject one: it does not come back.
+    let (rejected, _, _) = c.pattern_of(&patterns, "meeting");
+    c.browser.click(&format!("li[data-pattern='{rejected}'] .pattern-reject"));
+    c.browser.wait_for("document.querySelector('#evolution-status') && document.querySelector('#evolution-status').textContent.includes('Rejected')", 10);
+    let again = c.find_patterns();
+    assert_eq!(again.as_array().unwrap().len(), 2, "{again}");
+    assert!(c.text_of("#patterns-state").contains("1 more rejected"), "{}", c.text_of("#patterns-state"));
+
+    // Synthesis, once turned on: an invalid answer goes back with its
+    // problems; the valid one replaces the template, with our provenance.
+    let (pattern, name, template) = c.pattern_of(&again, "haiku");
+    assert_eq!(c.browser.eval("return document.querySelectorAll('.pattern-synthesise').length;"), 0, "off until the user turns it on");
+    c.browser.click("#synthesis-on");
+    c.browser.wait_for("document.querySelectorAll('.pattern-synthesise').length === 2", 10);
+    c.standin.take_requests();
+    c.standin.script(None, Script::text("Here it is:\n\n```markdown\n---\nname: Autumn Haiku!\n---\nWrite it.\n```"));
+    c.standin.script(None, Script::text(format!("---\nname: {name}\ndescription: Writes a haiku about autumn leaves, five, seven and five syllables.\nmetadata:\n  author: the model\n---\n# Autumn haiku\n\n1. Count five, seven, five syllables.\n")));
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-synthesise"));
+    c.browser.wait_for("document.querySelector('#evolution-status') && document.querySelector('#evolution-status').textContent.includes('in 2 answers')", 20);
+    let posts: Vec<_> = c.standin.take_requests().into_iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(posts.len(), 2, "one retry");
+    assert!(posts[0].body.contains("autumn") && posts[0].body.contains("Answer with the SKILL.md file only"), "{}", posts[0].body);
+    assert!(posts[1].body.contains("not valid yet") && posts[1].body.contains("description"), "the retry carries the diagnostics: {}", posts[1].body);
+    let written = c.text_of(&format!("li[data-pattern='{pattern}'] .proposal-text"));
+    assert!(written.contains("Count five, seven, five") && written.contains(&format!("pattern: \"{pattern}\"")) && !written.contains("author: the model") && written != template, "{written}");
+    assert!(user_skills(&c.browser).is_empty(), "nothing is saved before Accept");
+    // An answer that stays invalid is never shown as the proposal, nor saved.
+    let (csv, _, csv_template) = c.pattern_of(&again, "csv");
+    for _ in 0..3 {
+        c.standin.script(None, Script::text("I would rather not write files."));
+    }
+    c.browser.click(&format!("li[data-pattern='{csv}'] .pattern-synthesise"));
+    c.browser.wait_for("document.querySelector('#evolution-status') && document.querySelector('#evolution-status').textContent.includes('still invalid after 3')", 20);
+    assert_eq!(c.standin.take_requests().iter().filter(|r| r.method == "POST").count(), 3);
+    assert_eq!(c.text_of(&format!("li[data-pattern='{csv}'] .proposal-text")), csv_template);
+    assert!(user_skills(&c.browser).is_empty(), "nothing invalid is saved");
+
+    // Accept it: a user skill with its provenance, in /my/, search and the next chat's offered skills.
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-accept"));
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
+    let skills = user_skills(&c.browser);
+    let (_, md) = skills.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("{name} stored: {skills:?}"));
+    assert!(md.contains("Count five, seven, five"), "the model's version is what was accepted: {md}");
+    for field in [format!("pattern: \"{pattern}\""), "source: evolution".into(), "traces: \"".into(), "date: \"".into(), format!("model: \"{}\"", c.standin.model(ProviderKind::Anthropic))] {
+        assert!(md.contains(&field), "provenance {field} in {md}");
+    }
+    c.open_page("/my/");
+    c.browser.wait_for(&format!("document.querySelector(\"#my-skill-list li[data-name='{name}']\")"), 20);
+    c.open_page("/search/?q=haiku%20autumn%20leaves");
+    c.browser.wait_for(&format!("[...document.querySelectorAll('#search-results li a')].some(a => a.getAttribute('href') === '/my/skill/?name={name}')"), 20);
+    c.open();
+    c.browser.click("#new-chat");
+    c.standin.take_requests();
+    c.send("write a haiku about falling autumn leaves");
+    c.last_answer();
+    let posts: Vec<_> = c.standin.take_requests().into_iter().filter(|r| r.method == "POST").collect();
+    let system = serde_json::from_str::<Value>(&posts[0].body).unwrap()["system"].as_str().unwrap_or_default().to_string();
+    assert!(system.contains(&format!("- {name}:")), "the accepted skill is offered in the next chat about its task: {system}");
+
+    // Undo removes it; the pattern is proposed again.
+    let after = c.find_patterns();
+    assert!(c.browser.eval(&format!("return !!document.querySelector(\"li[data-pattern='{pattern}'] .accepted\");")) == true, "{after}");
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-undo"));
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .pattern-accept\")"), 10);
+    assert!(user_skills(&c.browser).iter().all(|(n, _)| *n != name), "undo deleted the skill");
+
+    // Edit then accept: the editor opens on the proposal as a draft; saving there accepts it.
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-edit"));
+    c.browser.wait_for("location.pathname === '/my/edit/' && document.documentElement.dataset.islands === 'hydrated'", 20);
+    c.browser.wait_for("document.querySelector('#draft-restored')", 20);
+    c.browser.wait_for("!document.querySelector('#save-skill').disabled", 20);
+    c.browser.click("#save-skill");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !user_skills(&c.browser).iter().any(|(n, md)| *n == name && md.contains(&format!("pattern: \"{pattern}\""))) {
+        assert!(Instant::now() < deadline, "saved from the editor with its provenance: {:?}", user_skills(&c.browser));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    c.find_patterns();
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
+    assert_eq!(c.browser.console_errors(), Vec::<String>::new());
+}
