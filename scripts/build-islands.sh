@@ -45,6 +45,8 @@ build_bundle() {
   cargo run -q --locked -p llmos-wasm-bindgen -- "target/wasm/$WASM_TARGET/wasm-release/${package//-/_}.wasm" "$out"
 }
 
+# Workbox, the service worker's plumbing, embedded like the bundles.
+need_workbox
 build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
