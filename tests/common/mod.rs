@@ -21,7 +21,12 @@ pub struct Run {
 /// Runs `llmos` in `cwd` (a temporary directory, so no llmos.toml is picked up by accident).
 pub fn llmos(cwd: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_llmos")).args(args).current_dir(cwd).output().expect("llmos runs");
-    Run { ok: output.status.success(), code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned(), stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+    Run {
+        ok: output.status.success(),
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -38,11 +43,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else {
-                files.push(path)
-            }
+            if path.is_dir() { stack.push(path) } else { files.push(path) }
         }
     }
     files.sort();
@@ -84,9 +85,7 @@ pub fn assert_links_resolve(server_root: &Path, site_dir: &Path, base: &str) -> 
                 let mut parts: Vec<&str> = page_dir.split('/').filter(|p| !p.is_empty()).collect();
                 for part in link.split('/') {
                     match part {
-                        ".." => {
-                            parts.pop();
-                        }
+                        ".." => { parts.pop(); }
                         "." => {}
                         other => parts.push(other),
                     }

@@ -47,6 +47,7 @@ pub const FIXED_REPLY: &str = "Here is a deterministic reply from the stand-in â
 It has **bold**, *emphasis*, `inline code` and a list:\n\n1. First point.\n2. Second point, with [a link](https://example.org).\n\n\
 ```rust\nfn main() {\n    println!(\"Hello, ðŸ¦€!\");\n}\n```\n\nThat is all.";
 
+
 /// What goes wrong with a scripted reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -153,9 +154,7 @@ pub fn models(kind: ProviderKind) -> &'static [(&'static str, &'static str)] {
         ProviderKind::Anthropic => &[("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5"), ("claude-haiku-4-5-20251001", "Claude Haiku 4.5"), ("claude-opus-4-1-20250805", "Claude Opus 4.1")],
         ProviderKind::OpenAi => &[("gpt-4o-mini", "gpt-4o-mini"), ("gpt-4.1", "gpt-4.1"), ("gpt-5-mini", "gpt-5-mini")],
         ProviderKind::Gemini => &[("gemini-2.5-flash", "Gemini 2.5 Flash"), ("gemini-2.5-pro", "Gemini 2.5 Pro")],
-        ProviderKind::OpenRouter => {
-            &[("anthropic/claude-sonnet-4.5", "Anthropic: Claude Sonnet 4.5"), ("openai/gpt-4o-mini", "OpenAI: GPT-4o-mini"), ("google/gemini-2.5-flash", "Google: Gemini 2.5 Flash")]
-        }
+        ProviderKind::OpenRouter => &[("anthropic/claude-sonnet-4.5", "Anthropic: Claude Sonnet 4.5"), ("openai/gpt-4o-mini", "OpenAI: GPT-4o-mini"), ("google/gemini-2.5-flash", "Google: Gemini 2.5 Flash")],
         ProviderKind::OpenAiCompatible => &[("llama3.2:latest", "llama3.2:latest"), ("qwen2.5-coder:7b", "qwen2.5-coder:7b")],
     }
 }

@@ -123,13 +123,11 @@ impl Encoder {
         let mut chunk = json!({"id": self.id, "object": "chat.completion.chunk", "created": 1759104000, "model": self.model, "choices": [choice.clone()]});
         match self.kind {
             ProviderKind::OpenRouter => {
-                choice["native_finish_reason"] = finish_reason
-                    .map(|r| match r {
-                        "tool_calls" => "tool_use",
-                        "length" => "max_tokens",
-                        _ => "end_turn",
-                    })
-                    .into();
+                choice["native_finish_reason"] = finish_reason.map(|r| match r {
+                    "tool_calls" => "tool_use",
+                    "length" => "max_tokens",
+                    _ => "end_turn",
+                }).into();
                 chunk["choices"] = json!([choice]);
                 chunk["provider"] = "StandIn".into();
             }
@@ -185,8 +183,7 @@ impl Encoder {
         match self.kind {
             ProviderKind::Anthropic => {
                 let index = self.text_block() + usize::from(self.has_text);
-                let mut events =
-                    vec![sse(Some("content_block_start"), &json!({"type": "content_block_start", "index": index, "content_block": {"type": "tool_use", "id": call_id, "name": name, "input": {}}}))];
+                let mut events = vec![sse(Some("content_block_start"), &json!({"type": "content_block_start", "index": index, "content_block": {"type": "tool_use", "id": call_id, "name": name, "input": {}}}))];
                 for fragment in std::iter::once("".to_string()).chain(fragments) {
                     events.push(sse(Some("content_block_delta"), &json!({"type": "content_block_delta", "index": index, "delta": {"type": "input_json_delta", "partial_json": fragment}})));
                 }
@@ -248,9 +245,7 @@ impl Encoder {
     pub fn error(&self) -> Vec<Vec<u8>> {
         match self.kind {
             ProviderKind::Anthropic => vec![sse(Some("error"), &json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))],
-            ProviderKind::Gemini => {
-                vec![format!("data: {}\r\n\r\n", json!({"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}})).into_bytes()]
-            }
+            ProviderKind::Gemini => vec![format!("data: {}\r\n\r\n", json!({"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}})).into_bytes()],
             ProviderKind::OpenRouter => {
                 let chunk = json!({"id": self.id, "object": "chat.completion.chunk", "created": 1759104000, "model": self.model, "provider": "StandIn",
                     "error": {"code": "server_error", "message": "Provider disconnected unexpectedly"}, "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]});

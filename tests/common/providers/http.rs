@@ -88,9 +88,7 @@ fn cors_headers(kind: ProviderKind, request: &Request, enabled: bool) -> Headers
         }
         ProviderKind::Anthropic => vec![],
         // Google echoes the origin.
-        ProviderKind::Gemini => {
-            origin.map_or_else(Vec::new, |o| vec![header("access-control-allow-origin", o), header("vary", "Origin"), header("access-control-expose-headers", "retry-after, x-goog-request-id")])
-        }
+        ProviderKind::Gemini => origin.map_or_else(Vec::new, |o| vec![header("access-control-allow-origin", o), header("vary", "Origin"), header("access-control-expose-headers", "retry-after, x-goog-request-id")]),
         _ => vec![header("access-control-allow-origin", "*"), header("access-control-expose-headers", "retry-after, request-id, x-request-id")],
     }
 }
@@ -202,9 +200,7 @@ fn failure_response(kind: ProviderKind, status: u16, model: &str) -> (Value, Hea
     use ProviderKind::*;
     let message = match (kind, status) {
         (Anthropic, 429) => "This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.".to_string(),
-        (OpenAi | OpenAiCompatible, 429) => {
-            format!("Rate limit reached for {model} in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in {RETRY_AFTER_SECONDS}s.")
-        }
+        (OpenAi | OpenAiCompatible, 429) => format!("Rate limit reached for {model} in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in {RETRY_AFTER_SECONDS}s."),
         (OpenRouter, 429) => format!("{model} is temporarily rate-limited upstream. Please retry shortly."),
         (Gemini, 429) => format!("You exceeded your current rate limit. Please retry in {RETRY_AFTER_SECONDS}s."),
         (Anthropic, 500) => "Internal server error".into(),
@@ -331,16 +327,11 @@ fn model_list(kind: ProviderKind) -> Value {
             "has_more": false, "first_id": list[0].0, "last_id": list[list.len() - 1].0,
         }),
         ProviderKind::Gemini => {
-            let mut entries: Vec<Value> = list
-                .iter()
-                .map(|(id, name)| {
-                    json!({
-                        "name": format!("models/{id}"), "version": "001", "displayName": name, "description": format!("Stand-in for {name}"),
-                        "inputTokenLimit": 1048576, "outputTokenLimit": 65536, "supportedGenerationMethods": ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
-                        "temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2, "thinking": true,
-                    })
-                })
-                .collect();
+            let mut entries: Vec<Value> = list.iter().map(|(id, name)| json!({
+                "name": format!("models/{id}"), "version": "001", "displayName": name, "description": format!("Stand-in for {name}"),
+                "inputTokenLimit": 1048576, "outputTokenLimit": 65536, "supportedGenerationMethods": ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
+                "temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2, "thinking": true,
+            })).collect();
             entries.push(json!({"name": "models/text-embedding-004", "version": "004", "displayName": "Text Embedding 004", "inputTokenLimit": 2048, "outputTokenLimit": 1, "supportedGenerationMethods": ["embedContent"]}));
             json!({"models": entries})
         }
@@ -354,3 +345,4 @@ fn model_list(kind: ProviderKind) -> Value {
         }
     }
 }
+

@@ -78,12 +78,7 @@ pub(super) fn chat_input(kind: ProviderKind, request: &Request) -> Result<ChatIn
             ProviderKind::Anthropic => (404, format!("model: {model}")),
             ProviderKind::OpenAi => (404, format!("The model `{model}` does not exist or you do not have access to it.")),
             ProviderKind::OpenRouter => (400, format!("{model} is not a valid model ID")),
-            ProviderKind::Gemini => (
-                404,
-                format!(
-                    "models/{model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods."
-                ),
-            ),
+            ProviderKind::Gemini => (404, format!("models/{model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.")),
             ProviderKind::OpenAiCompatible => (404, format!("model \"{model}\" not found, try pulling it first")),
         });
     }
@@ -98,20 +93,12 @@ pub(super) fn chat_input(kind: ProviderKind, request: &Request) -> Result<ChatIn
             let parts = last["parts"].as_array().cloned().unwrap_or_default();
             let text = content_text(&last["parts"]);
             let results: Vec<String> = parts.iter().filter_map(|p| p.get("functionResponse")).map(|r| r["response"].to_string()).collect();
-            if text.is_empty() && !results.is_empty() {
-                format!("Tool result: {}", results.join(", "))
-            } else {
-                text
-            }
+            if text.is_empty() && !results.is_empty() { format!("Tool result: {}", results.join(", ")) } else { text }
         }
         ProviderKind::Anthropic => {
             let text = content_text(&last["content"]);
             let results: Vec<String> = last["content"].as_array().into_iter().flatten().filter(|b| b["type"] == "tool_result").map(|b| content_text(&b["content"])).collect();
-            if text.is_empty() && !results.is_empty() {
-                format!("Tool result: {}", results.join(", "))
-            } else {
-                text
-            }
+            if text.is_empty() && !results.is_empty() { format!("Tool result: {}", results.join(", ")) } else { text }
         }
         _ if last["role"] == "tool" => format!("Tool result: {}", content_text(&last["content"])),
         _ => content_text(&last["content"]),
@@ -119,6 +106,7 @@ pub(super) fn chat_input(kind: ProviderKind, request: &Request) -> Result<ChatIn
     let include_usage = kind == ProviderKind::OpenRouter || body["stream_options"]["include_usage"] == true;
     Ok(ChatInput { model, last_user, include_usage, input_tokens: request.body.len() as u64 / 4 + 1 })
 }
+
 
 /// The response body: each SSE event one HTTP chunk, or two when it holds
 /// a multi-byte character, cut inside it.
@@ -154,6 +142,7 @@ impl Body<'_> {
         self.writer.flush()
     }
 }
+
 
 /// Counts a streaming reply as open while it lives.
 struct OpenStream<'a>(&'a AtomicUsize);
@@ -202,11 +191,7 @@ fn encoder(kind: ProviderKind, input: &ChatInput, script: &Script, text: &str, s
 
 fn reply_text(input: &ChatInput, script: &Script) -> String {
     let blocked = script.ending == Some(Ending::PromptBlocked);
-    if blocked || !script.text.is_empty() || script.tool_call.is_some() {
-        script.text.clone()
-    } else {
-        default_answer(&input.last_user)
-    }
+    if blocked || !script.text.is_empty() || script.tool_call.is_some() { script.text.clone() } else { default_answer(&input.last_user) }
 }
 
 /// A `200` with one JSON body: the whole completion, or an error.
