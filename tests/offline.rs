@@ -167,6 +167,38 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     let frame = browser.eval("const f = document.querySelector('iframe[data-llmos-sandbox]'); return [f.hasAttribute('sandbox'), f.contentDocument === null];");
     assert_eq!(frame, json!([false, true]), "the sandbox's origin is opaque (its document unreadable from the page)");
 
+    // The chat, offline: a model on this computer (the stand-in, on
+    // 127.0.0.1) still answers; a provider elsewhere is named unreachable,
+    // and not even asked, once the browser reports no network.
+    browser.goto(&server.url("/chat/"));
+    browser.wait_for(HYDRATED, 30);
+    let answers = |b: &Browser| b.eval("return document.querySelectorAll('.msg.assistant:not(.live)').length;").as_u64().unwrap();
+    let idle = "document.querySelector('#live').classList.contains('hidden') && !document.querySelector('#send').disabled";
+    browser.wait_for(idle, 20);
+    let before = answers(&browser);
+    browser.type_into("#chat-input", "Still there, local model?");
+    browser.click("#send");
+    browser.wait_for(&format!("document.querySelectorAll('.msg.assistant:not(.live)').length > {before} && {idle}"), 30);
+    assert!(browser.eval("const a = [...document.querySelectorAll('.msg.assistant:not(.live)')]; return a[a.length - 1].querySelector('.chat-error') === null;").as_bool().unwrap(), "a local server answers while the site is offline");
+    let posts = standin.requests().iter().filter(|r| r.method == "POST").count();
+    browser.eval("const d = document.querySelector('.chat-settings'); if (!d.open) d.querySelector('summary').click(); return true;");
+    set("#base-url", "https://api.anthropic.com");
+    browser.cdp("Network.enable", json!({}));
+    browser.cdp("Network.emulateNetworkConditions", json!({ "offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }));
+    browser.wait_for("navigator.onLine === false", 10);
+    let before = answers(&browser);
+    browser.type_into("#chat-input", "And the hosted one?");
+    browser.click("#send");
+    // The key was saved for the stand-in's address: the chat asks before sending it elsewhere.
+    browser.wait_for("[...document.querySelectorAll('.notice button')].some(b => b.textContent === 'Send it there')", 10);
+    browser.eval("[...document.querySelectorAll('.notice button')].find(b => b.textContent === 'Send it there').click(); return true;");
+    browser.wait_for(&format!("document.querySelectorAll('.msg.assistant:not(.live)').length > {before} && {idle}"), 30);
+    let error = browser.eval("const a = [...document.querySelectorAll('.msg.assistant:not(.live)')]; const e = a[a.length - 1].querySelector('.chat-error'); return e ? e.textContent : '';");
+    let error = error.as_str().unwrap();
+    assert!(error.contains("You are offline") && error.contains("Anthropic cannot be reached without a network connection"), "{error}");
+    assert_eq!(standin.requests().iter().filter(|r| r.method == "POST").count(), posts, "nothing was sent");
+    browser.cdp("Network.emulateNetworkConditions", json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }));
+
     // A new build deployed to the same folder, the network back.
     let _ = build(work.path(), "LLMos Next");
     server.set_down(false);
