@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A project site's base path: the worker's scope and every URL it stores honour it.
+const BASE: &str = "/repo/";
 const HYDRATED: &str = "document.documentElement.dataset.islands === 'hydrated'";
 /// The page is controlled by the site's worker, whose install (the precache) is done.
 const CONTROLLED: &str = "navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === 'activated'";
@@ -28,7 +30,7 @@ fn pyodide_dir() -> PathBuf {
 
 /// Builds the bundled site titled `title` into `cwd/site` (over the last build, as a deploy does).
 fn build(cwd: &Path, title: &str) -> PathBuf {
-    std::fs::write(cwd.join("llmos.toml"), format!("title = {title:?}\n")).unwrap();
+    std::fs::write(cwd.join("llmos.toml"), format!("title = {title:?}\nbase_path = {BASE:?}\n")).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_llmos")).args(["build", "--quiet", "--out", "site"]).current_dir(cwd).env("LLMOS_PYODIDE_DIR", pyodide_dir()).output().expect("llmos runs");
     assert!(output.status.success(), "build failed: {}", String::from_utf8_lossy(&output.stderr));
     let site = cwd.join("site");
@@ -74,28 +76,31 @@ fn run_python(browser: &Browser, url: &str) -> Value {
 fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     let work = tempfile::tempdir().unwrap();
     let site = build(work.path(), "LLMos");
-    let server = StaticServer::start(&site, "/");
+    let server = StaticServer::start(&site, BASE);
+    let at = |path: &str| server.url(&format!("{BASE}{path}"));
     let browser = Browser::start();
     let standin = ProviderStandIn::start();
 
     // One visit: the home page installs the worker, which precaches the build.
-    browser.goto(&server.url("/"));
+    browser.goto(&at(""));
     browser.wait_for(HYDRATED, 30);
     browser.wait_for(CONTROLLED, 60);
-    assert_eq!(browser.eval("return document.querySelector('link[rel=manifest]').getAttribute('href');"), "/manifest.webmanifest");
+    assert_eq!(browser.eval("return document.querySelector('link[rel=manifest]').getAttribute('href');"), "/repo/manifest.webmanifest");
+    let scope = browser.eval_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.getRegistration().then((r) => done(r.scope));");
+    assert_eq!(scope, at(""), "the worker's scope is the base path");
     // Pages without islands still ship no script, and register nothing.
-    browser.goto(&server.url("/skills/code-review/"));
+    browser.goto(&at("skills/code-review/"));
     browser.wait_for("document.readyState === 'complete'", 10);
     assert_eq!(browser.eval("return document.scripts.length"), 0);
 
     // The catalogue, read once.
-    browser.goto(&server.url("/skills/"));
+    browser.goto(&at("skills/"));
     browser.wait_for(HYDRATED, 30);
     // A Python run online: the page reads the runtime, which the worker keeps.
-    let online = run_python(&browser, &server.url("/skills/resistor-divider/"));
+    let online = run_python(&browser, &at("skills/resistor-divider/"));
 
     // A chat answer from a provider (the stand-in, with a key): never cached.
-    browser.goto(&server.url("/chat/"));
+    browser.goto(&at("chat/"));
     browser.wait_for(HYDRATED, 30);
     browser.wait_for("document.querySelector('#key-status') && document.querySelector('#key-status').textContent.trim() !== ''", 20);
     let set = |css: &str, value: &str| {
@@ -115,8 +120,7 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     assert!(standin.requests().iter().any(|r| r.method == "POST"), "the provider was asked");
 
     let entries = cached(&browser);
-    let origin = server.url("");
-    let foreign: Vec<_> = entries.iter().filter(|(_, url, _)| !url.starts_with(&origin)).collect();
+    let foreign: Vec<_> = entries.iter().filter(|(_, url, _)| !url.starts_with(&at(""))).collect();
     assert!(foreign.is_empty(), "only the site's own files are cached, never a provider's answer: {foreign:?}");
     assert!(entries.iter().any(|(_, url, _)| url.contains("/pyodide/")), "the Python runtime is cached once read");
     // The figures of the closing note: what the worker precached, by kind.
@@ -136,21 +140,21 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
 
     // The network goes away.
     server.set_down(true);
-    let refused = browser.eval_async("const done = arguments[arguments.length - 1]; fetch('/sw.js?probe').then(() => done('answered'), () => done('failed'));");
+    let refused = browser.eval_async("const done = arguments[arguments.length - 1]; fetch('/repo/sw.js?probe').then(() => done('answered'), () => done('failed'));");
     assert_eq!(refused, "failed", "the server is really cut off");
 
     // The catalogue, a skill page, search, your skills, the editor: from the cache.
-    browser.goto(&server.url("/skills/"));
+    browser.goto(&at("skills/"));
     browser.wait_for(HYDRATED, 30);
-    assert!(browser.eval("return document.querySelectorAll('main a[href^=\"/skills/\"]').length").as_u64().unwrap() > 10, "the catalogue lists skills offline");
-    browser.goto(&server.url("/skills/resistor-divider/"));
+    assert!(browser.eval("return document.querySelectorAll('main a[href^=\"/repo/skills/\"]').length").as_u64().unwrap() > 10, "the catalogue lists skills offline");
+    browser.goto(&at("skills/resistor-divider/"));
     browser.wait_for("document.querySelector('main h1')", 10);
     assert!(browser.eval("return document.querySelector('main h1').textContent").as_str().unwrap().contains("resistor-divider"));
-    browser.goto(&server.url("/search/"));
+    browser.goto(&at("search/"));
     browser.wait_for(HYDRATED, 30);
     browser.type_into("#search-input", "bell");
     browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
-    browser.goto(&server.url("/my/edit/"));
+    browser.goto(&at("my/edit/"));
     browser.wait_for(HYDRATED, 30);
     browser.wait_for("document.querySelector('#skill-name')", 20);
     for (css, text) in [("#skill-name", "offline-notes"), ("#skill-description", "Notes written on a train. Use when offline.")] {
@@ -158,19 +162,19 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     }
     browser.click("#save-skill");
     browser.wait_for("document.querySelector('.notice.ok') && document.querySelector('.notice.ok').textContent.includes('Saved offline-notes')", 20);
-    browser.goto(&server.url("/my/"));
+    browser.goto(&at("my/"));
     browser.wait_for(HYDRATED, 30);
     browser.wait_for("document.querySelector('#my-skill-list .my-skill[data-name=\"offline-notes\"]')", 20);
     // A Python run, offline: the same outputs as online, in a frame the
     // worker sandboxed by header, whose origin is opaque all the same.
-    assert_eq!(run_python(&browser, &server.url("/skills/resistor-divider/")), online);
+    assert_eq!(run_python(&browser, &at("skills/resistor-divider/")), online);
     let frame = browser.eval("const f = document.querySelector('iframe[data-llmos-sandbox]'); return [f.hasAttribute('sandbox'), f.contentDocument === null];");
     assert_eq!(frame, json!([false, true]), "the sandbox's origin is opaque (its document unreadable from the page)");
 
     // The chat, offline: a model on this computer (the stand-in, on
     // 127.0.0.1) still answers; a provider elsewhere is named unreachable,
     // and not even asked, once the browser reports no network.
-    browser.goto(&server.url("/chat/"));
+    browser.goto(&at("chat/"));
     browser.wait_for(HYDRATED, 30);
     let answers = |b: &Browser| b.eval("return document.querySelectorAll('.msg.assistant:not(.live)').length;").as_u64().unwrap();
     let idle = "document.querySelector('#live').classList.contains('hidden') && !document.querySelector('#send').disabled";
@@ -179,7 +183,10 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     browser.type_into("#chat-input", "Still there, local model?");
     browser.click("#send");
     browser.wait_for(&format!("document.querySelectorAll('.msg.assistant:not(.live)').length > {before} && {idle}"), 30);
-    assert!(browser.eval("const a = [...document.querySelectorAll('.msg.assistant:not(.live)')]; return a[a.length - 1].querySelector('.chat-error') === null;").as_bool().unwrap(), "a local server answers while the site is offline");
+    assert!(
+        browser.eval("const a = [...document.querySelectorAll('.msg.assistant:not(.live)')]; return a[a.length - 1].querySelector('.chat-error') === null;").as_bool().unwrap(),
+        "a local server answers while the site is offline"
+    );
     let posts = standin.requests().iter().filter(|r| r.method == "POST").count();
     browser.eval("const d = document.querySelector('.chat-settings'); if (!d.open) d.querySelector('summary').click(); return true;");
     set("#base-url", "https://api.anthropic.com");
@@ -202,7 +209,7 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     // A new build deployed to the same folder, the network back.
     let _ = build(work.path(), "LLMos Next");
     server.set_down(false);
-    browser.goto(&server.url("/my/"));
+    browser.goto(&at("my/"));
     browser.wait_for(HYDRATED, 30);
     browser.wait_for(BANNER_SHOWN, 60);
     assert_eq!(browser.eval("return document.querySelector('.update-banner').textContent"), "A new version is available — Reload");
@@ -223,11 +230,11 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
 
     // Offline again: the new build is what the site shows, and the old build's caches are gone.
     server.set_down(true);
-    browser.goto(&server.url("/"));
+    browser.goto(&at(""));
     browser.wait_for("document.readyState === 'complete'", 10);
     assert!(browser.eval("return document.title").as_str().unwrap().contains("LLMos Next"), "offline, the site is the new build");
     let names: Vec<String> = cached(&browser).into_iter().map(|(name, _, _)| name).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     assert_eq!(names.iter().filter(|n| n.starts_with("llmos-pages-")).count(), 1, "one build's pages: {names:?}");
-    let home = cached(&browser).into_iter().filter(|(name, url, _)| name.starts_with("llmos-precache") && url.starts_with(&server.url("/?"))).count();
+    let home = cached(&browser).into_iter().filter(|(name, url, _)| name.starts_with("llmos-precache") && url.starts_with(&at("?"))).count();
     assert_eq!(home, 1, "the old build's precached pages are removed on activation");
 }
