@@ -70,6 +70,7 @@ fn embed_islands(root: &Path, code: &mut String) {
         println!("cargo:warning=built without the quantum runtime (no {}): run scripts/build-islands.sh first", quantum.display());
         writeln!(code, "pub static QUANTUM: Option<&[u8]> = None;").unwrap();
     }
+    embed_workbox(&dir.join("workbox"), code);
     for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner")), ("EVOLUTION", dir.join("evolution"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");
@@ -80,6 +81,32 @@ fn embed_islands(root: &Path, code: &mut String) {
         } else {
             println!("cargo:warning=built without the {} bundle (no {}): run scripts/build-islands.sh first", name.to_lowercase(), dir.display());
             writeln!(code, "pub static {name}: Option<(&[u8], &[u8])> = None;").unwrap();
+        }
+    }
+}
+
+/// Workbox's runtime files (scripts/lib/common.sh `need_workbox`), in the
+/// order the service worker imports them (each needs the ones before).
+fn embed_workbox(dir: &Path, code: &mut String) {
+    const FILES: [&str; 4] = ["workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js", "workbox-precaching.prod.js"];
+    let version = dir.join("VERSION");
+    println!("cargo:rerun-if-changed={}", version.display());
+    for file in FILES {
+        println!("cargo:rerun-if-changed={}", dir.join(file).display());
+    }
+    match std::fs::read_to_string(&version) {
+        Ok(version) if FILES.iter().all(|f| dir.join(f).is_file()) => {
+            writeln!(code, "pub static WORKBOX_VERSION: &str = {:?};", version.trim()).unwrap();
+            writeln!(code, "pub static WORKBOX: Option<&[(&str, &[u8])]> = Some(&[").unwrap();
+            for file in FILES {
+                writeln!(code, "    ({file:?}, include_bytes!({:?})),", dir.join(file).display().to_string()).unwrap();
+            }
+            writeln!(code, "]);").unwrap();
+        }
+        _ => {
+            println!("cargo:warning=built without Workbox (no {}): sites will not work offline; run scripts/build-islands.sh first", dir.display());
+            writeln!(code, "pub static WORKBOX_VERSION: &str = \"\";").unwrap();
+            writeln!(code, "pub static WORKBOX: Option<&[(&str, &[u8])]> = None;").unwrap();
         }
     }
 }

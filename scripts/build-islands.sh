@@ -12,6 +12,8 @@ source "$ROOT/scripts/lib/wasm.sh"
 # Three bundles from the one crate: `hydrate` is the site bundle (search,
 # shelves: every catalogue page), `workbench` the user's skills (their
 # pages only), `chat` the chat page. Later builds reuse every dependency.
+# Workbox, the service worker's plumbing, embedded like the bundles.
+need_workbox
 build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat

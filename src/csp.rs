@@ -11,20 +11,21 @@ use crate::config::Settings;
 /// page has the same policy: its synthesis calls the same provider.
 pub const CHAT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
 connect-src 'self' https://api.anthropic.com https://api.openai.com https://generativelanguage.googleapis.com https://openrouter.ai \
-http://localhost:* http://127.0.0.1:*; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
+http://localhost:* http://127.0.0.1:*; worker-src 'self'; manifest-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// Pages without islands run no script at all (`llmos serve` adds its
 /// live-reload script and its event stream), load only the site's own
-/// stylesheet and images, and submit forms only to the site.
+/// stylesheet, images and web app manifest, and submit forms only to the site.
 pub fn static_csp(settings: &Settings) -> String {
     let (script, connect) = if settings.dev_reload { ("'self'", "'self'") } else { ("'none'", "'none'") };
-    format!("default-src 'none'; script-src {script}; connect-src {connect}; style-src 'self'; img-src 'self' data:{}; font-src 'self'; base-uri 'none'; form-action 'self'", remote_images(settings))
+    format!("default-src 'none'; script-src {script}; connect-src {connect}; style-src 'self'; img-src 'self' data:{}; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'", remote_images(settings))
 }
 
 /// Pages with islands run the site's own scripts and WebAssembly, fetch only
-/// from the site (the search index, skill files), and embed no frames.
+/// from the site (the search index, skill files), register the site's
+/// service worker (offline use), and embed no frames.
 pub fn island_csp(settings: &Settings) -> String {
-    format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'", remote_images(settings))
+    format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'", remote_images(settings))
 }
 
 fn remote_images(settings: &Settings) -> &'static str {

@@ -50,17 +50,18 @@ pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
 }
 
-/// The files of one islands bundle under `name` (`islands`, `workbench`, `chat`).
-pub fn publish(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
-    publish_with(name, js, wasm, islands_loader)
+/// The files of one islands bundle under `name` (`islands`, `workbench`,
+/// `chat`); the loader starts with `prelude` (the offline module's import).
+pub fn publish(name: &str, js: &[u8], wasm: &[u8], prelude: &str) -> IslandFiles {
+    publish_with(name, js, wasm, prelude, islands_loader)
 }
 
 /// The files of a bundle under `name`, with the loader module that
-/// `loader(js_name, wasm_name)` writes.
-pub fn publish_with(name: &str, js: &[u8], wasm: &[u8], loader: fn(&str, &str) -> String) -> IslandFiles {
+/// `loader(js_name, wasm_name)` writes after `prelude`.
+pub fn publish_with(name: &str, js: &[u8], wasm: &[u8], prelude: &str, loader: fn(&str, &str) -> String) -> IslandFiles {
     let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
     let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));
-    let loader = loader(&js_name, &wasm_name);
+    let loader = format!("{prelude}{}", loader(&js_name, &wasm_name));
     let loader_name = format!("{name}.{:016x}.js", fnv1a(loader.as_bytes()));
     IslandFiles {
         loader_path: format!("pkg/{loader_name}"),

@@ -10,6 +10,7 @@ pub mod csp;
 pub mod islands;
 pub mod load;
 pub mod markdown;
+pub mod offline;
 pub mod output;
 pub mod patterns;
 pub mod render;

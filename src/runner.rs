@@ -82,9 +82,10 @@ pub struct RunnerSite {
 
 impl RunnerSite {
     /// `None` when this binary was built without the runner bundle.
-    pub fn new(settings: &Settings, skills: &[Skill]) -> Option<RunnerSite> {
+    /// `prelude` starts its loader (the offline module's import).
+    pub fn new(settings: &Settings, skills: &[Skill], prelude: &str) -> Option<RunnerSite> {
         let (js, wasm) = crate::source::bundled::RUNNER?;
-        let bundle = crate::islands::publish_with("runner", js, wasm, runner_loader);
+        let bundle = crate::islands::publish_with("runner", js, wasm, prelude, runner_loader);
         let has_python = skills.iter().any(|s| s.kind.as_deref() == Some("python"));
         // Found or configured, Python is published even without Python
         // skills on the site: visitors write and import their own.
@@ -94,10 +95,12 @@ impl RunnerSite {
             Pyodide::Remote(url) => (Some(url.clone()), origin_of(url)),
             Pyodide::Missing => (None, None),
         };
-        let csp = sandbox_csp(remote_origin.as_deref());
-        // Next to the bundles, named by their contents like them.
-        let script_name = format!("pkg/sandbox.{:016x}.js", fnv1a(SANDBOX_JS.as_bytes()));
-        let html = SANDBOX_HTML.replace("{{CSP}}", &csp).replace("{{SCRIPT}}", &format!("{}{script_name}", settings.base_path));
+        // The script is inline (allowed by its hash): the document loads
+        // nothing, so the service worker can hand it over whole offline.
+        let csp = sandbox_csp(remote_origin.as_deref(), &script_hash(SANDBOX_JS));
+        debug_assert!(!SANDBOX_JS.contains("</script"), "the sandbox's script must not end its own element");
+        let html = SANDBOX_HTML.replace("{{CSP}}", &csp).replace("{{SCRIPT}}", SANDBOX_JS);
+        // Next to the bundles, named by its contents like them.
         let html_name = format!("pkg/sandbox.{:016x}.html", fnv1a(html.as_bytes()));
         let mut files = bundle.files;
         // The quantum runtime's module, fetched by pages that run circuits.
@@ -106,7 +109,6 @@ impl RunnerSite {
             files.push((name.clone(), wasm.to_vec()));
             format!("{}{name}", settings.base_path)
         });
-        files.push((script_name, SANDBOX_JS.as_bytes().to_vec()));
         files.push((html_name.clone(), html.into_bytes()));
         let config = RunnerConfig {
             sandbox_url: format!("{}{html_name}", settings.base_path),
@@ -134,6 +136,20 @@ impl RunnerSite {
             Pyodide::Remote(url) => Some(PythonSummary::Remote(url.clone())),
             Pyodide::Missing if self.has_python_skills => Some(PythonSummary::Missing),
             Pyodide::Missing => None,
+        }
+    }
+
+    /// Site-relative paths of the files it publishes besides Python (the
+    /// bundle, the sandbox, the quantum runtime), all named by their hashes.
+    pub fn hashed_files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(path, _)| path.as_str())
+    }
+
+    /// The self-hosted Python runtime's folder (`pyodide/<version>/`).
+    pub fn pyodide_dir(&self) -> Option<String> {
+        match &self.pyodide {
+            Pyodide::SelfHosted { version, .. } => Some(format!("pyodide/{version}/")),
+            _ => None,
         }
     }
 
@@ -266,16 +282,23 @@ for (const element of document.querySelectorAll("[data-llmos-run]")) {{
     )
 }
 
-/// The sandbox document's policy: scripts from the site (its own script,
-/// Pyodide) and from a remote Pyodide, `eval` for JavaScript skills,
+/// `'sha256-…'`: a CSP source allowing the inline script `script`.
+fn script_hash(script: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes())))
+}
+
+/// The sandbox document's policy: scripts from the site (its own inline
+/// script, by `script_hash`; Pyodide) and from a remote Pyodide, `eval` for JavaScript skills,
 /// WebAssembly for Python, workers from `blob:` (the sandbox's own), and
 /// network only to the site and the remote Pyodide. No images, styles,
 /// frames, forms or base URL. (`blob:` is how the worker reads the
 /// runtime files the page hands over.) Under its opaque origin, `'self'` still
 /// names the site's own URLs.
-pub fn sandbox_csp(remote_origin: Option<&str>) -> String {
+pub fn sandbox_csp(remote_origin: Option<&str>, script_hash: &str) -> String {
     let extra = remote_origin.map(|o| format!(" {o}")).unwrap_or_default();
-    format!("default-src 'none'; script-src 'self'{extra} 'unsafe-eval' 'wasm-unsafe-eval' blob:; worker-src blob:; connect-src 'self'{extra} blob:; base-uri 'none'; form-action 'none'")
+    format!("default-src 'none'; script-src 'self'{extra} {script_hash} 'unsafe-eval' 'wasm-unsafe-eval' blob:; worker-src blob:; connect-src 'self'{extra} blob:; base-uri 'none'; form-action 'none'")
 }
 
 /// `policy` (a page's) allowing what running skills needs: frames from the
@@ -304,9 +327,9 @@ mod tests {
     #[test]
     fn a_remote_pyodide_is_allowed_by_its_origin_only() {
         assert_eq!(origin_of("https://cdn.jsdelivr.net/pyodide/v0.28.3/full/").as_deref(), Some("https://cdn.jsdelivr.net"));
-        let csp = sandbox_csp(Some("https://cdn.jsdelivr.net"));
+        let csp = sandbox_csp(Some("https://cdn.jsdelivr.net"), "'sha256-x'");
         assert!(csp.contains("connect-src 'self' https://cdn.jsdelivr.net blob:;"), "{csp}");
         assert!(allow_runs(crate::csp::CHAT_CSP, Some("https://cdn.jsdelivr.net")).contains("connect-src 'self' https://cdn.jsdelivr.net https://api.anthropic.com"));
-        assert!(!sandbox_csp(None).contains("https:"));
+        assert!(!sandbox_csp(None, "'sha256-x'").contains("https:"));
     }
 }

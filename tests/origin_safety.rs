@@ -231,10 +231,12 @@ fn every_page_carries_a_content_security_policy() {
     for path in files_under(&site).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
         let html = std::fs::read_to_string(&path).unwrap();
         let csp = csp_of(&html).unwrap_or_else(|| panic!("{} has no Content-Security-Policy", path.display()));
-        // The skill sandbox: nothing by default; its own script and Python,
-        // eval for JavaScript skills, no network beyond the site's files.
+        // The skill sandbox: nothing by default; its own (inline, hashed)
+        // script and Python, eval for JavaScript skills, no network beyond the site's files.
         if path.parent() == Some(&site.join("pkg")) {
-            assert!(csp.starts_with("default-src 'none'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:;"), "{}: {csp}", path.display());
+            assert!(csp.starts_with("default-src 'none'; script-src 'self' 'sha256-") && csp.contains("' 'unsafe-eval' 'wasm-unsafe-eval' blob:;"), "{}: {csp}", path.display());
+            assert_eq!(html.matches("<script").count(), 1, "{}: one script, inline", path.display());
+            assert!(!html.contains("<script src"), "{}: the sandbox loads no script file (offline, nothing could serve it)", path.display());
             assert!(csp.contains("connect-src 'self' blob:;") && !csp.contains("http") && !csp.contains("img-src") && !csp.contains("frame-src"), "{}: {csp}", path.display());
             continue;
         }

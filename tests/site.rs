@@ -80,7 +80,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
         let name = file.to_string_lossy().into_owned();
         let skill_file = file.starts_with(site.join("skills"));
         // The bundles and the skill sandbox live in pkg/; Pyodide, the Python runtime, in pyodide/.
-        let bundle_file = file.starts_with(site.join("pkg")) || file.starts_with(site.join("pyodide"));
+        // The service worker is at the root, whose pages it serves offline (its scope).
+        let bundle_file = file.starts_with(site.join("pkg")) || file.starts_with(site.join("pyodide")) || file == site.join("sw.js");
         assert!(skill_file || bundle_file || !(name.ends_with(".js") || name.ends_with(".wasm")), "no JavaScript outside the bundle and skill files: {name}");
         // (The skill sandbox in pkg/ is a document for a frame, not a page.)
         if name.ends_with(".html") && !skill_file && !bundle_file || name.ends_with("/index.html") {

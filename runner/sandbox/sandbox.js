@@ -15,6 +15,13 @@
 // worker with it, however busy it is.
 "use strict";
 
+// However it was loaded (the sandbox attribute, or the service worker's
+// sandbox header), this frame must have an opaque origin: otherwise it
+// starts nothing, and the page, which checks it too, gets no "ready".
+if (self.origin !== "null") {
+  throw new Error("LLMos sandbox: this frame shares the site's origin; refusing to run skills in it");
+}
+
 function workerMain() {
   "use strict";
   let pyodide = null;

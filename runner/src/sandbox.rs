@@ -214,8 +214,15 @@ impl Sandbox {
         let document = window().document().expect("a page");
         let iframe: web_sys::HtmlIFrameElement = document.create_element("iframe").expect("iframe").unchecked_into();
         // Scripts only: no same-origin (so an opaque origin), no forms, no
-        // popups, no top navigation.
-        let _ = iframe.set_attribute("sandbox", "allow-scripts");
+        // popups, no top navigation. Chromium never sends an opaque-origin
+        // frame's loads through the site's service worker, so a page the
+        // worker controls leaves the attribute out and the worker adds
+        // the same sandbox as a header (src/offline/sw.js): the frame then
+        // opens offline too. Either way, `receive` checks the frame's
+        // origin is opaque before handing it anything.
+        if !controlled_by_service_worker() {
+            let _ = iframe.set_attribute("sandbox", "allow-scripts");
+        }
         let _ = iframe.set_attribute("hidden", "");
         let _ = iframe.set_attribute("title", "LLMos sandbox");
         let _ = iframe.set_attribute("data-llmos-sandbox", "");
@@ -252,6 +259,11 @@ impl Sandbox {
             }
         };
         match message {
+            // A frame whose document this page can read shares its origin:
+            // it gets nothing (the sandbox's script refuses to start there too).
+            FrameMessage::Ready if self.state.borrow().frame.as_ref().is_some_and(|f| f.iframe.content_document().is_some()) => {
+                self.kill(RunFailure::Failed("The skill sandbox did not get an opaque origin, so nothing was run in it. Reload the page.".into()));
+            }
             FrameMessage::Ready => {
                 let mut state = self.state.borrow_mut();
                 let frame = state.frame.as_mut().expect("checked above");
@@ -348,6 +360,17 @@ async fn fetch_blob(url: &str) -> Result<JsValue, String> {
     let blob = fetched.await.map_err(|e| e.as_string().unwrap_or_else(|| js_sys::Error::from(e).message().into()))?;
     BLOBS.with(|b| b.borrow_mut().insert(url.to_string(), blob.clone()));
     Ok(blob)
+}
+
+/// Whether the site's service worker controls this page
+/// (`navigator.serviceWorker.controller`).
+fn controlled_by_service_worker() -> bool {
+    let navigator = window().navigator();
+    js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker"))
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null())
+        .and_then(|container| js_sys::Reflect::get(&container, &JsValue::from_str("controller")).ok())
+        .is_some_and(|controller| !controller.is_null() && !controller.is_undefined())
 }
 
 fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue) {

@@ -68,3 +68,23 @@ need_npm_package() {
 need_pyodide() {
   need_npm_package pyodide 314.0.7 'sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=='
 }
+
+# Workbox, the service worker's plumbing (precaching, routing, caching
+# strategies): the npm packages' production builds, pinned with their
+# registry checksums, copied into target/islands/workbox/ for build.rs to
+# embed, so `llmos build` writes them into the site next to its sw.js.
+WORKBOX_VERSION=7.4.1
+need_workbox() {
+  local out="$ROOT/target/islands/workbox" dir
+  mkdir -p "$out"
+  while read -r name integrity; do
+    dir="$(need_npm_package "$name" "$WORKBOX_VERSION" "$integrity")"
+    cp "$dir/build/$name.prod.js" "$out/$name.prod.js"
+  done <<'LIST'
+workbox-core sha512-DT+vu46eh/2vRsSHTY4Xmc32Z1rr9PRlQUXr1Dx30ZuXRWwOsvZgGgcwxcasubQLQmbTNYZjv44LkBAQ4tT5tQ==
+workbox-routing sha512-yubJGErZOusuidAenaL5ypfhQOa7urxP/f8E0ws7FPb4039RiWXUWBAyUkmUoOL/BcQGen3h0J8872d51IYxtA==
+workbox-strategies sha512-GZxpaw9NbmOelj7667uZ2kpk5BFpOGbO4X0qjwh5ls8XQ8C+Lha5LQchTiUzsTFSS+NlUpftYAyOVXvQUrcqOQ==
+workbox-precaching sha512-cdr/9qByww7yzEp7zg/qI4ukUrrNjQLgN+ONQRpjy/VqGQXwkgHwr00KksGJK8v0VifwDXBb8a4cWNZH71jn3Q==
+LIST
+  printf '%s\n' "$WORKBOX_VERSION" >"$out/VERSION"
+}

@@ -52,6 +52,10 @@ struct SiteContext<'a> {
     evolution_script: Option<String>,
     /// The runner bundle's loader (pages of executable skills).
     runner_script: Option<String>,
+    /// The web app manifest and the touch icon, with the base path.
+    manifest: Option<String>,
+    touch_icon: Option<String>,
+    theme_color: &'static str,
     /// `llmos serve` only: the live-reload script.
     reload_script: Option<String>,
     /// The Content-Security-Policy of pages without islands, and with.
@@ -240,6 +244,7 @@ pub(crate) struct Renderer<'a> {
     chat: Option<IslandFiles>,
     evolution: Option<IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
+    offline: Option<crate::offline::Offline>,
     search_json: Vec<u8>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
@@ -263,11 +268,13 @@ impl<'a> Renderer<'a> {
         } else {
             ProgressBar::hidden()
         };
-        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm));
-        let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm));
-        let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm));
-        let evolution = crate::islands::evolution_bundle().map(|(js, wasm)| crate::islands::publish("evolution", js, wasm));
-        let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills);
+        let offline = crate::offline::Offline::new(settings);
+        let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
+        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm, &prelude));
+        let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm, &prelude));
+        let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm, &prelude));
+        let evolution = crate::islands::evolution_bundle().map(|(js, wasm)| crate::islands::publish("evolution", js, wasm, &prelude));
+        let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
         let search_json = serde_json::to_vec(&search).expect("the search index serialises");
         let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
         let search_html = (
@@ -277,15 +284,15 @@ impl<'a> Renderer<'a> {
         let theme = Theme::new();
         let site_key = fnv1a(
             format!(
-                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}\0{:?}",
-                settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path,
+                "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}",
+                settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path, offline.as_ref().map(|o| o.manifest_path()),
                 [&islands, &workbench, &chat, &evolution].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
                 runner.as_ref().map(|r| (&r.loader_path, r.config_json())),
                 loaded.sources.iter().map(|s| (&s.name, &s.slug, &s.url, &s.license)).collect::<Vec<_>>()
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, offline, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -310,6 +317,9 @@ impl<'a> Renderer<'a> {
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             evolution_script: self.evolution.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             runner_script: self.runner.as_ref().map(|r| format!("{}{}", self.base(), r.loader_path)),
+            manifest: self.offline.as_ref().map(|o| format!("{}{}", self.base(), o.manifest_path())),
+            touch_icon: self.offline.as_ref().map(|o| format!("{}{}", self.base(), o.touch_icon_path())),
+            theme_color: crate::offline::THEME_COLOR,
             reload_script: self.settings.dev_reload.then(|| format!("{}{DEV_PREFIX}reload.js", self.base())),
             static_csp: crate::csp::static_csp(self.settings),
             island_csp: crate::csp::island_csp(self.settings),
@@ -322,6 +332,8 @@ impl<'a> Renderer<'a> {
 
     /// Writes every page and file; returns (pages, other files).
     pub(crate) fn render_all(&self, out: &dyn SiteWriter) -> RenderResult<(usize, usize)> {
+        let recorder = crate::offline::RevisionRecorder::new(out);
+        let out: &dyn SiteWriter = &recorder;
         let catalogue = &self.loaded.catalogue;
         let categories = catalogue.categories();
         let keywords = catalogue.keywords();
@@ -355,9 +367,25 @@ impl<'a> Renderer<'a> {
         self.write_index(out)?;
         self.write_sitemap(out, &mut pages)?;
         out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        if let Some(offline) = &self.offline {
+            offline.write(out, self.precache(recorder.entries()), self.runner.as_ref().and_then(|r| r.pyodide_dir()).as_deref())?;
+        }
         // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
         out.write(".nojekyll", b"")?;
         Ok((pages.len() + USER_PAGES_OUTSIDE_SITEMAP + 1, files))
+    }
+
+    /// What the service worker precaches besides its own files: the shell
+    /// pages, the stylesheet, every bundle and loader, the runner's files
+    /// and both indexes (the skill index's own name is stable).
+    fn precache(&self, shells: Vec<crate::offline::PrecacheEntry>) -> Vec<crate::offline::PrecacheEntry> {
+        use crate::offline::PrecacheEntry;
+        let mut entries = shells;
+        entries.push(PrecacheEntry::hashed(&self.theme.stylesheet_path));
+        entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
+        entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
+        entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
+        entries
     }
 
     /// The pages of the user's own skills: all three are shells the islands

@@ -5,12 +5,15 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub struct StaticServer {
     pub port: u16,
     requests: Arc<Mutex<Vec<String>>>,
     served: Arc<Mutex<u64>>,
+    /// While set, every connection is closed unanswered: the network is cut.
+    down: Arc<AtomicBool>,
 }
 
 impl StaticServer {
@@ -30,14 +33,26 @@ impl StaticServer {
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let served = Arc::new(Mutex::new(0));
-        let (site, base, log, bytes) = (site.to_path_buf(), base.to_string(), requests.clone(), served.clone());
+        let down = Arc::new(AtomicBool::new(false));
+        let (site, base, log, bytes, cut) = (site.to_path_buf(), base.to_string(), requests.clone(), served.clone(), down.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (site, base, log, bytes) = (site.clone(), base.clone(), log.clone(), bytes.clone());
-                std::thread::spawn(move || serve(stream, &site, &base, &log, &bytes, cache));
+                if cut.load(Ordering::SeqCst) {
+                    let _ = stream.shutdown(std::net::Shutdown::Both);
+                    continue;
+                }
+                let (site, base, log, bytes, cut) = (site.clone(), base.clone(), log.clone(), bytes.clone(), cut.clone());
+                std::thread::spawn(move || serve(stream, &site, &base, &log, &bytes, cache, &cut));
             }
         });
-        StaticServer { port, requests, served }
+        StaticServer { port, requests, served, down }
+    }
+
+    /// Cuts the network (`true`): from now on every request fails as if
+    /// the server were gone, including those on open connections; `false`
+    /// serves again (a new build deployed to the same folder).
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -55,7 +70,7 @@ impl StaticServer {
     }
 }
 
-fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>, served: &Mutex<u64>, cache: &str) {
+fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>, served: &Mutex<u64>, cache: &str, down: &AtomicBool) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
@@ -68,6 +83,10 @@ fn serve(stream: TcpStream, site: &Path, base: &str, log: &Mutex<Vec<String>>, s
             if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
                 break;
             }
+        }
+        if down.load(Ordering::SeqCst) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
         }
         let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
         let path = target.split(['?', '#']).next().unwrap().to_string();
@@ -107,6 +126,9 @@ fn mime(path: &Path) -> &'static str {
         Some("js" | "mjs") => "text/javascript",
         Some("wasm") => "application/wasm",
         Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     }
 }

@@ -121,6 +121,26 @@ pub fn describe_network_error(config: &ProviderConfig, page_origin: Option<&str>
     ChatError { title: format!("Could not reach {name}"), advice, detail: None, retry_after_seconds: None }
 }
 
+/// What the chat says when the browser reports no network (`navigator.onLine`
+/// false) and `config`'s provider is not on this computer: the request is
+/// not sent at all. `None` for a server on localhost (Ollama, LM Studio,
+/// llama.cpp), which answers offline too.
+pub fn describe_offline(config: &ProviderConfig) -> Option<ChatError> {
+    if is_loopback(config.base()) {
+        return None;
+    }
+    let name = config.local_preset().map_or(config.kind.display_name(), |p| p.name);
+    Some(ChatError {
+        title: "You are offline".to_string(),
+        advice: format!(
+            "{name} cannot be reached without a network connection: send again when you are back online. \
+Offline, the catalogue, search, your skills and skill runs keep working, and a model served on this computer (Ollama, LM Studio or llama.cpp on localhost) still answers."
+        ),
+        detail: None,
+        retry_after_seconds: None,
+    })
+}
+
 fn key_refused(kind: ProviderKind) -> (String, String) {
     let advice = if kind == ProviderKind::OpenAiCompatible {
         "This server asks for an API key: enter the one it was started with in the settings.".to_string()
@@ -267,5 +287,18 @@ mod tests {
         let hosted = describe_network_error(&ProviderConfig::new(ProviderKind::Anthropic), None);
         assert_eq!(hosted.title, "Could not reach Anthropic");
         assert!(hosted.advice.contains("https://api.anthropic.com"));
+    }
+
+    #[test]
+    fn offline_a_hosted_provider_is_named_unreachable_and_a_local_server_is_not() {
+        let anthropic = describe_offline(&ProviderConfig::new(ProviderKind::Anthropic)).expect("a hosted provider needs the network");
+        assert_eq!(anthropic.title, "You are offline");
+        assert!(anthropic.advice.starts_with("Anthropic cannot be reached without a network connection"), "{}", anthropic.advice);
+        assert!(anthropic.advice.contains("localhost"), "{}", anthropic.advice);
+        assert!(describe_offline(&crate::llm::LOCAL_PRESETS[0].config()).is_none(), "Ollama on localhost answers offline");
+        let loopback = ProviderConfig { kind: ProviderKind::OpenAiCompatible, base_url: "http://127.0.0.1:8080/v1".into() };
+        assert!(describe_offline(&loopback).is_none());
+        let lan = ProviderConfig { kind: ProviderKind::OpenAiCompatible, base_url: "http://192.168.1.20:9000/v1".into() };
+        assert!(describe_offline(&lan).is_some(), "another machine needs the network");
     }
 }

@@ -20,7 +20,7 @@ mod sse;
 mod stream;
 
 pub use context::{load_skill_tool, offer_skills, requested_by_text, requested_by_tool, system_prompt, OfferedSkill, LOAD_SKILL_TOOL, OFFERED_SKILLS, TEXT_CONVENTION_PREFIX};
-pub use error::{describe_http_error, describe_models_error, describe_network_error, ChatError};
+pub use error::{describe_http_error, describe_models_error, describe_network_error, describe_offline, ChatError};
 pub use limits::{default_max_tokens, DEFAULT_MAX_TOKENS};
 pub use models::{models_request, parse_models, ModelInfo};
 pub use provider::{KeyHeader, LocalPreset, ProviderConfig, ProviderKind, LOCAL_PRESETS};

@@ -5,7 +5,7 @@
 //! readable `ChatError`s.
 
 use crate::browser::{field, js_error};
-use llmos_core::llm::{describe_http_error, describe_network_error, ChatError, HttpRequest, ProviderConfig, StreamDecoder, StreamEvent};
+use llmos_core::llm::{describe_http_error, describe_network_error, describe_offline, ChatError, HttpRequest, ProviderConfig, StreamDecoder, StreamEvent};
 
 /// Turns a failed response (config, status, `retry-after`, body) into what the user reads.
 pub type Describe = fn(&ProviderConfig, u16, Option<&str>, &str) -> ChatError;
@@ -45,10 +45,18 @@ pub async fn send(config: &ProviderConfig, request: &HttpRequest, signal: &web_s
     init.set_signal(Some(signal));
     init.set_credentials(web_sys::RequestCredentials::Omit);
     init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    // The browser knows it has no network: a provider elsewhere is not
+    // even asked (the site itself keeps working, from its service worker).
+    if !window.navigator().on_line() {
+        if let Some(offline) = describe_offline(config) {
+            return Err(Failure::Error(offline));
+        }
+    }
     let response = match JsFuture::from(window.fetch_with_str_and_init(&request.url, &init)).await {
         Ok(response) => response.unchecked_into::<web_sys::Response>(),
         Err(_) if signal.aborted() => return Err(Failure::Stopped),
         // A refused connection and a CORS refusal look the same to a page: no status.
+        Err(_) if !window.navigator().on_line() => return Err(Failure::Error(describe_offline(config).unwrap_or_else(|| describe_network_error(config, window.location().origin().ok().as_deref())))),
         Err(_) => return Err(Failure::Error(describe_network_error(config, window.location().origin().ok().as_deref()))),
     };
     if !response.ok() {
