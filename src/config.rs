@@ -202,18 +202,30 @@ impl SkillsRoot {
     }
 
     pub fn load(&self) -> Result<SourceTree, Diagnostic> {
-        match self {
-            SkillsRoot::Disk(dir) => SourceTree::disk(dir, "skills"),
-            SkillsRoot::Bundled => Ok(SourceTree::bundled_skills()),
+        self.load_reusing(None)
+    }
+
+    /// `load`, through the dev server's cache of walks and the paths changed since.
+    pub fn load_reusing(&self, reuse: Option<(&crate::source::TreeCache, Option<&[PathBuf]>)>) -> Result<SourceTree, Diagnostic> {
+        match (self, reuse) {
+            (SkillsRoot::Disk(dir), Some((cache, changed))) => SourceTree::disk_reusing(dir, "skills", cache, changed),
+            (SkillsRoot::Disk(dir), None) => SourceTree::disk(dir, "skills"),
+            (SkillsRoot::Bundled, _) => Ok(SourceTree::bundled_skills()),
         }
     }
 }
 
 impl ContentRoot {
     pub fn load(&self) -> Result<SourceTree, Diagnostic> {
-        match self {
-            ContentRoot::Disk(dir) => SourceTree::disk(dir, "content"),
-            ContentRoot::Bundled => Ok(SourceTree::bundled_content()),
+        self.load_reusing(None)
+    }
+
+    /// `load`, through the dev server's cache of walks and the paths changed since.
+    pub fn load_reusing(&self, reuse: Option<(&crate::source::TreeCache, Option<&[PathBuf]>)>) -> Result<SourceTree, Diagnostic> {
+        match (self, reuse) {
+            (ContentRoot::Disk(dir), Some((cache, changed))) => SourceTree::disk_reusing(dir, "content", cache, changed),
+            (ContentRoot::Disk(dir), None) => SourceTree::disk(dir, "content"),
+            (ContentRoot::Bundled, _) => Ok(SourceTree::bundled_content()),
         }
     }
 }
