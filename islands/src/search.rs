@@ -11,6 +11,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 const MAX_RESULTS: usize = 20;
+/// How many more results "Show more" adds on the results page.
+const MORE_RESULTS: usize = 50;
 
 #[derive(Clone, PartialEq)]
 struct ResultRow {
@@ -64,9 +66,13 @@ fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
     parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
 }
 
+/// `autofocus` is the results page's box (`/search/`): every result can be
+/// shown there ("Show more"), and the address keeps the query.
 #[island]
 pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoView {
+    let results_page = autofocus;
     let query = RwSignal::new(String::new());
+    let shown = RwSignal::new(MAX_RESULTS);
     let state = RwSignal::new(IndexState::NotLoaded);
     let selected = RwSignal::new(0usize);
     // Moved through the results with the arrow keys: Enter opens the
@@ -85,7 +91,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 IndexState::Ready(searched) if !q.trim().is_empty() => {
                     searched
                         .index
-                        .search(&q, MAX_RESULTS)
+                        .search(&q, shown.get())
                         .into_iter()
                         .map(|hit| {
                             let doc = &searched.index.docs[hit.doc];
@@ -211,7 +217,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             IndexState::Ready(_) => match results.with(Vec::len) {
                 0 => format!("No skill matches “{}”.", q.trim()),
                 1 => "1 skill".to_string(),
-                n => format!("{n} skills{}", if n == MAX_RESULTS { " (best matches)" } else { "" }),
+                n if n == shown.get() => format!("{n} skills (best matches)"),
+                n => format!("{n} skills"),
             },
             _ => "Loading the index…".to_string(),
         }
@@ -237,7 +244,19 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 autofocus=autofocus
                 prop:value=move || query.get()
                 on:focus=move |_| load()
-                on:input=move |e| { query.set(event_target_value(&e)); selected.set(0); chose.set(false); closed.set(false); load(); }
+                on:input=move |e| {
+                    query.set(event_target_value(&e));
+                    shown.set(MAX_RESULTS);
+                    selected.set(0);
+                    chose.set(false);
+                    closed.set(false);
+                    load();
+                    // A reload or a shared link shows the same results.
+                    #[cfg(feature = "hydrate")]
+                    if results_page {
+                        crate::browser::replace_query_parameter("q", &query.get_untracked());
+                    }
+                }
                 on:keydown=on_keydown
             />
             // Shown only where there is a keyboard (see the stylesheet).
@@ -265,5 +284,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 }
             }).collect_view()}
         </ul>
+        {move || (results_page && !closed.get() && results.with(Vec::len) == shown.get()).then(|| view! {
+            <button type="button" class="search-more" on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
+        })}
     }
 }
