@@ -162,7 +162,8 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
     for i in 0..45 {
         let dir = tmp.path().join(format!("skills/widget-{i:02}"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("SKILL.md"), format!("---\nname: widget-{i:02}\ndescription: Widget maker number {i}.\n---\n# Widget {i}\n")).unwrap();
+        let category = if i % 3 == 0 { "Data Tools" } else { "Text" };
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: widget-{i:02}\ndescription: Widget maker number {i}.\ncategory: {category}\n---\n# Widget {i}\n")).unwrap();
     }
     let run = llmos(tmp.path(), &["build", "--skills", "skills", "--out", "site"]);
     assert!(run.ok, "{}", run.stderr);
@@ -185,6 +186,17 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         assert_eq!(browser.eval("return document.querySelector('.search-status').textContent;"), "45 skills");
         let overflow = browser.eval("return document.documentElement.scrollWidth > document.documentElement.clientWidth;");
         assert_eq!(overflow, false, "the page fits {width} px");
+
+        // Facet chips, built from all the results, add and remove a filter in the query.
+        let chips = browser.eval("return [...document.querySelectorAll('.search-facets button')].map(b => b.textContent);");
+        assert_eq!(chips, serde_json::json!(["category: Text (30)", "category: Data Tools (15)"]), "at {width} px");
+        browser.eval("[...document.querySelectorAll('.search-facets button')].find(b => b.textContent.includes('Data Tools')).click();");
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 15", 10);
+        assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget category:data-tools");
+        assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget category:data-tools");
+        assert_eq!(browser.eval("return document.querySelector('.search-facets [aria-pressed=true]').textContent;"), "category: Data Tools (15)");
+        browser.eval("document.querySelector('.search-facets [aria-pressed=true]').click();");
+        browser.wait_for("document.querySelector('#search-input').value === 'widget'", 10);
 
         browser.eval("location.reload();");
         browser.wait_for(HYDRATED, 30);
