@@ -301,6 +301,7 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
     if let ContentRoot::Disk(dir) = &settings.content {
         watched.push(dir.clone());
     }
+    watched.extend(settings.theme_dir.iter().filter(|d| d.is_dir()).cloned());
     watched.extend(settings.config_file.iter().cloned());
     for path in &watched {
         let mode = if path.is_dir() { notify::RecursiveMode::Recursive } else { notify::RecursiveMode::NonRecursive };

@@ -105,7 +105,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let loaded_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous = std::mem::take(&mut cache.rendered);
-    let renderer = Renderer::new(settings, &loaded, false, None, &previous);
+    let renderer = Renderer::new(settings, &loaded, false, None, &previous).map_err(|e| with_warnings(e, &loaded.warnings))?;
     // On a failure below, the caches are left empty: the next build writes everything.
     let (pages, files) = renderer.render_pages(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let rendered_at = started.elapsed();
@@ -203,7 +203,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let nothing_rendered = crate::render::Rendered::default();
     let search = name_sources(search_index(&loaded.catalogue, settings.search_language), &loaded);
-    let renderer = Renderer::new(settings, &loaded, show_progress, Some(&search), &nothing_rendered);
+    let renderer = Renderer::new(settings, &loaded, show_progress, Some(&search), &nothing_rendered).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();

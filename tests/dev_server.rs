@@ -228,3 +228,42 @@ fn served_files_are_checked_again_by_the_browser() {
     let home = server.get("/").1;
     assert!(home.contains("index/search.json") && !home.contains("search.json?v="), "pages link the unversioned index");
 }
+
+#[test]
+fn template_and_stylesheet_edits_in_the_sites_theme_reload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("skills/hello");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("SKILL.md"), "---\nname: hello\ndescription: Hello.\n---\n# Hello\n").unwrap();
+    std::fs::create_dir_all(tmp.path().join("theme/templates")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("theme/static")).unwrap();
+    std::fs::write(tmp.path().join("llmos.toml"), "skills_dirs = [\"skills\"]\ntheme_dir = \"theme\"\n").unwrap();
+    let template = tmp.path().join("theme/templates/404.html");
+    let stylesheet = tmp.path().join("theme/static/style.css");
+    std::fs::write(&template, "<p>Lost, first draft, on {{ site.title }}</p>").unwrap();
+    std::fs::write(&stylesheet, "body { color: teal; }").unwrap();
+    let server = DevServer::start(tmp.path(), &[]);
+    assert!(server.get("/404.html").1.contains("Lost, first draft, on LLMos"), "the site's template replaces the bundled one");
+    // Unversioned under `serve`, so that an edit of it changes no page.
+    let stylesheet_of = |page: &str| page.split("href=\"/assets/style").nth(1).map(|rest| format!("/assets/style{}", rest.split('"').next().unwrap())).expect("a stylesheet link");
+    assert_eq!(stylesheet_of(&server.get("/skills/hello/").1), "/assets/style.css");
+    assert_eq!(server.get(&stylesheet_of(&server.get("/skills/hello/").1)).1, "body { color: teal; }");
+    let mut events = server.events("/");
+
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(&template, "<p>Lost, second draft</p>").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/404.html").1.contains("Lost, second draft"));
+
+    std::fs::write(&stylesheet, "body { color: navy; }").unwrap();
+    next_event(&mut events, "reload");
+    let page = server.get("/skills/hello/").1;
+    assert_eq!(server.get(&stylesheet_of(&page)).1, "body { color: navy; }", "the stylesheet is the new one");
+
+    std::fs::write(&template, "<p>{% if %}</p>").unwrap();
+    let error = next_event(&mut events, "build-error");
+    assert!(error.contains("theme/templates/404.html:1"), "the error names the template and line: {error}");
+    std::fs::write(&template, "<p>Lost, fixed</p>").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/404.html").1.contains("Lost, fixed"));
+}

@@ -8,7 +8,7 @@ use crate::islands::IslandFiles;
 use crate::load::{Failure, Loaded};
 use crate::markdown::Markdown;
 use crate::output::SiteWriter;
-use crate::theme::{fnv1a, Theme, STYLESHEET};
+use crate::theme::{fnv1a, Theme};
 use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
 use llmos_core::index::skill_url;
@@ -269,7 +269,7 @@ impl<'a> Renderer<'a> {
     /// `search` is `None` for the dev server, which writes the index after
     /// the pages (`write_indexes`) under an unversioned URL it never lets
     /// browsers cache.
-    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: Option<&SearchIndex>, previous: &'a Rendered) -> Self {
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: Option<&SearchIndex>, previous: &'a Rendered) -> RenderResult<Self> {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -296,7 +296,7 @@ impl<'a> Renderer<'a> {
             llmos_islands::render::search_box(&index_url, &settings.base_path, false),
             llmos_islands::render::search_box(&index_url, &settings.base_path, true),
         );
-        let theme = Theme::new();
+        let theme = Theme::load(settings.theme_dir.as_deref(), !settings.dev_reload)?;
         let site_key = fnv1a(
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{}\0{}\0{:?}\0{:?}",
@@ -312,7 +312,7 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys }
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -395,7 +395,7 @@ impl<'a> Renderer<'a> {
             runner.write(out)?;
         }
         self.not_found(out)?;
-        out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        out.write(&self.theme.stylesheet_path, self.theme.stylesheet.as_bytes())?;
         // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
         out.write(".nojekyll", b"")?;
         lap("rest");
@@ -440,7 +440,7 @@ impl<'a> Renderer<'a> {
     fn page_keyed(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, key: u64, context: impl FnOnce() -> minijinja::Value) -> RenderResult<String> {
         let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
         if self.settings.dev_reload {
-            let key = key ^ fnv1a(template.as_bytes()).rotate_left(5) ^ self.site_key.rotate_left(3);
+            let key = key ^ fnv1a(template.as_bytes()).rotate_left(5) ^ self.theme.key_for(template).rotate_left(11) ^ self.site_key.rotate_left(3);
             self.context_keys.lock().expect("no render panicked").insert(rel_dir.to_string(), key);
             if self.previous.contexts.get(rel_dir) == Some(&key) && out.keep(&rel) {
                 self.progress.inc(1);
