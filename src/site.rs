@@ -57,7 +57,7 @@ pub fn name_sources(mut index: SearchIndex, loaded: &Loaded) -> SearchIndex {
 }
 
 /// The same index, reusing the analysis of skills whose files did not change.
-fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
+fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut AnalysisCache) -> SearchIndex {
     let inputs = search_inputs(&loaded.catalogue);
     // A source's default category changes what is indexed, not the files.
     let key = |input: &SearchInput| loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes());
@@ -75,6 +75,9 @@ fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap
     SearchIndex::from_analysed(&inputs, &analysed.iter().map(|d| d.as_ref()).collect::<Vec<_>>())
 }
 
+/// Each skill's search analysis, by slug, with the key of what it was made from.
+type AnalysisCache = HashMap<String, (u64, Arc<AnalysedDoc>)>;
+
 /// What the dev server keeps between builds so one edit costs little.
 #[derive(Default)]
 pub struct DevCache {
@@ -84,7 +87,7 @@ pub struct DevCache {
     /// What each page was rendered from.
     rendered: crate::render::Rendered,
     /// Shared with the index jobs, which may outlive the build.
-    analysed: Arc<Mutex<HashMap<String, (u64, Arc<AnalysedDoc>)>>>,
+    analysed: Arc<Mutex<AnalysisCache>>,
     parsed: ParseCache,
     trees: crate::source::TreeCache,
 }
@@ -141,7 +144,7 @@ pub struct IndexJob {
     sha256: HashMap<String, String>,
     /// The pages of the sitemap.
     pages: Vec<String>,
-    analysed: Arc<Mutex<HashMap<String, (u64, Arc<AnalysedDoc>)>>>,
+    analysed: Arc<Mutex<AnalysisCache>>,
 }
 
 impl IndexJob {
