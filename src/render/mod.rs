@@ -251,6 +251,8 @@ pub(crate) struct Renderer<'a> {
     pub(crate) context_keys: Mutex<HashMap<String, u64>>,
     /// Per skill (catalogue order), a hash of its card in lists (dev server only).
     card_keys: Vec<u64>,
+    /// The site's own templates a skill's pages are made with, hashed.
+    skill_theme_key: u64,
 }
 
 /// What the dev server remembers of a build's pages, so the next one
@@ -312,7 +314,8 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys })
+        let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, runner, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).

@@ -16,7 +16,7 @@ impl Renderer<'_> {
         let assets = &self.loaded.assets[&skill.slug];
         let dir = format!("skills/{}/", skill.slug);
         let shadowed: Vec<(&str, &str)> = self.loaded.shadowed.get(&skill.slug).into_iter().flatten().map(|(path, source)| (path.as_str(), self.loaded.sources[*source].name.as_str())).collect();
-        let key = assets.fingerprint ^ self.site_key.rotate_left(7) ^ (self.theme.key_for("skill.html") ^ self.theme.key_for("file.html").rotate_left(1)).rotate_left(17) ^ fnv1a(format!("{}\0{shadowed:?}\0{:?}", assets.source, skill.category).as_bytes()).rotate_left(13);
+        let key = assets.fingerprint ^ self.site_key.rotate_left(7) ^ self.skill_theme_key ^ fnv1a(format!("{}\0{shadowed:?}\0{:?}", assets.source, skill.category).as_bytes()).rotate_left(13);
         if let Some(previous) = self.previous.pages.get(&skill.slug).filter(|p| p.key == key) {
             if out.keep_all(&previous.written) {
                 self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), previous.clone());
