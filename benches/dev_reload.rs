@@ -1,9 +1,11 @@
 //! Edit-to-reload time of `llmos serve`: `cargo bench --features dev --bench dev_reload`
 //!
-//! Serves N synthetic skills (default 10,000; LLMOS_BENCH_SKILLS), edits one
-//! SKILL.md, and measures the time until open pages are told to reload (the
-//! `reload` server-sent event), which covers the watcher's debounce, the
-//! rebuild and the notification. Median of five edits.
+//! Serves N synthetic skills (default 10,000; LLMOS_BENCH_SKILLS) with a
+//! site theme (`theme_dir`: the bundled list.html and skill.html, and a
+//! stylesheet), edits one SKILL.md, the stylesheet and each template, and
+//! measures the time until open pages are told to reload (the `reload`
+//! server-sent event), which covers the watcher's quiet spell, the rebuild
+//! and the notification. Median of five edits (three for templates).
 
 #[path = "common/synthetic.rs"]
 mod synthetic;
@@ -30,6 +32,14 @@ fn main() {
     let docs = work.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
     std::fs::write(docs.join("about.md"), "# About\n").unwrap();
+    let theme = work.path().join("theme");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    for name in ["list.html", "skill.html"] {
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates").join(name), theme.join("templates").join(name)).unwrap();
+    }
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/static/style.css"), theme.join("static/style.css")).unwrap();
+    std::fs::write(work.path().join("llmos.toml"), "theme_dir = \"theme\"\n").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_llmos"))
         .args(["serve", "--port", "0", "--skills"]).arg(&skills).arg("--content").arg(&docs)
         .current_dir(work.path()).stderr(Stdio::piped()).spawn().unwrap();
@@ -41,30 +51,52 @@ fn main() {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
     };
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    // LLMOS_TIMINGS=1 shows the server's own timings of each rebuild.
+    let show = std::env::var_os("LLMOS_TIMINGS").is_some();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if show {
+                eprintln!("  serve: {line}");
+            }
+        }
+    });
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(stream, "GET /__llmos/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let mut events = BufReader::new(stream);
     let target = synthetic::synthetic(n / 2);
-    let file = skills.join(&target.name).join("SKILL.md");
-    let mut timings = Vec::new();
-    for round in 0..5 {
-        std::thread::sleep(Duration::from_millis(300));
-        let text = std::fs::read_to_string(&file).unwrap().replacen("description: ", &format!("description: Edit {round}. "), 1);
-        let started = Instant::now();
-        std::fs::write(&file, text).unwrap();
-        loop {
-            let mut line = String::new();
-            assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
-            if line.trim_end() == "event: reload" {
-                break;
+    let skill_md = skills.join(&target.name).join("SKILL.md");
+    let edits: [(&str, std::path::PathBuf, usize); 4] = [
+        ("one skill", skill_md, 5),
+        ("the stylesheet", theme.join("static/style.css"), 5),
+        ("list.html", theme.join("templates/list.html"), 3),
+        ("skill.html", theme.join("templates/skill.html"), 3),
+    ];
+    for (what, file, rounds) in edits {
+        let mut timings = Vec::new();
+        for round in 0..rounds {
+            std::thread::sleep(Duration::from_millis(300));
+            let text = std::fs::read_to_string(&file).unwrap();
+            let text = match what {
+                "one skill" => text.replacen("description: ", &format!("description: Edit {round}. "), 1),
+                "the stylesheet" => format!("{text}\n.edit-{round} {{ color: red; }}\n"),
+                _ => format!("{text}\n<!-- edit {round} -->\n"),
+            };
+            let started = Instant::now();
+            std::fs::write(&file, text).unwrap();
+            loop {
+                let mut line = String::new();
+                assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
+                assert!(!line.starts_with("event: build-error"), "the edit of {what} failed the build");
+                if line.trim_end() == "event: reload" {
+                    break;
+                }
             }
+            timings.push(started.elapsed().as_secs_f64());
         }
-        timings.push(started.elapsed().as_secs_f64());
+        timings.sort_by(f64::total_cmp);
+        println!("edit {what} in a {n}-skill catalogue → reload event: median {:.3} s (min {:.3} s, max {:.3} s; includes the watcher's quiet spell)", timings[rounds / 2], timings[0], timings[rounds - 1]);
     }
     let _ = child.kill();
     let _ = child.wait();
-    timings.sort_by(f64::total_cmp);
-    println!("edit one skill in a {n}-skill catalogue → reload event: median {:.2} s (min {:.2} s, max {:.2} s; includes the 120 ms debounce)", timings[2], timings[0], timings[4]);
 }

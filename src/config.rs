@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub base_path: Option<String>,
     pub skills_dirs: Option<Vec<PathBuf>>,
     pub content_dir: Option<PathBuf>,
+    /// The site's own templates and stylesheet, in place of the bundled ones.
+    pub theme_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
     /// Show images from other sites on the site's pages (default false:
     /// they become links, so opening a page requests nothing elsewhere).
@@ -110,6 +112,8 @@ pub struct Settings {
     /// earlier one of the same name.
     pub skills: Vec<SkillsSource>,
     pub content: ContentRoot,
+    /// `theme_dir`: `templates/*.html` and `static/style.css` replacing the bundled ones.
+    pub theme_dir: Option<PathBuf>,
     pub out: PathBuf,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
@@ -202,18 +206,30 @@ impl SkillsRoot {
     }
 
     pub fn load(&self) -> Result<SourceTree, Diagnostic> {
-        match self {
-            SkillsRoot::Disk(dir) => SourceTree::disk(dir, "skills"),
-            SkillsRoot::Bundled => Ok(SourceTree::bundled_skills()),
+        self.load_reusing(None)
+    }
+
+    /// `load`, through the dev server's cache of walks and the paths changed since.
+    pub fn load_reusing(&self, reuse: Option<(&crate::source::TreeCache, Option<&[PathBuf]>)>) -> Result<SourceTree, Diagnostic> {
+        match (self, reuse) {
+            (SkillsRoot::Disk(dir), Some((cache, changed))) => SourceTree::disk_reusing(dir, "skills", cache, changed),
+            (SkillsRoot::Disk(dir), None) => SourceTree::disk(dir, "skills"),
+            (SkillsRoot::Bundled, _) => Ok(SourceTree::bundled_skills()),
         }
     }
 }
 
 impl ContentRoot {
     pub fn load(&self) -> Result<SourceTree, Diagnostic> {
-        match self {
-            ContentRoot::Disk(dir) => SourceTree::disk(dir, "content"),
-            ContentRoot::Bundled => Ok(SourceTree::bundled_content()),
+        self.load_reusing(None)
+    }
+
+    /// `load`, through the dev server's cache of walks and the paths changed since.
+    pub fn load_reusing(&self, reuse: Option<(&crate::source::TreeCache, Option<&[PathBuf]>)>) -> Result<SourceTree, Diagnostic> {
+        match (self, reuse) {
+            (ContentRoot::Disk(dir), Some((cache, changed))) => SourceTree::disk_reusing(dir, "content", cache, changed),
+            (ContentRoot::Disk(dir), None) => SourceTree::disk(dir, "content"),
+            (ContentRoot::Bundled, _) => Ok(SourceTree::bundled_content()),
         }
     }
 }
@@ -269,6 +285,7 @@ impl Settings {
             base_path,
             skills,
             content,
+            theme_dir: file.theme_dir.map(|t| dir.join(t)),
             out: flags.out.clone().or_else(|| file.output_dir.map(|o| dir.join(o))).unwrap_or_else(|| "dist".into()),
             config_file: path,
             dev_reload: false,
@@ -334,7 +351,7 @@ fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
             (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1)
         });
         Diagnostic::error(&label, line, column, format!("invalid configuration: {}", e.message()))
-            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, the table [search] with language, and [[source]] tables with name, path, url, license, category")
+            .with_help("known keys: title, description, base_url, base_path, skills_dirs, content_dir, theme_dir, output_dir, remote_images, the table [run] with pyodide_url, pyodide_dir, time_limit, the table [search] with language, and [[source]] tables with name, path, url, license, category")
     })
 }
 

@@ -11,7 +11,7 @@ use llmos_core::safety::{review, reviews_path, Finding, ReviewFile, MAX_REVIEWED
 use llmos_core::{parse_doc, parse_skill, Catalogue, Diagnostic, Doc, Skill, SkillSource};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A build or check that cannot go on, with everything found on the way.
 #[derive(Debug, Default)]
@@ -72,9 +72,8 @@ pub(crate) struct SkillAssets {
 /// Parsed SKILL.md files kept by the dev server between builds, by path.
 /// An entry is reused while the file's size and modification time and its
 /// folder's listing are unchanged, so a rebuild reads only edited files.
-pub type ParseCache = Mutex<HashMap<String, CachedParse>>;
+pub type ParseCache = Mutex<HashMap<String, Arc<CachedParse>>>;
 
-#[derive(Clone)]
 pub struct CachedParse {
     stamp: (u64, u64, u64),
     bytes_hash: u64,
@@ -89,16 +88,26 @@ pub fn load(settings: &Settings) -> Result<Loaded, Failure> {
 
 /// `load`, reusing what `cache` holds for files that did not change, and
 /// leaving in it exactly the files seen this time.
-pub fn load_reusing(settings: &Settings, cache: Option<&ParseCache>) -> Result<Loaded, Failure> {
+/// What the dev server keeps to load again quickly: the last walks and
+/// parses, and the paths changed since (`None`: unknown, walk everything).
+pub struct Reuse<'a> {
+    pub parsed: &'a ParseCache,
+    pub trees: &'a crate::source::TreeCache,
+    pub changed: Option<&'a [std::path::PathBuf]>,
+}
+
+pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded, Failure> {
+    let cache = reuse.as_ref().map(|r| r.parsed);
+    let trees_reuse = reuse.as_ref().map(|r| (r.trees, r.changed));
     let mut failure = Failure::default();
     let mut trees = Vec::new();
     for source in &settings.skills {
-        match source.root.load() {
+        match source.root.load_reusing(trees_reuse) {
             Ok(tree) => trees.push(tree),
             Err(error) => failure.errors.push(error),
         }
     }
-    let content = match settings.content.load() {
+    let content = match settings.content.load_reusing(trees_reuse) {
         Ok(tree) => Some(tree),
         Err(error) => {
             failure.errors.push(error);
@@ -253,19 +262,18 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
         }
     }
     let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
-    let seen: Mutex<HashMap<String, CachedParse>> = Mutex::new(HashMap::new());
+    let seen: Mutex<HashMap<String, Arc<CachedParse>>> = Mutex::new(HashMap::new());
     let results: Vec<Result<(Skill, SkillAssets, Vec<Diagnostic>), Diagnostic>> = jobs
         .par_iter()
         .map(|(source, folder)| {
-            let listing: String = folder.files.iter().map(|(rel, file)| format!("{rel}\0{}\0{:?}\0", file.size, file.modified)).collect();
-            let listing_hash = fnv1a(listing.as_bytes());
+            let listing_hash = listing_hash(&folder.files);
             let stamp = folder.skill_md.modified.map(|modified| (modified, folder.skill_md.size, listing_hash));
             let parsed = match previous.get(&folder.display_path).filter(|hit| stamp.is_some() && Some(hit.stamp) == stamp) {
-                Some(hit) => hit.clone(),
+                Some(hit) => Arc::clone(hit),
                 // Too large to be a SKILL.md: refused by its size, before it is read.
                 None if folder.skill_md.size as usize > llmos_core::limits::MAX_SKILL_MD_BYTES => {
                     let error = llmos_core::limits::skill_md_too_large(&folder.display_path, folder.skill_md.size);
-                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: 0, result: Err(error), findings: Vec::new() }
+                    Arc::new(CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: 0, result: Err(error), findings: Vec::new() })
                 }
                 None => {
                     let bytes = folder.skill_md.read().map_err(|e| Diagnostic::error(&folder.display_path, 0, 0, format!("cannot read the file: {e}")))?;
@@ -274,18 +282,18 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
                     let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path);
                     let result = parse_skill(&source).and_then(|parsed| check_circuit(parsed, folder_display, &folder.files));
                     let findings = result.as_ref().map(|(skill, _)| review_folder(skill, &bytes, &folder.files)).unwrap_or_default();
-                    CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result, findings }
+                    Arc::new(CachedParse { stamp: stamp.unwrap_or_default(), bytes_hash: fnv1a(&bytes), result, findings })
                 }
             };
             if cache.is_some() && stamp.is_some() {
-                seen.lock().expect("no parse panicked").insert(folder.display_path.clone(), parsed.clone());
+                seen.lock().expect("no parse panicked").insert(folder.display_path.clone(), Arc::clone(&parsed));
             }
-            let (skill, mut warnings) = parsed.result?;
+            let (skill, mut warnings) = parsed.result.clone()?;
             let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path);
             warnings.extend(parsed.findings.iter().filter(|f| f.is_active()).map(|f| f.to_diagnostic(folder_display)));
             let files = folder.files.iter().map(|(rel, file)| (rel.clone(), file.data.clone(), file.size)).collect();
             let fingerprint = parsed.bytes_hash ^ listing_hash.rotate_left(1);
-            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint, findings: parsed.findings, source: *source }, warnings))
+            Ok((skill, SkillAssets { skill_md: folder.skill_md.data.clone(), files, fingerprint, findings: parsed.findings.clone(), source: *source }, warnings))
         })
         .collect();
     if let Some(cache) = cache {
@@ -305,6 +313,20 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
         }
     }
     parsed
+}
+
+/// A hash of a folder's listing: each file's path, size and time.
+fn listing_hash(files: &[(String, &SourceFile)]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (rel, file) in files {
+        hasher.write(rel.as_bytes());
+        hasher.write_u8(0);
+        hasher.write_u64(file.size);
+        hasher.write_u8(u8::from(file.modified.is_some()));
+        hasher.write_u64(file.modified.unwrap_or_default());
+    }
+    hasher.finish()
 }
 
 /// A `type: qasm` skill's circuit, parsed as the runtime will parse it (its

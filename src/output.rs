@@ -29,6 +29,10 @@ pub trait SiteWriter: Sync {
     fn keep(&self, _rel: &str) -> bool {
         false
     }
+    /// `keep` for several files: all of them, or false.
+    fn keep_all(&self, rels: &[String]) -> bool {
+        rels.iter().all(|rel| self.keep(rel))
+    }
 }
 
 pub struct Staging {
@@ -44,7 +48,7 @@ pub struct OutputError {
 }
 
 impl OutputError {
-    fn io(path: &Path, error: io::Error) -> Self {
+    pub(crate) fn io(path: &Path, error: io::Error) -> Self {
         OutputError { path: path.to_path_buf(), message: error.to_string() }
     }
 }
@@ -216,6 +220,14 @@ impl LiveDir {
         }
         Ok(current)
     }
+
+    /// Like `finish`, but removes nothing: the files of the last build this
+    /// one did not write stay, with their hashes.
+    pub fn finish_adding(self) -> HashMap<String, u64> {
+        let mut all = self.previous;
+        all.extend(self.current.into_inner().expect("no writer panicked"));
+        all
+    }
 }
 
 impl SiteWriter for LiveDir {
@@ -246,6 +258,17 @@ impl SiteWriter for LiveDir {
         }
         self.current.lock().expect("no writer panicked").insert(rel.to_string(), hash);
         Ok(())
+    }
+
+    /// The folder is the dev server's own, so a file the last build wrote
+    /// is taken to be there still without asking the file system.
+    fn keep_all(&self, rels: &[String]) -> bool {
+        let Some(hashes) = rels.iter().map(|rel| self.previous.get(rel).copied()).collect::<Option<Vec<u64>>>() else { return false };
+        let mut current = self.current.lock().expect("no writer panicked");
+        for (rel, hash) in rels.iter().zip(hashes) {
+            current.insert(rel.clone(), hash);
+        }
+        true
     }
 
     fn keep(&self, rel: &str) -> bool {

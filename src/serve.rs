@@ -62,6 +62,13 @@ struct DevState {
     flags: Overrides,
     /// Lets a rebuild redo only what an edit changed.
     cache: Mutex<site::DevCache>,
+    /// True while a rebuild has yet to write the search index, the skill
+    /// index and the sitemap, which come after the pages and the reload:
+    /// requests for them wait until it is false.
+    indexing: tokio::sync::watch::Sender<bool>,
+    /// Counts builds whose pages were written; an index job writes only
+    /// while its build is the last.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 pub struct ServeOptions {
@@ -80,8 +87,8 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     settings.dev_reload = true;
     let settings = Arc::new(settings);
     let (events, _) = broadcast::channel(16);
-    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, cache: Mutex::new(site::DevCache::default()) });
-    rebuild(&settings, &state, "start");
+    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, cache: Mutex::new(site::DevCache::default()), indexing: tokio::sync::watch::Sender::new(false), generation: Default::default() });
+    rebuild(&settings, &state, None, "start");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
     let result = runtime.block_on(async {
@@ -94,7 +101,7 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
             eprintln!("warning: listening on {} makes the site reachable from other machines", address.ip());
         }
         let _watcher = watch(settings.clone(), state.clone())?;
-        let app = router(&settings, state.clone()).layer(axum::middleware::from_fn(runtime_cors));
+        let app = router(&settings, state.clone()).layer(axum::middleware::from_fn(runtime_cors)).layer(axum::middleware::from_fn_with_state(state.clone(), fresh_indexes));
         // Bound to loopback, the server answers only requests addressed to a
         // loopback name: a page on another site that rebinds its own host
         // name to 127.0.0.1 (DNS rebinding) would otherwise read the drafts.
@@ -115,6 +122,20 @@ async fn runtime_cors(request: axum::extract::Request, next: axum::middleware::N
     if runtime {
         response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
     }
+    response
+}
+
+/// Holds a request for the indexes or the sitemap while a rebuild still
+/// writes them (they come after the reload), and tells browsers to check
+/// every file again: the index's URL carries no version under `serve`.
+async fn fresh_indexes(State(state): State<Arc<DevState>>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    if path.contains("/index/") || path.ends_with("/sitemap.xml") {
+        let mut indexing = state.indexing.subscribe();
+        let _ = indexing.wait_for(|busy| !busy).await;
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(axum::http::HeaderValue::from_static("no-cache"));
     response
 }
 
@@ -176,7 +197,8 @@ fn to_sse(event: DevEvent) -> Result<Event, Infallible> {
     })
 }
 
-fn rebuild(started_with: &Settings, state: &DevState, cause: &str) {
+/// `changed`: the paths the watcher saw, `None` when unknown.
+fn rebuild(started_with: &Settings, state: &Arc<DevState>, changed: Option<&[PathBuf]>, cause: &str) {
     let started = Instant::now();
     let settings = match Settings::resolve(&state.flags) {
         Ok(mut settings) => {
@@ -194,15 +216,53 @@ fn rebuild(started_with: &Settings, state: &DevState, cause: &str) {
         }
     };
     let mut cache = state.cache.lock().unwrap();
-    match site::build_live(&settings, &mut cache) {
-        Ok(report) => {
-            print_text(&[], &report.warnings);
-            eprintln!("built {} skills, {} pages in {:.2}s ({cause})", report.skills, report.pages, started.elapsed().as_secs_f64());
-            *state.last_error.lock().unwrap() = None;
-            let _ = state.events.send(DevEvent::Reload);
+    let (report, job) = match site::build_live(&settings, &mut cache, changed) {
+        Ok(built) => built,
+        Err(failure) => return report_failure(state, &failure, cause),
+    };
+    drop(cache);
+    // From here the pages are this build's: a job still writing the last
+    // build's indexes is stale, and requests for them wait for this one's.
+    let generation = state.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    state.indexing.send_replace(true);
+    *state.last_error.lock().unwrap() = None;
+    let pages_at = started.elapsed();
+    print_text(&[], &report.warnings);
+    let finish = move |state: &DevState| {
+        let current = || state.generation.load(std::sync::atomic::Ordering::SeqCst) == generation;
+        // Requests for the indexes wait on this job: it must end, even in a panic.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(&current)));
+        if current() {
+            state.indexing.send_replace(false);
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(failure)) => report_failure(state, &failure, "writing the indexes"),
+                Err(_) => report_failure(state, &site::Failure::from(llmos_core::Diagnostic::error("index/search.json", 0, 0, "building the indexes failed (a bug: please report it)")), "writing the indexes"),
+            }
         }
-        Err(failure) => report_failure(state, &failure, cause),
+    };
+    if changed.is_none() {
+        // The first build is whole before anything is served.
+        finish(state);
+        eprintln!("built {} skills, {} pages in {:.2}s ({cause})", report.skills, report.pages, started.elapsed().as_secs_f64());
+        let _ = state.events.send(DevEvent::Reload);
+        return;
     }
+    let _ = state.events.send(DevEvent::Reload);
+    eprintln!("built {} skills, {} pages in {:.2}s ({cause}); indexing", report.skills, report.pages, pages_at.as_secs_f64());
+    let state = state.clone();
+    std::thread::spawn(move || {
+        // Background work: the next edit's pages come first.
+        #[cfg(target_os = "linux")]
+        // SAFETY: setpriority only changes this thread's scheduling priority.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+        }
+        finish(&state);
+        if std::env::var_os("LLMOS_TIMINGS").is_some() {
+            eprintln!("timings: indexed {:.2?} after the change", started.elapsed());
+        }
+    });
 }
 
 fn report_failure(state: &DevState, failure: &site::Failure, cause: &str) {
@@ -213,6 +273,10 @@ fn report_failure(state: &DevState, failure: &site::Failure, cause: &str) {
     *state.last_error.lock().unwrap() = Some(text.clone());
     let _ = state.events.send(DevEvent::BuildError(text));
 }
+
+/// How long the watcher waits for more changes after one, and at most.
+const QUIET: Duration = Duration::from_millis(15);
+const QUIET_CAP: Duration = Duration::from_millis(500);
 
 /// Watches the inputs and rebuilds after a short quiet period, so an
 /// editor's burst of writes makes one build.
@@ -237,6 +301,7 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
     if let ContentRoot::Disk(dir) = &settings.content {
         watched.push(dir.clone());
     }
+    watched.extend(settings.theme_dir.iter().filter(|d| d.is_dir()).cloned());
     watched.extend(settings.config_file.iter().cloned());
     for path in &watched {
         let mode = if path.is_dir() { notify::RecursiveMode::Recursive } else { notify::RecursiveMode::NonRecursive };
@@ -248,13 +313,22 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
     std::thread::spawn(move || {
         while let Ok(first) = receiver.recv() {
             let mut changed = vec![first];
-            while let Ok(more) = receiver.recv_timeout(Duration::from_millis(120)) {
-                changed.push(more);
+            // An editor's save is a burst of events a few milliseconds
+            // apart: wait for a short quiet spell, but never longer than
+            // QUIET_CAP in all, so a stream of writes still builds.
+            let burst = Instant::now();
+            while burst.elapsed() < QUIET_CAP {
+                match receiver.recv_timeout(QUIET) {
+                    Ok(more) => changed.push(more),
+                    Err(_) => break,
+                }
             }
             changed.retain(|p| !is_noise(p));
+            changed.sort();
+            changed.dedup();
             if let Some(path) = changed.first() {
                 let more = if changed.len() > 1 { format!(" and {} more", changed.len() - 1) } else { String::new() };
-                rebuild(&settings, &state, &format!("{} changed{more}", path.display()));
+                rebuild(&settings, &state, Some(&changed), &format!("{} changed{more}", path.display()));
             }
         }
     });

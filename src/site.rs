@@ -9,11 +9,11 @@ use llmos_core::{AnalysedDoc, Catalogue, Diagnostic, Language, SearchIndex, Sear
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub use crate::load::{load, Failure, Loaded};
-use crate::load::{load_reusing, ParseCache};
+use crate::load::{load_reusing, ParseCache, Reuse};
 
 pub struct BuildReport {
     pub out: PathBuf,
@@ -57,7 +57,7 @@ pub fn name_sources(mut index: SearchIndex, loaded: &Loaded) -> SearchIndex {
 }
 
 /// The same index, reusing the analysis of skills whose files did not change.
-fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap<String, (u64, Arc<AnalysedDoc>)>) -> SearchIndex {
+fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut AnalysisCache) -> SearchIndex {
     let inputs = search_inputs(&loaded.catalogue);
     // A source's default category changes what is indexed, not the files.
     let key = |input: &SearchInput| loaded.assets[input.slug].fingerprint ^ crate::theme::fnv1a(input.category.unwrap_or_default().as_bytes());
@@ -75,39 +75,114 @@ fn search_index_reusing(loaded: &Loaded, language: Language, cache: &mut HashMap
     SearchIndex::from_analysed(&inputs, &analysed.iter().map(|d| d.as_ref()).collect::<Vec<_>>())
 }
 
+/// Each skill's search analysis, by slug, with the key of what it was made from.
+type AnalysisCache = HashMap<String, (u64, Arc<AnalysedDoc>)>;
+
 /// What the dev server keeps between builds so one edit costs little.
 #[derive(Default)]
 pub struct DevCache {
-    /// Every file of the served site, with the hash of its bytes.
+    /// Every file of the served site but the indexes and the sitemap
+    /// (`IndexJob`), with the hash of its bytes.
     written: HashMap<String, u64>,
-    /// Per skill slug, the key its page was rendered with.
-    pages: HashMap<String, crate::render::PageKey>,
-    analysed: HashMap<String, (u64, Arc<AnalysedDoc>)>,
+    /// What each page was rendered from.
+    rendered: crate::render::Rendered,
+    /// Shared with the index jobs, which may outlive the build.
+    analysed: Arc<Mutex<AnalysisCache>>,
     parsed: ParseCache,
+    trees: crate::source::TreeCache,
 }
 
-/// The dev server's build: into `settings.out` in place, rendering again
-/// only the skill pages whose files changed and writing only files whose
-/// bytes changed. Validation is the same as `build`: on an error nothing
-/// is written and the served site stays as it was.
-pub fn build_live(settings: &Settings, cache: &mut DevCache) -> Result<BuildReport, Failure> {
+/// The dev server's build: into `settings.out` in place, walking again
+/// only what `changed` (the paths the watcher saw, if known) requires,
+/// rendering again only the pages whose inputs changed and writing only
+/// files whose bytes changed. Validation is the same as `build`: on an
+/// error nothing is written and the served site stays as it was.
+///
+/// It returns once every page is in place, so open pages can reload then,
+/// with the rest as an `IndexJob`: the search index, `index/skills.json`
+/// and the sitemap, most of the time of a one-file edit in a large
+/// catalogue, which pages fetch only after they load.
+pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[PathBuf]>) -> Result<(BuildReport, IndexJob), Failure> {
     let started = Instant::now();
-    let loaded = load_reusing(settings, Some(&cache.parsed))?;
+    let loaded = load_reusing(settings, Some(Reuse { parsed: &cache.parsed, trees: &cache.trees, changed }))?;
     let loaded_at = started.elapsed();
-    let search = name_sources(search_index_reusing(&loaded, settings.search_language, &mut cache.analysed), &loaded);
-    let indexed_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
-    let previous_pages = std::mem::take(&mut cache.pages);
-    let renderer = Renderer::new(settings, &loaded, false, search, &previous_pages);
+    let previous = std::mem::take(&mut cache.rendered);
+    let renderer = Renderer::new(settings, &loaded, false, None, &previous).map_err(|e| with_warnings(e, &loaded.warnings))?;
     // On a failure below, the caches are left empty: the next build writes everything.
-    let counts = renderer.render_all(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
-    let python = renderer.python_summary();
+    let (pages, files) = renderer.render_pages(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let rendered_at = started.elapsed();
     cache.written = live.finish().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
-    cache.pages = renderer.page_keys.into_inner().expect("no render panicked");
+    let python = renderer.python_summary();
+    let site = renderer.site_info();
+    cache.rendered = crate::render::Rendered { pages: renderer.page_keys.into_inner().expect("no render panicked"), contexts: renderer.context_keys.into_inner().expect("no render panicked") };
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
-        eprintln!("timings: load {loaded_at:.2?}, search index {:.2?}, render and write {:.2?}", indexed_at - loaded_at, started.elapsed() - indexed_at);
+        eprintln!("timings: load {loaded_at:.2?}, pages {:.2?}, finish {:.2?}", rendered_at - loaded_at, started.elapsed() - rendered_at);
     }
-    Ok(BuildReport { out: settings.out.clone(), skills: loaded.catalogue.skills.len(), pages: counts.0, files: counts.1, warnings: loaded.warnings, skipped: loaded.skipped, elapsed: started.elapsed(), python })
+    let report = BuildReport {
+        out: settings.out.clone(),
+        skills: loaded.catalogue.skills.len(),
+        pages: pages.len() + crate::render::USER_PAGES_OUTSIDE_SITEMAP + 1,
+        files,
+        warnings: loaded.warnings.clone(),
+        skipped: loaded.skipped.clone(),
+        elapsed: started.elapsed(),
+        python,
+    };
+    let sha256 = cache.rendered.pages.iter().filter_map(|(slug, key)| Some((slug.clone(), key.sha256.clone()?))).collect();
+    let job = IndexJob { out: settings.out.clone(), site, language: settings.search_language, loaded, sha256, pages, analysed: cache.analysed.clone() };
+    Ok((report, job))
+}
+
+/// The end of a dev build (`build_live`): what it writes after the pages.
+pub struct IndexJob {
+    out: PathBuf,
+    site: llmos_core::SiteInfo,
+    language: Language,
+    loaded: Loaded,
+    /// Zip SHA-256 by skill slug.
+    sha256: HashMap<String, String>,
+    /// The pages of the sitemap.
+    pages: Vec<String>,
+    analysed: Arc<Mutex<AnalysisCache>>,
+}
+
+impl IndexJob {
+    /// Builds the indexes and the sitemap and writes them, unless
+    /// `current()` says a newer build has made this one stale by then.
+    /// Each file is replaced whole (written aside, then renamed), so a
+    /// request never reads half of one.
+    pub fn run(mut self, current: &dyn Fn() -> bool) -> Result<(), Failure> {
+        let search = {
+            let mut analysed = self.analysed.lock().unwrap_or_else(|e| e.into_inner());
+            name_sources(search_index_reusing(&self.loaded, self.language, &mut analysed), &self.loaded)
+        };
+        if !current() {
+            return Ok(());
+        }
+        let files = [
+            ("index/search.json", serde_json::to_vec(&search).expect("the search index serialises")),
+            ("index/skills.json", crate::render::skills_json(&self.site, &self.loaded, &|slug| self.sha256.get(slug).cloned())),
+            ("sitemap.xml", crate::render::sitemap_xml(&self.site, &mut self.pages)),
+        ];
+        if !current() {
+            return Ok(());
+        }
+        // Two jobs may overlap: each writes aside under a name of its own.
+        static JOBS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let job = JOBS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for (rel, bytes) in files {
+            let path = self.out.join(rel);
+            let aside = self.out.join(format!("{rel}.{job}.writing"));
+            let write = || -> std::io::Result<()> {
+                std::fs::create_dir_all(path.parent().expect("a file in the site"))?;
+                std::fs::write(&aside, &bytes)?;
+                std::fs::rename(&aside, &path)
+            };
+            write().map_err(|e| Failure::from(crate::output::OutputError::io(&path, e)))?;
+        }
+        Ok(())
+    }
 }
 
 /// Loads, renders and writes the whole site.
@@ -129,8 +204,9 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
         .collect();
     let loaded_at = started.elapsed();
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
-    let no_previous_pages = HashMap::new();
-    let renderer = Renderer::new(settings, &loaded, show_progress, name_sources(search_index(&loaded.catalogue, settings.search_language), &loaded), &no_previous_pages);
+    let nothing_rendered = crate::render::Rendered::default();
+    let search = name_sources(search_index(&loaded.catalogue, settings.search_language), &loaded);
+    let renderer = Renderer::new(settings, &loaded, show_progress, Some(&search), &nothing_rendered).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();

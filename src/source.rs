@@ -19,6 +19,7 @@ pub enum FileData {
     Memory(std::sync::Arc<[u8]>),
 }
 
+#[derive(Clone)]
 pub struct SourceFile {
     /// Relative to the tree's root, `/`-separated.
     pub rel: String,
@@ -44,6 +45,13 @@ impl FileData {
     }
 }
 
+/// The dev server's last walk of each directory (`SourceTree::disk_reusing`).
+#[derive(Default)]
+pub struct TreeCache {
+    trees: std::sync::Mutex<std::collections::HashMap<PathBuf, SourceTree>>,
+}
+
+#[derive(Clone)]
 pub struct SourceTree {
     /// How diagnostics name the root: the directory as given, or `<bundled>/…`.
     pub label: String,
@@ -84,6 +92,42 @@ impl SourceTree {
             dir: Some(dir.to_path_buf()),
             label,
         })
+    }
+
+    /// `disk`, reusing the last walk of `dir` kept in `cache` when every
+    /// path of `changed` below `dir` is a regular file that walk listed
+    /// (an edit in place, the common case while editing): only those files
+    /// are looked at again. Anything else (a file or folder created,
+    /// removed or renamed, or `changed` unknown) walks the whole directory.
+    pub fn disk_reusing(dir: &Path, what: &str, cache: &TreeCache, changed: Option<&[PathBuf]>) -> Result<SourceTree, Diagnostic> {
+        let mut trees = cache.trees.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(changed), Some(mut tree)) = (changed, trees.remove(dir)) {
+            // The watcher may name paths absolute, or through resolved links.
+            let forms: Vec<PathBuf> = [Some(dir.to_path_buf()), std::path::absolute(dir).ok(), std::fs::canonicalize(dir).ok()].into_iter().flatten().collect();
+            let below = |path: &Path| forms.iter().find_map(|form| path.strip_prefix(form).ok().map(Path::to_path_buf));
+            if changed.iter().filter_map(|path| below(path)).all(|rel| tree.refresh(dir, &rel)) {
+                trees.insert(dir.to_path_buf(), tree.clone());
+                return Ok(tree);
+            }
+        }
+        let tree = Self::disk(dir, what)?;
+        trees.insert(dir.to_path_buf(), tree.clone());
+        Ok(tree)
+    }
+
+    /// Takes the size and time of the file at `rel` (below `dir`) again;
+    /// false when the walk did not list it or it is no longer a regular file.
+    fn refresh(&mut self, dir: &Path, rel: &Path) -> bool {
+        let Some(rel) = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else { return false };
+        let Some(file) = self.files.iter_mut().find(|f| f.rel == rel) else { return false };
+        match std::fs::symlink_metadata(dir.join(&rel)) {
+            Ok(meta) if meta.is_file() => {
+                file.size = meta.len();
+                file.modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A `.zip` of skill folders, as the browser exports them: read whole,

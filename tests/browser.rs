@@ -159,3 +159,55 @@ fn the_index_is_fetched_only_when_the_user_searches() {
     assert_eq!(result_names(&browser)[0], "csv-analysis");
     assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_INDEX};")), true, "the index is fetched when the user searches");
 }
+
+#[test]
+fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    // 45 skills the query finds equally well: more than one screen of results.
+    for i in 0..45 {
+        let dir = tmp.path().join(format!("skills/widget-{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let category = if i % 3 == 0 { "Data Tools" } else { "Text" };
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: widget-{i:02}\ndescription: Widget maker number {i}.\ncategory: {category}\n---\n# Widget {i}\n")).unwrap();
+    }
+    let run = llmos(tmp.path(), &["build", "--skills", "skills", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    let browser = Browser::start();
+    for (width, height) in [(1280, 900), (390, 844)] {
+        browser.cdp("Emulation.setDeviceMetricsOverride", serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }));
+        browser.goto(&server.url("/search/"));
+        browser.wait_for(HYDRATED, 30);
+        browser.type_into("#search-input", "widget");
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 20", 10);
+        // The address follows the typing, so a reload or a shared link shows the same results.
+        assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget", "at {width} px");
+        assert!(browser.eval("return document.querySelector('.search-status').textContent;").as_str().unwrap().contains("best matches"));
+        // "Show more" is a button: reachable with Tab, pressed with Enter.
+        browser.eval("document.querySelector('.search-more').focus();");
+        browser.press(ENTER);
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 45", 10);
+        assert_eq!(browser.eval("return document.querySelector('.search-more');"), serde_json::Value::Null, "no button once everything is shown, at {width} px");
+        assert_eq!(browser.eval("return document.querySelector('.search-status').textContent;"), "45 skills");
+        let overflow = browser.eval("return document.documentElement.scrollWidth > document.documentElement.clientWidth;");
+        assert_eq!(overflow, false, "the page fits {width} px");
+
+        // Facet chips, built from all the results, add and remove a filter in the query.
+        let chips = browser.eval("return [...document.querySelectorAll('.search-facets button')].map(b => b.textContent);");
+        assert_eq!(chips, serde_json::json!(["category: Text (30)", "category: Data Tools (15)"]), "at {width} px");
+        browser.eval("[...document.querySelectorAll('.search-facets button')].find(b => b.textContent.includes('Data Tools')).click();");
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 15", 10);
+        assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget category:data-tools");
+        assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget category:data-tools");
+        assert_eq!(browser.eval("return document.querySelector('.search-facets [aria-pressed=true]').textContent;"), "category: Data Tools (15)");
+        browser.eval("document.querySelector('.search-facets [aria-pressed=true]').click();");
+        browser.wait_for("document.querySelector('#search-input').value === 'widget'", 10);
+
+        browser.eval("location.reload();");
+        browser.wait_for(HYDRATED, 30);
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 20", 10);
+        assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget", "the reload restored the query");
+    }
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}

@@ -183,3 +183,87 @@ fn the_browser_shows_build_errors_and_reloads_once_fixed() {
     browser.wait_for("document.body.textContent.includes('Second version.')", 20);
     assert_eq!(browser.eval("return document.querySelector('#llmos-error-overlay');"), serde_json::Value::Null, "the reload cleared the overlay");
 }
+
+#[test]
+fn moving_a_skill_to_another_category_updates_both_lists_and_the_indexes() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, category) in [("alpha", "Data"), ("beta", "Data"), ("gamma", "Text")] {
+        let dir = tmp.path().join("skills").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: {name}\ndescription: Skill {name}.\ncategory: {category}\n---\n# {name}\n")).unwrap();
+    }
+    let server = DevServer::start(tmp.path(), &["--skills", "skills"]);
+    assert!(server.get("/categories/data/").1.contains("/skills/alpha/"));
+    assert!(!server.get("/categories/text/").1.contains("/skills/alpha/"));
+    let mut events = server.events("/");
+
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(tmp.path().join("skills/alpha/SKILL.md"), "---\nname: alpha\ndescription: Quasar alignment.\ncategory: Text\n---\n# alpha\n").unwrap();
+    next_event(&mut events, "reload");
+    assert!(!server.get("/categories/data/").1.contains("/skills/alpha/"), "the old category's list lost it");
+    assert!(server.get("/categories/text/").1.contains("/skills/alpha/"), "the new category's list has it");
+    assert!(server.get("/skills/").1.contains("Quasar alignment."), "the catalogue's card shows the new description");
+    // The indexes are written after the reload; a request for them waits until they are.
+    let (status, search) = server.get("/index/search.json");
+    assert_eq!(status, 200);
+    assert!(search.contains("Quasar alignment."), "the search index follows the edit");
+    assert!(server.get("/index/skills.json").1.contains("Quasar alignment."), "so does the skill index");
+    assert!(server.get("/sitemap.xml").1.contains("/categories/text/"));
+}
+
+#[test]
+fn served_files_are_checked_again_by_the_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("skills/hello");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("SKILL.md"), "---\nname: hello\ndescription: Hello.\n---\n# Hello\n").unwrap();
+    let server = DevServer::start(tmp.path(), &["--skills", "skills"]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(stream, "GET /index/search.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let head = response.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+    // The index's URL carries no version under `serve`, so a cached copy would go stale.
+    assert!(head.contains("cache-control: no-cache"), "{head}");
+    let home = server.get("/").1;
+    assert!(home.contains("index/search.json") && !home.contains("search.json?v="), "pages link the unversioned index");
+}
+
+#[test]
+fn template_and_stylesheet_edits_in_the_sites_theme_reload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("skills/hello");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("SKILL.md"), "---\nname: hello\ndescription: Hello.\n---\n# Hello\n").unwrap();
+    std::fs::create_dir_all(tmp.path().join("theme/templates")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("theme/static")).unwrap();
+    std::fs::write(tmp.path().join("llmos.toml"), "skills_dirs = [\"skills\"]\ntheme_dir = \"theme\"\n").unwrap();
+    let template = tmp.path().join("theme/templates/404.html");
+    let stylesheet = tmp.path().join("theme/static/style.css");
+    std::fs::write(&template, "<p>Lost, first draft, on {{ site.title }}</p>").unwrap();
+    std::fs::write(&stylesheet, "body { color: teal; }").unwrap();
+    let server = DevServer::start(tmp.path(), &[]);
+    assert!(server.get("/404.html").1.contains("Lost, first draft, on LLMos"), "the site's template replaces the bundled one");
+    // Unversioned under `serve`, so that an edit of it changes no page.
+    let stylesheet_of = |page: &str| page.split("href=\"/assets/style").nth(1).map(|rest| format!("/assets/style{}", rest.split('"').next().unwrap())).expect("a stylesheet link");
+    assert_eq!(stylesheet_of(&server.get("/skills/hello/").1), "/assets/style.css");
+    assert_eq!(server.get(&stylesheet_of(&server.get("/skills/hello/").1)).1, "body { color: teal; }");
+    let mut events = server.events("/");
+
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(&template, "<p>Lost, second draft</p>").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/404.html").1.contains("Lost, second draft"));
+
+    std::fs::write(&stylesheet, "body { color: navy; }").unwrap();
+    next_event(&mut events, "reload");
+    let page = server.get("/skills/hello/").1;
+    assert_eq!(server.get(&stylesheet_of(&page)).1, "body { color: navy; }", "the stylesheet is the new one");
+
+    std::fs::write(&template, "<p>{% if %}</p>").unwrap();
+    let error = next_event(&mut events, "build-error");
+    assert!(error.contains("theme/templates/404.html:1"), "the error names the template and line: {error}");
+    std::fs::write(&template, "<p>Lost, fixed</p>").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/404.html").1.contains("Lost, fixed"));
+}

@@ -25,6 +25,22 @@ pub fn query_parameter(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// Sets `name=value` in the address without a new history entry (an empty
+/// value removes it), keeping the rest of the address.
+pub fn replace_query_parameter(name: &str, value: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(href) = window.location().href() else { return };
+    let Ok(url) = web_sys::Url::new(&href) else { return };
+    if value.is_empty() {
+        url.search_params().delete(name);
+    } else {
+        url.search_params().set(name, value);
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
 pub fn navigate(url: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().set_href(url);

@@ -11,6 +11,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 const MAX_RESULTS: usize = 20;
+/// How many more results "Show more" adds on the results page.
+const MORE_RESULTS: usize = 50;
 
 #[derive(Clone, PartialEq)]
 struct ResultRow {
@@ -43,6 +45,47 @@ enum IndexState {
     Failed(String),
 }
 
+/// A facet of the results: the filter it adds (`category:data`), its
+/// label and how many results have it.
+#[derive(Clone, PartialEq)]
+struct Facet {
+    filter: String,
+    label: String,
+    count: usize,
+}
+
+/// The types, categories and sources (when the site has several) of all the
+/// results, most frequent first, as filters the query understands.
+fn facets(index: &SearchIndex, query: &str) -> Vec<Facet> {
+    let fold = |s: &str| s.trim().to_lowercase().replace([' ', '_'], "-");
+    // (field order, facet); a handful of values, so a list does.
+    let mut facets: Vec<(u8, Facet)> = Vec::new();
+    for hit in index.search(query, usize::MAX) {
+        let doc = &index.docs[hit.doc];
+        let fields = [(0, "type", doc.kind.as_deref().map(|k| (fold(k), k))), (1, "category", doc.category.as_deref().map(|c| (fold(c), c))), (2, "source", doc.source.as_deref().map(|s| (llmos_core::slugify(s), s)))];
+        for (order, key, value) in fields {
+            let Some((value, label)) = value.filter(|(v, _)| !v.is_empty()) else { continue };
+            let filter = format!("{key}:{value}");
+            match facets.iter_mut().find(|(_, f)| f.filter == filter) {
+                Some((_, facet)) => facet.count += 1,
+                None => facets.push((order, Facet { filter, label: format!("{key}: {label}"), count: 1 })),
+            }
+        }
+    }
+    facets.sort_unstable_by_key(|(order, facet)| (*order, usize::MAX - facet.count));
+    facets.into_iter().map(|(_, facet)| facet).collect()
+}
+
+/// `query` with `filter` added, or removed when it is there.
+fn toggle_filter(query: &str, filter: &str) -> String {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    if words.iter().any(|w| w.eq_ignore_ascii_case(filter)) {
+        words.into_iter().filter(|w| !w.eq_ignore_ascii_case(filter)).collect::<Vec<_>>().join(" ")
+    } else {
+        words.into_iter().chain([filter]).collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// Splits `text` into (segment, is_match) for the query's highlights.
 fn segments(text: &str, query: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
@@ -64,9 +107,13 @@ fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
     parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
 }
 
+/// `autofocus` is the results page's box (`/search/`): every result can be
+/// shown there ("Show more"), and the address keeps the query.
 #[island]
 pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoView {
+    let results_page = autofocus;
     let query = RwSignal::new(String::new());
+    let shown = RwSignal::new(MAX_RESULTS);
     let state = RwSignal::new(IndexState::NotLoaded);
     let selected = RwSignal::new(0usize);
     // Moved through the results with the arrow keys: Enter opens the
@@ -85,7 +132,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 IndexState::Ready(searched) if !q.trim().is_empty() => {
                     searched
                         .index
-                        .search(&q, MAX_RESULTS)
+                        .search(&q, shown.get())
                         .into_iter()
                         .map(|hit| {
                             let doc = &searched.index.docs[hit.doc];
@@ -106,6 +153,23 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 _ => Vec::new(),
             }
         })
+    };
+
+    let facets = Memo::new(move |_| match state.get() {
+        IndexState::Ready(searched) if results_page && !query.with(|q| q.trim().is_empty()) => facets(&searched.index, &query.get()),
+        _ => Vec::new(),
+    });
+    let set_query = move |q: String| {
+        query.set(q);
+        shown.set(MAX_RESULTS);
+        selected.set(0);
+        chose.set(false);
+        closed.set(false);
+        // A reload or a shared link shows the same results.
+        #[cfg(feature = "hydrate")]
+        if results_page {
+            crate::browser::replace_query_parameter("q", &query.get_untracked());
+        }
     };
 
     let index_url = StoredValue::new(index_url);
@@ -211,7 +275,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             IndexState::Ready(_) => match results.with(Vec::len) {
                 0 => format!("No skill matches “{}”.", q.trim()),
                 1 => "1 skill".to_string(),
-                n => format!("{n} skills{}", if n == MAX_RESULTS { " (best matches)" } else { "" }),
+                n if n == shown.get() => format!("{n} skills (best matches)"),
+                n => format!("{n} skills"),
             },
             _ => "Loading the index…".to_string(),
         }
@@ -237,7 +302,7 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 autofocus=autofocus
                 prop:value=move || query.get()
                 on:focus=move |_| load()
-                on:input=move |e| { query.set(event_target_value(&e)); selected.set(0); chose.set(false); closed.set(false); load(); }
+                on:input=move |e| { set_query(event_target_value(&e)); load(); }
                 on:keydown=on_keydown
             />
             // Shown only where there is a keyboard (see the stylesheet).
@@ -245,6 +310,19 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             <button type="submit">"Search"</button>
         </form>
         <p class="search-status" role="status" aria-live="polite">{status}</p>
+        {move || (!facets.with(Vec::is_empty)).then(|| view! {
+            <div class="search-facets" role="group" aria-label="Narrow the results">
+                {facets.get().into_iter().map(|facet| {
+                    let on = query.with(|q| q.split_whitespace().any(|w| w.eq_ignore_ascii_case(&facet.filter)));
+                    let filter = facet.filter.clone();
+                    view! {
+                        <button type="button" class="pill facet" aria-pressed=on.to_string() on:click=move |_| set_query(toggle_filter(&query.get_untracked(), &filter))>
+                            {format!("{} ({})", facet.label, facet.count)}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        })}
         <ul id="search-results" class="search-results" role="listbox" aria-label="Search results">
             {move || (!closed.get()).then(|| results.get()).unwrap_or_default().into_iter().enumerate().map(|(i, row)| {
                 let is_selected = move || chose.get() && selected.get() == i;
@@ -265,5 +343,8 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 }
             }).collect_view()}
         </ul>
+        {move || (results_page && !closed.get() && results.with(Vec::len) == shown.get()).then(|| view! {
+            <button type="button" class="search-more" on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
+        })}
     }
 }

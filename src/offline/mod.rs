@@ -103,15 +103,21 @@ impl Offline {
         &self.app_files[2].0
     }
 
-    /// Writes the registration module, the manifest and icons, and — unless
-    /// this is the dev server — `sw.js` precaching `precache` plus these
-    /// files, caching `pyodide_dir` (e.g. `pyodide/314.0.7/`) when read.
-    /// Returns the worker's summary, `None` under the dev server.
-    pub fn write(&self, out: &dyn SiteWriter, mut precache: Vec<PrecacheEntry>, pyodide_dir: Option<&str>) -> Result<Option<PrecacheSummary>, OutputError> {
+    /// Writes the registration module every loader imports, the manifest
+    /// and the icons (the dev server's pages need them too).
+    pub fn write_app_files(&self, out: &dyn SiteWriter) -> Result<(), OutputError> {
         out.write(&self.register_path, self.register.as_bytes())?;
         for (path, bytes) in &self.app_files {
             out.write(path, bytes)?;
         }
+        Ok(())
+    }
+
+    /// Writes — unless this is the dev server — `sw.js` precaching
+    /// `precache` plus the files of [`Offline::write_app_files`] (written
+    /// before), caching `pyodide_dir` (e.g. `pyodide/314.0.7/`) when read.
+    /// Returns the worker's summary, `None` under the dev server.
+    pub fn write_worker(&self, out: &dyn SiteWriter, mut precache: Vec<PrecacheEntry>, pyodide_dir: Option<&str>) -> Result<Option<PrecacheSummary>, OutputError> {
         let Some(workbox) = &self.workbox else { return Ok(None) };
         for (path, bytes) in workbox {
             // The npm builds end by naming a source map that is not published.

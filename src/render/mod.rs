@@ -8,7 +8,7 @@ use crate::islands::IslandFiles;
 use crate::load::{Failure, Loaded};
 use crate::markdown::Markdown;
 use crate::output::SiteWriter;
-use crate::theme::{fnv1a, Theme, STYLESHEET};
+use crate::theme::{fnv1a, Theme};
 use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
 use llmos_core::index::skill_url;
@@ -28,7 +28,7 @@ pub use files::zip_rel;
 pub const PER_PAGE: usize = 100;
 
 /// `my/edit/`, `my/skill/`, `chat/`, `my/traces/` and `my/evolution/`, written but left out of the sitemap.
-const USER_PAGES_OUTSIDE_SITEMAP: usize = 5;
+pub(crate) const USER_PAGES_OUTSIDE_SITEMAP: usize = 5;
 
 /// The path, under the base path, of `llmos serve`'s own endpoints
 /// (live-reload script and events). Production sites never link to it.
@@ -226,9 +226,9 @@ struct SourceView<'a> {
 /// What the dev server remembers of a rendered skill: the key its files
 /// were made with, and its zip's SHA-256 for the index.
 #[derive(Clone, Default)]
-pub(crate) struct PageKey {
+pub struct PageKey {
     key: u64,
-    sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
     /// Every file the skill put in the output, relative to the site root.
     written: Vec<String>,
 }
@@ -239,10 +239,10 @@ pub(crate) struct Renderer<'a> {
     theme: Theme,
     markdown: Markdown,
     pub(crate) progress: ProgressBar,
-    islands: Option<IslandFiles>,
-    workbench: Option<IslandFiles>,
-    chat: Option<IslandFiles>,
-    evolution: Option<IslandFiles>,
+    islands: Option<&'static IslandFiles>,
+    workbench: Option<&'static IslandFiles>,
+    chat: Option<&'static IslandFiles>,
+    evolution: Option<&'static IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
     offline: Option<crate::offline::Offline>,
     search_json: Vec<u8>,
@@ -252,15 +252,34 @@ pub(crate) struct Renderer<'a> {
     index_url: String,
     /// Everything site-wide that a skill page shows, hashed.
     site_key: u64,
-    /// Keys the skill pages were rendered with last time (dev server only).
-    previous_pages: &'a HashMap<String, PageKey>,
+    /// What the last build rendered (dev server only).
+    previous: &'a Rendered,
     pub(crate) page_keys: Mutex<HashMap<String, PageKey>>,
+    /// Per page (`rel_dir`), the hash of its template and context.
+    pub(crate) context_keys: Mutex<HashMap<String, u64>>,
+    /// Per skill (catalogue order), a hash of its card in lists (dev server only).
+    card_keys: Vec<u64>,
+    /// The site's own templates a skill's pages are made with, hashed.
+    skill_theme_key: u64,
+}
+
+/// What the dev server remembers of a build's pages, so the next one
+/// renders only pages whose inputs changed.
+#[derive(Default)]
+pub struct Rendered {
+    /// Per skill slug, the key its page and files were made with.
+    pub(crate) pages: HashMap<String, PageKey>,
+    /// Per other page (`rel_dir`), the hash of its template and context.
+    pub(crate) contexts: HashMap<String, u64>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: SearchIndex, previous_pages: &'a HashMap<String, PageKey>) -> Self {
+    /// `search` is `None` for the dev server, which writes the index after
+    /// the pages (`write_indexes`) under an unversioned URL it never lets
+    /// browsers cache.
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: Option<&SearchIndex>, previous: &'a Rendered) -> RenderResult<Self> {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -270,18 +289,36 @@ impl<'a> Renderer<'a> {
         };
         let offline = crate::offline::Offline::new(settings);
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
-        let islands = crate::islands::bundle().map(|(js, wasm)| crate::islands::publish("islands", js, wasm, &prelude));
-        let workbench = crate::islands::workbench_bundle().map(|(js, wasm)| crate::islands::publish("workbench", js, wasm, &prelude));
-        let chat = crate::islands::chat_bundle().map(|(js, wasm)| crate::islands::publish("chat", js, wasm, &prelude));
-        let evolution = crate::islands::evolution_bundle().map(|(js, wasm)| crate::islands::publish("evolution", js, wasm, &prelude));
+        // The bundles are part of the binary: named and hashed once per
+        // process for each loader prelude (one, in practice).
+        type Bundles = [Option<IslandFiles>; 4];
+        static PUBLISHED: std::sync::Mutex<Vec<(String, &'static Bundles)>> = std::sync::Mutex::new(Vec::new());
+        let published: &'static Bundles = {
+            let mut known = PUBLISHED.lock().expect("no publisher panicked");
+            match known.iter().find(|(p, _)| *p == prelude) {
+                Some((_, bundles)) => bundles,
+                None => {
+                    let bundles: &'static Bundles = Box::leak(Box::new(
+                        [("islands", crate::islands::bundle()), ("workbench", crate::islands::workbench_bundle()), ("chat", crate::islands::chat_bundle()), ("evolution", crate::islands::evolution_bundle())]
+                            .map(|(name, bundle)| bundle.map(|(js, wasm)| crate::islands::publish(name, js, wasm, &prelude))),
+                    ));
+                    known.push((prelude.clone(), bundles));
+                    bundles
+                }
+            }
+        };
+        let [islands, workbench, chat, evolution] = published.each_ref().map(Option::as_ref);
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
-        let search_json = serde_json::to_vec(&search).expect("the search index serialises");
-        let index_url = format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json));
+        let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
+        let index_url = match search {
+            Some(_) => format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json)),
+            None => format!("{}index/search.json", settings.base_path),
+        };
         let search_html = (
             llmos_islands::render::search_box(&index_url, &settings.base_path, false),
             llmos_islands::render::search_box(&index_url, &settings.base_path, true),
         );
-        let theme = Theme::new();
+        let theme = Theme::load(settings.theme_dir.as_deref(), !settings.dev_reload)?;
         let site_key = fnv1a(
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}",
@@ -292,7 +329,13 @@ impl<'a> Renderer<'a> {
             )
             .as_bytes(),
         );
-        Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, offline, search_json, search_html, index_url, site_key, previous_pages, page_keys: Mutex::new(HashMap::new()) }
+        let card_keys = if settings.dev_reload {
+            loaded.catalogue.skills.par_iter().map(|s| fnv1a(format!("{}\0{}\0{}\0{:?}\0{:?}", s.name, s.slug, s.description, s.kind, s.category).as_bytes())).collect()
+        } else {
+            Vec::new()
+        };
+        let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, offline, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -334,6 +377,18 @@ impl<'a> Renderer<'a> {
     pub(crate) fn render_all(&self, out: &dyn SiteWriter) -> RenderResult<(usize, usize)> {
         let recorder = crate::offline::RevisionRecorder::new(out);
         let out: &dyn SiteWriter = &recorder;
+        let (mut pages, files) = self.render_pages(out)?;
+        self.write_index(out, &self.search_json)?;
+        self.write_sitemap(out, &mut pages)?;
+        if let Some(offline) = &self.offline {
+            offline.write_worker(out, self.precache(recorder.entries()), self.runner.as_ref().and_then(|r| r.pyodide_dir()).as_deref())?;
+        }
+        Ok((pages.len() + USER_PAGES_OUTSIDE_SITEMAP + 1, files))
+    }
+
+    /// Every page and file but the indexes, the sitemap and the service
+    /// worker; returns the pages of the sitemap and the number of other files.
+    pub(crate) fn render_pages(&self, out: &dyn SiteWriter) -> RenderResult<(Vec<String>, usize)> {
         let catalogue = &self.loaded.catalogue;
         let categories = catalogue.categories();
         let keywords = catalogue.keywords();
@@ -342,37 +397,44 @@ impl<'a> Renderer<'a> {
             + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
         self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
 
+        let t = std::time::Instant::now();
+        let lap = |what: &str| if std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  {what}: {:.2?}", t.elapsed()) };
         let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
         let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
 
+        lap("skill pages");
         pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new(), None)?);
         for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
             pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
             let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
             pages.extend(listed.into_iter().flatten());
         }
+        lap("listings");
         pages.extend(self.sources_pages(out)?);
         pages.extend(self.docs_pages(out)?);
+        lap("sources, docs");
         pages.push(self.home(out, &categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
         for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).flat_map(|i| &i.files) {
-            out.write(path, bytes)?;
+            // Their names carry a hash of their bytes: one of the last build is the same file.
+            if !out.keep(path) {
+                out.write(path, bytes)?;
+            }
         }
         if let Some(runner) = &self.runner {
             runner.write(out)?;
         }
         self.not_found(out)?;
-        self.write_index(out)?;
-        self.write_sitemap(out, &mut pages)?;
-        out.write(&self.theme.stylesheet_path, STYLESHEET.as_bytes())?;
+        out.write(&self.theme.stylesheet_path, self.theme.stylesheet.as_bytes())?;
         if let Some(offline) = &self.offline {
-            offline.write(out, self.precache(recorder.entries()), self.runner.as_ref().and_then(|r| r.pyodide_dir()).as_deref())?;
+            offline.write_app_files(out)?;
         }
         // GitHub Pages would otherwise run Jekyll, which hides files starting with `_`.
         out.write(".nojekyll", b"")?;
-        Ok((pages.len() + USER_PAGES_OUTSIDE_SITEMAP + 1, files))
+        lap("rest");
+        Ok((pages, files))
     }
 
     /// What the service worker precaches besides its own files: the shell
@@ -424,8 +486,24 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
-        let html = self.theme.render(template, context).map_err(|e| Diagnostic::error(&format!("theme/templates/{template}"), e.line().unwrap_or(0), 0, format!("rendering {rel_dir} failed: {e}")))?;
+        let key = if self.settings.dev_reload { fnv1a(&serde_json::to_vec(&context).expect("page contexts serialise")) } else { 0 };
+        self.page_keyed(out, rel_dir, template, key, || context)
+    }
+
+    /// `page`, where `key` stands for what `context()` would give (the dev
+    /// server renders a page again only when its key changed), so a context
+    /// is made only for pages that are rendered.
+    fn page_keyed(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, key: u64, context: impl FnOnce() -> minijinja::Value) -> RenderResult<String> {
         let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
+        if self.settings.dev_reload {
+            let key = key ^ fnv1a(template.as_bytes()).rotate_left(5) ^ self.theme.key_for(template).rotate_left(11) ^ self.site_key.rotate_left(3);
+            self.context_keys.lock().expect("no render panicked").insert(rel_dir.to_string(), key);
+            if self.previous.contexts.get(rel_dir) == Some(&key) && out.keep(&rel) {
+                self.progress.inc(1);
+                return Ok(rel_dir.to_string());
+            }
+        }
+        let html = self.theme.render(template, context()).map_err(|e| Diagnostic::error(&format!("theme/templates/{template}"), e.line().unwrap_or(0), 0, format!("rendering {rel_dir} failed: {e}")))?;
         out.write(&rel, html.as_bytes())?;
         self.progress.inc(1);
         Ok(rel_dir.to_string())
@@ -461,26 +539,40 @@ impl<'a> Renderer<'a> {
         let mut written = Vec::with_capacity(total);
         for (i, chunk) in chunks.iter().enumerate() {
             let n = i + 1;
-            let cards: Vec<Card> = chunk.iter().map(|&i| self.card(&self.loaded.catalogue.skills[i])).collect();
-            let pagination = Pagination {
-                current: n,
-                total,
-                prev: (n > 1).then(|| format!("{}{}", self.base(), page_dir(n - 1))),
-                next: (n < total).then(|| format!("{}{}", self.base(), page_dir(n + 1))),
-            };
-            let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
             let dir = page_dir(n);
             let search_html = (section == "skills").then_some(&self.search_html.0);
             // The user's own skills join the first page of the catalogue and of each category.
-            let shelf_html = match (section, n) {
-                ("skills", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), None)),
-                ("categories", 1) => Some(llmos_islands::render::user_skills_shelf(self.base(), Some(shelf_category.unwrap_or(heading.as_str())))),
-                ("tags", 1) => Some(llmos_islands::render::user_skills_tag_shelf(self.base(), shelf_category.unwrap_or(heading.as_str()))),
+            let shelf = match (section, n) {
+                ("skills" | "categories" | "tags", 1) => Some(shelf_category.unwrap_or(heading)),
                 _ => None,
             };
-            let has_islands = search_html.is_some() || shelf_html.is_some();
-            let context = minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands, search_html, shelf_html, filters };
-            written.push(self.page(out, &dir, "list.html", context)?);
+            // What the page shows, without making it: its cards by their keys.
+            let key = if self.settings.dev_reload {
+                let cards = chunk.iter().fold(0u64, |key, &i| key.rotate_left(1) ^ self.card_keys[i]);
+                let filters = serde_json::to_vec(filters).expect("filters serialise");
+                fnv1a(format!("{section}\0{heading}\0{intro}\0{dir}\0{n}/{total}\0{:?}\0{shelf:?}\0{search_html:?}\0{cards}", crumbs.iter().map(|c| (&c.label, &c.url)).collect::<Vec<_>>()).as_bytes()) ^ fnv1a(&filters).rotate_left(9)
+            } else {
+                0
+            };
+            let context = || {
+                let cards: Vec<Card> = chunk.iter().map(|&i| self.card(&self.loaded.catalogue.skills[i])).collect();
+                let pagination = Pagination {
+                    current: n,
+                    total,
+                    prev: (n > 1).then(|| format!("{}{}", self.base(), page_dir(n - 1))),
+                    next: (n < total).then(|| format!("{}{}", self.base(), page_dir(n + 1))),
+                };
+                let heading = if n > 1 { format!("{heading} (page {n})") } else { heading.to_string() };
+                let shelf_html = match (section, shelf) {
+                    ("skills", Some(_)) => Some(llmos_islands::render::user_skills_shelf(self.base(), None)),
+                    ("categories", Some(label)) => Some(llmos_islands::render::user_skills_shelf(self.base(), Some(label))),
+                    ("tags", Some(label)) => Some(llmos_islands::render::user_skills_tag_shelf(self.base(), label)),
+                    _ => None,
+                };
+                let has_islands = search_html.is_some() || shelf_html.is_some();
+                minijinja::context! { site => self.site(), section, heading, intro, skills => cards, pagination, crumbs => &crumbs, canonical => self.canonical(&dir), has_islands, search_html, shelf_html, filters }
+            };
+            written.push(self.page_keyed(out, &dir, "list.html", key, context)?);
         }
         Ok(written)
     }
@@ -553,46 +645,59 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    fn write_index(&self, out: &dyn SiteWriter) -> RenderResult<()> {
+    fn write_index(&self, out: &dyn SiteWriter, search_json: &[u8]) -> RenderResult<()> {
         let keys = self.page_keys.lock().expect("no render panicked");
-        let index = SkillIndex {
-            version: INDEX_VERSION,
-            site: SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() },
-            sources: self.loaded.sources.clone(),
-            skills: self
-                .loaded
-                .catalogue
-                .skills
-                .iter()
-                .map(|skill| {
-                    let assets = &self.loaded.assets[&skill.slug];
-                    let files: Vec<(String, String, u64)> = assets.files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
-                    let mut entry = IndexEntry::new(skill, self.base(), &files, &assets.findings);
-                    entry.source = Some(self.loaded.sources[assets.source].name.clone());
-                    entry.sha256 = keys.get(&skill.slug).and_then(|k| k.sha256.clone());
-                    entry.zip_url = entry.sha256.as_ref().map(|_| format!("{}{}", self.base(), zip_rel(&skill.slug)));
-                    entry
-                })
-                .collect(),
-        };
-        let json = serde_json::to_vec(&index).expect("the index serialises");
-        out.write("index/skills.json", &json)?;
-        out.write("index/search.json", &self.search_json)?;
+        out.write("index/skills.json", &skills_json(&self.site_info(), self.loaded, &|slug| keys.get(slug).and_then(|k| k.sha256.clone())))?;
+        out.write("index/search.json", search_json)?;
         Ok(())
     }
 
+    pub(crate) fn site_info(&self) -> SiteInfo {
+        SiteInfo { title: self.settings.title.clone(), base_path: self.base().to_string(), base_url: self.settings.base_url.clone() }
+    }
+
     fn write_sitemap(&self, out: &dyn SiteWriter, pages: &mut [String]) -> RenderResult<()> {
-        pages.sort();
-        let prefix = self.settings.base_url.clone().unwrap_or_else(|| self.base().to_string());
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for page in pages.iter() {
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{}", url_path(page)))));
-        }
-        xml.push_str("</urlset>\n");
-        out.write("sitemap.xml", xml.as_bytes())?;
+        out.write("sitemap.xml", &sitemap_xml(&self.site_info(), pages))?;
         self.progress.inc(1);
         Ok(())
     }
+}
+
+/// `index/skills.json`: every skill with its files and its zip's SHA-256 (by slug, from `sha256`).
+pub(crate) fn skills_json(site: &SiteInfo, loaded: &Loaded, sha256: &dyn Fn(&str) -> Option<String>) -> Vec<u8> {
+    let base = site.base_path.as_str();
+    let index = SkillIndex {
+        version: INDEX_VERSION,
+        site: site.clone(),
+        sources: loaded.sources.clone(),
+        skills: loaded
+            .catalogue
+            .skills
+            .iter()
+            .map(|skill| {
+                let assets = &loaded.assets[&skill.slug];
+                let files: Vec<(String, String, u64)> = assets.files.iter().map(|(p, _, s)| (p.clone(), url_path(&published_path(p)), *s)).collect();
+                let mut entry = IndexEntry::new(skill, base, &files, &assets.findings);
+                entry.source = Some(loaded.sources[assets.source].name.clone());
+                entry.sha256 = sha256(&skill.slug);
+                entry.zip_url = entry.sha256.as_ref().map(|_| format!("{base}{}", zip_rel(&skill.slug)));
+                entry
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&index).expect("the index serialises")
+}
+
+/// `sitemap.xml` listing `pages` (site-relative folders), sorted.
+pub(crate) fn sitemap_xml(site: &SiteInfo, pages: &mut [String]) -> Vec<u8> {
+    pages.sort();
+    let prefix = site.base_url.clone().unwrap_or_else(|| site.base_path.clone());
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in pages.iter() {
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{prefix}{}", url_path(page)))));
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
 }
 
 /// Renders a body over `LARGE_BODY_BYTES` while no other large body

@@ -16,9 +16,9 @@ impl Renderer<'_> {
         let assets = &self.loaded.assets[&skill.slug];
         let dir = format!("skills/{}/", skill.slug);
         let shadowed: Vec<(&str, &str)> = self.loaded.shadowed.get(&skill.slug).into_iter().flatten().map(|(path, source)| (path.as_str(), self.loaded.sources[*source].name.as_str())).collect();
-        let key = assets.fingerprint ^ self.site_key.rotate_left(7) ^ fnv1a(format!("{}\0{shadowed:?}\0{:?}", assets.source, skill.category).as_bytes()).rotate_left(13);
-        if let Some(previous) = self.previous_pages.get(&skill.slug).filter(|p| p.key == key) {
-            if previous.written.iter().all(|rel| out.keep(rel)) {
+        let key = assets.fingerprint ^ self.site_key.rotate_left(7) ^ self.skill_theme_key ^ fnv1a(format!("{}\0{shadowed:?}\0{:?}", assets.source, skill.category).as_bytes()).rotate_left(13);
+        if let Some(previous) = self.previous.pages.get(&skill.slug).filter(|p| p.key == key) {
+            if out.keep_all(&previous.written) {
                 self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), previous.clone());
                 self.progress.inc(1);
                 return Ok(assets.files.len() + 2);
