@@ -6,11 +6,13 @@ use common::*;
 use std::fs;
 
 /// Hard caps of the bundles, bytes gzipped (the bindings module and the
-/// wasm), about 3 % above what issue 14 reached: site 165,210, workbench
-/// 427,837, chat 375,379 bytes.
-const SITE_CAP: usize = 170_000;
+/// wasm), 2–3 % above what they measured in session 7: site 172,280 (with the
+/// results page's chips and "Show more"), workbench 427,843, chat 376,170,
+/// evolution 336,133 bytes. The budgets (issue 14) are lower still.
+const SITE_CAP: usize = 176_000;
 const WORKBENCH_CAP: usize = 440_000;
 const CHAT_CAP: usize = 387_000;
+const EVOLUTION_CAP: usize = 345_000;
 
 fn gzipped_size(bytes: &[u8]) -> usize {
     use std::io::Write;
@@ -144,6 +146,7 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
         let cap = match bundle {
             "llmos_islands" => SITE_CAP,
             "llmos_workbench" => WORKBENCH_CAP,
+            "llmos_evolution" => EVOLUTION_CAP,
             _ => CHAT_CAP,
         };
         assert!(

@@ -151,7 +151,7 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
         std::fs::write(tmp.path().join("skills").join(name).join("SKILL.md"), text).unwrap();
     }
     let check = llmos(tmp.path(), &["check", "--skills", "skills"]);
-    assert!(check.ok && format!("{}{}", check.stdout, check.stderr).contains("checked 3 skills and 16 docs: 0 errors, 0 warnings"), "{}\n{}", check.stdout, check.stderr);
+    assert!(check.ok && { let said = format!("{}{}", check.stdout, check.stderr); said.contains("checked 3 skills and ") && said.contains(" docs: 0 errors, 0 warnings") }, "{}\n{}", check.stdout, check.stderr);
     c.no_overflow("/my/evolution/");
 
     // Reject one: it does not come back.
