@@ -36,8 +36,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 /// Ids the theme's pages and islands give their own elements; no heading
-/// in a skill or doc body gets one. Keep in step with `theme/templates` and
-/// `islands/src` (the dialect test fails otherwise).
+/// in a skill or doc body gets one. Keep in step with `theme/templates`,
+/// `islands/src`, `evolution/src` and `runner/src` (the dialect test fails otherwise).
 pub const RESERVED_IDS: &[&str] = &[
     // theme/templates
     "main", "io-h", "files-h", "not-found-search", "run-h", "run-panel", "llmos-runner-config",
@@ -50,7 +50,10 @@ pub const RESERVED_IDS: &[&str] = &[
     "load-models", "max-tokens", "max-tokens-note", "messages", "mode-form", "mode-raw", "model", "model-list", "more-settings", "my-skill-list", "my-skills-state", "new-chat",
     "outcome-not-solved", "outcome-solved", "preview-body", "provider", "regenerate", "remove-attached", "save-key", "save-skill", "search-input",
     "search-results", "send", "shadow-notice", "skill-body", "skill-category", "skill-description", "skill-keywords", "skill-name",
-    "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "use-in-chat", "user-shelf", "user-skill-body", "user-skill-state",
+    "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "use-in-chat", "user-shelf", "user-skill-body", "user-skill-state", "chat-traces",
+    // evolution/src: the traces and evolution pages
+    "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on",
+    "to-evolution", "trace-filter", "trace-list", "trace-outcome", "traces-state",
 ];
 
 /// Whether the page around a rendered body may use `id`: one of

@@ -249,7 +249,7 @@ fn rebuild(started_with: &Settings, state: &Arc<DevState>, changed: Option<&[Pat
         return;
     }
     let _ = state.events.send(DevEvent::Reload);
-    eprintln!("built {} skills, {} pages in {:.2}s ({cause}); indexing", report.skills, report.pages, pages_at.as_secs_f64());
+    eprintln!("built {} skills, {} pages in {:.2}s ({cause}); the search index follows", report.skills, report.pages, pages_at.as_secs_f64());
     let state = state.clone();
     std::thread::spawn(move || {
         // Background work: the next edit's pages come first.

@@ -150,6 +150,10 @@ fn after_one_visit_the_site_works_offline_and_a_new_build_is_offered() {
     browser.goto(&at("skills/resistor-divider/"));
     browser.wait_for("document.querySelector('main h1')", 10);
     assert!(browser.eval("return document.querySelector('main h1').textContent").as_str().unwrap().contains("resistor-divider"));
+    // A page never opened says the device is offline, not that the page does not exist.
+    browser.goto(&at("skills/bell-state/"));
+    browser.wait_for("document.querySelector('main h1')", 10);
+    assert_eq!(browser.eval("return document.querySelector('main h1').textContent").as_str().unwrap(), "You are offline");
     browser.goto(&at("search/"));
     browser.wait_for(HYDRATED, 30);
     browser.type_into("#search-input", "bell");

@@ -67,6 +67,11 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
                     " new chats, or once a day (0: never)"</label>
             </div>
             {said_view(said)}
+            {move || found.with(Option::is_none).then(|| view! {
+                <p class="muted" id="evolution-intro">"Every chat leaves a trace. When three or more of your chats were about the same task, however you phrased it, "
+                    "Find patterns now proposes a skill for it, here on this page and in this browser: nothing is sent anywhere. "
+                    <a href=move || format!("{}chat/", base.get_value())>"Start a chat"</a>"."</p>
+            })}
             {move || found.get().map(|f| {
                 let summary = format!(
                     "{} pattern{} in {} trace{}{}.",
@@ -75,7 +80,7 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
                     f.traces,
                     if f.traces == 1 { "" } else { "s" },
                     if f.rejected > 0 { format!(" ({} more rejected before, not proposed again)", f.rejected) } else { String::new() }
-                );
+                ) + if f.proposals.is_empty() && f.rejected == 0 { " A pattern needs at least three chats about the same task." } else { "" };
                 let accepted = f.accepted.clone();
                 let synthesis = f.synthesis;
                 view! {

@@ -88,7 +88,8 @@ pub fn TraceList(base: String, index_url: String) -> impl IntoView {
             {said_view(said)}
             {move || match traces.with(|t| t.as_ref().map(Vec::len)) {
                 None => view! { <p class="muted" id="traces-state">"Loading your traces…"</p> }.into_any(),
-                Some(0) => view! { <p class="muted" id="traces-state">"No traces yet. Every chat leaves one: its goal, the skills offered and used, the tools called, and whether you marked it solved."</p> }.into_any(),
+                Some(0) => view! { <p class="muted" id="traces-state">"No traces yet. Every chat leaves one: its goal, the skills offered and used, the tools called, and whether you marked it solved. "
+                    <a href=move || format!("{}chat/", base.get_value())>"Start a chat"</a>"."</p> }.into_any(),
                 Some(n) => view! { <p class="muted" id="traces-state">{move || format!("{} of {n} trace{} shown", shown.with(Vec::len), if n == 1 { "" } else { "s" })}</p> }.into_any(),
             }}
             <ul class="trace-list" id="trace-list">

@@ -22,6 +22,10 @@ const SERVICE_WORKER_JS: &str = include_str!("sw.js");
 pub const THEME_COLOR: &str = "#4f46e5";
 const BACKGROUND_COLOR: &str = "#fbfbfd";
 
+/// The page the worker answers with, offline, for a page not kept yet
+/// (the 404 template with `offline` set).
+pub const OFFLINE_PAGE: &str = "offline.html";
+
 /// Files under stable names that the worker precaches by revision, as
 /// (file written, URL requested): the pages that are shells the islands
 /// fill from the browser's storage or that a visitor opens first (so they
@@ -36,6 +40,7 @@ pub const REVISED_FILES: &[(&str, &str)] = &[
     ("my/traces/index.html", "my/traces/"),
     ("my/evolution/index.html", "my/evolution/"),
     ("404.html", "404.html"),
+    (OFFLINE_PAGE, OFFLINE_PAGE),
     ("index/skills.json", "index/skills.json"),
 ];
 
@@ -85,6 +90,11 @@ impl Offline {
         let register = REGISTER_JS.replace("__DEV_SERVER__", if dev { "true" } else { "false" });
         let register_path = format!("pkg/offline.{:016x}.js", fnv1a(register.as_bytes()));
         Some(Offline { register_path, register, app_files: app_files(settings), workbox })
+    }
+
+    /// Whether this build writes `sw.js` (not under `llmos serve`).
+    pub fn has_worker(&self) -> bool {
+        self.workbox.is_some()
     }
 
     /// The line a loader starts with to register the worker, relative to the

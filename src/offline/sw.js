@@ -55,11 +55,12 @@ const pages = new strategies.NetworkFirst({
   networkTimeoutSeconds: 5,
   matchOptions: { ignoreSearch: true },
   plugins: [{
-    // Offline and never visited: the precached copy, else the 404 page.
+    // Offline and never visited: the precached copy, else the page that
+    // says so ("You are offline"), else the 404 page.
     handlerDidError: async ({ request }) => {
       const url = new URL(request.url);
       url.search = "";
-      return (await precaching.matchPrecache(url.href)) ?? precaching.matchPrecache(new URL("404.html", scope).href);
+      return (await precaching.matchPrecache(url.href)) ?? (await precaching.matchPrecache(new URL("offline.html", scope).href)) ?? precaching.matchPrecache(new URL("404.html", scope).href);
     },
   }],
 });

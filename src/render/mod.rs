@@ -641,6 +641,11 @@ impl<'a> Renderer<'a> {
     fn not_found(&self, out: &dyn SiteWriter) -> RenderResult<()> {
         let html = self.theme.render("404.html", minijinja::context! { site => self.site(), section => "" }).map_err(|e| Diagnostic::error("theme/templates/404.html", 0, 0, e.to_string()))?;
         out.write("404.html", html.as_bytes())?;
+        // The service worker's answer, without a network, for a page not yet kept.
+        if self.offline.as_ref().is_some_and(|o| o.has_worker()) {
+            let html = self.theme.render("404.html", minijinja::context! { site => self.site(), section => "", offline => true }).map_err(|e| Diagnostic::error("theme/templates/404.html", 0, 0, e.to_string()))?;
+            out.write(crate::offline::OFFLINE_PAGE, html.as_bytes())?;
+        }
         self.progress.inc(1);
         Ok(())
     }
