@@ -7,24 +7,9 @@
 use super::*;
 use serde_json::Value;
 
-/// 3 paraphrase groups of 4 and 3 unrelated goals (the acceptance test's chats).
-const GOALS: [&str; 15] = [
-    "Convert this CSV file to JSON",
-    "turn my csv into json please",
-    "Can you convert a CSV to JSON?",
-    "convert csv data into json format",
-    "Write a haiku about autumn leaves",
-    "compose a haiku about the autumn leaves",
-    "please write me an autumn haiku about leaves",
-    "a haiku on autumn leaves, please write one",
-    "Summarise this meeting transcript into action items",
-    "summarize the meeting transcript as action items",
-    "turn this meeting transcript into a list of action items",
-    "action items from this meeting transcript please",
-    "What is the capital of Mongolia?",
-    "Explain quantum entanglement to a child",
-    "Recommend a good sci-fi novel",
-];
+/// The acceptance test's chats, one goal per line: 3 paraphrase groups of 4,
+/// then 3 unrelated goals (shared with the evolution crate's unit tests).
+const GOALS: &str = include_str!("../fixtures/evolution/acceptance-chats.txt");
 
 /// Every record of a store of the page's IndexedDB.
 fn all_records(browser: &common::webdriver::Browser, store: &str) -> Value {
@@ -85,7 +70,7 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     let c = chat();
     c.configure(ProviderKind::Anthropic);
     // Fifteen real chats; the last of each group of four marked not solved, the rest solved.
-    for (i, goal) in GOALS.iter().enumerate() {
+    for (i, goal) in GOALS.lines().enumerate() {
         c.browser.click("#new-chat");
         c.send(goal);
         c.last_answer();

@@ -14,27 +14,12 @@ fn trace(id: &str, goal: &str, at: f64, outcome: Option<&str>) -> Trace {
     }
 }
 
-/// The acceptance test's chats: 3 paraphrase groups of 4 and 3 unrelated goals.
-pub(crate) const GOALS: [&str; 15] = [
-    "Convert this CSV file to JSON",
-    "turn my csv into json please",
-    "Can you convert a CSV to JSON?",
-    "convert csv data into json format",
-    "Write a haiku about autumn leaves",
-    "compose a haiku about the autumn leaves",
-    "please write me an autumn haiku about leaves",
-    "a haiku on autumn leaves, please write one",
-    "Summarise this meeting transcript into action items",
-    "summarize the meeting transcript as action items",
-    "turn this meeting transcript into a list of action items",
-    "action items from this meeting transcript please",
-    "What is the capital of Mongolia?",
-    "Explain quantum entanglement to a child",
-    "Recommend a good sci-fi novel",
-];
+/// The acceptance test's chats, one goal per line: 3 paraphrase groups of 4,
+/// then 3 unrelated goals (tests/chat/evolution.rs sends them as real chats).
+pub(crate) const GOALS: &str = include_str!("../../../tests/fixtures/evolution/acceptance-chats.txt");
 
 fn traces() -> Vec<Trace> {
-    GOALS.iter().enumerate().map(|(i, g)| trace(&format!("t{i:02}"), g, 1_764_547_200_000.0 + i as f64 * 60_000.0, Some(if i % 4 == 3 { "not-solved" } else { "solved" }))).collect()
+    GOALS.lines().enumerate().map(|(i, g)| trace(&format!("t{i:02}"), g, 1_764_547_200_000.0 + i as f64 * 60_000.0, Some(if i % 4 == 3 { "not-solved" } else { "solved" }))).collect()
 }
 
 #[test]
