@@ -79,11 +79,23 @@ pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
             .with_help("flatten the nested lists and maps; skill fields need only a few levels"));
     }
     let value: Value = serde_yaml_ng::from_str(&split.yaml).map_err(|e| {
-        let (line, column) = e.location().map_or((split.yaml_line, 1), |l| (split.yaml_line + l.line() - 1, l.column()));
-        let reason = e.to_string();
-        // The library appends its own "at line X column Y", which counts from
-        // the fence, not the file; the location is reported separately.
-        let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
+        let (mut line, mut column) = e.location().map_or((split.yaml_line, 1), |l| (split.yaml_line + l.line() - 1, l.column()));
+        let message = e.to_string();
+        // libyaml's message is "PROBLEM at line X column Y[, while CONTEXT at
+        // line L column C]", counted from the fence, not the file. For an
+        // unclosed bracket or quote the problem is found where the text ends
+        // (often the closing `---`); the context marks where it was opened,
+        // which is the line the user has to fix.
+        let (problem, context) = match message.split_once(", while ") {
+            Some((problem, context)) => (problem, Some(context)),
+            None => (message.as_str(), None),
+        };
+        let mut reason = problem.split(" at line ").next().unwrap_or(problem).to_string();
+        if let Some((what, (context_line, context_column))) = context.and_then(context_mark) {
+            line = split.yaml_line + context_line - 1;
+            column = context_column;
+            reason = format!("{reason} while {what} that starts here");
+        }
         Diagnostic::error(file, line, column, format!("the frontmatter is not valid YAML: {reason}"))
             .with_help(yaml_help(&reason))
     })?;
@@ -94,6 +106,14 @@ pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
         _ => Err(Diagnostic::error(file, split.yaml_line, 1, "the frontmatter is not a set of `key: value` fields")
             .with_help("write one field per line, such as `name: my-skill`")),
     }
+}
+
+/// Splits libyaml's "parsing a flow sequence at line 2 column 11" into what
+/// it was parsing and the (1-based) mark.
+fn context_mark(context: &str) -> Option<(&str, (usize, usize))> {
+    let (what, mark) = context.rsplit_once(" at line ")?;
+    let (line, column) = mark.split_once(" column ")?;
+    Some((what, (line.trim().parse().ok()?, column.trim().parse().ok()?)))
 }
 
 fn yaml_help(reason: &str) -> &'static str {
@@ -170,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_bracket_or_quote_points_where_it_was_opened() {
+        // Found at the end of the frontmatter, reported where the user must fix it.
+        for (text, line, column) in [
+            ("---\nname: a\nkeywords: [a, b\ndescription: x\n---\n", 3, 11),
+            ("---\nname: a\ndescription: \"open\nother: x\n---\n", 3, 14),
+            ("---\nname: a\nmetadata: {a: 1\nx: 2\n---\n", 3, 11),
+        ] {
+            let err = parse_mapping("f", &split("f", text).unwrap()).unwrap_err();
+            assert_eq!((err.line, err.column), (line, column), "{text:?}: {err}");
+            assert!(err.message.contains("starts here"), "{err}");
+            assert!(err.help.as_deref().unwrap().contains("closing pair"), "{err}");
+        }
+    }
+
+    #[test]
     fn deep_or_huge_frontmatter_is_refused_before_parsing() {
         let nested = format!("---\nname: a\nx: {}{}\n---\n", "[".repeat(20_000), "]".repeat(20_000));
         let started = std::time::Instant::now();
@@ -190,3 +225,4 @@ mod tests {
         assert!(!lines.contains_key("author"));
     }
 }
+
