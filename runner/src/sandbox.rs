@@ -164,6 +164,7 @@ impl Sandbox {
             }
             let _ = js_sys::Reflect::set(&message, &"files".into(), &files);
         }
+        let stops = self.state.borrow().stops;
         let kept = match &request.keep_files {
             Some(skill) if request.language == "python" => match crate::files::SkillFiles::new(skill) {
                 Ok(folder) => match folder.list().await {
@@ -189,6 +190,9 @@ impl Sandbox {
                 transfer.push(&buffer);
             }
             let _ = js_sys::Reflect::set(&message, &"workdir".into(), &list);
+        }
+        if self.state.borrow().stops != stops {
+            return Err(RunFailure::Stopped);
         }
         let outcome: Rc<RefCell<Option<Outcome>>> = Rc::default();
         let written: Rc<RefCell<Option<(JsValue, JsValue)>>> = Rc::default();

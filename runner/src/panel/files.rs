@@ -82,7 +82,7 @@ pub fn KeptFiles(skill: String, runs: RwSignal<u32>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <label class="button" for=input_id.clone()>"Add files…"</label>
+            <label class="run-files-add" for=input_id.clone()>"Add files: "</label>
             <input type="file" multiple id=input_id class="run-files-input" on:change=add />
             <p class="run-note" role="alert" hidden=move || problem.get().is_none()>{move || problem.get().unwrap_or_default()}</p>
         </details>
