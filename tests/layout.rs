@@ -51,6 +51,20 @@ fn no_page_is_wider_than_a_phone_or_tablet_screen() {
     assert!(run.ok, "{}", run.stderr);
     let server = StaticServer::start(&tmp.path().join("site"), "/");
     let browser = Browser::start();
+    // A Python skill's Run panel lists the files it keeps: one with a long name.
+    browser.goto(&server.url("/skills/csv-analysis/"));
+    let seeded = browser.eval_async(
+        r#"const done = arguments[arguments.length - 1];
+        navigator.storage.getDirectory().then(async (root) => {
+          let dir = root;
+          for (const name of ["runs", "csv-analysis", "files", "reports"]) dir = await dir.getDirectoryHandle(name, { create: true });
+          const writable = await (await dir.getFileHandle("quarterly-sales-figures-for-every-region-and-every-product-line-2026.csv", { create: true })).createWritable();
+          await writable.write("region,total\n");
+          await writable.close();
+          done(true);
+        }, (e) => done(String(e)));"#,
+    );
+    assert_eq!(seeded, true, "{seeded}");
     let mut failures = Vec::new();
     for &width in WIDTHS {
         browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true }));
@@ -59,6 +73,9 @@ fn no_page_is_wider_than_a_phone_or_tablet_screen() {
             browser.wait_for("document.readyState === 'complete'", 10);
             if with_islands {
                 browser.wait_for("document.documentElement.dataset.islands === 'hydrated'", 30);
+            }
+            if page == "skills/csv-analysis/" {
+                browser.wait_for("document.querySelector('[data-runner=ready] [data-kept-file]')", 30);
             }
             let layout = browser.eval(OVERFLOW);
             let (scroll, viewport) = (layout["scrollWidth"].as_u64().unwrap(), layout["viewport"].as_u64().unwrap());

@@ -205,6 +205,7 @@ async function execute(inputs) {
   out.cookie = await attempt(() => document.cookie);
   out.parentDocument = await attempt(() => parent.document.body.innerHTML);
   out.caches = await attempt(() => caches.keys());
+  out.opfs = await attempt(() => navigator.storage.getDirectory().then((d) => d.name));
   out.outside = await attempt(() => fetch(inputs.outside).then(r => r.text()));
   out.outsideNoCors = await attempt(() => fetch(inputs.outside, { mode: "no-cors" }).then(r => r.type));
   out.outsideImport = await attempt(() => importScripts(inputs.outside + "x.js"));
@@ -248,6 +249,7 @@ fn skill_code_reaches_no_storage_cookies_frames_or_network() {
     let inputs = "inputs:\n  - name: outside\n    type: string\n  - name: site\n    type: string\n";
     write_skill(&skills, "escape-js", "javascript", ESCAPE_JS, inputs);
     write_skill(&skills, "escape-py", "python", ESCAPE_PY, inputs);
+    write_skill(&skills, "keeps-files", "python", KEEPS_FILES_PY, "");
     std::fs::write(work.path().join("llmos.toml"), "skills_dirs = [\"skills\"]\n").unwrap();
     let site = build(work.path(), &[]);
     let server = StaticServer::start(&site, "/");
@@ -280,4 +282,55 @@ fn skill_code_reaches_no_storage_cookies_frames_or_network() {
         assert!(!result.to_string().contains("sk-secret"), "{name}: a secret leaked: {result}");
         assert!(outside.take_requests().is_empty(), "{name}: a request reached the outside server");
     }
+
+    // The files a Python skill keeps live in the page's OPFS, which the
+    // skill cannot reach (above): the page copies them in as bytes and
+    // copies back what the run wrote. They outlive runs and reloads.
+    let url = server.url("/skills/keeps-files/");
+    let kept = "[...document.querySelectorAll('[data-kept-file]')].map((li) => li.dataset.keptFile).join(',')";
+    browser.goto(&url);
+    browser.wait_for("document.querySelector('[data-runner=ready] .run-panel .run-files')", 30);
+    let given = tempfile::tempdir().unwrap();
+    std::fs::write(given.path().join("input.txt"), "hello from the user").unwrap();
+    std::fs::write(given.path().join("scratch.tmp"), "the run deletes this").unwrap();
+    browser.eval("document.querySelector('.run-files').open = true");
+    browser.choose_files(".run-files-input", &[&given.path().join("input.txt"), &given.path().join("scratch.tmp")]);
+    browser.wait_for(&format!("{kept} === 'input.txt,scratch.tmp'"), 10);
+    browser.click(".run-form button[type=submit]");
+    browser.wait_for("['done', 'failed'].includes(document.querySelector('.run-panel').dataset.runState)", 120);
+    assert_eq!(outputs_on_page(&browser), serde_json::json!({ "result": { "runs": 1, "given": "hello from the user", "cwd": "/llmos/files" } }));
+    browser.wait_for(&format!("{kept} === 'input.txt,notes.txt,out/last.txt'"), 10);
+    browser.goto(&url);
+    browser.wait_for(&format!("document.querySelector('[data-runner=ready] .run-panel') && {kept} === 'input.txt,notes.txt,out/last.txt'"), 30);
+    let stored = browser.eval_async(r#"const done = arguments[arguments.length - 1];
+        navigator.storage.getDirectory().then(async (root) => {
+          const dir = await (await (await root.getDirectoryHandle("runs")).getDirectoryHandle("keeps-files")).getDirectoryHandle("files");
+          done(await (await (await dir.getFileHandle("notes.txt")).getFile()).text());
+        }, (e) => done(String(e)));"#);
+    assert_eq!(stored, "run 1\n", "the file the run wrote, in OPFS after a reload");
+    browser.click(".run-form button[type=submit]");
+    browser.wait_for("['done', 'failed'].includes(document.querySelector('.run-panel').dataset.runState)", 120);
+    assert_eq!(outputs_on_page(&browser)["result"]["runs"], 2, "the second run read what the first wrote");
+    // A file can be downloaded from the list, byte for byte.
+    let href = browser.eval("return document.querySelector('[data-kept-file=\"out/last.txt\"] a').href");
+    assert!(href.as_str().unwrap().starts_with("blob:"), "{href}");
 }
+
+/// Counts its runs in a file it keeps, reads a file the user gave, and
+/// deletes one.
+const KEEPS_FILES_PY: &str = r#"
+import os
+
+def execute(inputs):
+    given = open("input.txt").read() if os.path.exists("input.txt") else ""
+    lines = open("notes.txt").read().splitlines() if os.path.exists("notes.txt") else []
+    lines.append("run %d" % (len(lines) + 1))
+    with open("notes.txt", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.makedirs("out", exist_ok=True)
+    with open("out/last.txt", "w") as f:
+        f.write(lines[-1])
+    if os.path.exists("scratch.tmp"):
+        os.remove("scratch.tmp")
+    return {"result": {"runs": len(lines), "given": given, "cwd": os.getcwd()}}
+"#;

@@ -7,10 +7,15 @@
 //                   pyodide (absolute base URL, ends with "/"),
 //                   files (Python runs: Blobs of Pyodide's loader, module, wasm, stdlib, lock),
 //                   quantum (a Blob of the quantum runtime's module, when the run uses it),
-//                   module (the source of `llmos_quantum` for the run's language, or "")}
+//                   module (the source of `llmos_quantum` for the run's language, or ""),
+//                   workdir (Python runs: the skill's kept files, [{path, data: ArrayBuffer}],
+//                            transferred; the run's working directory /llmos/files holds them)}
 //   frame -> page: {type: "ready"} once, then per run any number of
 //                  {type: "stdout"|"stderr"|"status", id, text} and exactly one
-//                  {type: "result", id, json} or {type: "error", id, message}.
+//                  {type: "result", id, json} or {type: "error", id, message}. A run
+//                  given a workdir adds to its result files ([{path, data: ArrayBuffer}],
+//                  transferred: what the run wrote or changed there) and kept
+//                  (every path left there); the page checks both before keeping anything.
 // Stopping a run is the page's job: it removes this frame, which ends the
 // worker with it, however busy it is.
 "use strict";
@@ -107,6 +112,10 @@ function workerMain() {
       pyodide.runPython("import sys, types\n__m = types.ModuleType('llmos_quantum')\nexec(compile(__llmos_module, 'llmos_quantum.py', 'exec'), __m.__dict__)\nsys.modules['llmos_quantum'] = __m\ndel __m, __llmos_module");
     }
     send({ type: "status", id: run.id, text: "Running…" });
+    // Always mounted (empty when the page sent none), so no run sees the
+    // files of another skill run before it in this worker.
+    const mounted = mountFiles(run.workdir || []);
+    const before = run.workdir ? mounted : null;
     const globals = pyodide.globals;
     globals.set("__llmos_code", run.code);
     globals.set("__llmos_inputs", run.inputs);
@@ -119,12 +128,54 @@ function workerMain() {
       pyodide.runPython(PYTHON_GUARD);
       const [status, text] = [String(globals.get("__llmos_status")), String(globals.get("__llmos_text"))];
       if (status !== "ok") throw new Error(text);
-      return text;
+      return before ? Object.assign({ json: text }, keptFiles(before)) : { json: text };
     } finally {
+      pyodide.FS.chdir("/home/pyodide");
       for (const name of ["__llmos_code", "__llmos_inputs", "__llmos_bytes", "__llmos_file", "__llmos_harness", "__llmos_status", "__llmos_text"]) {
         try { globals.delete(name); } catch {}
       }
     }
+  }
+
+  // The skill's kept files, copied in as the run's working directory (the
+  // worker lives on between runs: the last run's files are cleared first).
+  const MOUNT = "/llmos/files";
+  function mountFiles(workdir) {
+    const FS = pyodide.FS;
+    pyodide.runPython("import shutil\nshutil.rmtree('/llmos/files', ignore_errors=True)");
+    FS.mkdirTree(MOUNT);
+    const before = new Map();
+    for (const { path, data } of workdir) {
+      const slash = path.lastIndexOf("/");
+      if (slash > 0) FS.mkdirTree(MOUNT + "/" + path.slice(0, slash));
+      const bytes = new Uint8Array(data);
+      FS.writeFile(MOUNT + "/" + path, bytes);
+      before.set(path, bytes);
+    }
+    FS.chdir(MOUNT);
+    return before;
+  }
+  // What the run left there: the files new or changed, and every path.
+  function keptFiles(before) {
+    const FS = pyodide.FS;
+    const files = [];
+    const kept = [];
+    const walk = (dir, prefix) => {
+      for (const name of FS.readdir(dir)) {
+        if (name === "." || name === "..") continue;
+        const full = dir + "/" + name;
+        const mode = FS.stat(full).mode;
+        if (FS.isDir(mode)) { walk(full, prefix + name + "/"); continue; }
+        if (!FS.isFile(mode)) continue;
+        const path = prefix + name;
+        const bytes = FS.readFile(full);
+        kept.push(path);
+        const old = before.get(path);
+        if (!old || old.length !== bytes.length || old.some((b, i) => b !== bytes[i])) files.push({ path, data: bytes.slice().buffer });
+      }
+    };
+    walk(MOUNT, "");
+    return { files, kept };
   }
 
   const PYTHON_GUARD = [
@@ -162,8 +213,15 @@ function workerMain() {
       if (run.language === "qasm") {
         send({ type: "status", id: run.id, text: "Simulating…" });
         json = quantumEngine(run.code);
+      } else if (run.language === "python") {
+        const done = await python(run);
+        if (done.files) {
+          postMessage({ type: "result", id: run.id, json: String(done.json), files: done.files, kept: done.kept }, done.files.map((f) => f.data));
+          return;
+        }
+        json = done.json;
       } else {
-        json = run.language === "python" ? await python(run) : await javascript(run);
+        json = await javascript(run);
       }
       send({ type: "result", id: run.id, json: String(json) });
     } catch (error) {
@@ -176,7 +234,10 @@ function workerMain() {
 (function () {
   const worker = new Worker(URL.createObjectURL(new Blob(["(" + workerMain.toString() + ")()"], { type: "text/javascript" })));
   const isText = (v) => typeof v === "string";
-  worker.onmessage = (event) => parent.postMessage(event.data, "*");
+  worker.onmessage = (event) => {
+    const files = event.data && Array.isArray(event.data.files) ? event.data.files : [];
+    parent.postMessage(event.data, "*", files.map((f) => f && f.data).filter((d) => d instanceof ArrayBuffer));
+  };
   worker.onerror = (event) => {
     event.preventDefault();
     parent.postMessage({ type: "error", id: -1, message: "The sandbox failed: " + (event.message || "unknown error") }, "*");
@@ -192,7 +253,10 @@ function workerMain() {
     const files = m.files && ["loader", "module", "wasm", "stdlib", "lock"].every((k) => isBlob(m.files[k]))
       ? { loader: m.files.loader, module: m.files.module, wasm: m.files.wasm, stdlib: m.files.stdlib, lock: m.files.lock } : undefined;
     const quantum = isBlob(m.quantum) ? m.quantum : undefined;
-    worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file, files, quantum, module: m.module });
+    const workdir = Array.isArray(m.workdir) && m.workdir.every((f) => f && isText(f.path) && f.data instanceof ArrayBuffer)
+      ? m.workdir.map((f) => ({ path: f.path, data: f.data })) : undefined;
+    worker.postMessage({ id: m.id, language: m.language, code: m.code, inputs: m.inputs, harness: m.harness, pyodide: m.pyodide, bytes: m.bytes, packages: m.packages, file: m.file, files, quantum, module: m.module, workdir },
+      workdir ? workdir.map((f) => f.data) : []);
   });
   parent.postMessage({ type: "ready" }, "*");
 })();

@@ -16,6 +16,7 @@
 
 #[cfg(feature = "browser")]
 mod browser;
+pub mod files;
 #[cfg(feature = "browser")]
 mod headless;
 #[cfg(feature = "browser")]

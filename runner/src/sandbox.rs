@@ -39,6 +39,8 @@ pub struct RunRequest {
     pub file: String,
     /// A `qasm` skill's declared outputs, picked from the runtime's result.
     pub outputs: Vec<llmos_core::IoSpec>,
+    /// The skill whose kept files (`crate::files`) a Python run works in.
+    pub keep_files: Option<String>,
 }
 
 impl RunRequest {
@@ -55,6 +57,7 @@ impl RunRequest {
             bytes: llmos_core::run::bytes_inputs(&skill.inputs),
             packages: skill.packages.clone(),
             file: skill.file_name(),
+            keep_files: (skill.kind == "python").then(|| skill.name.clone()),
         }
     }
 }
@@ -75,6 +78,8 @@ type Outcome = Result<String, RunFailure>;
 
 struct Pending {
     on_event: Rc<dyn Fn(RunEvent)>,
+    /// The message's `files` and `kept` (see `sandbox.js`), as the frame sent them.
+    written: Rc<RefCell<Option<(JsValue, JsValue)>>>,
     outcome: Rc<RefCell<Option<Outcome>>>,
     resolve: js_sys::Function,
     timer: i32,
@@ -83,7 +88,8 @@ struct Pending {
 struct Frame {
     iframe: web_sys::HtmlIFrameElement,
     ready: bool,
-    backlog: Vec<JsValue>,
+    /// Messages waiting for "ready", with what they transfer.
+    backlog: Vec<(JsValue, js_sys::Array)>,
     listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -158,7 +164,38 @@ impl Sandbox {
             }
             let _ = js_sys::Reflect::set(&message, &"files".into(), &files);
         }
+        let stops = self.state.borrow().stops;
+        let kept = match &request.keep_files {
+            Some(skill) if request.language == "python" => match crate::files::SkillFiles::new(skill) {
+                Ok(folder) => match folder.list().await {
+                    Ok(files) => Some((folder, files)),
+                    Err(problem) => {
+                        on_event(RunEvent::Stderr(format!("LLMos: this run cannot use the skill's kept files ({problem}).")));
+                        None
+                    }
+                },
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        let transfer = js_sys::Array::new();
+        if let Some((_, files)) = &kept {
+            let list = js_sys::Array::new();
+            for kept_file in files {
+                let buffer = wasm_bindgen_futures::JsFuture::from(kept_file.file.array_buffer()).await.map_err(|_| RunFailure::Failed(format!("The skill's file {} could not be read.", kept_file.path)))?;
+                let entry = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&entry, &"path".into(), &kept_file.path.as_str().into());
+                let _ = js_sys::Reflect::set(&entry, &"data".into(), &buffer);
+                list.push(&entry);
+                transfer.push(&buffer);
+            }
+            let _ = js_sys::Reflect::set(&message, &"workdir".into(), &list);
+        }
+        if self.state.borrow().stops != stops {
+            return Err(RunFailure::Stopped);
+        }
         let outcome: Rc<RefCell<Option<Outcome>>> = Rc::default();
+        let written: Rc<RefCell<Option<(JsValue, JsValue)>>> = Rc::default();
         let mut resolve_slot = None;
         let promise = js_sys::Promise::new(&mut |resolve, _| resolve_slot = Some(resolve));
         let limit = self.config.time_limit_secs;
@@ -167,10 +204,15 @@ impl Sandbox {
             let on_timeout = Closure::once_into_js(move || sandbox.kill(RunFailure::TimedOut(limit)));
             window().set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.unchecked_ref(), (limit.max(1) as i32).saturating_mul(1000)).unwrap_or(0)
         };
-        self.state.borrow_mut().pending.insert(id, Pending { on_event: Rc::new(on_event), outcome: outcome.clone(), resolve: resolve_slot.expect("Promise::new calls back at once"), timer });
-        self.send(message);
+        self.state.borrow_mut().pending.insert(id, Pending { on_event: Rc::new(on_event), written: written.clone(), outcome: outcome.clone(), resolve: resolve_slot.expect("Promise::new calls back at once"), timer });
+        self.send(message, transfer);
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         let result = outcome.borrow_mut().take().unwrap_or(Err(RunFailure::Stopped));
+        if let (Ok(_), Some((folder, before))) = (&result, kept) {
+            let written = written.borrow_mut().take();
+            let (files, still) = written.unwrap_or((JsValue::UNDEFINED, JsValue::UNDEFINED));
+            keep_written(&folder, &before, &files, &still).await.map_err(|problem| RunFailure::Failed(format!("The run finished, but the files it wrote could not be kept: {problem}")))?;
+        }
         if request.language != "qasm" {
             return result;
         }
@@ -197,16 +239,16 @@ impl Sandbox {
         !self.state.borrow().pending.is_empty()
     }
 
-    fn send(&self, message: JsValue) {
+    fn send(&self, message: JsValue, transfer: js_sys::Array) {
         let mut state = self.state.borrow_mut();
         if state.frame.is_none() {
             state.frame = Some(self.open_frame());
         }
         let frame = state.frame.as_mut().expect("opened above");
         if frame.ready {
-            post(&frame.iframe, &message);
+            post(&frame.iframe, &message, &transfer);
         } else {
-            frame.backlog.push(message);
+            frame.backlog.push((message, transfer));
         }
     }
 
@@ -242,6 +284,7 @@ impl Sandbox {
     }
 
     fn receive(&self, event: web_sys::MessageEvent) {
+        let data = event.data();
         let message = {
             let state = self.state.borrow();
             let Some(frame) = &state.frame else { return };
@@ -268,14 +311,21 @@ impl Sandbox {
                 let mut state = self.state.borrow_mut();
                 let frame = state.frame.as_mut().expect("checked above");
                 frame.ready = true;
-                for message in std::mem::take(&mut frame.backlog) {
-                    post(&frame.iframe, &message);
+                for (message, transfer) in std::mem::take(&mut frame.backlog) {
+                    post(&frame.iframe, &message, &transfer);
                 }
             }
             FrameMessage::Stdout { id, text } => self.report(id, RunEvent::Stdout(text)),
             FrameMessage::Stderr { id, text } => self.report(id, RunEvent::Stderr(text)),
             FrameMessage::Status { id, text } => self.report(id, RunEvent::Status(text)),
-            FrameMessage::Result { id, json } => self.finish(id, Ok(json)),
+            FrameMessage::Result { id, json } => {
+                // The bytes travel outside the JSON the message is checked as.
+                if let Some(pending) = self.state.borrow().pending.get(&id) {
+                    let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).unwrap_or(JsValue::UNDEFINED);
+                    *pending.written.borrow_mut() = Some((field("files"), field("kept")));
+                }
+                self.finish(id, Ok(json))
+            }
             // The worker itself failed: every run in it is lost.
             FrameMessage::Error { id: -1, message } => self.kill(RunFailure::Failed(message)),
             FrameMessage::Error { id, message } => self.finish(id, Err(RunFailure::Failed(message))),
@@ -373,9 +423,49 @@ fn controlled_by_service_worker() -> bool {
         .is_some_and(|controller| !controller.is_null() && !controller.is_undefined())
 }
 
-fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue) {
+fn post(iframe: &web_sys::HtmlIFrameElement, message: &JsValue, transfer: &js_sys::Array) {
     // The frame's origin is opaque, so no target origin can name it.
     if let Some(target) = iframe.content_window() {
-        let _ = target.post_message(message, "*");
+        let _ = target.post_message_with_transfer(message, "*", transfer);
     }
+}
+
+/// Writes back what a Python run did to its working directory: `files`,
+/// the `{path, data: ArrayBuffer}` it wrote or changed, and `kept`, the
+/// paths present at its end (the others of `before` were deleted by the
+/// run). Both come from the sandbox, so both are checked: plain relative
+/// paths, bytes only, within `files::MAX_FILES` and `files::MAX_BYTES`;
+/// nothing is written unless all of it passes.
+async fn keep_written(folder: &crate::files::SkillFiles, before: &[crate::files::KeptFile], files: &JsValue, kept: &JsValue) -> Result<(), String> {
+    use crate::files::{check_path, MAX_BYTES, MAX_FILES};
+    let (Some(files), Some(kept)) = (files.dyn_ref::<js_sys::Array>(), kept.dyn_ref::<js_sys::Array>()) else {
+        return Err("the sandbox did not say which files the run left".into());
+    };
+    let kept: Vec<String> = kept.iter().map(|p| p.as_string().ok_or("a file name that is not text")).collect::<Result<_, _>>()?;
+    if kept.len() > MAX_FILES {
+        return Err(format!("the run left {} files in its folder, more than the {MAX_FILES} a skill may keep", kept.len()));
+    }
+    let mut writes = Vec::new();
+    let mut total = 0.0;
+    for entry in files.iter() {
+        let path = js_sys::Reflect::get(&entry, &"path".into()).ok().and_then(|p| p.as_string()).ok_or("a file without a name")?;
+        check_path(&path)?;
+        let data = js_sys::Reflect::get(&entry, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let buffer = data.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| format!("{path}: not bytes"))?;
+        total += buffer.byte_length() as f64;
+        if total > MAX_BYTES {
+            return Err(format!("{path}: the run wrote more than {} MiB", MAX_BYTES / 1048576.0));
+        }
+        writes.push((path, buffer));
+    }
+    for path in &kept {
+        check_path(path)?;
+    }
+    for (path, buffer) in &writes {
+        folder.write(path, buffer).await?;
+    }
+    for gone in before.iter().filter(|f| !kept.contains(&f.path)) {
+        folder.remove(&gone.path).await?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The Run panel: the form, Run / Stop / Run again, the console, the time
 //! taken and the outputs.
 
+mod files;
 mod form;
 mod outputs;
 mod workflow;
@@ -75,6 +76,8 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
     let result = RwSignal::new(None::<(Value, String)>);
     let elapsed = RwSignal::new(None::<f64>);
     let runs = RwSignal::new(0u32);
+    // Counts ended runs, for what lists a run's effects (the kept files).
+    let finished = RwSignal::new(0u32);
     let urls: BlobUrls = StoredValue::new_local(Vec::new());
 
     let run = move || {
@@ -113,6 +116,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
                 run_one(&skill, inputs, code, sandbox.get_value(), on_event).await
             };
             elapsed.set(Some(now_ms() - started));
+            finished.update(|n| *n += 1);
             status.set(String::new());
             urls.update_value(|u| u.drain(..).for_each(|url| revoke(&url)));
             match outcome.and_then(|json| serde_json::from_str::<Value>(&json).map(|v| (v, json)).map_err(|e| RunFailure::Failed(format!("The skill's result is not JSON: {e}")))) {
@@ -167,6 +171,7 @@ fn RunPanel(skill: RunnableSkill, config: RunnerConfig, panel_id: String) -> imp
                     <details class="run-json run-raw"><summary>"Result as JSON (what " <code>{format!("llmos run {} --json", skill_name)}</code> " prints)"</summary><pre data-run-outputs=json.clone()><code>{json.clone()}</code></pre></details>
                 })}
             </div>
+            {(skill.with_value(|s| s.kind == "python")).then(|| view! { <files::KeptFiles skill=skill.with_value(|s| s.name.clone()) runs=finished /> })}
             <details class="run-console" open=move || !console.get().is_empty() hidden=move || console.get().is_empty()>
                 <summary>"Console"</summary>
                 <pre>{move || console.get().into_iter().map(|(stream, line)| view! {
