@@ -246,6 +246,10 @@ pub struct Proposal {
     pub effect: Option<Effect>,
     /// Set when the user retired the skill: the page offers Undo instead of Accept.
     pub retired: bool,
+    /// For an improvement: the covered skill's SKILL.md as it is now (the
+    /// user's from their store, the site's from `skills/<slug>/SKILL.md`),
+    /// which the page diffs the proposal against. Set by the page, not by `propose`.
+    pub current_md: Option<String>,
 }
 
 /// Runs the core's lexical detection over the stored traces and writes a
@@ -281,7 +285,7 @@ pub fn propose(traces: &[Trace], skills: &[KnownSkill], decisions: &Decisions) -
         }
         let retired = decisions.retired(&pattern.id);
         let effect = decisions.accepted(&pattern.id).or(retired.map(|r| &r.accepted)).map(|a| effect::effect(&pattern, &a.skill, a.at, traces));
-        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None, effect, retired: retired.is_some() });
+        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None, effect, retired: retired.is_some(), current_md: None });
     }
     (proposals, rejected)
 }

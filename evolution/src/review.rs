@@ -195,8 +195,30 @@ fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthe
             }}</summary>
                 <pre class="proposal-text">{proposal.skill_md.clone()}</pre>
             </details>
+            {proposal.current_md.as_ref().map(|current| diff_view(pattern.covered_by.as_deref().unwrap_or_default(), current, &proposal.skill_md))}
             {actions}
         </li>
+    }
+}
+
+/// What an improvement changes in the skill it improves, line by line
+/// (`-` removed, `+` added); text nodes, so nothing in either file is markup.
+fn diff_view(skill: &str, current: &str, proposed: &str) -> impl IntoView {
+    use llmos_core::evolution::{line_diff, LineChange};
+    let lines = line_diff(current, proposed);
+    let changed = lines.iter().filter(|l| l.change != LineChange::Equal).count();
+    let lines = lines.into_iter().map(|l| {
+        let class = match l.change {
+            LineChange::Equal => "diff-equal",
+            LineChange::Delete => "diff-delete",
+            LineChange::Insert => "diff-insert",
+        };
+        view! { <span class=class>{format!("{}{}\n", l.change.marker(), l.text)}</span> }
+    });
+    view! {
+        <details class="proposal-changes" open=true><summary>{format!("Changes to {skill}: {changed} line{}", if changed == 1 { "" } else { "s" })}</summary>
+            <pre class="proposal-diff">{lines.collect_view()}</pre>
+        </details>
     }
 }
 
@@ -255,7 +277,17 @@ pub(crate) mod actions {
             }
         }
         let decided = decisions().await;
-        let (proposals, rejected) = model::propose(&traces, &known, &decided);
+        let (mut proposals, rejected) = model::propose(&traces, &known, &decided);
+        // What each improvement changes: the covered skill as it is now. The
+        // site's base is the index URL's prefix (`{base}index/search.json?v=…`).
+        let base = index_url.split("index/search.json").next().unwrap_or("/");
+        for p in &mut proposals {
+            let Some(covered) = p.pattern.covered_by.clone() else { continue };
+            p.current_md = match mine.iter().find(|s| s.name == covered) {
+                Some(skill) => Some(skill.skill_md_text()),
+                None => browser::fetch_text(&format!("{base}skills/{covered}/SKILL.md")).await.ok(),
+            };
+        }
         let inputs = traces.iter().map(model::trace_input).collect();
         let found = Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis };
         // What the badge counts: proposals not accepted yet.

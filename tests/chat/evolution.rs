@@ -245,12 +245,24 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
         c.browser.click("#new-chat");
         c.send(goal);
         c.last_answer();
-        c.browser.click(if i < 2 { "#outcome-not-solved" } else { "#outcome-solved" });
-        c.browser.wait_for("document.querySelector('[aria-pressed=\"true\"][id^=\"outcome-\"]')", 10);
+        let outcome = if i < 2 { "not-solved" } else { "solved" };
+        c.browser.click(&format!("#outcome-{outcome}"));
+        // Stored before the next chat starts (a click on a stale button would be lost).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !all_records(&c.browser, "traces").as_array().unwrap().iter().any(|t| t["goal"] == *goal && t["outcome"] == outcome) {
+            assert!(Instant::now() < deadline, "the outcome of {goal:?} is stored");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
     c.find_patterns();
     let effect = format!("li[data-pattern='{pattern}'] .pattern-effect");
     c.browser.wait_for(&format!("document.querySelector(\"{effect}\")"), 10);
+    // The task is covered by the accepted skill now: its proposal is an improvement, shown as a line diff against it.
+    let diff = |class: &str| c.browser.eval(&format!("return [...document.querySelectorAll(\"li[data-pattern='{pattern}'] .proposal-diff .{class}\")].map(s => s.textContent).join('');"));
+    let (deleted, inserted) = (diff("diff-delete"), diff("diff-insert"));
+    assert!(deleted.as_str().unwrap().contains("-description: \"Carries out a task the user asked for 5 times"), "{deleted}");
+    assert!(inserted.as_str().unwrap().contains("+description: \"Carries out a task the user asked for 8 times"), "{inserted}");
+    assert!(diff("diff-equal").as_str().unwrap().contains(&format!(" name: {name}\n")), "unchanged lines are shown as they are");
     let since: Vec<String> = serde_json::from_value(c.browser.eval(&format!("return [...document.querySelectorAll(\"{effect} tbody tr:last-child td\")].map(td => td.textContent);"))).unwrap();
     assert_eq!(since, ["3", "33 %", "3 of 3", "0 of 3"], "since acceptance: traces, solved, offered, used");
     let before: Vec<String> = serde_json::from_value(c.browser.eval(&format!("return [...document.querySelectorAll(\"{effect} tbody tr:first-child td\")].map(td => td.textContent);"))).unwrap();

@@ -15,6 +15,7 @@
 //! browser's wasm32 and runs natively in `llmos patterns` and the tests.
 
 pub mod cluster;
+pub mod diff;
 pub mod features;
 pub mod normalise;
 pub mod pattern;
@@ -24,6 +25,7 @@ mod tests;
 mod vocabulary;
 
 pub use cluster::{Params, LEXICAL, SEMANTIC};
+pub use diff::{line_diff, DiffLine, LineChange};
 pub use features::{BlockWeights, Features};
 pub use normalise::{normalise_goal, plain_key, NormalisedGoal};
 pub use pattern::{Pattern, SkillText, COVER_THRESHOLD};
