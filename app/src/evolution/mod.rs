@@ -20,6 +20,7 @@ pub mod features;
 pub mod normalise;
 pub mod pattern;
 pub mod synthesis;
+pub mod workflow;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
@@ -30,6 +31,7 @@ pub use features::{BlockWeights, Features};
 pub use normalise::{normalise_goal, plain_key, NormalisedGoal};
 pub use pattern::{Pattern, SkillText, COVER_THRESHOLD};
 pub use synthesis::{check_synthesised, fallback_skill, retry_prompt, synthesis_prompt};
+pub use workflow::workflow_skill;
 
 use serde::{Deserialize, Serialize};
 
