@@ -8,11 +8,12 @@ use std::fs;
 /// Hard caps of the bundles, bytes gzipped (the bindings module and the
 /// wasm), 2–3 % above what they measured in session 7: site 172,280 (with the
 /// results page's chips and "Show more"), workbench 427,843, chat 376,170,
-/// evolution 336,133 bytes. The budgets (issue 14) are lower still.
+/// evolution 336,133 bytes (339,548 after the merges of session 7; 353,325
+/// with the measured effect, Retire and the diff view of session 8). The budgets (issue 14) are lower still.
 const SITE_CAP: usize = 176_000;
 const WORKBENCH_CAP: usize = 440_000;
 const CHAT_CAP: usize = 387_000;
-const EVOLUTION_CAP: usize = 345_000;
+const EVOLUTION_CAP: usize = 356_000;
 
 fn gzipped_size(bytes: &[u8]) -> usize {
     use std::io::Write;

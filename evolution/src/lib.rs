@@ -12,9 +12,12 @@
 //! `browser` (the WebAssembly bundle, whose `hydrate` entry point is
 //! `llmos_islands`' with its feature `evolution`).
 
+pub mod effect;
 pub mod model;
 #[cfg(any(feature = "ssr", feature = "browser"))]
 pub mod review;
+#[cfg(feature = "browser")]
+pub mod retire;
 #[cfg(feature = "browser")]
 pub mod synth;
 #[cfg(any(feature = "ssr", feature = "browser"))]

@@ -3,6 +3,7 @@
 //! the user's decisions on proposals (kept in the store's `meta`).
 
 use llmos_core::evolution::{self, synthesis, Detection, Options, Outcome, Pattern, SkillText, TraceInput};
+use crate::effect::{self, Effect};
 use llmos_islands::records::Trace;
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +93,11 @@ pub struct Decisions {
     /// Accepted proposals, oldest first.
     #[serde(default)]
     pub accepted: Vec<Accepted>,
+    /// Accepted skills the user retired (after the page measured them),
+    /// oldest first: their patterns are not proposed again, and Undo brings
+    /// the skill back.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
     /// The user let proposals be written by their own provider and model
     /// (the chat's): off until they turn it on.
     #[serde(default)]
@@ -121,7 +127,7 @@ fn auto_every() -> usize {
 
 impl Default for Decisions {
     fn default() -> Self {
-        Decisions { key: String::new(), rejected: Vec::new(), accepted: Vec::new(), synthesis: false, auto_every: AUTO_EVERY, last_run_ms: 0.0, last_traces: 0, pending: 0 }
+        Decisions { key: String::new(), rejected: Vec::new(), accepted: Vec::new(), retired: Vec::new(), synthesis: false, auto_every: AUTO_EVERY, last_run_ms: 0.0, last_traces: 0, pending: 0 }
     }
 }
 
@@ -139,7 +145,39 @@ pub struct Accepted {
     pub previous: Option<String>,
 }
 
+/// A retired skill: its acceptance and the SKILL.md it had when retired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Retired {
+    pub accepted: Accepted,
+    /// What the skill was when retired: Undo saves it again.
+    pub skill_md: String,
+    /// When, in ms since the Unix epoch.
+    pub at: f64,
+}
+
 impl Decisions {
+    /// Retires the acceptance of `pattern` (the skill as `skill_md`): it
+    /// leaves `accepted`, and the pattern is not proposed again. `None`
+    /// when the pattern has no acceptance.
+    pub fn retire(&mut self, pattern: &str, skill_md: String, now: f64) -> Option<&Retired> {
+        let accepted = self.undo(pattern)?;
+        self.retired.retain(|r| r.accepted.pattern != pattern);
+        self.retired.push(Retired { accepted, skill_md, at: now });
+        self.retired.last()
+    }
+
+    pub fn retired(&self, pattern: &str) -> Option<&Retired> {
+        self.retired.iter().find(|r| r.accepted.pattern == pattern)
+    }
+
+    /// Undoes a retirement: the acceptance comes back as it was.
+    pub fn unretire(&mut self, pattern: &str) -> Option<Retired> {
+        let at = self.retired.iter().position(|r| r.accepted.pattern == pattern)?;
+        let retired = self.retired.remove(at);
+        self.accept(retired.accepted.clone());
+        Some(retired)
+    }
+
     /// Whether automatic detection is due with `traces` stored at `now` (ms).
     pub fn detection_due(&self, traces: usize, now: f64) -> bool {
         self.auto_every > 0 && traces > 0 && (traces >= self.last_traces + self.auto_every || now - self.last_run_ms >= AUTO_INTERVAL_MS)
@@ -203,6 +241,15 @@ pub struct Proposal {
     pub improves_user_skill: bool,
     /// The model that wrote `skill_md`, once synthesis replaced the template.
     pub written_by: Option<String>,
+    /// For an accepted or retired proposal: how its task went before and
+    /// after acceptance (`effect::effect`).
+    pub effect: Option<Effect>,
+    /// Set when the user retired the skill: the page offers Undo instead of Accept.
+    pub retired: bool,
+    /// For an improvement: the covered skill's SKILL.md as it is now (the
+    /// user's from their store, the site's from `skills/<slug>/SKILL.md`),
+    /// which the page diffs the proposal against. Set by the page, not by `propose`.
+    pub current_md: Option<String>,
 }
 
 /// Runs the core's lexical detection over the stored traces and writes a
@@ -236,7 +283,9 @@ pub fn propose(traces: &[Trace], skills: &[KnownSkill], decisions: &Decisions) -
         if name != wanted {
             skill_md = skill_md.replacen(&format!("\nname: {wanted}\n"), &format!("\nname: {name}\n"), 1);
         }
-        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None });
+        let retired = decisions.retired(&pattern.id);
+        let effect = decisions.accepted(&pattern.id).or(retired.map(|r| &r.accepted)).map(|a| effect::effect(&pattern, &a.skill, a.at, traces));
+        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None, effect, retired: retired.is_some(), current_md: None });
     }
     (proposals, rejected)
 }

@@ -119,17 +119,40 @@ fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthe
     });
     let (p1, p2, p3, p4, p5) = (proposal.clone(), proposal.clone(), proposal.clone(), proposal.clone(), proposal.clone());
     let _ = (&p1, &p2, &p3, &p4, &p5, &found, &said);
-    let actions = match accepted {
-        Some(skill) => view! {
-            <p class="accepted">"Accepted as " <a href=llmos_islands::skill_links::view_url(base, &skill)>{skill.clone()}</a> ". "
-                <button type="button" class="pattern-undo" on:click=move |_| {
-                    #[cfg(feature = "browser")]
-                    leptos::task::spawn_local(actions::undo(p4.pattern.id.clone(), skill.clone(), found, said));
-                }>"Undo"</button>
-            </p>
+    let effect = proposal.effect.as_ref().map(crate::effect::effect_view);
+    let actions = match (accepted, proposal.retired) {
+        (_, true) => {
+            let skill = proposal.effect.as_ref().map_or(proposal.name.clone(), |e| e.skill.clone());
+            view! {
+                <p class="retired">"Retired " <code>{skill}</code> ": this task is not proposed again. "
+                    <button type="button" class="pattern-unretire" on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(crate::retire::unretire(p4.pattern.id.clone(), found, said));
+                    }>"Undo"</button>
+                </p>
+            }
+            .into_any()
         }
-        .into_any(),
-        None => {
+        (Some(skill), false) => {
+            let flagged = proposal.effect.as_ref().is_some_and(|e| e.verdict.flagged());
+            let (undo_skill, retire_skill) = (skill.clone(), skill.clone());
+            let _ = (&undo_skill, &retire_skill);
+            view! {
+                <p class="accepted">"Accepted as " <a href=llmos_islands::skill_links::view_url(base, &skill)>{skill.clone()}</a> ". "
+                    <button type="button" class="pattern-undo" on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::undo(p4.pattern.id.clone(), undo_skill.clone(), found, said));
+                    }>"Undo"</button>
+                    " "
+                    <button type="button" class=if flagged { "danger pattern-retire" } else { "pattern-retire" } on:click=move |_| {
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(crate::retire::retire(p1.pattern.id.clone(), retire_skill.clone(), found, said));
+                    }>"Retire"</button>
+                </p>
+            }
+            .into_any()
+        }
+        (None, false) => {
             let base = base.to_string();
             let _ = &base;
             view! {
@@ -162,6 +185,7 @@ fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthe
             <h2 class="pattern-goal">{pattern.representative_goal.clone()}</h2>
             <p class="meta">{format!("{} traces · {rate} · steps: {sequence} · skills used: {skills}", pattern.size)}</p>
             {covers}
+            {effect}
             <details class="pattern-examples"><summary>"Examples"</summary>
                 <ul>{pattern.example_goals.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
             </details>
@@ -171,8 +195,30 @@ fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthe
             }}</summary>
                 <pre class="proposal-text">{proposal.skill_md.clone()}</pre>
             </details>
+            {proposal.current_md.as_ref().map(|current| diff_view(pattern.covered_by.as_deref().unwrap_or_default(), current, &proposal.skill_md))}
             {actions}
         </li>
+    }
+}
+
+/// What an improvement changes in the skill it improves, line by line
+/// (`-` removed, `+` added); text nodes, so nothing in either file is markup.
+fn diff_view(skill: &str, current: &str, proposed: &str) -> impl IntoView {
+    use llmos_core::evolution::{line_diff, LineChange};
+    let lines = line_diff(current, proposed);
+    let changed = lines.iter().filter(|l| l.change != LineChange::Equal).count();
+    let lines = lines.into_iter().map(|l| {
+        let class = match l.change {
+            LineChange::Equal => "diff-equal",
+            LineChange::Delete => "diff-delete",
+            LineChange::Insert => "diff-insert",
+        };
+        view! { <span class=class>{format!("{}{}\n", l.change.marker(), l.text)}</span> }
+    });
+    view! {
+        <details class="proposal-changes" open=true><summary>{format!("Changes to {skill}: {changed} line{}", if changed == 1 { "" } else { "s" })}</summary>
+            <pre class="proposal-diff">{lines.collect_view()}</pre>
+        </details>
     }
 }
 
@@ -188,11 +234,11 @@ pub(crate) mod actions {
     use llmos_islands::store::{self, sync, Draft, SkillStore};
     use llmos_islands::user_skills::{SkillFile, UserSkill, SKILL_MD};
 
-    fn failed(said: RwSignal<Option<Said>>, text: impl Into<String>) {
+    pub(crate) fn failed(said: RwSignal<Option<Said>>, text: impl Into<String>) {
         said.set(Some(Said { ok: false, text: text.into() }));
     }
 
-    fn done(said: RwSignal<Option<Said>>, text: impl Into<String>) {
+    pub(crate) fn done(said: RwSignal<Option<Said>>, text: impl Into<String>) {
         said.set(Some(Said { ok: true, text: text.into() }));
     }
 
@@ -201,7 +247,7 @@ pub(crate) mod actions {
         store.record(META, DECISIONS_KEY).await.ok().flatten().as_ref().and_then(record_from_js).unwrap_or_default()
     }
 
-    async fn save_decisions(mut decisions: Decisions) -> Result<(), String> {
+    pub(crate) async fn save_decisions(mut decisions: Decisions) -> Result<(), String> {
         decisions.key = DECISIONS_KEY.into();
         let store = store::shared().await.map_err(|e| e.message)?;
         store.put_records(META, &[record_to_js(&decisions)]).await.map_err(|e| e.message)
@@ -231,11 +277,21 @@ pub(crate) mod actions {
             }
         }
         let decided = decisions().await;
-        let (proposals, rejected) = model::propose(&traces, &known, &decided);
+        let (mut proposals, rejected) = model::propose(&traces, &known, &decided);
+        // What each improvement changes: the covered skill as it is now. The
+        // site's base is the index URL's prefix (`{base}index/search.json?v=…`).
+        let base = index_url.split("index/search.json").next().unwrap_or("/");
+        for p in &mut proposals {
+            let Some(covered) = p.pattern.covered_by.clone() else { continue };
+            p.current_md = match mine.iter().find(|s| s.name == covered) {
+                Some(skill) => Some(skill.skill_md_text()),
+                None => browser::fetch_text(&format!("{base}skills/{covered}/SKILL.md")).await.ok(),
+            };
+        }
         let inputs = traces.iter().map(model::trace_input).collect();
         let found = Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis };
         // What the badge counts: proposals not accepted yet.
-        let pending = found.proposals.iter().filter(|p| !found.accepted.iter().any(|(id, _)| *id == p.pattern.id)).count();
+        let pending = found.proposals.iter().filter(|p| !p.retired && !found.accepted.iter().any(|(id, _)| *id == p.pattern.id)).count();
         let mut decided = decided;
         decided.ran(found.traces, browser::now(), pending);
         let _ = save_decisions(decided).await;
@@ -271,13 +327,13 @@ pub(crate) mod actions {
     }
 
     /// Moves the count of waiting proposals by `by` (accept and reject take one, undo gives one back).
-    async fn adjust_pending(decisions: &mut Decisions, by: isize) {
+    pub(crate) async fn adjust_pending(decisions: &mut Decisions, by: isize) {
         decisions.pending = decisions.pending.saturating_add_signed(by);
     }
 
     /// `skill_md` as the user skill `name`: a new record, or the existing
     /// one with its SKILL.md replaced (its other files kept).
-    fn record(existing: Option<&UserSkill>, name: &str, skill_md: &str) -> UserSkill {
+    pub(crate) fn record(existing: Option<&UserSkill>, name: &str, skill_md: &str) -> UserSkill {
         let now = browser::now();
         let mut files: Vec<SkillFile> = existing.map(|s| s.files.iter().filter(|f| f.path != SKILL_MD).cloned().collect()).unwrap_or_default();
         files.push(SkillFile { path: SKILL_MD.into(), data: skill_md.as_bytes().to_vec() });
@@ -402,6 +458,7 @@ pub(crate) mod actions {
         found.update(|f| {
             if let Some(f) = f {
                 f.accepted.retain(|(id, _)| *id != pattern);
+                f.proposals.iter_mut().filter(|p| p.pattern.id == pattern).for_each(|p| p.effect = None);
             }
         });
         done(said, if previous.is_some() { format!("Undone: {skill} is as it was before.") } else { format!("Undone: {skill} is deleted.") });

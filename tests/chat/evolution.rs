@@ -123,6 +123,24 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     assert!(goals.contains(&"What is the capital of Mongolia?"), "the kept trace outlives its chat: {goals:?}");
     assert!(!goals.contains(&"Recommend a good sci-fi novel"), "a trace goes with its chat: {goals:?}");
     assert_eq!(goals.len(), 14);
+    // Delete on the traces page asks first: declined, the trace stays; confirmed, it leaves the list and the store.
+    c.open_page("/my/traces/");
+    c.set("#trace-filter", "Mongolia");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 1", 10);
+    c.browser.eval("window.confirm = () => false; return true;");
+    c.browser.click("#trace-list > li .trace-delete");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(all_records(&c.browser, "traces").as_array().unwrap().len(), 14, "declining the question deletes nothing");
+    assert_eq!(c.browser.eval("return document.querySelectorAll('#trace-list > li').length;"), 1);
+    c.browser.eval("window.confirm = () => true; return true;");
+    c.browser.click("#trace-list > li .trace-delete");
+    c.browser.wait_for("document.querySelectorAll('#trace-list > li').length === 0", 10);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while all_records(&c.browser, "traces").as_array().unwrap().iter().any(|t| t["goal"] == "What is the capital of Mongolia?") {
+        assert!(Instant::now() < deadline, "the deleted trace leaves the store");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(all_records(&c.browser, "traces").as_array().unwrap().len(), 13);
 
     // Three patterns, each with a fallback proposal (no key was used for it) that `llmos check` passes.
     c.standin.take_requests();
@@ -218,5 +236,49 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     }
     c.find_patterns();
     c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
+
+    // The measured effect: three more real chats about the task after
+    // acceptance, the skill offered in each but used in none, two marked
+    // not solved: the page shows before against since and flags it.
+    c.open();
+    for (i, goal) in ["write me a haiku about autumn leaves", "an autumn leaves haiku, please", "compose one more haiku about autumn leaves"].iter().enumerate() {
+        c.browser.click("#new-chat");
+        c.send(goal);
+        c.last_answer();
+        let outcome = if i < 2 { "not-solved" } else { "solved" };
+        c.browser.click(&format!("#outcome-{outcome}"));
+        // Stored before the next chat starts (a click on a stale button would be lost).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !all_records(&c.browser, "traces").as_array().unwrap().iter().any(|t| t["goal"] == *goal && t["outcome"] == outcome) {
+            assert!(Instant::now() < deadline, "the outcome of {goal:?} is stored");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    c.find_patterns();
+    let effect = format!("li[data-pattern='{pattern}'] .pattern-effect");
+    c.browser.wait_for(&format!("document.querySelector(\"{effect}\")"), 10);
+    // The task is covered by the accepted skill now: its proposal is an improvement, shown as a line diff against it.
+    let diff = |class: &str| c.browser.eval(&format!("return [...document.querySelectorAll(\"li[data-pattern='{pattern}'] .proposal-diff .{class}\")].map(s => s.textContent).join('');"));
+    let (deleted, inserted) = (diff("diff-delete"), diff("diff-insert"));
+    assert!(deleted.as_str().unwrap().contains("-description: \"Carries out a task the user asked for 5 times"), "{deleted}");
+    assert!(inserted.as_str().unwrap().contains("+description: \"Carries out a task the user asked for 8 times"), "{inserted}");
+    assert!(diff("diff-equal").as_str().unwrap().contains(&format!(" name: {name}\n")), "unchanged lines are shown as they are");
+    let since: Vec<String> = serde_json::from_value(c.browser.eval(&format!("return [...document.querySelectorAll(\"{effect} tbody tr:last-child td\")].map(td => td.textContent);"))).unwrap();
+    assert_eq!(since, ["3", "33 %", "3 of 3", "0 of 3"], "since acceptance: traces, solved, offered, used");
+    let before: Vec<String> = serde_json::from_value(c.browser.eval(&format!("return [...document.querySelectorAll(\"{effect} tbody tr:first-child td\")].map(td => td.textContent);"))).unwrap();
+    assert!(before[0].parse::<usize>().unwrap() >= 4 && before[1] == "100 %" && before[3] == "0 of 5", "before: the group's chats (all marked solved by now) and the unmarked one after the first acceptance, none used it: {before:?}");
+    assert_eq!(c.browser.eval(&format!("return document.querySelector(\"{effect}\").dataset.verdict;")), "never-used");
+    assert!(c.text_of(&format!("{effect} .effect-verdict.flagged")).contains("Never used"), "{}", c.text_of(&effect));
+    c.no_overflow("/my/evolution/");
+    // Retire, in one click: the skill goes, the pattern stays retired across detections, Undo brings it back.
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-retire"));
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .retired\")"), 10);
+    assert!(user_skills(&c.browser).iter().all(|(n, _)| *n != name), "retire removed the skill");
+    c.find_patterns();
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .retired\")"), 10);
+    assert_eq!(c.browser.eval(&format!("return document.querySelectorAll(\"li[data-pattern='{pattern}'] .pattern-accept\").length;")), 0, "a retired skill's task is not proposed again");
+    c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-unretire"));
+    c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
+    assert!(user_skills(&c.browser).iter().any(|(n, md)| *n == name && md.contains(&format!("pattern: \"{pattern}\""))), "undo restored the retired skill");
     assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }

@@ -15,19 +15,23 @@
 //! browser's wasm32 and runs natively in `llmos patterns` and the tests.
 
 pub mod cluster;
+pub mod diff;
 pub mod features;
 pub mod normalise;
 pub mod pattern;
 pub mod synthesis;
+pub mod workflow;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
 
 pub use cluster::{Params, LEXICAL, SEMANTIC};
+pub use diff::{line_diff, DiffLine, LineChange};
 pub use features::{BlockWeights, Features};
 pub use normalise::{normalise_goal, plain_key, NormalisedGoal};
 pub use pattern::{Pattern, SkillText, COVER_THRESHOLD};
 pub use synthesis::{check_synthesised, fallback_skill, retry_prompt, synthesis_prompt};
+pub use workflow::workflow_skill;
 
 use serde::{Deserialize, Serialize};
 

@@ -128,3 +128,25 @@ fn detection_is_due_after_enough_new_traces_or_a_day() {
     decisions.auto_every = 0;
     assert!(!decisions.detection_due(100, 20.0 * day), "turned off");
 }
+
+#[test]
+fn a_retired_skill_is_remembered_shown_as_retired_and_undo_brings_its_acceptance_back() {
+    let traces = traces();
+    let (proposals, _) = propose(&traces, &[], &Decisions::default());
+    let p = &proposals[0];
+    let mut decisions = Decisions::default();
+    assert!(decisions.retire(&p.pattern.id, "x".into(), 5.0).is_none(), "only an accepted skill retires");
+    decisions.accept(Accepted { pattern: p.pattern.id.clone(), skill: p.name.clone(), at: 1.0, previous: None });
+    let (shown, _) = propose(&traces, &[], &decisions);
+    let accepted = shown.iter().find(|s| s.pattern.id == p.pattern.id).unwrap();
+    assert_eq!((accepted.retired, accepted.effect.as_ref().map(|e| e.skill.as_str())), (false, Some(p.name.as_str())));
+    decisions.retire(&p.pattern.id, p.skill_md.clone(), 5.0);
+    assert!(decisions.accepted(&p.pattern.id).is_none());
+    let back: Decisions = serde_json::from_str(&serde_json::to_string(&decisions).unwrap()).unwrap();
+    assert_eq!(back, decisions, "kept across visits");
+    let (shown, _) = propose(&traces, &[], &decisions);
+    assert!(shown.iter().find(|s| s.pattern.id == p.pattern.id).unwrap().retired, "shown as retired, not proposed for acceptance");
+    let undone = decisions.unretire(&p.pattern.id).unwrap();
+    assert_eq!((undone.skill_md.as_str(), decisions.accepted(&p.pattern.id).map(|a| a.at)), (p.skill_md.as_str(), Some(1.0)));
+    assert!(decisions.retired.is_empty());
+}
