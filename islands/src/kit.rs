@@ -1,21 +1,20 @@
-//! The skill kit (crate `llmos-skillkit`): the core's Markdown renderer as a
-//! WebAssembly module of its own, fetched the first time a page needs it,
-//! so the workbench and chat bundles do not carry it (issue 14).
+//! The kits (crate `llmos-skillkit`): the core's Markdown renderer, and for
+//! the workbench its SKILL.md parser and skill zips, as WebAssembly modules
+//! of their own, fetched the first time a page needs them, so the workbench
+//! and chat bundles do not carry them (issue 14).
 //!
-//! In the browser, [`load`] asks the bundle's loader for the kit: the loader
+//! In the browser, [`load`] asks the bundle's loader for its kit: the loader
 //! sets `globalThis.llmosSkillkit`, a function that imports the kit's hashed
 //! files once (`src/islands.rs`, `skillkit_prelude`) and resolves to its
 //! module. After that the functions here are synchronous calls into it.
 //! Elsewhere (natively: `ssr`, the unit tests; the other bundles, which do
 //! not call them) they are the core's own functions.
 //!
-//! Who waits for it: the editor's preview and a user skill's page (their
-//! first paint shows Markdown), the chat before it shows a conversation with
-//! answers or streams one, and `/my/`'s import and export (skill zips). The
-//! list on `/my/` and the site's pages never load it. The workbench also
-//! parses SKILL.md files with it (the YAML parser): the editor and a user
-//! skill's page wait for it, `/my/` when it imports, duplicates or meets a
-//! record stored without its fields.
+//! Who waits for it: the editor (its checks and preview) and a user skill's
+//! page, as they open; `/my/` when it imports, exports or duplicates, or
+//! meets a record stored without its fields; the chat before it shows a
+//! conversation with answers or streams one. The list on `/my/` and the
+//! site's pages never load it.
 
 #[cfg(any(feature = "workbench", feature = "chat"))]
 pub use browser::{frontmatter_keys, is_loaded, load, parse_skill, read_zip, render_safe, write_zip, MarkdownStream};
