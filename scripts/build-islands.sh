@@ -17,6 +17,11 @@ need_workbox
 build_bundle hydrate target/islands
 build_bundle workbench target/islands/workbench
 build_bundle chat target/islands/chat
+# The kits, fetched on first use (crate llmos-skillkit): the skill kit
+# (Markdown renderer, SKILL.md parser, zips) by the workbench, the Markdown
+# kit (the renderer alone) by the chat.
+build_bundle skills target/islands/skillkit llmos-skillkit "skill kit (fetched on first use)"
+build_bundle "" target/islands/markdown llmos-skillkit "Markdown kit (fetched on first use)"
 # The Run panel of executable skills, a crate of its own.
 build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"
 # The traces and evolution pages (/my/traces/, /my/evolution/), a crate of its own.

@@ -39,6 +39,45 @@ pub fn evolution_bundle() -> Option<(&'static [u8], &'static [u8])> {
     crate::source::bundled::EVOLUTION
 }
 
+/// The embedded skill kit: the Markdown renderer, the SKILL.md parser and
+/// skill zips, which the workbench imports the first time a page needs
+/// them (`llmos_islands::kit`).
+pub fn skillkit_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::SKILLKIT
+}
+
+/// The embedded Markdown kit: the skill kit without the parser and zips,
+/// which the chat imports the first time it shows an answer.
+pub fn markdown_kit_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::MARKDOWNKIT
+}
+
+/// A kit's files, `pkg/llmos_<name>.<hash>.js` and its module;
+/// `loader_path` is the JS module, which no page references.
+pub fn publish_kit(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
+    let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
+    let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));
+    IslandFiles { loader_path: format!("pkg/{js_name}"), files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec())] }
+}
+
+/// The lines a loader starts with so its bundle can fetch the skill kit
+/// published as `kit` (see [`publish_kit`]): `globalThis.llmosSkillkit()`
+/// imports and instantiates it once and resolves to its exports. Nothing is
+/// fetched until a page calls it; the loader and the kit sit in `pkg/`.
+pub fn skillkit_prelude(kit: &IslandFiles) -> String {
+    let [(js, _), (wasm, _)] = [&kit.files[0], &kit.files[1]];
+    let (js, wasm) = (js.trim_start_matches("pkg/"), wasm.trim_start_matches("pkg/"));
+    format!(
+        r#"// The skill kit (the Markdown renderer, and for the workbench the SKILL.md parser and zips), fetched the first time it is needed.
+let llmosSkillkitModule;
+globalThis.llmosSkillkit = () => (llmosSkillkitModule ??= import("./{js}").then(async (kit) => {{
+  await kit.default({{ module_or_path: new URL("./{wasm}", import.meta.url) }});
+  return kit;
+}}));
+"#
+    )
+}
+
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.
 pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     use std::io::Write;

@@ -116,6 +116,15 @@ fn context_mark(context: &str) -> Option<(&str, (usize, usize))> {
     Some((what, (line.trim().parse().ok()?, column.trim().parse().ok()?)))
 }
 
+/// The top-level keys of `text`'s frontmatter, in file order (a key that is
+/// not a string is `""`); `None` when it does not split or parse. The
+/// browser's editor asks this of the skill kit to tell whether its form can
+/// show a SKILL.md whole.
+pub fn mapping_keys(file: &str, text: &str) -> Option<Vec<String>> {
+    let map = parse_mapping(file, &split(file, text).ok()?).ok()?;
+    Some(map.keys().map(|k| k.as_str().unwrap_or_default().to_string()).collect())
+}
+
 fn yaml_help(reason: &str) -> &'static str {
     if reason.contains("mapping values are not allowed") {
         "a value contains `: `; put the whole value in quotes, e.g. description: \"Does X: then Y\""
@@ -147,6 +156,15 @@ pub fn key_lines(split: &Split) -> HashMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mapping_keys_lists_top_level_keys_in_order_and_marks_other_keys() {
+        let keys = mapping_keys("SKILL.md", "---\nname: a\ndescription: b\nmetadata:\n  x: y\n---\nbody\n");
+        assert_eq!(keys, Some(vec!["name".to_string(), "description".to_string(), "metadata".to_string()]));
+        assert_eq!(mapping_keys("SKILL.md", "---\n1: a\n---\n"), Some(vec![String::new()]), "a key that is not a string");
+        assert_eq!(mapping_keys("SKILL.md", "---\nname: [\n---\n"), None);
+        assert_eq!(mapping_keys("SKILL.md", "no frontmatter"), None);
+    }
 
     #[test]
     fn splits_with_crlf_and_bom() {

@@ -43,6 +43,10 @@ pub mod records;
 // The provider's keys and streaming call: the chat's, and the evolution page's synthesis.
 #[cfg(any(feature = "ssr", feature = "chat", feature = "evolution"))]
 pub mod provider;
+// The Markdown renderer, the SKILL.md parser and zips, fetched on first
+// use (crate llmos-skillkit).
+#[allow(dead_code)]
+pub mod kit;
 pub mod skill_links;
 pub mod store;
 pub mod user_skills;

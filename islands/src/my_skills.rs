@@ -241,6 +241,10 @@ pub(crate) mod actions {
             Ok(read) => read,
             Err(error) => return status.set(Status::Failed(format!("Could not read the files: {error}. Nothing was imported."), vec![])),
         };
+        // Zips and SKILL.md files are read by the skill kit, fetched the first time.
+        if let Err(error) = crate::kit::load().await {
+            return status.set(Status::Failed(format!("Could not check the files: {error}. Nothing was imported."), vec![]));
+        }
         let imported = match user_skills::import_files(read, folder.as_deref(), browser::now()) {
             Ok(imported) => imported,
             Err(errors) => {
@@ -307,7 +311,9 @@ pub(crate) mod actions {
                 Some(name) => format!("{}.zip", llmos_core::slugify(name)),
                 None => "llmos-skills.zip".to_string(),
             };
-            browser::download(&file_name, &llmos_core::zip::write_zip(&refs), "application/zip")?;
+            // Written by the skill kit, fetched the first time a zip is exported.
+            crate::kit::load().await?;
+            browser::download(&file_name, &crate::kit::write_zip(&refs)?, "application/zip")?;
             Ok::<_, String>(skills.len())
         }
         .await;
@@ -318,6 +324,8 @@ pub(crate) mod actions {
     }
 
     pub async fn duplicate(name: String, status: RwSignal<Status>) {
+        // The copy is parsed (its fields stored): by the skill kit.
+        let _ = crate::kit::load().await;
         let result = async {
             let store = store::shared().await?;
             let names: Vec<String> = store.skills().await?.into_iter().map(|s| s.name).collect();

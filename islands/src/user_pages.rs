@@ -119,6 +119,8 @@ mod actions {
         let result = async {
             let store = store::shared().await.map_err(|e| e.to_string())?;
             let skill = store.skill(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("You have no skill named {name} in this browser. It may have been deleted, or created in another browser."))?;
+            // The SKILL.md's parser and the Markdown renderer: the skill kit.
+            crate::kit::load().await?;
             let (parsed, warnings) = skill.parse().map_err(|e| format!("This skill's SKILL.md has an error; edit it to fix:\n{}", crate::user_skills::in_browser_terms(&e)))?;
             Ok(Page {
                 key: skill.name.clone(),
@@ -127,7 +129,7 @@ mod actions {
                 category: parsed.category.clone(),
                 kind: parsed.kind.clone(),
                 keywords: parsed.keywords.clone(),
-                body_html: llmos_core::render_safe(&parsed.body),
+                body_html: crate::kit::render_safe(&parsed.body),
                 files: skill.files.iter().map(|f| (f.path.clone(), f.data.len())).collect(),
                 warnings: warnings.iter().map(crate::user_skills::in_browser_terms).collect(),
                 runs: {

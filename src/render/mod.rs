@@ -243,6 +243,9 @@ pub(crate) struct Renderer<'a> {
     workbench: Option<&'static IslandFiles>,
     chat: Option<&'static IslandFiles>,
     evolution: Option<&'static IslandFiles>,
+    /// The kits' files (no loaders of their own: the workbench's and the chat's import them).
+    skillkit: Option<&'static IslandFiles>,
+    markdown_kit: Option<&'static IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
     offline: Option<crate::offline::Offline>,
     search_json: Vec<u8>,
@@ -291,23 +294,32 @@ impl<'a> Renderer<'a> {
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
         // The bundles are part of the binary: named and hashed once per
         // process for each loader prelude (one, in practice).
-        type Bundles = [Option<IslandFiles>; 4];
+        type Bundles = [Option<IslandFiles>; 6];
         static PUBLISHED: std::sync::Mutex<Vec<(String, &'static Bundles)>> = std::sync::Mutex::new(Vec::new());
         let published: &'static Bundles = {
             let mut known = PUBLISHED.lock().expect("no publisher panicked");
             match known.iter().find(|(p, _)| *p == prelude) {
                 Some((_, bundles)) => bundles,
                 None => {
-                    let bundles: &'static Bundles = Box::leak(Box::new(
-                        [("islands", crate::islands::bundle()), ("workbench", crate::islands::workbench_bundle()), ("chat", crate::islands::chat_bundle()), ("evolution", crate::islands::evolution_bundle())]
-                            .map(|(name, bundle)| bundle.map(|(js, wasm)| crate::islands::publish(name, js, wasm, &prelude))),
-                    ));
+                    // The workbench and chat fetch their kit on first use: their loaders say where it is.
+                    let kit = crate::islands::skillkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("skillkit", js, wasm));
+                    let markdown_kit = crate::islands::markdown_kit_bundle().map(|(js, wasm)| crate::islands::publish_kit("markdown", js, wasm));
+                    let with_kit = |kit: &Option<IslandFiles>| format!("{prelude}{}", kit.as_ref().map(crate::islands::skillkit_prelude).unwrap_or_default());
+                    let (workbench_prelude, chat_prelude) = (with_kit(&kit), with_kit(&markdown_kit));
+                    let [islands, workbench, chat, evolution] = [
+                        ("islands", crate::islands::bundle(), &prelude),
+                        ("workbench", crate::islands::workbench_bundle(), &workbench_prelude),
+                        ("chat", crate::islands::chat_bundle(), &chat_prelude),
+                        ("evolution", crate::islands::evolution_bundle(), &prelude),
+                    ]
+                    .map(|(name, bundle, prelude)| bundle.map(|(js, wasm)| crate::islands::publish(name, js, wasm, prelude)));
+                    let bundles: &'static Bundles = Box::leak(Box::new([islands, workbench, chat, evolution, kit, markdown_kit]));
                     known.push((prelude.clone(), bundles));
                     bundles
                 }
             }
         };
-        let [islands, workbench, chat, evolution] = published.each_ref().map(Option::as_ref);
+        let [islands, workbench, chat, evolution, skillkit, markdown_kit] = published.each_ref().map(Option::as_ref);
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
         let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
         let index_url = match search {
@@ -335,7 +347,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, runner, offline, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, skillkit, markdown_kit, runner, offline, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -417,7 +429,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files) {
             // Their names carry a hash of their bytes: one of the last build is the same file.
             if !out.keep(path) {
                 out.write(path, bytes)?;
@@ -444,7 +456,7 @@ impl<'a> Renderer<'a> {
         use crate::offline::PrecacheEntry;
         let mut entries = shells;
         entries.push(PrecacheEntry::hashed(&self.theme.stylesheet_path));
-        entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
+        entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
         entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
         entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
         entries

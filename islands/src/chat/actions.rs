@@ -62,6 +62,10 @@ pub(super) fn show_end_soon(state: ChatState) {
 }
 
 pub async fn start(state: ChatState) {
+    // Fetched alongside the settings and history, which usually need it.
+    leptos::task::spawn_local(async {
+        let _ = crate::kit::load().await;
+    });
     let Ok(store) = shared().await else { return say(state, "This browser refused local storage; the chat cannot keep keys or history here.") };
     if let Ok(Some(record)) = store.record(SETTINGS, "chat").await {
         if let Some(settings) = from_js::<ChatSettings>(&js_sys::Reflect::get(&record, &"value".into()).unwrap_or(JsValue::NULL)) {
@@ -219,6 +223,10 @@ pub async fn open(state: ChatState, id: Option<String>) {
     let Ok(store) = shared().await else { return };
     let mut messages: Vec<ChatMessage> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(from_js).collect();
     messages.sort_by_key(|m| m.seq);
+    // Answers are Markdown: the renderer is fetched before they are shown.
+    if messages.iter().any(|m| m.role == Role::Assistant) {
+        let _ = crate::kit::load().await;
+    }
     state.messages.set(messages);
     let trace: Option<Trace> = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js);
     state.outcome.set(trace.and_then(|t| t.outcome));

@@ -98,7 +98,7 @@ fn row_html(m: &ChatMessage, base: &str) -> String {
         let cards: String = m.runs.iter().enumerate().map(|(i, run)| super::run_card::card_html(run, i, false)).collect();
         html.push_str(&format!("<div class=\"skill-runs\">{cards}</div>"));
     }
-    html.push_str(&format!("<div class=\"answer prose\">{}</div>", llmos_core::render_safe(&m.text)));
+    html.push_str(&format!("<div class=\"answer prose\">{}</div>", crate::kit::render_safe(&m.text)));
     if let Some(error) = &m.error {
         html.push_str(&format!("<p class=\"notice error chat-error\" role=\"alert\">{}</p>", escape(error)));
     }

@@ -14,7 +14,7 @@ use crate::store::schema::{CONVERSATIONS, MESSAGES, TRACES};
 use crate::store::shared;
 use leptos::prelude::*;
 use llmos_core::llm::{self, build_request, Message, ProviderKind, Reply, StreamEvent, ToolResult, CONTINUE_PROMPT, OFFERED_SKILLS};
-use llmos_core::IncrementalMarkdown;
+use crate::kit::MarkdownStream;
 
 /// Rounds of tool calls (skills loaded or run) before the model must answer.
 const MAX_TOOL_ROUNDS: usize = 4;
@@ -70,7 +70,11 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     // Answering means the settings are set: they fold away to one line.
     state.settings_open.set(false);
     clear_live(state);
-    let mut markdown = IncrementalMarkdown::new();
+    // The renderer is fetched the first time an answer is shown.
+    if let Err(error) = crate::kit::load().await {
+        state.notice.set(Some(error));
+    }
+    let mut markdown = MarkdownStream::new();
     let history = state.messages.get_untracked();
     let previous = match mode {
         Mode::Continue(previous) => Some(*previous),
@@ -222,7 +226,7 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
             messages.push(Message::assistant(reply.text.clone()));
             messages.push(Message::user(content));
             // The convention's lines are not part of the answer.
-            markdown = IncrementalMarkdown::new();
+            markdown = MarkdownStream::new();
             clear_answer(state);
             show_update(state, markdown.push(&final_reply.text));
             final_reply.input_tokens = reply.input_tokens.or(final_reply.input_tokens);

@@ -57,10 +57,17 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     let reviews = RwSignal::new(Vec::new());
     let base = StoredValue::new(base);
     let _ = &index_url;
+    // The checker (the YAML parser) and the preview's Markdown renderer are
+    // fetched when the editor opens (the skill kit): nothing is checked before.
+    // False in the static page too, so hydration finds what it rendered.
+    let renderer = RwSignal::new(false);
 
     let source = Memo::new(move |_| if mode.get() == Mode::Form { form.with(SkillForm::to_skill_md) } else { text.get() });
     let has_code = move || !code.with(String::is_empty);
     let checked = Memo::new(move |_| {
+        if !renderer.get() {
+            return (None, Vec::new());
+        }
         let names = files.get();
         source.with(|current| match code.with(|code| check_with_code(current, names, code)) {
             Ok((skill, warnings)) => (Some((skill.slug, skill.name, skill.description, skill.body, skill.entry.filter(|_| executable(skill.kind.as_deref())))), warnings),
@@ -81,6 +88,11 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
     {
         let (site, url) = (base.get_value(), index_url.clone());
         leptos::task::spawn_local(async move {
+            // The checker and the preview's renderer, before the draft is
+            // opened (whether the form can show it is the checker's call).
+            // Failed, checks say so and the preview shows text (the console says why).
+            let _ = crate::kit::load().await;
+            renderer.set(true);
             actions::customise(&site, &url, status, reviews).await;
             actions::open(editing, text, form, mode, files, ready, status, restored, untouched, code).await;
         });
@@ -277,7 +289,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                     {move || checked.get().0.map(|(_, name, description, body, _)| view! {
                         <h1>{name}</h1>
                         <p class="lead">{description}</p>
-                        <div class="prose" id="preview-body" inner_html=llmos_core::render_safe(&body)></div>
+                        <div class="prose" id="preview-body" aria-busy=move || (!renderer.get()).then_some("true") inner_html=move || if renderer.get() { crate::kit::render_safe(&body) } else { String::new() }></div>
                     })}
                 </div>
             </div>

@@ -154,6 +154,10 @@ impl IdbStore {
     /// has no YAML parser) see them too. Only the editor's bundle parses.
     #[cfg(feature = "workbench")]
     async fn add_missing_fields(&self, skills: &mut [UserSkill]) {
+        // The parser is the skill kit's, fetched only when a record needs it.
+        if skills.iter().all(|s| s.fields.is_some()) || crate::kit::load().await.is_err() {
+            return;
+        }
         let mut completed = Vec::new();
         for skill in skills.iter_mut().filter(|s| s.fields.is_none()) {
             if let Ok((parsed, _)) = skill.parse() {

@@ -24,9 +24,8 @@ impl SkillForm {
     /// not show (they would be lost) or does not parse.
     pub fn from_skill_md(text: &str) -> Option<SkillForm> {
         let (skill, _) = check(text, &[]).ok()?;
-        let split = llmos_core::frontmatter::split("SKILL.md", text).ok()?;
-        let map = llmos_core::frontmatter::parse_mapping("SKILL.md", &split).ok()?;
-        if map.keys().any(|k| !k.as_str().is_some_and(|k| FORM_KEYS.contains(&k))) {
+        let keys = crate::kit::frontmatter_keys(text)?;
+        if keys.iter().any(|k| !FORM_KEYS.contains(&k.as_str())) {
             return None;
         }
         Some(SkillForm {

@@ -6,7 +6,8 @@
 
 use super::{SkillFile, UserSkill, SKILL_MD};
 use llmos_core::layout::skill_folders;
-use llmos_core::{parse_skill, Diagnostic, SkillSource};
+use crate::kit::parse_skill;
+use llmos_core::{Diagnostic, SkillSource};
 use std::collections::BTreeMap;
 
 /// What an import found: the skills to write, and notes for the user.
@@ -36,7 +37,8 @@ pub fn import_files(files: Vec<(String, Vec<u8>)>, folder: Option<&str>, now: f6
     for (path, bytes) in files {
         let shown = folder.map_or_else(|| path.clone(), |folder| format!("{folder}/{path}"));
         if path.to_ascii_lowercase().ends_with(".zip") {
-            match llmos_core::zip::read_zip(&bytes) {
+            // The kit's reader: the import action loads it first.
+            match crate::kit::read_zip(&bytes) {
                 Ok(entries) => chosen.extend(entries.into_iter().map(|e| Chosen { shown: format!("{shown}/{}", e.path), path: e.path, data: e.data })),
                 Err(error) => errors.push(error.to_diagnostic(&shown)),
             }

@@ -4,7 +4,8 @@
 //!
 //! Everything here is plain Rust over bytes, so it is unit-tested natively;
 //! the IndexedDB store and the islands only move these records around.
-//! Validation is the core's `parse_skill`, the same rules as `llmos check`.
+//! Validation is the core's `parse_skill`, the same rules as `llmos check`
+//! (in the workbench bundle, run by the skill kit: `crate::kit`).
 
 mod form;
 mod import;
@@ -12,7 +13,8 @@ mod import;
 pub use form::SkillForm;
 pub use import::{import_files, Import};
 
-use llmos_core::{parse_skill, Diagnostic, Skill, SkillSource};
+use crate::kit::parse_skill;
+use llmos_core::{Diagnostic, Skill, SkillSource};
 
 /// The file that makes a folder a skill.
 pub const SKILL_MD: &str = "SKILL.md";
