@@ -83,8 +83,9 @@ pub(super) fn planned_keys(query: &str, language: Language) -> (Vec<String>, boo
     (keys, facets)
 }
 
-/// The best `limit` docs for `query` (see `SearchIndex::search`).
-pub fn rank<S: Source + ?Sized>(source: &S, query: &str, limit: usize) -> Result<Vec<Hit>, Part> {
+/// The best `limit` docs for `query` (see `SearchIndex::search`). One
+/// copy for every kind of index (`dyn`), which keeps the browser bundle small.
+pub fn rank(source: &dyn Source, query: &str, limit: usize) -> Result<Vec<Hit>, Part> {
     let parsed = query::parse(query);
     let analyzer = Analyzer::new(source.language());
     let raw: Vec<String> = tokens(&parsed.text).map(|(w, _, _)| w).filter(|w| w.chars().count() <= crate::limits::MAX_INDEXED_WORD_CHARS).collect();
@@ -183,7 +184,7 @@ pub fn rank<S: Source + ?Sized>(source: &S, query: &str, limit: usize) -> Result
 /// Which docs the filters admit (`None`: no filters). Types and categories
 /// compare as names (`query::names`); a tag admits the skills whose
 /// keywords hold all of its terms.
-fn filter_mask<S: Source + ?Sized>(source: &S, filters: &[Filter], analyzer: &Analyzer) -> Result<Option<Vec<bool>>, Part> {
+fn filter_mask(source: &dyn Source, filters: &[Filter], analyzer: &Analyzer) -> Result<Option<Vec<bool>>, Part> {
     if filters.is_empty() {
         return Ok(None);
     }
@@ -225,7 +226,7 @@ fn filter_mask<S: Source + ?Sized>(source: &S, filters: &[Filter], analyzer: &An
 /// for the last word, terms it is a prefix of, or failing those a stem it
 /// extends ("plotti" → "plot"), discounted; failing all, for a long word,
 /// terms one typo away (`fuzzy::typo_match`), discounted more.
-fn matching_terms<S: Source + ?Sized>(source: &S, word: &str, term: &str, prefix: bool) -> Result<Vec<(String, f32)>, Part> {
+fn matching_terms(source: &dyn Source, word: &str, term: &str, prefix: bool) -> Result<Vec<(String, f32)>, Part> {
     let mut found = Vec::new();
     if source.has(term)? {
         found.push((term.to_string(), 1.0));
@@ -267,13 +268,13 @@ fn matching_terms<S: Source + ?Sized>(source: &S, word: &str, term: &str, prefix
     Ok(found)
 }
 
-fn idf<S: Source + ?Sized>(source: &S, df: usize) -> f32 {
+fn idf(source: &dyn Source, df: usize) -> f32 {
     let n = source.doc_count() as f32;
     ((n - df as f32 + 0.5) / (df as f32 + 0.5)).ln_1p()
 }
 
 /// Average token count per field. Summed as integers, divided as `f32`.
-fn average_lengths<S: Source + ?Sized>(source: &S) -> [f32; LENGTH_FIELDS] {
+fn average_lengths(source: &dyn Source) -> [f32; LENGTH_FIELDS] {
     let n = source.doc_count().max(1) as f32;
     source.length_sums().map(|s| s as f32 / n)
 }
@@ -283,8 +284,8 @@ fn average_lengths<S: Source + ?Sized>(source: &S) -> [f32; LENGTH_FIELDS] {
 /// takes the place of the site's skill of the same slug. Site docs keep
 /// their ids (a shadowed one's id goes unused); user doc `i` is
 /// `site.id_space() + i`.
-pub struct Layered<'a, S: Source + ?Sized> {
-    pub site: &'a S,
+pub struct Layered<'a> {
+    pub site: &'a dyn Source,
     /// The user's skills, indexed on their own (body terms chosen among them).
     pub user: &'a SearchIndex,
     /// Site doc ids the user's skills take the place of.
@@ -292,9 +293,9 @@ pub struct Layered<'a, S: Source + ?Sized> {
     sums: [u64; LENGTH_FIELDS],
 }
 
-impl<'a, S: Source + ?Sized> Layered<'a, S> {
+impl<'a> Layered<'a> {
     /// Fails with a part of `site` needed to find the shadowed skills.
-    pub fn new(site: &'a S, user: &'a SearchIndex) -> Result<Self, Part> {
+    pub fn new(site: &'a dyn Source, user: &'a SearchIndex) -> Result<Self, Part> {
         let mut shadowed = Vec::new();
         for doc in &user.docs {
             if let Some(id) = site.slug_doc(&doc.slug)? {
@@ -325,7 +326,7 @@ impl<'a, S: Source + ?Sized> Layered<'a, S> {
     }
 }
 
-impl<S: Source + ?Sized> Source for Layered<'_, S> {
+impl Source for Layered<'_> {
     fn language(&self) -> Language {
         self.site.language()
     }
