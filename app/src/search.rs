@@ -34,9 +34,10 @@ pub use shards::{ShardFiles, ShardedIndex};
 use serde::{Deserialize, Serialize};
 
 /// Version 2: stemmed terms, stop words left out, a fifth field (type and
-/// category), and the index's `language`. Version 3: tags in the result
-/// metadata, and the sharded form (`shards`).
-pub const SEARCH_VERSION: u32 = 3;
+/// category), and the index's `language`. Tags in the result metadata are
+/// optional, so older readers still read it; the sharded form (`shards`)
+/// carries the same version.
+pub const SEARCH_VERSION: u32 = 2;
 /// Body terms kept per skill.
 pub const BODY_TERMS: usize = 24;
 /// Descriptions in the index are cut to what a result shows; all of their

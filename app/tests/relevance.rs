@@ -287,7 +287,7 @@ fn the_sharded_index_ranks_exactly_as_the_whole_one() {
     // Damaged files are errors, not panics.
     let manifest = &by_path["manifest.bin"];
     assert!(ShardedIndex::from_manifest(&manifest[..manifest.len() - 1]).is_err());
-    assert!(ShardedIndex::from_manifest(b"{\"version\":3}").err().is_some_and(|e| e.contains("not an LLMos search file")));
+    assert!(ShardedIndex::from_manifest(b"{\"version\":2}").err().is_some_and(|e| e.contains("not an LLMos search file")));
     let shard = &by_path["s0.bin"];
     let mut fresh = ShardedIndex::from_manifest(manifest).unwrap();
     assert!(fresh.insert(Part::Shard(0), &shard[..shard.len() / 2]).is_err());
