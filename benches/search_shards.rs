@@ -233,7 +233,11 @@ fn main() {
         let ours_build = started.elapsed().as_secs_f64();
         let site = tmp.path().join("site");
         let started = Instant::now();
-        let indexed = std::process::Command::new(&pagefind_bin).args(["--site", "site", "--glob", "skills/*/index.html", "--output-subdir", "pagefind", "--quiet"]).current_dir(tmp.path()).output().expect("pagefind runs");
+        let indexed = std::process::Command::new(&pagefind_bin)
+            .args(["--site", "site", "--glob", "skills/*/index.html", "--output-subdir", "pagefind", "--quiet"])
+            .current_dir(tmp.path())
+            .output()
+            .expect("pagefind runs");
         assert!(indexed.status.success(), "pagefind: {}", String::from_utf8_lossy(&indexed.stderr));
         let pagefind_build = started.elapsed().as_secs_f64();
         std::fs::write(site.join("pagefind-bench.html"), PAGEFIND_PAGE).unwrap();
