@@ -264,7 +264,9 @@ fn a_query_fetches_only_its_shards_and_shows_docs_as_their_own_group() {
     for _ in 0..=rows {
         browser.press(ARROW_DOWN);
     }
-    assert_eq!(browser.eval("return document.querySelector('#search-input').getAttribute('aria-activedescendant');"), "search-doc-0");
+    let active = browser.eval("return document.querySelector('#search-input').getAttribute('aria-activedescendant');");
+    assert_eq!(active, format!("search-result-{rows}"));
+    assert_eq!(browser.eval(&format!("return document.getElementById('search-result-{rows}').closest('ul').id;")), "search-docs");
     // The header's dropdown shows docs too.
     browser.goto(&server.url("/"));
     browser.wait_for(HYDRATED, 30);

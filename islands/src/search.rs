@@ -446,10 +446,11 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
             }
         })
     };
-    let row_view = move |i: usize, id: String, row: ResultRow| {
+    // Skills and docs are options of one list box: ids run on from the skills into the docs.
+    let row_view = move |i: usize, row: ResultRow| {
         let is_selected = move || chose.get() && selected.get() == i;
         view! {
-            <li id=id role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| { selected.set(i); chose.set(true); }>
+            <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| { selected.set(i); chose.set(true); }>
                 <a href=row.url.clone()>
                     <span class="result-name">{render_segments(row.name)}</span>
                     {row.user.then(|| view! { <span class="badge yours">"yours"</span> })}
@@ -463,10 +464,6 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
                 })}
             </li>
         }
-    };
-    let option_id = move |i: usize| {
-        let skills = found.with(|f| f.rows.len());
-        if i < skills { format!("search-result-{i}") } else { format!("search-doc-{}", i - skills) }
     };
 
     view! {
@@ -485,7 +482,7 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
                 aria-controls="search-results"
                 aria-autocomplete="list"
                 aria-expanded=move || (!closed.get() && !options.with(Vec::is_empty)).to_string()
-                aria-activedescendant=move || if closed.get() || !chose.get() || options.with(Vec::is_empty) { String::new() } else { option_id(selected.get()) }
+                aria-activedescendant=move || if closed.get() || !chose.get() || options.with(Vec::is_empty) { String::new() } else { format!("search-result-{}", selected.get()) }
                 autofocus=autofocus
                 prop:value=move || query.get()
                 on:focus=move |_| load()
@@ -500,7 +497,7 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
         {move || results_page.then(|| chips(found.with(|f| f.facets.clone()), "search-facets", "Narrow the results"))}
         {move || results_page.then(|| chips(found.with(|f| f.tags.clone()), "search-tags", "Tags of these results"))}
         <ul id="search-results" class="search-results" role="listbox" aria-label="Skills">
-            {move || (!closed.get()).then(|| found.with(|f| f.rows.clone())).unwrap_or_default().into_iter().enumerate().map(|(i, row)| row_view(i, format!("search-result-{i}"), row)).collect_view()}
+            {move || (!closed.get()).then(|| found.with(|f| f.rows.clone())).unwrap_or_default().into_iter().enumerate().map(|(i, row)| row_view(i, row)).collect_view()}
         </ul>
         {move || results_page.then(|| (found.with(|f| f.rows.len() < f.total) && !closed.get()).then(|| view! {
             <button type="button" class="search-more" on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
@@ -510,7 +507,7 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
             (!closed.get() && !docs.is_empty()).then(|| view! {
                 <p class="search-group" id="search-docs-heading">"Docs"</p>
                 <ul id="search-docs" class="search-results search-docs" role="listbox" aria-labelledby="search-docs-heading">
-                    {docs.into_iter().enumerate().map(|(j, row)| row_view(skills + j, format!("search-doc-{j}"), row)).collect_view()}
+                    {docs.into_iter().enumerate().map(|(j, row)| row_view(skills + j, row)).collect_view()}
                 </ul>
             })
         }}
