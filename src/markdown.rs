@@ -49,7 +49,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "import-button", "import-folder", "key-origin-cancel", "key-origin-question", "key-origin-send", "key-status", "live", "live-frozen", "live-tail",
     "load-models", "max-tokens", "max-tokens-note", "messages", "mode-form", "mode-raw", "model", "model-list", "more-settings", "my-skill-list", "my-skills-state", "new-chat",
     "outcome-not-solved", "outcome-solved", "preview-body", "provider", "regenerate", "remove-attached", "save-key", "save-skill", "search-input",
-    "search-results", "send", "shadow-notice", "skill-body", "skill-category", "skill-description", "skill-keywords", "skill-name",
+    "search-docs", "search-docs-heading", "search-results", "send", "shadow-notice", "skill-body", "skill-category", "skill-description", "skill-keywords", "skill-name",
     "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "use-in-chat", "user-shelf", "user-skill-body", "user-skill-state", "chat-traces",
     // evolution/src: the traces and evolution pages
     "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on",

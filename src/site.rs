@@ -45,6 +45,32 @@ pub fn search_index(catalogue: &Catalogue, language: Language) -> SearchIndex {
     SearchIndex::from_analysed(&inputs, &analysed.iter().collect::<Vec<_>>())
 }
 
+/// The docs pages (`content/`) as a search index of their own, shown as
+/// their own group: kept apart so the skills' ranking (and the chat's
+/// offering) is the same with or without docs.
+pub fn docs_index(docs: &[llmos_core::Doc], language: Language) -> SearchIndex {
+    let none: &[String] = &[];
+    let inputs: Vec<SearchInput> = docs.iter().map(|d| SearchInput { name: &d.title, slug: &d.slug, description: d.description.as_deref().unwrap_or_default(), keywords: none, body: &d.body, category: None, kind: None }).collect();
+    SearchIndex::build_in(&inputs, language)
+}
+
+/// The sharded search indexes the search box reads (`llmos_core::ShardedIndex`):
+/// skills under `index/search/`, docs under `index/docs/`, as (site path,
+/// bytes), and a hash of all of them, the `?v=` of their URLs.
+pub fn search_files(skills: &SearchIndex, docs: &SearchIndex) -> (Vec<(String, Vec<u8>)>, u64) {
+    let mut files = Vec::new();
+    for (dir, index) in [("index/search/", skills), ("index/docs/", docs)] {
+        files.extend(llmos_core::ShardedIndex::write(index).into_iter().map(|(path, bytes)| (format!("{dir}{path}"), bytes)));
+    }
+    let hash = search_files_hash(&files);
+    (files, hash)
+}
+
+/// One hash of all the files of `search_files`.
+pub fn search_files_hash(files: &[(String, Vec<u8>)]) -> u64 {
+    files.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, (path, bytes)| (hash ^ crate::theme::fnv1a(path.as_bytes())).rotate_left(5) ^ crate::theme::fnv1a(bytes))
+}
+
 /// Names each result's source (`SearchDoc::source`) when the catalogue has
 /// more than one, so results can say it and `source:` can filter by it.
 pub fn name_sources(mut index: SearchIndex, loaded: &Loaded) -> SearchIndex {
@@ -160,11 +186,14 @@ impl IndexJob {
         if !current() {
             return Ok(());
         }
-        let files = [
-            ("index/search.json", serde_json::to_vec(&search).expect("the search index serialises")),
-            ("index/skills.json", crate::render::skills_json(&self.site, &self.loaded, &|slug| self.sha256.get(slug).cloned())),
-            ("sitemap.xml", crate::render::sitemap_xml(&self.site, &mut self.pages)),
+        let (shards, _) = search_files(&search, &docs_index(&self.loaded.docs, self.language));
+        let mut files = vec![
+            ("index/search.json".to_string(), serde_json::to_vec(&search).expect("the search index serialises")),
+            ("index/skills.json".to_string(), crate::render::skills_json(&self.site, &self.loaded, &|slug| self.sha256.get(slug).cloned())),
+            ("sitemap.xml".to_string(), crate::render::sitemap_xml(&self.site, &mut self.pages)),
         ];
+        // The manifest last: a search that reads the new manifest finds the new shards.
+        files.splice(0..0, shards.into_iter().rev().collect::<Vec<_>>());
         if !current() {
             return Ok(());
         }
@@ -172,7 +201,7 @@ impl IndexJob {
         static JOBS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let job = JOBS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for (rel, bytes) in files {
-            let path = self.out.join(rel);
+            let path = self.out.join(&rel);
             let aside = self.out.join(format!("{rel}.{job}.writing"));
             let write = || -> std::io::Result<()> {
                 std::fs::create_dir_all(path.parent().expect("a file in the site"))?;

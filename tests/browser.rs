@@ -135,7 +135,7 @@ fn search_works_under_a_base_path_and_from_the_address() {
     let href = browser.eval("return document.querySelector('#search-results li a').getAttribute('href');");
     assert_eq!(href, "/llmos/skills/quantum-fourier-transform/");
     let requests = server.take_requests();
-    assert!(requests.iter().any(|r| r == "/llmos/index/search.json"), "the index is fetched under the base path: {requests:?}");
+    assert!(requests.iter().any(|r| r == "/llmos/index/search/manifest.bin"), "the index is fetched under the base path: {requests:?}");
     assert!(requests.iter().all(|r| r.starts_with("/llmos/") || r == "/favicon.ico"), "{requests:?}");
     assert_eq!(browser.console_errors(), Vec::<String>::new());
 }
@@ -152,7 +152,7 @@ fn the_index_is_fetched_only_when_the_user_searches() {
     assert!(requests.iter().any(|r| r.ends_with(".wasm")), "the home page has the island: {requests:?}");
     // What the page itself fetched (the service worker also stores the
     // index in the background, for offline use, without the page waiting).
-    const PAGE_FETCHED_INDEX: &str = "performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/index/search.json')";
+    const PAGE_FETCHED_INDEX: &str = "performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/index/search/manifest.bin')";
     assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_INDEX};")), false, "no index before the user searches");
     browser.type_into("#search-input", "csv");
     browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
@@ -169,7 +169,8 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         let dir = tmp.path().join(format!("skills/widget-{i:02}"));
         std::fs::create_dir_all(&dir).unwrap();
         let category = if i % 3 == 0 { "Data Tools" } else { "Text" };
-        std::fs::write(dir.join("SKILL.md"), format!("---\nname: widget-{i:02}\ndescription: Widget maker number {i}.\ncategory: {category}\n---\n# Widget {i}\n")).unwrap();
+        let keywords = if i % 5 == 0 { "[gears, widgets]" } else { "[cogs, widgets]" };
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: widget-{i:02}\ndescription: Widget maker number {i}.\ncategory: {category}\nkeywords: {keywords}\n---\n# Widget {i}\n")).unwrap();
     }
     let run = llmos(tmp.path(), &["build", "--skills", "skills", "--out", "site"]);
     assert!(run.ok, "{}", run.stderr);
@@ -179,11 +180,16 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         browser.cdp("Emulation.setDeviceMetricsOverride", serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }));
         browser.goto(&server.url("/search/"));
         browser.wait_for(HYDRATED, 30);
+        // An empty query says what to type.
+        assert!(browser.eval("return document.querySelector('.search-status').textContent;").as_str().unwrap().contains("type:python"), "a hint at {width} px");
         browser.type_into("#search-input", "widget");
         browser.wait_for("document.querySelectorAll('#search-results li').length === 20", 10);
         // The address follows the typing, so a reload or a shared link shows the same results.
         assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget", "at {width} px");
-        assert!(browser.eval("return document.querySelector('.search-status').textContent;").as_str().unwrap().contains("best matches"));
+        assert_eq!(browser.eval("return document.querySelector('.search-status').textContent;"), "20 of 45 skills", "the total, at {width} px");
+        // Tag chips, from the results shown.
+        let tags = browser.eval("return [...document.querySelectorAll('.search-tags button')].map(b => b.textContent);");
+        assert_eq!(tags, serde_json::json!(["#widgets (20)", "#cogs (16)", "#gears (4)"]), "at {width} px");
         // "Show more" is a button: reachable with Tab, pressed with Enter.
         browser.eval("document.querySelector('.search-more').focus();");
         browser.press(ENTER);
@@ -201,7 +207,19 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget category:data-tools");
         assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget category:data-tools");
         assert_eq!(browser.eval("return document.querySelector('.search-facets [aria-pressed=true]').textContent;"), "category: Data Tools (15)");
+        // The chip was a step in the history: Back undoes it.
+        browser.eval("history.back();");
+        browser.wait_for("document.querySelector('#search-input').value === 'widget' && document.querySelectorAll('#search-results li').length === 20", 10);
+        assert_eq!(browser.eval("return new URL(location.href).searchParams.get('q');"), "widget");
+        browser.eval("[...document.querySelectorAll('.search-facets button')].find(b => b.textContent.includes('Data Tools')).click();");
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 15", 10);
         browser.eval("document.querySelector('.search-facets [aria-pressed=true]').click();");
+        browser.wait_for("document.querySelector('#search-input').value === 'widget'", 10);
+        // A tag chip filters by the tag.
+        browser.eval("[...document.querySelectorAll('.search-tags button')].find(b => b.textContent.startsWith('#gears')).click();");
+        browser.wait_for("document.querySelectorAll('#search-results li').length === 9", 10);
+        assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget tag:gears");
+        browser.eval("history.back();");
         browser.wait_for("document.querySelector('#search-input').value === 'widget'", 10);
 
         browser.eval("location.reload();");
@@ -209,5 +227,52 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         browser.wait_for("document.querySelectorAll('#search-results li').length === 20", 10);
         assert_eq!(browser.eval("return document.querySelector('#search-input').value;"), "widget", "the reload restored the query");
     }
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}
+
+/// A query fetches the index's manifest and only the shards of its words
+/// (Resource Timing), the metadata of the results it shows, and the docs
+/// pages come as their own group.
+#[test]
+fn a_query_fetches_only_its_shards_and_shows_docs_as_their_own_group() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = build_site("/", "site");
+    let shards = std::fs::read_dir(tmp.path().join("site/index/search")).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('s')).count();
+    assert!(shards >= 2, "the bundled index spans {shards} shards");
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    let browser = Browser::start();
+    browser.goto(&server.url("/search/"));
+    browser.wait_for(HYDRATED, 30);
+    browser.type_into("#search-input", "offline");
+    browser.wait_for("document.querySelectorAll('#search-docs li').length > 0", 10);
+    let docs = browser.eval("return [...document.querySelectorAll('#search-docs li a')].map(a => a.getAttribute('href'));");
+    assert_eq!(docs[0], "/docs/offline/", "{docs}");
+    assert_eq!(browser.eval("return document.querySelector('#search-docs-heading').textContent;"), "Docs");
+    let fetched = |dir: &str| -> Vec<String> {
+        let names = browser.eval(&format!("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/index/{dir}/')).map(p => p.split('/').pop());"));
+        names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    };
+    let skills = fetched("search");
+    let term_shards = skills.iter().filter(|n| n.starts_with('s')).count();
+    let fragments = skills.iter().filter(|n| n.starts_with('d')).count();
+    let rows = browser.eval("return document.querySelectorAll('#search-results li').length;").as_u64().unwrap() as usize;
+    println!("\"offline\": {term_shards} of {shards} shards, {fragments} result fragments for {rows} results: {skills:?}");
+    assert!(skills.contains(&"manifest.bin".to_string()), "{skills:?}");
+    assert!((1..=2).contains(&term_shards) && term_shards < shards, "one word reads one or two shards: {skills:?}");
+    assert_eq!(fragments, rows, "metadata only for the results shown: {skills:?}");
+    // The docs group is reachable with the arrow keys after the skills.
+    for _ in 0..=rows {
+        browser.press(ARROW_DOWN);
+    }
+    let active = browser.eval("return document.querySelector('#search-input').getAttribute('aria-activedescendant');");
+    assert_eq!(active, format!("search-result-{rows}"));
+    assert_eq!(browser.eval(&format!("return document.getElementById('search-result-{rows}').closest('ul').id;")), "search-docs");
+    // The header's dropdown shows docs too.
+    browser.goto(&server.url("/"));
+    browser.wait_for(HYDRATED, 30);
+    browser.type_into("#search-input", "offline");
+    browser.wait_for("document.querySelectorAll('#search-docs li').length > 0", 10);
+    assert!(browser.eval("return document.querySelectorAll('#search-docs li').length;").as_u64().unwrap() <= 3);
+    assert!(!fetched("search").contains(&"facets.bin".to_string()), "the dropdown counts no facets: {:?}", fetched("search"));
     assert_eq!(browser.console_errors(), Vec::<String>::new());
 }

@@ -226,7 +226,12 @@ fn served_files_are_checked_again_by_the_browser() {
     // The index's URL carries no version under `serve`, so a cached copy would go stale.
     assert!(head.contains("cache-control: no-cache"), "{head}");
     let home = server.get("/").1;
-    assert!(home.contains("index/search.json") && !home.contains("search.json?v="), "pages link the unversioned index");
+    assert!(home.contains("index/search/manifest.bin") && !home.contains("manifest.bin?v="), "pages link the unversioned index");
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(stream, "GET /index/search/manifest.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut manifest = Vec::new();
+    stream.read_to_end(&mut manifest).unwrap();
+    assert!(manifest.starts_with(b"HTTP/1.1 200") && manifest.windows(4).any(|w| w == b"LXS1"), "the sharded index is served");
 }
 
 #[test]

@@ -100,6 +100,11 @@ fn search_results_say_which_source_they_come_from_and_filter_by_it() {
             doc["source"] = json!(source);
         }
         std::fs::write(&path, index.to_string()).unwrap();
+        // The search box reads the sharded index: written again from the edited one.
+        let edited: llmos_core::SearchIndex = serde_json::from_value(index).unwrap();
+        for (file, bytes) in llmos_core::ShardedIndex::write(&edited) {
+            std::fs::write(dir.join("index/search").join(file), bytes).unwrap();
+        }
     });
     s.open("/search/");
     let results = |query: &str| -> Value {

@@ -34,5 +34,5 @@ pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
 pub use slug::slugify;
 pub use markdown::{render_safe, IncrementalMarkdown, Update};
 pub use text::shorten;
-pub use search::{highlight_ranges, highlight_ranges_in, AnalysedDoc, Hit, Language, SearchDoc, SearchIndex, SearchInput, SEARCH_VERSION};
+pub use search::{highlight_ranges, highlight_ranges_in, AnalysedDoc, Hit, Language, SearchDoc, SearchIndex, SearchInput, ShardedIndex, SEARCH_VERSION};
 pub use zip::{crc32, read_zip, read_zip_with_limits, write_zip, ZipEntry, ZipError, ZipLimits};

@@ -24,14 +24,19 @@
 mod analysis;
 mod fuzzy;
 pub mod query;
+pub mod rank;
+pub mod shards;
 
 pub use analysis::{fold_case, normalise_spelling, tokens, Analyzer, Language, STOPWORDS};
 use fuzzy::{typo_match, MIN_TYPO_CHARS};
-use query::Filter;
+pub use rank::Part;
+pub use shards::{ShardFiles, ShardedIndex};
 use serde::{Deserialize, Serialize};
 
 /// Version 2: stemmed terms, stop words left out, a fifth field (type and
-/// category), and the index's `language`.
+/// category), and the index's `language`. Tags in the result metadata are
+/// optional, so older readers still read it; the sharded form (`shards`)
+/// carries the same version.
 pub const SEARCH_VERSION: u32 = 2;
 /// Body terms kept per skill.
 pub const BODY_TERMS: usize = 24;
@@ -93,6 +98,9 @@ pub struct SearchDoc {
     /// set by the build when the site has more than one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The skill's keywords, shown as tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// The search index: result cards and compressed posting lists, as
@@ -223,7 +231,7 @@ impl SearchIndex {
         let (terms, postings) = pack_postings(per_term);
         let docs = inputs
             .iter()
-            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false, source: None })
+            .map(|i| SearchDoc { name: i.name.into(), slug: i.slug.into(), description: crate::shorten(i.description, DESCRIPTION_CHARS), category: i.category.map(Into::into), kind: i.kind.map(Into::into), user: false, source: None, tags: i.keywords.to_vec() })
             .collect();
         SearchIndex { version: SEARCH_VERSION, language, docs, lengths, terms, postings }
     }
@@ -280,187 +288,7 @@ impl SearchIndex {
     /// alone list every skill they admit. Hits below `RELATIVE_FLOOR` of the
     /// best score are left out.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let parsed = query::parse(query);
-        let analyzer = Analyzer::new(self.language);
-        let raw: Vec<String> = tokens(&parsed.text).map(|(w, _, _)| w).filter(|w| w.chars().count() <= crate::limits::MAX_INDEXED_WORD_CHARS).collect();
-        let typing_last = !parsed.text.ends_with(' ');
-        // Stop words are dropped, unless one is all there is (type-ahead: "th…").
-        let words: Vec<(&str, bool)> = raw
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| raw.len() == 1 || !analyzer.is_stopword(w))
-            .map(|(i, w)| (w.as_str(), typing_last && i + 1 == raw.len()))
-            .collect();
-        let allowed = self.filter_mask(&parsed.filters, &analyzer);
-        if self.docs.is_empty() || (words.is_empty() && allowed.is_none()) {
-            return Vec::new();
-        }
-        let mut scores = vec![0f32; self.docs.len()];
-        let mut matched_words = vec![0u16; self.docs.len()];
-        let mut name_words = vec![0u16; self.docs.len()];
-        if words.is_empty() {
-            // Filters alone: every skill they admit, in catalogue order.
-            scores.iter_mut().for_each(|s| *s = 1.0);
-        }
-        let averages = self.average_lengths();
-        let mut word_scores = vec![0f32; if words.is_empty() { 0 } else { self.docs.len() }];
-        let mut in_name = vec![false; word_scores.len()];
-        for &(word, is_last) in &words {
-            let term = if analyzer.is_stopword(word) { word.to_string() } else { analyzer.term(word) };
-            word_scores.iter_mut().for_each(|s| *s = 0.0);
-            in_name.iter_mut().for_each(|n| *n = false);
-            let matches = self.matching_terms(word, &term, is_last);
-            // When the word is a term itself, its longer expansions ("python3"
-            // for "python") are no rarer than it: their idf is capped at its.
-            let idf_cap = matches.first().filter(|m| m.1 == 1.0).map_or(f32::INFINITY, |m| self.idf(self.postings[m.0].len() / 2));
-            for (term_index, factor) in matches {
-                let list = &self.postings[term_index];
-                let idf = self.idf(list.len() / 2).min(idf_cap);
-                for (doc, packed) in decode_postings(list) {
-                    let doc = doc as usize;
-                    let mut weighted = 0f32;
-                    for field in 0..FIELDS {
-                        let tf = ((packed >> (4 * field)) & 15) as f32;
-                        if tf > 0.0 {
-                            let norm = if field < LENGTH_FIELDS {
-                                let len = self.lengths[doc * LENGTH_FIELDS + field] as f32;
-                                1.0 - LENGTH_NORM[field] + LENGTH_NORM[field] * len / averages[field].max(1.0)
-                            } else {
-                                1.0
-                            };
-                            weighted += WEIGHTS[field] * tf / norm;
-                        }
-                    }
-                    // A word counts once per skill, by its best-matching term.
-                    let score = factor * idf * weighted / (K1 + weighted);
-                    word_scores[doc] = word_scores[doc].max(score);
-                    in_name[doc] |= packed & 15 > 0;
-                }
-            }
-            for (doc, &score) in word_scores.iter().enumerate() {
-                if score > 0.0 {
-                    scores[doc] += score;
-                    matched_words[doc] += 1;
-                    name_words[doc] += u16::from(in_name[doc]);
-                }
-            }
-        }
-        let wanted = words.len().max(1) as u16;
-        let whole_query = raw.join("-");
-        let mut hits: Vec<Hit> = scores
-            .iter()
-            .enumerate()
-            .filter(|&(doc, &s)| s > 0.0 && allowed.as_ref().is_none_or(|a| a[doc]))
-            .map(|(doc, &score)| {
-                // Skills that match every word come first; an exact name beats all.
-                let coverage = if words.is_empty() { 1.0 } else { 1.0 + matched_words[doc].min(wanted) as f32 / wanted as f32 };
-                // … and among near ties, the name the query covers best ("bell" → bell-state before bell-state-qasm).
-                let name_length = self.lengths[doc * LENGTH_FIELDS + NAME].max(1) as f32;
-                let name_cover = 1.0 + NAME_COVER_BONUS * (name_words[doc] as f32 / name_length).min(1.0);
-                let exact = if self.docs[doc].slug == whole_query { 2.0 } else { 1.0 };
-                Hit { doc, score: score * coverage * name_cover * exact }
-            })
-            .collect();
-        let best = hits.iter().map(|h| h.score).fold(0f32, f32::max);
-        hits.retain(|h| h.score >= best * RELATIVE_FLOOR);
-        let by_score = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
-        if hits.len() > limit {
-            hits.select_nth_unstable_by(limit, by_score);
-            hits.truncate(limit);
-        }
-        hits.sort_by(by_score);
-        hits
-    }
-
-    /// Which docs the filters admit (`None`: no filters). Types and
-    /// categories compare as names (`query::names`); a tag admits the skills
-    /// whose keywords hold all of its terms.
-    fn filter_mask(&self, filters: &[Filter], analyzer: &Analyzer) -> Option<Vec<bool>> {
-        if filters.is_empty() {
-            return None;
-        }
-        let mut allowed = vec![true; self.docs.len()];
-        for filter in filters {
-            match filter {
-                Filter::Type(value) | Filter::Category(value) => {
-                    for (doc, ok) in self.docs.iter().zip(allowed.iter_mut()) {
-                        let field = if matches!(filter, Filter::Type(_)) { &doc.kind } else { &doc.category };
-                        *ok &= field.as_deref().is_some_and(|f| query::names(f, value));
-                    }
-                }
-                Filter::Tag(value) => {
-                    let terms: Vec<String> = analyzer.terms(value).collect();
-                    let mut tagged = vec![!terms.is_empty(); self.docs.len()];
-                    for term in &terms {
-                        let mut has = vec![false; self.docs.len()];
-                        if let Ok(i) = self.terms.binary_search(term) {
-                            for (doc, packed) in decode_postings(&self.postings[i]) {
-                                has[doc as usize] = (packed >> (4 * KEYWORDS)) & 15 > 0;
-                            }
-                        }
-                        tagged.iter_mut().zip(has).for_each(|(t, h)| *t &= h);
-                    }
-                    allowed.iter_mut().zip(tagged).for_each(|(a, t)| *a &= t);
-                }
-                Filter::Source(value) => {
-                    // By name or slug: both compare as slugs.
-                    let wanted = crate::slugify(value);
-                    for (doc, ok) in self.docs.iter().zip(allowed.iter_mut()) {
-                        *ok &= doc.source.as_deref().is_some_and(|s| crate::slugify(s) == wanted);
-                    }
-                }
-            }
-        }
-        Some(allowed)
-    }
-
-    /// Index terms for a query word, with a score factor: its own term (1.0);
-    /// for the last word, terms it is a prefix of, or failing those a stem it
-    /// extends ("plotti" → "plot"), discounted; failing all, for a long word,
-    /// terms one typo away (`fuzzy::typo_match`), discounted more.
-    fn matching_terms(&self, word: &str, term: &str, prefix: bool) -> Vec<(usize, f32)> {
-        let mut found = Vec::new();
-        if let Ok(i) = self.terms.binary_search_by(|t| t.as_str().cmp(term)) {
-            found.push((i, 1.0));
-        }
-        if prefix {
-            let start = self.terms.partition_point(|t| t.as_str() < word);
-            for (offset, candidate) in self.terms[start..].iter().enumerate() {
-                if !candidate.starts_with(word) || found.len() >= MAX_PREFIX_EXPANSIONS {
-                    break;
-                }
-                if candidate != term {
-                    found.push((start + offset, PREFIX_DISCOUNT));
-                }
-            }
-            if found.is_empty() {
-                let chars: Vec<(usize, char)> = word.char_indices().collect();
-                let shortest = 3.max(chars.len().saturating_sub(3));
-                for n in (shortest..chars.len()).rev() {
-                    if let Ok(i) = self.terms.binary_search_by(|t| t.as_str().cmp(&word[..chars[n].0])) {
-                        found.push((i, PREFIX_DISCOUNT));
-                        break;
-                    }
-                }
-            }
-        }
-        if found.is_empty() && word.chars().count() >= MIN_TYPO_CHARS {
-            let word_chars: Vec<char> = word.chars().collect();
-            let stem_chars: Vec<char> = term.chars().collect();
-            // Typos rarely hit the first letter; holding it fixed limits the scan.
-            let first = &word[..word_chars[0].len_utf8()];
-            let start = self.terms.partition_point(|t| t.as_str() < first);
-            for (offset, candidate) in self.terms[start..].iter().enumerate() {
-                if !candidate.starts_with(first) {
-                    break;
-                }
-                let candidate_chars: Vec<char> = candidate.chars().collect();
-                if typo_match(&word_chars, &stem_chars, &candidate_chars) {
-                    found.push((start + offset, TYPO_DISCOUNT));
-                }
-            }
-        }
-        found
+        rank::rank(self, query, limit).expect("a whole index has every part")
     }
 
     /// Ranges of `text` to highlight for `query`, analysed in this index's
@@ -469,19 +297,64 @@ impl SearchIndex {
         highlight_ranges_in(text, query, self.language)
     }
 
-    fn idf(&self, df: usize) -> f32 {
-        let n = self.docs.len() as f32;
-        ((n - df as f32 + 0.5) / (df as f32 + 0.5)).ln_1p()
-    }
-
-    fn average_lengths(&self) -> [f32; LENGTH_FIELDS] {
-        let mut sums = [0f32; LENGTH_FIELDS];
+    /// Per field, the token counts of all docs summed.
+    pub(crate) fn length_sums(&self) -> [u64; LENGTH_FIELDS] {
+        let mut sums = [0u64; LENGTH_FIELDS];
         for doc in self.lengths.chunks_exact(LENGTH_FIELDS) {
             for field in 0..LENGTH_FIELDS {
-                sums[field] += doc[field] as f32;
+                sums[field] += u64::from(doc[field]);
             }
         }
-        sums.map(|s| s / self.docs.len().max(1) as f32)
+        sums
+    }
+
+    /// Token count of `field` in `doc`.
+    pub(crate) fn length(&self, doc: usize, field: usize) -> u32 {
+        self.lengths[doc * LENGTH_FIELDS + field]
+    }
+}
+
+impl rank::Source for SearchIndex {
+    fn language(&self) -> Language {
+        self.language
+    }
+    fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+    fn length_sums(&self) -> [u64; LENGTH_FIELDS] {
+        SearchIndex::length_sums(self)
+    }
+    fn has(&self, term: &str) -> Result<bool, rank::Part> {
+        Ok(self.terms.binary_search_by(|t| t.as_str().cmp(term)).is_ok())
+    }
+    fn scan(&self, prefix: &str, visit: &mut dyn FnMut(&str) -> bool) -> Result<(), rank::Part> {
+        let start = self.terms.partition_point(|t| t.as_str() < prefix);
+        for term in self.terms[start..].iter().take_while(|t| t.starts_with(prefix)) {
+            if !visit(term) {
+                break;
+            }
+        }
+        Ok(())
+    }
+    fn postings(&self, term: &str) -> Result<Vec<(u32, u32)>, rank::Part> {
+        Ok(match self.terms.binary_search_by(|t| t.as_str().cmp(term)) {
+            Ok(i) => decode_postings(&self.postings[i]).collect(),
+            Err(_) => Vec::new(),
+        })
+    }
+    fn length(&self, doc: usize, field: usize) -> u32 {
+        SearchIndex::length(self, doc, field)
+    }
+    fn slug_doc(&self, slug: &str) -> Result<Option<usize>, rank::Part> {
+        Ok(self.docs.iter().position(|d| d.slug == slug))
+    }
+    fn facet(&self, doc: usize, field: rank::FacetField) -> Result<Option<&str>, rank::Part> {
+        let doc = &self.docs[doc];
+        Ok(match field {
+            rank::FacetField::Type => doc.kind.as_deref(),
+            rank::FacetField::Category => doc.category.as_deref(),
+            rank::FacetField::Source => doc.source.as_deref(),
+        })
     }
 }
 

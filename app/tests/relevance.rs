@@ -7,7 +7,9 @@
 //! `cargo test -p llmos-core --test relevance -- --nocapture` shows the figures
 //! and every query that missed the top 3.
 
-use llmos_core::{parse_skill, SearchIndex, SearchInput, Skill, SkillSource};
+use llmos_core::search::{Part, ShardedIndex};
+use llmos_core::{parse_skill, Hit, SearchIndex, SearchInput, Skill, SkillSource};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Fail below these: what the ranking reached when it was tuned (recall@1
@@ -209,6 +211,87 @@ fn everyday_queries_find_the_right_skills() {
     println!("not first:\n{}", misses.join("\n"));
     assert!(QUERIES.len() >= 60);
     assert!(recall1 >= MIN_RECALL_AT_1 && recall3 >= MIN_RECALL_AT_3 && mrr >= MIN_MRR, "recall@1 {recall1:.3}, recall@3 {recall3:.3}, MRR {mrr:.3}");
+}
+
+/// Hits of a sharded index loaded part by part, as the browser loads it:
+/// the planned parts first, then each part ranking asks for. Counts the
+/// parts fetched in `fetched`.
+fn lazy_search(index: &mut ShardedIndex, files: &HashMap<String, Vec<u8>>, user: Option<&SearchIndex>, query: &str, fetched: &mut usize) -> Vec<Hit> {
+    for part in index.planned(query, user, false) {
+        index.insert(part, &files[&ShardedIndex::part_path(part)]).unwrap();
+        *fetched += 1;
+    }
+    loop {
+        match index.search(query, user, 50) {
+            Ok(hits) => return hits,
+            Err(part) => {
+                assert!(!index.has_part(part), "{part:?} asked for again");
+                index.insert(part, &files[&ShardedIndex::part_path(part)]).unwrap();
+                *fetched += 1;
+            }
+        }
+    }
+}
+
+/// Every query of the set, keystroke by keystroke, and filter, typo and
+/// stem queries: the sharded index (loaded whole, and loaded part by part)
+/// gives the same hits with the same scores, to the bit, as the whole
+/// index; and user skills layered over it rank as `SearchIndex::layered`.
+#[test]
+fn the_sharded_index_ranks_exactly_as_the_whole_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut skills = load(&root.join("system-skills"));
+    skills.extend(load(&root.join("tests/fixtures/relevance-skills")));
+    let index = SearchIndex::build(&inputs(&skills));
+    let files = ShardedIndex::write(&index);
+    let whole = ShardedIndex::from_files(&files).unwrap();
+    let by_path: HashMap<String, Vec<u8>> = files.iter().cloned().collect();
+    let mut lazy = ShardedIndex::from_manifest(&by_path["manifest.bin"]).unwrap();
+    assert!(whole.shard_count() > 1, "the test index should span several shards");
+    let mut queries: Vec<String> = Vec::new();
+    for (query, _) in QUERIES {
+        queries.extend((1..=query.len()).filter(|&end| query.is_char_boundary(end)).map(|end| query[..end].to_string()));
+    }
+    queries.extend(["type:python", "tag:csv", "category:data csv", "type:js color", "pythn", "summarise", "regx email", "plotting", "csv-analysis", "zzzz", ""].map(String::from));
+    let mut fetched = 0;
+    for query in &queries {
+        let expected = index.search(query, 50);
+        assert_eq!(whole.search(query, None, 50).unwrap(), expected, "{query:?}");
+        assert_eq!(lazy_search(&mut lazy, &by_path, None, query, &mut fetched), expected, "{query:?}, loaded part by part");
+    }
+    assert!(fetched < queries.len(), "parts are fetched once: {fetched} fetches for {} queries", queries.len());
+
+    // One word fetches its shard (and the one its slug sorts into), not the index.
+    let mut fresh = ShardedIndex::from_manifest(&by_path["manifest.bin"]).unwrap();
+    let mut one_word = 0;
+    lazy_search(&mut fresh, &by_path, None, "spreadsheet", &mut one_word);
+    assert!(one_word <= 2, "{one_word} parts for one word");
+
+    // User skills layered on: as `SearchIndex::layered`, by slug and score.
+    let none: &[String] = &[];
+    let mine = [
+        SearchInput { name: "plotting", slug: "plotting", description: "My own charts from CSV files, in ASCII.", keywords: none, body: "Bars of hashes.", category: Some("data"), kind: None },
+        SearchInput { name: "haiku-writer", slug: "haiku-writer", description: "Write a haiku about a spreadsheet.", keywords: none, body: "Five seven five.", category: None, kind: Some("python") },
+    ];
+    let user = SearchIndex::build(&mine);
+    let layered = index.layered(&mine);
+    let named = |hits: Vec<Hit>, name: &dyn Fn(usize) -> String| hits.into_iter().map(|h| (name(h.doc), h.score.to_bits())).collect::<Vec<_>>();
+    let mut fresh = ShardedIndex::from_manifest(&by_path["manifest.bin"]).unwrap();
+    for query in ["plot", "plot a csv", "haiku", "spreadsheet", "type:python", "category:data chart", "plotting", "csv"] {
+        let expected = named(layered.search(query, 50), &|d| layered.docs[d].slug.clone());
+        let hits = lazy_search(&mut fresh, &by_path, Some(&user), query, &mut 0);
+        let got = named(hits, &|d| if d < index.len() { index.docs[d].slug.clone() } else { user.docs[d - index.len()].slug.clone() });
+        assert_eq!(got, expected, "{query:?} with user skills");
+    }
+
+    // Damaged files are errors, not panics.
+    let manifest = &by_path["manifest.bin"];
+    assert!(ShardedIndex::from_manifest(&manifest[..manifest.len() - 1]).is_err());
+    assert!(ShardedIndex::from_manifest(b"{\"version\":2}").err().is_some_and(|e| e.contains("not an LLMos search file")));
+    let shard = &by_path["s0.bin"];
+    let mut fresh = ShardedIndex::from_manifest(manifest).unwrap();
+    assert!(fresh.insert(Part::Shard(0), &shard[..shard.len() / 2]).is_err());
+    assert!(fresh.insert(Part::Shard(999), shard).is_err());
 }
 
 /// `Q="plot a csv" cargo test -p llmos-core --test relevance show_query -- --nocapture`

@@ -25,9 +25,19 @@ pub fn query_parameter(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// Sets `name=value` in the address with a new history entry, so Back
+/// returns to the previous value (an empty value removes it).
+pub fn push_query_parameter(name: &str, value: &str) {
+    set_query_parameter(name, value, true);
+}
+
 /// Sets `name=value` in the address without a new history entry (an empty
 /// value removes it), keeping the rest of the address.
 pub fn replace_query_parameter(name: &str, value: &str) {
+    set_query_parameter(name, value, false);
+}
+
+fn set_query_parameter(name: &str, value: &str, push: bool) {
     let Some(window) = web_sys::window() else { return };
     let Ok(href) = window.location().href() else { return };
     let Ok(url) = web_sys::Url::new(&href) else { return };
@@ -37,7 +47,7 @@ pub fn replace_query_parameter(name: &str, value: &str) {
         url.search_params().set(name, value);
     }
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+        let _ = if push { history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href())) } else { history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href())) };
     }
 }
 
@@ -70,6 +80,28 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     }
     let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The bytes at each of `urls`, fetched together: every request starts
+/// before the first answer is awaited.
+pub async fn fetch_all_bytes(urls: &[String]) -> Vec<Result<Vec<u8>, String>> {
+    let Some(window) = web_sys::window() else { return urls.iter().map(|_| Err("no window".to_string())).collect() };
+    let started: Vec<JsFuture> = urls.iter().map(|url| JsFuture::from(window.fetch_with_str(url))).collect();
+    let mut out = Vec::with_capacity(urls.len());
+    for (url, response) in urls.iter().zip(started) {
+        out.push(
+            async {
+                let response: web_sys::Response = response.await.map_err(js_error)?.dyn_into().map_err(js_error)?;
+                if !response.ok() {
+                    return Err(format!("{url} answered HTTP {}", response.status()));
+                }
+                let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
+                Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+            }
+            .await,
+        );
+    }
+    out
 }
 
 /// Puts `text` on the clipboard, or says why the browser refused. The

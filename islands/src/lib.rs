@@ -81,9 +81,11 @@ pub mod render {
         owner.with(|| view().to_html())
     }
 
-    pub fn search_box(index_url: &str, base: &str, autofocus: bool) -> String {
-        let (index_url, base) = (index_url.to_string(), base.to_string());
-        island_html(move || view! { <crate::search::SearchBox index_url base autofocus /> })
+    /// `index_url` and `docs_url`: the manifests of the sharded skills and
+    /// docs indexes (`llmos_core::ShardedIndex`).
+    pub fn search_box(index_url: &str, docs_url: &str, base: &str, autofocus: bool) -> String {
+        let (index_url, docs_url, base) = (index_url.to_string(), docs_url.to_string(), base.to_string());
+        island_html(move || view! { <crate::search::SearchBox index_url docs_url base autofocus /> })
     }
 
     /// A button that copies the text of the published file at `raw_url`

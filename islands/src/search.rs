@@ -1,18 +1,33 @@
-//! The search island: type-ahead over the site's search index.
+//! The search island: type-ahead over the site's sharded search index.
 //!
-//! The index is fetched only when the user shows intent (focus, typing, or
-//! a `?q=` in the address), so visitors who never search download nothing
-//! beyond the bundle. Ranking is `llmos_core::SearchIndex`, the same code
-//! as `llmos search`.
+//! Nothing is fetched until the user shows intent (focus, typing, or a
+//! `?q=` in the address); then the index's small manifest, and for each
+//! query only the shards of its words and the metadata of the results
+//! shown (`site_index::search_shards`). Parts stay for the page. Ranking is
+//! `llmos_core`'s, the same code as `llmos search`. Docs pages have an
+//! index of their own, shown as their own group.
 
+#[cfg(feature = "hydrate")]
+use crate::site_index::{self, Shards};
 use leptos::prelude::*;
-use llmos_core::{highlight_ranges, SearchIndex};
-use std::collections::HashSet;
-use std::sync::Arc;
+#[cfg(feature = "hydrate")]
+use llmos_core::search::rank::{FacetField, Source};
+use llmos_core::highlight_ranges;
+#[cfg(feature = "hydrate")]
+use llmos_core::{SearchDoc, SearchIndex};
+#[cfg(feature = "hydrate")]
+use std::cell::RefCell;
+#[cfg(feature = "hydrate")]
+use std::rc::Rc;
 
 const MAX_RESULTS: usize = 20;
 /// How many more results "Show more" adds on the results page.
 const MORE_RESULTS: usize = 50;
+/// Docs shown in the dropdown, and on the results page.
+const DROPDOWN_DOCS: usize = 3;
+const PAGE_DOCS: usize = 8;
+/// Tag chips shown on the results page, most frequent first.
+const TAG_CHIPS: usize = 12;
 
 #[derive(Clone, PartialEq)]
 struct ResultRow {
@@ -28,21 +43,43 @@ struct ResultRow {
     site_url: Option<String>,
 }
 
-/// What is searched: the site's index with the user's skills layered on,
-/// and the slugs of the site's skills that the user's take the place of
-/// (they are not in the index, so the results say so).
-#[derive(PartialEq)]
-struct Searched {
-    index: SearchIndex,
-    shadowed: HashSet<String>,
+/// What a query found: skills (the first `shown` of `total`), docs pages,
+/// and on the results page the facet and tag chips.
+#[derive(Clone, PartialEq, Default)]
+struct Found {
+    query: String,
+    rows: Vec<ResultRow>,
+    total: usize,
+    docs: Vec<ResultRow>,
+    facets: Vec<Facet>,
+    tags: Vec<Facet>,
 }
 
 #[derive(Clone, PartialEq)]
 enum IndexState {
     NotLoaded,
     Loading,
-    Ready(Arc<Searched>),
+    Ready,
     Failed(String),
+}
+
+/// The indexes of one search box: skills, docs and the user's skills.
+#[cfg(feature = "hydrate")]
+struct Engine {
+    skills: RefCell<Shards>,
+    docs: RefCell<Shards>,
+    user: RefCell<Rc<SearchIndex>>,
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Per manifest URL: a page's boxes share what they fetched.
+    static ENGINES: RefCell<Vec<(String, Rc<Engine>)>> = const { RefCell::new(Vec::new()) };
+}
+
+#[cfg(feature = "hydrate")]
+fn engine(url: &str) -> Option<Rc<Engine>> {
+    ENGINES.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, e)| e.clone()))
 }
 
 /// A facet of the results: the filter it adds (`category:data`), its
@@ -54,26 +91,44 @@ struct Facet {
     count: usize,
 }
 
+#[cfg(feature = "hydrate")]
 /// The types, categories and sources (when the site has several) of all the
 /// results, most frequent first, as filters the query understands.
-fn facets(index: &SearchIndex, query: &str) -> Vec<Facet> {
+fn facets(values: impl Iterator<Item = [Option<String>; 3]>) -> Vec<Facet> {
     let fold = |s: &str| s.trim().to_lowercase().replace([' ', '_'], "-");
     // (field order, facet); a handful of values, so a list does.
     let mut facets: Vec<(u8, Facet)> = Vec::new();
-    for hit in index.search(query, usize::MAX) {
-        let doc = &index.docs[hit.doc];
-        let fields = [(0, "type", doc.kind.as_deref().map(|k| (fold(k), k))), (1, "category", doc.category.as_deref().map(|c| (fold(c), c))), (2, "source", doc.source.as_deref().map(|s| (llmos_core::slugify(s), s)))];
+    for [kind, category, source] in values {
+        let fields = [(0, "type", kind.map(|k| (fold(&k), k))), (1, "category", category.map(|c| (fold(&c), c))), (2, "source", source.map(|s| (llmos_core::slugify(&s), s)))];
         for (order, key, value) in fields {
             let Some((value, label)) = value.filter(|(v, _)| !v.is_empty()) else { continue };
-            let filter = format!("{key}:{value}");
-            match facets.iter_mut().find(|(_, f)| f.filter == filter) {
-                Some((_, facet)) => facet.count += 1,
-                None => facets.push((order, Facet { filter, label: format!("{key}: {label}"), count: 1 })),
-            }
+            count_chip(&mut facets, order, format!("{key}:{value}"), format!("{key}: {label}"));
         }
     }
     facets.sort_unstable_by_key(|(order, facet)| (*order, usize::MAX - facet.count));
     facets.into_iter().map(|(_, facet)| facet).collect()
+}
+
+#[cfg(feature = "hydrate")]
+fn count_chip(chips: &mut Vec<(u8, Facet)>, order: u8, filter: String, label: String) {
+    match chips.iter_mut().find(|(_, f)| f.filter == filter) {
+        Some((_, facet)) => facet.count += 1,
+        None => chips.push((order, Facet { filter, label, count: 1 })),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+/// Tags of the results shown, most frequent first, as `tag:` filters (a
+/// tag with a space cannot be typed as one, so it has no chip).
+fn tag_chips<'a>(docs: impl Iterator<Item = &'a SearchDoc>) -> Vec<Facet> {
+    let mut chips: Vec<(u8, Facet)> = Vec::new();
+    for doc in docs {
+        for tag in doc.tags.iter().filter(|t| !t.is_empty() && !t.contains(char::is_whitespace) && !t.contains(':')) {
+            count_chip(&mut chips, 0, format!("tag:{}", tag.to_lowercase()), format!("#{tag}"));
+        }
+    }
+    chips.sort_by_key(|(_, chip)| usize::MAX - chip.count);
+    chips.into_iter().take(TAG_CHIPS).map(|(_, chip)| chip).collect()
 }
 
 /// `query` with `filter` added, or removed when it is there.
@@ -107,14 +162,83 @@ fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
     parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
 }
 
+#[cfg(feature = "hydrate")]
+/// One result row of `doc`; `user` for the user's own skills.
+fn row(doc: &SearchDoc, user: bool, shadows: bool, query: &str, base: &str) -> ResultRow {
+    ResultRow {
+        url: if user { crate::skill_links::view_url(base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
+        name: segments(&doc.name, query),
+        description: segments(&doc.description, query),
+        kind: doc.kind.clone(),
+        category: doc.category.clone(),
+        user,
+        source: doc.source.clone(),
+        site_url: (user && shadows).then(|| format!("{base}skills/{}/", doc.slug)),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+/// Runs `query`: the first `limit` skills (with the count of all), the
+/// best docs pages unless the query filters, and on the results page the
+/// facet and tag chips.
+async fn find(engine: &Engine, query: &str, limit: usize, results_page: bool, base: &str) -> Result<Found, String> {
+    if query.trim().is_empty() {
+        return Ok(Found { query: query.to_string(), ..Found::default() });
+    }
+    let user = engine.user.borrow().clone();
+    let hits = site_index::search_shards(&engine.skills, query, Some(&user), usize::MAX, results_page).await?;
+    let site_docs = engine.skills.borrow().index.doc_count();
+    let shown: Vec<usize> = hits.iter().take(limit).map(|h| h.doc).collect();
+    site_index::fetch_results(&engine.skills, &shown).await?;
+    let mut found = {
+        let skills = engine.skills.borrow();
+        let card = |doc: usize| if doc < site_docs { skills.index.doc(doc) } else { user.docs.get(doc - site_docs) };
+        let rows = shown
+            .iter()
+            .filter_map(|&doc| {
+                let card = card(doc)?;
+                let mine = doc >= site_docs;
+                let shadows = mine && skills.index.slug_doc(&card.slug).ok().flatten().is_some();
+                Some(row(card, mine, shadows, query, base))
+            })
+            .collect();
+        let (facets, tags) = if results_page {
+            let values = hits.iter().map(|hit| match hit.doc.checked_sub(site_docs) {
+                Some(i) => [user.docs[i].kind.clone(), user.docs[i].category.clone(), user.docs[i].source.clone()],
+                None => [FacetField::Type, FacetField::Category, FacetField::Source].map(|f| skills.index.facet_of(hit.doc, f).ok().flatten().map(str::to_string)),
+            });
+            (facets(values), tag_chips(shown.iter().filter_map(|&doc| card(doc))))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Found { query: query.to_string(), rows, total: hits.len(), docs: Vec::new(), facets, tags }
+    };
+    if llmos_core::search::query::parse(query).filters.is_empty() {
+        let limit = if results_page { PAGE_DOCS } else { DROPDOWN_DOCS };
+        let docs: Vec<usize> = site_index::search_shards(&engine.docs, query, None, limit, false).await?.into_iter().map(|h| h.doc).collect();
+        site_index::fetch_results(&engine.docs, &docs).await?;
+        let pages = engine.docs.borrow();
+        found.docs = docs
+            .iter()
+            .filter_map(|&doc| pages.index.doc(doc))
+            .map(|doc| ResultRow { url: format!("{base}docs/{}/", doc.slug), ..row(doc, false, false, query, base) })
+            .collect();
+    }
+    Ok(found)
+}
+
 /// `autofocus` is the results page's box (`/search/`): every result can be
-/// shown there ("Show more"), and the address keeps the query.
+/// shown there ("Show more"), with the docs, facet and tag chips, and the
+/// address keeps the query (a chip is a new history entry).
 #[island]
-pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoView {
+pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: bool) -> impl IntoView {
     let results_page = autofocus;
     let query = RwSignal::new(String::new());
     let shown = RwSignal::new(MAX_RESULTS);
     let state = RwSignal::new(IndexState::NotLoaded);
+    let found = RwSignal::new(Found::default());
+    // Bumped when the user's skills change, to search them as they are now.
+    let user_version = RwSignal::new(0u32);
     let selected = RwSignal::new(0usize);
     // Moved through the results with the arrow keys: Enter opens the
     // selected one. Until then Enter searches (the results page), as in
@@ -124,90 +248,98 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     let closed = RwSignal::new(false);
     let input_ref = NodeRef::<leptos::html::Input>::new();
 
-    let results = {
-        let base = base.clone();
-        Memo::new(move |_| {
-            let q = query.get();
-            match state.get() {
-                IndexState::Ready(searched) if !q.trim().is_empty() => {
-                    searched
-                        .index
-                        .search(&q, shown.get())
-                        .into_iter()
-                        .map(|hit| {
-                            let doc = &searched.index.docs[hit.doc];
-                            let description = &doc.description;
-                            ResultRow {
-                                url: if doc.user { crate::skill_links::view_url(&base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
-                                name: segments(&doc.name, &q),
-                                description: segments(description, &q),
-                                kind: doc.kind.clone(),
-                                category: doc.category.clone(),
-                                user: doc.user,
-                                source: doc.source.clone(),
-                                site_url: (doc.user && searched.shadowed.contains(&doc.slug)).then(|| format!("{base}skills/{}/", doc.slug)),
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                }
-                _ => Vec::new(),
-            }
-        })
-    };
-
-    let facets = Memo::new(move |_| match state.get() {
-        IndexState::Ready(searched) if results_page && !query.with(|q| q.trim().is_empty()) => facets(&searched.index, &query.get()),
-        _ => Vec::new(),
-    });
-    let set_query = move |q: String| {
+    // Skills, then docs: what the arrow keys move through.
+    let options = Memo::new(move |_| found.with(|f| f.rows.iter().chain(&f.docs).map(|r| r.url.clone()).collect::<Vec<_>>()));
+    let set_query = move |q: String, push: bool| {
         query.set(q);
         shown.set(MAX_RESULTS);
         selected.set(0);
         chose.set(false);
         closed.set(false);
-        // A reload or a shared link shows the same results.
+        // A reload or a shared link shows the same results; a chip is a step Back undoes.
         #[cfg(feature = "hydrate")]
         if results_page {
-            crate::browser::replace_query_parameter("q", &query.get_untracked());
+            if push {
+                crate::browser::push_query_parameter("q", &query.get_untracked());
+            } else {
+                crate::browser::replace_query_parameter("q", &query.get_untracked());
+            }
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = push;
     };
 
     let index_url = StoredValue::new(index_url);
-    let load = {
-        move || {
-            if state.get_untracked() == IndexState::NotLoaded {
-                state.set(IndexState::Loading);
-                #[cfg(feature = "hydrate")]
-                {
-                    let url = index_url.get_value();
-                    let refresh = move || {
+    let docs_url = StoredValue::new(docs_url);
+    let base = StoredValue::new(base);
+    let load = move || {
+        if state.get_untracked() == IndexState::NotLoaded {
+            state.set(IndexState::Loading);
+            #[cfg(feature = "hydrate")]
+            {
+                let (url, docs_url) = (index_url.get_value(), docs_url.get_value());
+                leptos::task::spawn_local(async move {
+                    if engine(&url).is_none() {
+                        let opened = async { Ok::<_, String>((Shards::open(&url).await?, Shards::open(&docs_url).await?)) }.await;
+                        let (skills, docs) = match opened {
+                            Ok(opened) => opened,
+                            Err(error) => return state.set(IndexState::Failed(error)),
+                        };
+                        let language = skills.index.language;
+                        let user = site_index::user_index(language).await;
+                        let new = Rc::new(Engine { skills: RefCell::new(skills), docs: RefCell::new(docs), user: RefCell::new(Rc::new(user)) });
+                        ENGINES.with(|e| e.borrow_mut().push((url.clone(), new)));
+                    }
+                    state.set(IndexState::Ready);
+                    // The user's skills change in this tab or another.
+                    crate::store::sync::on_skills_changed(move || {
                         let url = url.clone();
                         leptos::task::spawn_local(async move {
-                            state.set(match crate::site_index::fetch_index(&url).await {
-                                Ok(site) => {
-                                    let index = crate::site_index::with_user_skills(&site).await;
-                                    let site_slugs: HashSet<&str> = site.docs.iter().map(|d| d.slug.as_str()).collect();
-                                    let shadowed = index.docs.iter().filter(|d| d.user && site_slugs.contains(d.slug.as_str())).map(|d| d.slug.clone()).collect();
-                                    IndexState::Ready(Arc::new(Searched { index, shadowed }))
-                                }
-                                Err(error) => IndexState::Failed(error),
-                            });
+                            let Some(engine) = engine(&url) else { return };
+                            let language = engine.skills.borrow().index.language;
+                            let user = site_index::user_index(language).await;
+                            *engine.user.borrow_mut() = Rc::new(user);
+                            user_version.update(|v| *v += 1);
                         });
-                    };
-                    refresh();
-                    // The user's skills change in this tab or another: search them as they are now.
-                    crate::store::sync::on_skills_changed(refresh);
-                }
+                    });
+                });
             }
         }
     };
 
+    // Each query runs when typed; a newer one makes an older one's answer stale.
+    #[cfg(feature = "hydrate")]
+    {
+        let generation = StoredValue::new(0u64);
+        Effect::new(move |_| {
+            let (q, limit) = (query.get(), shown.get());
+            user_version.track();
+            if state.get() != IndexState::Ready {
+                return;
+            }
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            let url = index_url.get_value();
+            let base = base.get_value();
+            leptos::task::spawn_local(async move {
+                let Some(engine) = engine(&url) else { return };
+                let result = find(&engine, &q, limit, results_page, &base).await;
+                if generation.get_value() == mine {
+                    match result {
+                        Ok(result) => found.set(result),
+                        Err(error) => state.set(IndexState::Failed(error)),
+                    }
+                }
+            });
+        });
+    }
+
     let open = move |index: usize| {
-        if let Some(row) = results.get_untracked().get(index) {
+        if let Some(url) = options.get_untracked().get(index) {
             #[cfg(feature = "hydrate")]
-            crate::browser::navigate(&row.url);
+            crate::browser::navigate(url);
             #[cfg(not(feature = "hydrate"))]
-            let _ = row;
+            let _ = url;
         }
     };
 
@@ -228,10 +360,21 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             }
         });
         on_cleanup(move || handle.remove());
+        // Back and Forward between chips restore that query.
+        if results_page {
+            let handle = window_event_listener(leptos::ev::popstate, move |_| {
+                let q = crate::browser::query_parameter("q").unwrap_or_default();
+                if q != query.get_untracked() {
+                    set_query(q, false);
+                    load();
+                }
+            });
+            on_cleanup(move || handle.remove());
+        }
     }
 
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = if closed.get_untracked() { 0 } else { results.get_untracked().len() };
+        let count = if closed.get_untracked() { 0 } else { options.with_untracked(Vec::len) };
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if closed.get_untracked() => {
                 event.prevent_default();
@@ -270,20 +413,61 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
     let status = move || {
         let q = query.get();
         match state.get() {
+            _ if q.trim().is_empty() && results_page => "Type what you want to do. Narrow with type:python, category:data or tag:csv.".to_string(),
             _ if q.trim().is_empty() => String::new(),
             IndexState::Failed(error) => format!("Search is unavailable: {error}"),
-            IndexState::Ready(_) => match results.with(Vec::len) {
-                0 => format!("No skill matches “{}”.", q.trim()),
-                1 => "1 skill".to_string(),
-                n if n == shown.get() => format!("{n} skills (best matches)"),
-                n => format!("{n} skills"),
-            },
+            // Results of an earlier query are still shown, but not counted as this one's.
+            IndexState::Ready if found.with(|f| f.query != q) => "Loading results…".to_string(),
+            IndexState::Ready => found.with(|f| match (f.rows.len(), f.total) {
+                (_, 0) if f.docs.is_empty() => format!("No skill matches “{}”.", q.trim()),
+                (_, 0) => "No skill matches; see the docs below.".to_string(),
+                (_, 1) => "1 skill".to_string(),
+                (n, total) if n < total => format!("{n} of {total} skills"),
+                (n, _) => format!("{n} skills"),
+            }),
             _ => "Loading the index…".to_string(),
         }
     };
 
+    let chips = move |list: Vec<Facet>, class: &'static str, label: &'static str| {
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class=class role="group" aria-label=label>
+                    {list.into_iter().map(|facet| {
+                        let on = query.with(|q| q.split_whitespace().any(|w| w.eq_ignore_ascii_case(&facet.filter)));
+                        let filter = facet.filter.clone();
+                        view! {
+                            <button type="button" class="pill facet" aria-pressed=on.to_string() on:click=move |_| set_query(toggle_filter(&query.get_untracked(), &filter), true)>
+                                {format!("{} ({})", facet.label, facet.count)}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })
+    };
+    // Skills and docs are options of one list box: ids run on from the skills into the docs.
+    let row_view = move |i: usize, row: ResultRow| {
+        let is_selected = move || chose.get() && selected.get() == i;
+        view! {
+            <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| { selected.set(i); chose.set(true); }>
+                <a href=row.url.clone()>
+                    <span class="result-name">{render_segments(row.name)}</span>
+                    {row.user.then(|| view! { <span class="badge yours">"yours"</span> })}
+                    {row.kind.map(|k| view! { <span class="badge run">{k}</span> })}
+                    {row.category.map(|c| view! { <span class="pill">{c}</span> })}
+                    <span class="result-description">{render_segments(row.description)}</span>
+                    {row.source.map(|source| view! { <span class="result-source muted">"from " {source}</span> })}
+                </a>
+                {row.site_url.map(|url| view! {
+                    <p class="shadow-note">"Replaces the site's skill of this name for you: " <a href=url>"see the site's version"</a></p>
+                })}
+            </li>
+        }
+    };
+
     view! {
-        <form class="search-box" role="search" action=format!("{base}search/") method="get" on:submit=move |e| { if chose.get_untracked() && !closed.get_untracked() && !results.get_untracked().is_empty() { e.prevent_default(); open(selected.get_untracked()); } }>
+        <form class="search-box" role="search" action=format!("{}search/", base.get_value()) method="get" on:submit=move |e| { if chose.get_untracked() && !closed.get_untracked() && !options.with_untracked(Vec::is_empty) { e.prevent_default(); open(selected.get_untracked()); } }>
             <label class="visually-hidden" for="search-input">"Search skills"</label>
             <input
                 id="search-input"
@@ -297,12 +481,12 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
                 role="combobox"
                 aria-controls="search-results"
                 aria-autocomplete="list"
-                aria-expanded=move || (!closed.get() && !results.with(Vec::is_empty)).to_string()
-                aria-activedescendant=move || if closed.get() || !chose.get() || results.with(Vec::is_empty) { String::new() } else { format!("search-result-{}", selected.get()) }
+                aria-expanded=move || (!closed.get() && !options.with(Vec::is_empty)).to_string()
+                aria-activedescendant=move || if closed.get() || !chose.get() || options.with(Vec::is_empty) { String::new() } else { format!("search-result-{}", selected.get()) }
                 autofocus=autofocus
                 prop:value=move || query.get()
                 on:focus=move |_| load()
-                on:input=move |e| { set_query(event_target_value(&e)); load(); }
+                on:input=move |e| { set_query(event_target_value(&e), false); load(); }
                 on:keydown=on_keydown
             />
             // Shown only where there is a keyboard (see the stylesheet).
@@ -310,41 +494,22 @@ pub fn SearchBox(index_url: String, base: String, autofocus: bool) -> impl IntoV
             <button type="submit">"Search"</button>
         </form>
         <p class="search-status" role="status" aria-live="polite">{status}</p>
-        {move || (!facets.with(Vec::is_empty)).then(|| view! {
-            <div class="search-facets" role="group" aria-label="Narrow the results">
-                {facets.get().into_iter().map(|facet| {
-                    let on = query.with(|q| q.split_whitespace().any(|w| w.eq_ignore_ascii_case(&facet.filter)));
-                    let filter = facet.filter.clone();
-                    view! {
-                        <button type="button" class="pill facet" aria-pressed=on.to_string() on:click=move |_| set_query(toggle_filter(&query.get_untracked(), &filter))>
-                            {format!("{} ({})", facet.label, facet.count)}
-                        </button>
-                    }
-                }).collect_view()}
-            </div>
-        })}
-        <ul id="search-results" class="search-results" role="listbox" aria-label="Search results">
-            {move || (!closed.get()).then(|| results.get()).unwrap_or_default().into_iter().enumerate().map(|(i, row)| {
-                let is_selected = move || chose.get() && selected.get() == i;
-                view! {
-                    <li id=format!("search-result-{i}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected on:mouseenter=move |_| { selected.set(i); chose.set(true); }>
-                        <a href=row.url.clone()>
-                            <span class="result-name">{render_segments(row.name)}</span>
-                            {row.user.then(|| view! { <span class="badge yours">"yours"</span> })}
-                            {row.kind.map(|k| view! { <span class="badge run">{k}</span> })}
-                            {row.category.map(|c| view! { <span class="pill">{c}</span> })}
-                            <span class="result-description">{render_segments(row.description)}</span>
-                            {row.source.map(|source| view! { <span class="result-source muted">"from " {source}</span> })}
-                        </a>
-                        {row.site_url.map(|url| view! {
-                            <p class="shadow-note">"Replaces the site's skill of this name for you: " <a href=url>"see the site's version"</a></p>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
+        {move || results_page.then(|| chips(found.with(|f| f.facets.clone()), "search-facets", "Narrow the results"))}
+        {move || results_page.then(|| chips(found.with(|f| f.tags.clone()), "search-tags", "Tags of these results"))}
+        <ul id="search-results" class="search-results" role="listbox" aria-label="Skills">
+            {move || (!closed.get()).then(|| found.with(|f| f.rows.clone())).unwrap_or_default().into_iter().enumerate().map(|(i, row)| row_view(i, row)).collect_view()}
         </ul>
-        {move || (results_page && !closed.get() && results.with(Vec::len) == shown.get()).then(|| view! {
+        {move || results_page.then(|| (found.with(|f| f.rows.len() < f.total) && !closed.get()).then(|| view! {
             <button type="button" class="search-more" on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
-        })}
+        }))}
+        {move || {
+            let (skills, docs) = found.with(|f| (f.rows.len(), f.docs.clone()));
+            (!closed.get() && !docs.is_empty()).then(|| view! {
+                <p class="search-group" id="search-docs-heading">"Docs"</p>
+                <ul id="search-docs" class="search-results search-docs" role="listbox" aria-labelledby="search-docs-heading">
+                    {docs.into_iter().enumerate().map(|(j, row)| row_view(skills + j, row)).collect_view()}
+                </ul>
+            })
+        }}
     }
 }

@@ -69,6 +69,23 @@ need_pyodide() {
   need_npm_package pyodide 314.0.7 'sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=='
 }
 
+# Pagefind, the static search engine `cargo bench --bench search_shards`
+# compares the sharded index with: the npm package and its native binary
+# for this platform (an optional dependency package), pinned with their
+# registry checksums. Prints the binary's path.
+PAGEFIND_VERSION=1.6.0
+need_pagefind() {
+  need_npm_package pagefind "$PAGEFIND_VERSION" 'sha512-yeOd9EA0TUE1PUfbQIluBxzPadBG5/0BV48FAxwMVLkhZcOvwCz6TX4/a/Ofz97pF9/FwwT7CVbTC97BfmI+LQ==' >/dev/null
+  case "$(uname -sm)" in
+    "Linux x86_64") ;;
+    *) echo "need_pagefind: no pinned Pagefind binary for $(uname -sm); add its @pagefind/* package and checksum here" >&2; exit 1 ;;
+  esac
+  local dir
+  dir="$(need_npm_package @pagefind/linux-x64 "$PAGEFIND_VERSION" 'sha512-IbMSx/+Vr/Xk0TTBlLkjgK+rvnbOXGmmb2/MKxQu99AR5DsqQoV3NKEA9PQz2tAhuCZjeD5xJBp4w5N5DHIC7Q==')"
+  # The package ships the extended build (with CJK segmentation) only.
+  printf '%s\n' "$dir/bin/pagefind_extended"
+}
+
 # Workbox, the service worker's plumbing (precaching, routing, caching
 # strategies): the npm packages' production builds, pinned with their
 # registry checksums, copied into target/islands/workbox/ for build.rs to

@@ -249,6 +249,8 @@ pub(crate) struct Renderer<'a> {
     runner: Option<crate::runner::RunnerSite>,
     offline: Option<crate::offline::Offline>,
     search_json: Vec<u8>,
+    /// The sharded indexes of the search box (`site::search_files`).
+    search_files: Vec<(String, Vec<u8>)>,
     /// The search island's markup: (plain, autofocused).
     search_html: (String, String),
     /// Versioned URL of the search index, which islands also read.
@@ -326,9 +328,17 @@ impl<'a> Renderer<'a> {
             Some(_) => format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json)),
             None => format!("{}index/search.json", settings.base_path),
         };
+        let (search_files, shards_version) = match search {
+            Some(search) => crate::site::search_files(search, &crate::site::docs_index(&loaded.docs, settings.search_language)),
+            None => (Vec::new(), 0),
+        };
+        // The dev server's are unversioned, as its search.json.
+        let version = if search.is_some() { format!("?v={shards_version:016x}") } else { String::new() };
+        let skills_url = format!("{}index/search/manifest.bin{version}", settings.base_path);
+        let docs_url = format!("{}index/docs/manifest.bin{version}", settings.base_path);
         let search_html = (
-            llmos_islands::render::search_box(&index_url, &settings.base_path, false),
-            llmos_islands::render::search_box(&index_url, &settings.base_path, true),
+            llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, false),
+            llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, true),
         );
         let theme = Theme::load(settings.theme_dir.as_deref(), !settings.dev_reload)?;
         let site_key = fnv1a(
@@ -347,7 +357,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, skillkit, markdown_kit, runner, offline, search_json, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -379,6 +389,11 @@ impl<'a> Renderer<'a> {
             static_csp: crate::csp::static_csp(self.settings),
             island_csp: crate::csp::island_csp(self.settings),
         }
+    }
+
+    /// The `?v=` of the sharded indexes' URLs.
+    fn search_box_version(&self) -> String {
+        self.search_files.first().map(|_| format!("?v={:016x}", crate::site::search_files_hash(&self.search_files))).unwrap_or_default()
     }
 
     fn canonical(&self, rel_url: &str) -> Option<String> {
@@ -459,6 +474,10 @@ impl<'a> Renderer<'a> {
         entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
         entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
         entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
+        // The sharded indexes whole, so search works offline for any query;
+        // their shared `?v=` changes with any of them.
+        let version = self.search_box_version();
+        entries.extend(self.search_files.iter().map(|(path, _)| PrecacheEntry::hashed(&format!("{path}{version}"))));
         entries
     }
 
@@ -666,6 +685,9 @@ impl<'a> Renderer<'a> {
         let keys = self.page_keys.lock().expect("no render panicked");
         out.write("index/skills.json", &skills_json(&self.site_info(), self.loaded, &|slug| keys.get(slug).and_then(|k| k.sha256.clone())))?;
         out.write("index/search.json", search_json)?;
+        for (path, bytes) in &self.search_files {
+            out.write(path, bytes)?;
+        }
         Ok(())
     }
 
