@@ -34,6 +34,12 @@ pub(crate) const USER_PAGES_OUTSIDE_SITEMAP: usize = 5;
 /// (live-reload script and events). Production sites never link to it.
 pub const DEV_PREFIX: &str = "__llmos/";
 
+/// Result fragments of the search indexes (skills and docs together) the
+/// service worker precaches at most; above that, none are precached and the
+/// worker's runtime cache keeps those shown. 2,000 covers the bundled site
+/// and typical catalogues whole.
+const PRECACHED_RESULT_FRAGMENTS: usize = 2_000;
+
 #[derive(Serialize)]
 struct SiteContext<'a> {
     title: &'a str,
@@ -474,10 +480,20 @@ impl<'a> Renderer<'a> {
         entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
         entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
         entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
-        // The sharded indexes whole, so search works offline for any query;
-        // their shared `?v=` changes with any of them.
+        // The manifests, term shards and facets whole, so any query ranks
+        // offline; their shared `?v=` changes with any of them. Result
+        // fragments (one small file per result) only while there are few:
+        // a worker's install must not fetch tens of thousands of files, and
+        // on larger sites they are cached as results are shown.
         let version = self.search_box_version();
-        entries.extend(self.search_files.iter().map(|(path, _)| PrecacheEntry::hashed(&format!("{path}{version}"))));
+        let is_fragment = |path: &str| path.rsplit('/').next().is_some_and(|name| name.starts_with('d') && name.ends_with(".bin"));
+        let fragments = self.search_files.iter().filter(|(path, _)| is_fragment(path)).count();
+        entries.extend(
+            self.search_files
+                .iter()
+                .filter(|(path, _)| fragments <= PRECACHED_RESULT_FRAGMENTS || !is_fragment(path))
+                .map(|(path, _)| PrecacheEntry::hashed(&format!("{path}{version}"))),
+        );
         entries
     }
 
