@@ -282,7 +282,7 @@ fn a_malformed_import_reports_each_bad_file_and_writes_nothing() {
     assert!(s.listed().is_empty());
     s.browser.choose_files("#import-files", &[&mixed]);
     let status = s.status_text();
-    assert!(status.contains("Nothing was imported") && status.contains("bad-yaml/SKILL.md:4") && status.contains("no-front/SKILL.md"), "{status}");
+    assert!(status.contains("Nothing was imported") && status.contains("bad-yaml/SKILL.md:3") && status.contains("no-front/SKILL.md"), "{status}");
     assert!(!status.contains("good-one/"), "only bad files are named: {status}");
     s.open("/my/");
     assert!(s.listed().is_empty(), "the good skill of a bad import is not written either");

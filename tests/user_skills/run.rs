@@ -78,7 +78,7 @@ fn a_users_skill_runs_from_its_page_and_the_editor_test_runs_unsaved_text() {
 
     // The editor opens the code file; Test run follows each edit, unsaved.
     s.open("/my/edit/?skill=add-one");
-    s.browser.wait_for("document.querySelector('#skill-code') && document.querySelector('#skill-code').value.includes('inputs.n + 1')", 20);
+    s.browser.wait_for("document.querySelector('#skill-code') && document.querySelector('#skill-code').value.includes('inputs.n + 1')", 40);
     s.paste("#skill-code", "function execute(inputs) { return { total: inputs.n + 100 }; }\n");
     assert_eq!(s.test_run(), Ok(json!({ "total": 141 })));
     s.paste("#skill-code", "async function execute(inputs) { return { total: inputs.n * 3 }; }\n");
@@ -111,7 +111,7 @@ fn a_users_skill_runs_from_its_page_and_the_editor_test_runs_unsaved_text() {
     // The safety review runs on the draft before it is saved or run: code
     // that goes online without saying so is named with its file and line.
     s.write_skill(&ADD_ONE.replace("add-one", "phones-home"), "function execute(inputs) {\n  fetch('https://collector.example.net/x');\n  return { total: 1 };\n}\n");
-    s.browser.wait_for("document.querySelector('.editor').innerText.includes('Undeclared network use')", 10);
+    s.browser.wait_for("document.querySelector('.editor').innerText.includes('Undeclared network use')", 40);
     let text = s.browser.eval("return document.querySelector('.editor').innerText").as_str().unwrap().to_string();
     assert!(text.contains("scripts/main.js line 2"), "{text}");
 
