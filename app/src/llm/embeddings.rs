@@ -72,9 +72,15 @@ pub fn default_embeddings_model(config: &ProviderConfig) -> Option<&'static str>
 /// `model`, or `None` when the provider has no embeddings endpoint. `key`
 /// is handled as for a chat (trimmed; blank sends no auth header).
 pub fn embeddings_request(config: &ProviderConfig, key: Option<&str>, model: &str, texts: &[String]) -> Option<HttpRequest> {
+    Some(embeddings_request_as(embeddings_wire(config)?, config, key, model, texts))
+}
+
+/// `embeddings_request` in a given format, whatever `embeddings_wire` would
+/// choose (Ollama's native `/api/embed` on a server not on Ollama's port).
+pub fn embeddings_request_as(wire: EmbeddingsWire, config: &ProviderConfig, key: Option<&str>, model: &str, texts: &[String]) -> HttpRequest {
     let base = config.base();
     let model = model.trim();
-    let (url, body) = match embeddings_wire(config)? {
+    let (url, body) = match wire {
         EmbeddingsWire::OpenAi => (format!("{base}/embeddings"), json!({"model": model, "input": texts, "encoding_format": "float"})),
         EmbeddingsWire::Ollama => {
             let host = base.strip_suffix("/v1").unwrap_or(base);
@@ -88,7 +94,7 @@ pub fn embeddings_request(config: &ProviderConfig, key: Option<&str>, model: &st
     };
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
     headers.extend(auth_headers(config.kind, key));
-    Some(HttpRequest { method: "POST", url, headers, body: body.to_string() })
+    HttpRequest { method: "POST", url, headers, body: body.to_string() }
 }
 
 /// The vectors of a successful response, one per text sent (`expected`),
