@@ -33,7 +33,7 @@ mod http;
 mod reply;
 
 #[allow(unused_imports)]
-pub use embed::{embedding_models, standin_vector, OLLAMA_EMBED_PATH};
+pub use embed::{embedding_models, standin_vector, OLLAMA_EMBED_PATH, SHARED};
 #[allow(unused_imports)]
 pub use encoder::tokens;
 

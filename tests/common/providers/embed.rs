@@ -26,24 +26,35 @@ pub fn embedding_models(kind: ProviderKind) -> &'static [&'static str] {
     }
 }
 
+/// How much of every vector is one shared direction. Real sentence
+/// embeddings sit in a narrow cone (Ethayarajh, "How contextual are
+/// contextualized word representations?", EMNLP 2019): unrelated texts
+/// have cosines well above 0 and paraphrases 0.8 and more, which is what
+/// the core's `SEMANTIC` thresholds expect. With this share the cosine of
+/// two stand-in vectors is `SHARED + (1 − SHARED) · cos(bags)`.
+pub const SHARED: f32 = 0.5;
+
 /// The stand-in's vector of `text`: a signed hashed bag of its normalised,
-/// stemmed goal terms (FNV-1a into `DIMENSIONS` buckets), L2-normalised, so
-/// paraphrases sharing most terms land close and unrelated goals near 0. A
-/// text without terms gets a fixed unit vector, as a real model never
-/// answers zeros.
+/// stemmed goal terms (FNV-1a into `DIMENSIONS - 1` buckets), L2-normalised,
+/// scaled by `√(1 − SHARED)`, with `√SHARED` in the last dimension (see
+/// `SHARED`), so paraphrases sharing most terms land close (0.8 and more)
+/// and unrelated goals at `SHARED`. A text without terms puts its bag in
+/// a fixed bucket, as a real model never answers zeros.
 pub fn standin_vector(text: &str) -> Vec<f32> {
+    let buckets = DIMENSIONS - 1;
     let mut vector = vec![0f32; DIMENSIONS];
     for term in normalise_goal(text).terms {
         let hash = term.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         let sign = if hash >> 63 == 0 { 1.0 } else { -1.0 };
-        vector[(hash % DIMENSIONS as u64) as usize] += sign;
+        vector[(hash % buckets as u64) as usize] += sign;
     }
     let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm == 0.0 {
         vector[0] = 1.0;
-    } else {
-        vector.iter_mut().for_each(|x| *x /= norm);
     }
+    let scale = if norm == 0.0 { 1.0 } else { 1.0 / norm } * (1.0 - SHARED).sqrt();
+    vector.iter_mut().for_each(|x| *x *= scale);
+    vector[buckets] = SHARED.sqrt();
     vector
 }
 
