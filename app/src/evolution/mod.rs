@@ -323,11 +323,13 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    /// A standard normal sample (Box–Muller).
+    /// An approximately standard normal sample: the sum of 12 uniforms
+    /// minus 6 (Irwin–Hall; variance 1, tails cut at ±6). Random
+    /// hyperplanes need only a near-rotation-invariant direction, and this
+    /// keeps `ln` and `cos` (several kB of wasm) out of the browser bundle.
     pub fn gaussian(&mut self) -> f32 {
-        let u1 = ((self.next() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
-        let u2 = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+        let sum: f64 = (0..12).map(|_| (self.next() >> 11) as f64 / (1u64 << 53) as f64).sum();
+        (sum - 6.0) as f32
     }
 }
 
