@@ -187,6 +187,7 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     c.find_patterns();
     c.browser.wait_for("document.querySelector('#patterns-state[data-grouping=\"meaning\"]') && document.querySelectorAll('#pattern-list > li').length === 3", 20);
     assert_eq!(c.standin.take_requests().iter().filter(|r| r.method == "POST").count(), 0, "cached vectors are not asked for again");
+    c.no_overflow("/my/evolution/ with the embeddings switch");
     // Off again, and back to the chat's Anthropic for the rest.
     c.browser.click("#semantic-on");
     c.browser.wait_for("document.querySelector('#patterns-state[data-grouping=\"words\"]') !== null && document.querySelector('#semantic-on') && !document.querySelector('#semantic-on').checked", 20);
