@@ -55,7 +55,7 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
         crate::when_idle(move || {
             leptos::task::spawn_local(async move {
                 if found.get_untracked().is_none() {
-                    if let Some(f) = actions::detect_if_due(index_url.get_value()).await {
+                    if let Some(f) = actions::detect_if_due(index_url.get_value(), true).await {
                         found.set(Some(f));
                     }
                 }
@@ -292,7 +292,10 @@ pub(crate) mod actions {
 
     /// One detection over every stored trace, with coverage checked against
     /// the user's skills and the site's (from its search index).
-    pub async fn detect(index_url: &str) -> Result<Found, String> {
+    /// `may_embed`: whether grouping by meaning may ask the provider (not
+    /// from the traces page, whose Content-Security-Policy allows only the
+    /// site: detection there groups by words).
+    pub async fn detect(index_url: &str, may_embed: bool) -> Result<Found, String> {
         let traces = crate::traces::store::all().await?;
         let (mine, accepted) = user_skills().await?;
         let mut known: Vec<KnownSkill> =
@@ -308,7 +311,7 @@ pub(crate) mod actions {
         let decided = decisions().await;
         let offer = crate::embed::offer().await;
         let mut embeddings_note = offer.as_ref().err().cloned();
-        let vectors = match (&offer, decided.semantic) {
+        let vectors = match (&offer, decided.semantic && may_embed) {
             (Ok(_), true) => match crate::embed::embeddings(&traces, &decided.embeddings_model).await {
                 Ok(vectors) => Some(vectors),
                 Err(error) => {
@@ -357,7 +360,7 @@ pub(crate) mod actions {
     pub async fn find(index_url: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>, busy: RwSignal<bool>) {
         busy.set(true);
         said.set(Some(Said { ok: true, text: "Looking for recurring tasks in your traces…".into() }));
-        match detect(&index_url).await {
+        match detect(&index_url, true).await {
             Ok(f) => {
                 said.set(None);
                 found.set(Some(f));
@@ -383,12 +386,12 @@ pub(crate) mod actions {
     }
 
     /// Automatic detection: runs `detect` when it is due (`Decisions::detection_due`).
-    pub async fn detect_if_due(index_url: String) -> Option<Found> {
+    pub async fn detect_if_due(index_url: String, may_embed: bool) -> Option<Found> {
         let count = crate::traces::store::all().await.ok()?.len();
         if !decisions().await.detection_due(count, browser::now()) {
             return None;
         }
-        detect(&index_url).await.ok()
+        detect(&index_url, may_embed).await.ok()
     }
 
     pub async fn set_auto_every(every: usize) {
