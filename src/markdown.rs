@@ -52,7 +52,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "search-docs", "search-docs-heading", "search-results", "send", "shadow-notice", "skill-body", "skill-category", "skill-description", "skill-keywords", "skill-name",
     "skill-raw", "skill-type", "stop", "storage-usage", "system-prompt", "use-in-chat", "user-shelf", "user-skill-body", "user-skill-state", "chat-traces",
     // evolution/src: the traces and evolution pages
-    "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on",
+    "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on", "semantic-on", "semantic-note", "embeddings-model",
     "to-evolution", "trace-filter", "trace-list", "trace-outcome", "traces-state",
 ];
 

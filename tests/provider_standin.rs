@@ -7,6 +7,9 @@ mod common;
 // are not streams: each in every provider's own bytes.
 #[path = "provider_standin/endings.rs"]
 mod endings;
+// Embeddings in each provider's format, with keys, CORS and refusals.
+#[path = "provider_standin/embeddings.rs"]
+mod embeddings;
 // Refused keys, rate limits, failing providers, dropped and broken streams.
 #[path = "provider_standin/failures.rs"]
 mod failures;

@@ -370,3 +370,53 @@ fn patterns_name_the_bundled_skill_that_covers_them() {
         "fewer than 80 % of the patterns got their coverage right"
     );
 }
+
+/// The semantic path on the quality set, with stand-in embeddings: each
+/// goal's lexical TF-IDF vector projected onto 256 random Gaussian
+/// directions (Johnson–Lindenstrauss: cosines are kept within a few
+/// hundredths), clustered with the lexical thresholds. It shows the
+/// embeddings path (dense vectors, LSH candidates, the same merging)
+/// finds the clusters the lexical path finds from vectors it has never
+/// seen as sparse features; real embeddings' quality depends on the model.
+#[test]
+fn semantic_path_clusters_projected_vectors_like_the_lexical_path() {
+    use llmos_core::evolution::{find_patterns_semantic, Features, LEXICAL};
+    let goals = goals();
+    let traces: Vec<TraceInput> = goals.iter().enumerate().map(|(i, g)| TraceInput::goal(i.to_string(), g.text.clone())).collect();
+    let options = Options::default();
+    let features = Features::build(&traces, options.weights);
+    const DIM: usize = 256;
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut gaussian = move || {
+        // xorshift64*, then Box–Muller: reproducible without a dependency.
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            ((state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let (u1, u2) = (next(), next());
+        ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+    };
+    let projection: Vec<f32> = (0..features.dimensions() * DIM).map(|_| gaussian()).collect();
+    let embeddings: Vec<Vec<f32>> = features
+        .vectors
+        .iter()
+        .map(|v| {
+            let mut e = vec![0f32; DIM];
+            for &(id, w) in v {
+                e.iter_mut().zip(&projection[id as usize * DIM..][..DIM]).for_each(|(x, p)| *x += w * p);
+            }
+            e
+        })
+        .collect();
+    let semantic = Options { semantic: LEXICAL, min_size: 1, ..options };
+    let found = find_patterns_semantic(&traces, &embeddings, &[], &semantic);
+    let predicted: Vec<String> = found.labels.iter().map(usize::to_string).collect();
+    let [all, _, _] = report("semantic (projected)", &goals, &predicted);
+    let lexical = find_patterns(&traces, &[], &Options { min_size: 1, ..Options::default() });
+    let lexical: Vec<String> = lexical.labels.iter().map(usize::to_string).collect();
+    let [lexical_all, _, _] = report("lexical", &goals, &lexical);
+    assert!(all.f1 >= lexical_all.f1 - 0.05, "the semantic path on projected lexical vectors: F1 {:.3} vs lexical {:.3}", all.f1, lexical_all.f1);
+    assert!(all.precision >= 0.8, "precision {:.3}", all.precision);
+}

@@ -12,6 +12,8 @@
 //! `browser` (the WebAssembly bundle, whose `hydrate` entry point is
 //! `llmos_islands`' with its feature `evolution`).
 
+#[cfg(feature = "browser")]
+pub mod embed;
 pub mod effect;
 pub mod model;
 #[cfg(any(feature = "ssr", feature = "browser"))]

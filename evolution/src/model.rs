@@ -107,6 +107,15 @@ pub struct Decisions {
     /// last detection, or once a day; 0 turns it off. `AUTO_EVERY` by default.
     #[serde(default = "auto_every")]
     pub auto_every: usize,
+    /// The user let detection group traces by the meaning of their goals,
+    /// with embeddings from their provider (`crate::embed`): off until they
+    /// turn it on; the lexical detection is the default.
+    #[serde(default)]
+    pub semantic: bool,
+    /// The embeddings model the user named; empty is the provider's default
+    /// (`llmos_core::llm::default_embeddings_model`).
+    #[serde(default)]
+    pub embeddings_model: String,
     /// When detection last ran (ms since the Unix epoch), over how many traces, and how many proposals then waited.
     #[serde(default)]
     pub last_run_ms: f64,
@@ -127,7 +136,7 @@ fn auto_every() -> usize {
 
 impl Default for Decisions {
     fn default() -> Self {
-        Decisions { key: String::new(), rejected: Vec::new(), accepted: Vec::new(), retired: Vec::new(), synthesis: false, auto_every: AUTO_EVERY, last_run_ms: 0.0, last_traces: 0, pending: 0 }
+        Decisions { key: String::new(), rejected: Vec::new(), accepted: Vec::new(), retired: Vec::new(), synthesis: false, auto_every: AUTO_EVERY, semantic: false, embeddings_model: String::new(), last_run_ms: 0.0, last_traces: 0, pending: 0 }
     }
 }
 
@@ -256,9 +265,18 @@ pub struct Proposal {
 /// proposal for every pattern not rejected before. Returns the proposals
 /// and how many patterns were left out as rejected.
 pub fn propose(traces: &[Trace], skills: &[KnownSkill], decisions: &Decisions) -> (Vec<Proposal>, usize) {
+    propose_with(traces, None, skills, decisions)
+}
+
+/// `propose`, clustering on `embeddings` (one per trace, same order) when
+/// given: the core's semantic path, with the same patterns and proposals.
+pub fn propose_with(traces: &[Trace], embeddings: Option<&[Vec<f32>]>, skills: &[KnownSkill], decisions: &Decisions) -> (Vec<Proposal>, usize) {
     let inputs: Vec<TraceInput> = traces.iter().map(trace_input).collect();
     let texts: Vec<SkillText> = skills.iter().map(|s| SkillText { name: &s.name, description: &s.description, keywords: &s.keywords }).collect();
-    let Detection { patterns, .. } = evolution::find_patterns(&inputs, &texts, &Options::default());
+    let Detection { patterns, .. } = match embeddings {
+        Some(embeddings) => evolution::find_patterns_semantic(&inputs, embeddings, &texts, &Options::default()),
+        None => evolution::find_patterns(&inputs, &texts, &Options::default()),
+    };
     let mut rejected = 0;
     let mut proposals = Vec::new();
     for pattern in patterns {

@@ -22,6 +22,17 @@ pub(crate) struct Found {
     pub inputs: Vec<llmos_core::evolution::TraceInput>,
     /// Whether the user turned synthesis on.
     pub synthesis: bool,
+    /// The chat's provider when it has an embeddings endpoint (the switch is offered then).
+    pub embeddings_provider: Option<String>,
+    /// Its default embeddings model (empty: the user names one).
+    pub embeddings_default: String,
+    /// Whether the user turned grouping by meaning on, and the model they named.
+    pub semantic: bool,
+    pub embeddings_model: String,
+    /// Why grouping by meaning is not offered, or why this detection fell back to words.
+    pub embeddings_note: Option<String>,
+    /// Whether this detection grouped by meaning (embeddings) rather than by words.
+    pub by_meaning: bool,
 }
 
 #[island]
@@ -44,7 +55,7 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
         crate::when_idle(move || {
             leptos::task::spawn_local(async move {
                 if found.get_untracked().is_none() {
-                    if let Some(f) = actions::detect_if_due(index_url.get_value()).await {
+                    if let Some(f) = actions::detect_if_due(index_url.get_value(), true).await {
                         found.set(Some(f));
                     }
                 }
@@ -83,14 +94,32 @@ pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
                 ) + if f.proposals.is_empty() && f.rejected == 0 { " A pattern needs at least three chats about the same task." } else { "" };
                 let accepted = f.accepted.clone();
                 let synthesis = f.synthesis;
+                let (semantic, embeddings_model, embeddings_default, note) = (f.semantic, f.embeddings_model.clone(), f.embeddings_default.clone(), f.embeddings_note.clone());
+                let meaning_switch = f.embeddings_provider.clone().map(|provider| view! {
+                    <label class="semantic-consent"><input type="checkbox" id="semantic-on" prop:checked=semantic on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        let _ = on;
+                        #[cfg(feature = "browser")]
+                        leptos::task::spawn_local(actions::set_semantic(Some(on), None, index_url.get_value(), found, said, busy));
+                    } />{format!(" Group by meaning, using {provider}'s embeddings: sends each goal once, then keeps its vector in this browser.")}</label>
+                    <label class="embeddings-model">"Embeddings model "
+                        <input type="text" id="embeddings-model" placeholder=embeddings_default prop:value=embeddings_model on:change=move |e| {
+                            let model = event_target_value(&e);
+                            let _ = &model;
+                            #[cfg(feature = "browser")]
+                            leptos::task::spawn_local(actions::set_semantic(None, Some(model), index_url.get_value(), found, said, busy));
+                        } /></label>
+                });
                 view! {
-                    <p class="muted" id="patterns-state">{summary}</p>
+                    <p class="muted" id="patterns-state" data-grouping=if f.by_meaning { "meaning" } else { "words" }>{summary}</p>
                     <label class="synthesis-consent"><input type="checkbox" id="synthesis-on" prop:checked=synthesis on:change=move |e| {
                         let on = event_target_checked(&e);
                         let _ = on;
                         #[cfg(feature = "browser")]
                         leptos::task::spawn_local(actions::set_synthesis(on, found, said));
                     } />" Write proposals with my model: sends each pattern's goals and steps to the provider and model set in the chat, with your key."</label>
+                    {meaning_switch}
+                    {note.map(|note| view! { <p class="muted" id="semantic-note">{note}</p> })}
                     <ol class="pattern-list" id="pattern-list">
                         {f.proposals.into_iter().map(|p| {
                             let skill = accepted.iter().find(|(id, _)| *id == p.pattern.id).map(|(_, s)| s.clone());
@@ -263,7 +292,10 @@ pub(crate) mod actions {
 
     /// One detection over every stored trace, with coverage checked against
     /// the user's skills and the site's (from its search index).
-    pub async fn detect(index_url: &str) -> Result<Found, String> {
+    /// `may_embed`: whether grouping by meaning may ask the provider (not
+    /// from the traces page, whose Content-Security-Policy allows only the
+    /// site: detection there groups by words).
+    pub async fn detect(index_url: &str, may_embed: bool) -> Result<Found, String> {
         let traces = crate::traces::store::all().await?;
         let (mine, accepted) = user_skills().await?;
         let mut known: Vec<KnownSkill> =
@@ -277,7 +309,19 @@ pub(crate) mod actions {
             }
         }
         let decided = decisions().await;
-        let (mut proposals, rejected) = model::propose(&traces, &known, &decided);
+        let offer = crate::embed::offer().await;
+        let mut embeddings_note = offer.as_ref().err().cloned();
+        let vectors = match (&offer, decided.semantic && may_embed) {
+            (Ok(_), true) => match crate::embed::embeddings(&traces, &decided.embeddings_model).await {
+                Ok(vectors) => Some(vectors),
+                Err(error) => {
+                    embeddings_note = Some(format!("Grouped by words this time: {error}"));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let (mut proposals, rejected) = model::propose_with(&traces, vectors.as_deref(), &known, &decided);
         // What each improvement changes: the covered skill as it is now. The
         // site's base is the index URL's prefix (`{base}index/search.json?v=…`).
         let base = index_url.split("index/search.json").next().unwrap_or("/");
@@ -289,7 +333,22 @@ pub(crate) mod actions {
             };
         }
         let inputs = traces.iter().map(model::trace_input).collect();
-        let found = Found { proposals, rejected, traces: traces.len(), accepted, inputs, synthesis: decided.synthesis };
+        let by_meaning = vectors.is_some();
+        let (embeddings_provider, embeddings_default) = offer.map(|o| (Some(o.provider), o.default_model)).unwrap_or_default();
+        let found = Found {
+            proposals,
+            rejected,
+            traces: traces.len(),
+            accepted,
+            inputs,
+            synthesis: decided.synthesis,
+            embeddings_provider,
+            embeddings_default,
+            semantic: decided.semantic,
+            embeddings_model: decided.embeddings_model.clone(),
+            embeddings_note,
+            by_meaning,
+        };
         // What the badge counts: proposals not accepted yet.
         let pending = found.proposals.iter().filter(|p| !p.retired && !found.accepted.iter().any(|(id, _)| *id == p.pattern.id)).count();
         let mut decided = decided;
@@ -301,7 +360,7 @@ pub(crate) mod actions {
     pub async fn find(index_url: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>, busy: RwSignal<bool>) {
         busy.set(true);
         said.set(Some(Said { ok: true, text: "Looking for recurring tasks in your traces…".into() }));
-        match detect(&index_url).await {
+        match detect(&index_url, true).await {
             Ok(f) => {
                 said.set(None);
                 found.set(Some(f));
@@ -311,13 +370,28 @@ pub(crate) mod actions {
         busy.set(false);
     }
 
+    /// Turns grouping by meaning on or off, or names its model, then detects again.
+    pub async fn set_semantic(on: Option<bool>, model: Option<String>, index_url: String, found: RwSignal<Option<Found>>, said: RwSignal<Option<Said>>, busy: RwSignal<bool>) {
+        let mut decisions = decisions().await;
+        if let Some(on) = on {
+            decisions.semantic = on;
+        }
+        if let Some(model) = model {
+            decisions.embeddings_model = model.trim().to_string();
+        }
+        if let Err(error) = save_decisions(decisions).await {
+            return failed(said, error);
+        }
+        find(index_url, found, said, busy).await;
+    }
+
     /// Automatic detection: runs `detect` when it is due (`Decisions::detection_due`).
-    pub async fn detect_if_due(index_url: String) -> Option<Found> {
+    pub async fn detect_if_due(index_url: String, may_embed: bool) -> Option<Found> {
         let count = crate::traces::store::all().await.ok()?.len();
         if !decisions().await.detection_due(count, browser::now()) {
             return None;
         }
-        detect(&index_url).await.ok()
+        detect(&index_url, may_embed).await.ok()
     }
 
     pub async fn set_auto_every(every: usize) {

@@ -25,10 +25,28 @@ pub struct Written {
 }
 
 /// The chat's settings, as it stored them.
-async fn settings() -> Result<ChatSettings, String> {
+pub(crate) async fn settings() -> Result<ChatSettings, String> {
     let store = llmos_islands::store::shared().await.map_err(|e| e.message)?;
     let record = store.record(SETTINGS, "chat").await.map_err(|e| e.message)?.ok_or("Set up a provider and model in the chat first: synthesis uses the same ones.")?;
     record_from_js(&field(&record, "value")).ok_or_else(|| "The chat's settings could not be read; open the chat and save them again.".to_string())
+}
+
+/// The saved key of `config`'s provider, if it may go there: only to the
+/// origin the user bound it to (the chat asks before rebinding); `None`
+/// for a local server that needs none.
+pub(crate) async fn key_for(config: &llmos_core::llm::ProviderConfig) -> Result<Option<String>, String> {
+    let saved = keys::load_key(config.kind).await?;
+    Ok(match saved {
+        Some(saved) => {
+            // The key goes only where the user bound it; the chat asks before rebinding.
+            if base_origin(config.base()).ok().as_deref() != Some(saved.origin.as_str()) {
+                return Err(format!("Your key is bound to {}, but the chat's base URL points elsewhere: send one message in the chat to confirm the new address first.", saved.origin));
+            }
+            Some(saved.key)
+        }
+        None if config.kind.requires_key() => return Err(format!("No {} key is saved: add it in the chat's settings.", config.kind.display_name())),
+        None => None,
+    })
 }
 
 /// Asks the user's model for `proposal`'s skill, retrying with the
@@ -40,18 +58,7 @@ pub async fn synthesise(proposal: &Proposal, traces: &[TraceInput]) -> Result<Wr
     if model.trim().is_empty() {
         return Err("Choose a model in the chat's settings first.".into());
     }
-    let saved = keys::load_key(config.kind).await?;
-    let key = match saved {
-        Some(saved) => {
-            // The key goes only where the user bound it; the chat asks before rebinding.
-            if base_origin(config.base()).ok().as_deref() != Some(saved.origin.as_str()) {
-                return Err(format!("Your key is bound to {}, but the chat's base URL points elsewhere: send one message in the chat to confirm the new address first.", saved.origin));
-            }
-            Some(saved.key)
-        }
-        None if config.kind.requires_key() => return Err(format!("No {} key is saved: add it in the chat's settings.", config.kind.display_name())),
-        None => None,
-    };
+    let key = key_for(&config).await?;
     let mut messages = vec![Message::user(synthesis_prompt(&proposal.pattern, traces))];
     let mut problems = String::new();
     for attempt in 1..=ATTEMPTS {

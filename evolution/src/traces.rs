@@ -49,7 +49,7 @@ pub fn TraceList(base: String, index_url: String) -> impl IntoView {
         leptos::task::spawn_local(async move { pending.set(crate::review::actions::decisions().await.pending) });
         crate::when_idle(move || {
             leptos::task::spawn_local(async move {
-                if crate::review::actions::detect_if_due(index_url).await.is_some() {
+                if crate::review::actions::detect_if_due(index_url, false).await.is_some() {
                     pending.set(crate::review::actions::decisions().await.pending);
                 }
             })

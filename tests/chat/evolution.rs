@@ -157,6 +157,44 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     assert!(check.ok && { let said = format!("{}{}", check.stdout, check.stderr); said.contains("checked 3 skills and ") && said.contains(" docs: 0 errors, 0 warnings") }, "{}\n{}", check.stdout, check.stderr);
     c.no_overflow("/my/evolution/");
 
+    // Grouping by meaning: not offered with Anthropic, which has no embeddings endpoint.
+    assert_eq!(c.browser.eval("return document.querySelectorAll('#semantic-on').length;"), 0);
+    assert!(c.text_of("#semantic-note").contains("Anthropic has no embeddings endpoint"), "{}", c.text_of("#semantic-note"));
+    // With OpenAI's it is offered, off until turned on; on, the stand-in's
+    // vectors give the same three patterns, each goal sent once, then cached.
+    c.open();
+    c.configure(ProviderKind::OpenAi);
+    let by_words = c.find_patterns();
+    assert_eq!(c.browser.eval("return document.querySelector('#semantic-on').checked;"), false, "off by default");
+    assert_eq!(c.browser.eval("return document.querySelector('#embeddings-model').placeholder;"), "text-embedding-3-small");
+    c.standin.take_requests();
+    c.browser.click("#semantic-on");
+    c.browser.wait_for("document.querySelector('#patterns-state[data-grouping=\"meaning\"]') && document.querySelectorAll('#pattern-list > li').length === 3", 20);
+    let by_meaning = c.browser.eval("return [...document.querySelectorAll('#pattern-list > li')].map(li => li.dataset.pattern).sort();");
+    let mut ids: Vec<&str> = by_words.as_array().unwrap().iter().map(|p| p[0].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(by_meaning, serde_json::json!(ids), "the same three patterns as by words");
+    let posts: Vec<_> = c.standin.take_requests().into_iter().filter(|r| r.method == "POST").collect();
+    assert!(posts.iter().all(|r| r.path == "/openai/v1/embeddings" && r.header("authorization") == Some("Bearer sk-test-openai")), "{posts:?}");
+    let mut sent: Vec<String> = posts.iter().flat_map(|r| serde_json::from_str::<Value>(&r.body).unwrap()["input"].as_array().unwrap().iter().map(|g| g.as_str().unwrap().to_string()).collect::<Vec<_>>()).collect();
+    sent.sort();
+    let mut stored: Vec<String> = all_records(&c.browser, "traces").as_array().unwrap().iter().map(|t| t["goal"].as_str().unwrap().to_string()).collect();
+    stored.sort();
+    assert_eq!(sent, stored, "each goal sent exactly once");
+    let cached = all_records(&c.browser, "meta").as_array().unwrap().iter().filter(|r| r["key"].as_str().unwrap().starts_with("embedding:text-embedding-3-small:")).count();
+    assert_eq!(cached, 13, "one vector per trace, kept");
+    // A second run sends nothing: every goal's vector is cached.
+    c.find_patterns();
+    c.browser.wait_for("document.querySelector('#patterns-state[data-grouping=\"meaning\"]') && document.querySelectorAll('#pattern-list > li').length === 3", 20);
+    assert_eq!(c.standin.take_requests().iter().filter(|r| r.method == "POST").count(), 0, "cached vectors are not asked for again");
+    c.no_overflow("/my/evolution/ with the embeddings switch");
+    // Off again, and back to the chat's Anthropic for the rest.
+    c.browser.click("#semantic-on");
+    c.browser.wait_for("document.querySelector('#patterns-state[data-grouping=\"words\"]') !== null && document.querySelector('#semantic-on') && !document.querySelector('#semantic-on').checked", 20);
+    c.open();
+    c.configure(ProviderKind::Anthropic);
+    assert_eq!(c.find_patterns(), by_words, "by words again, as before");
+
     // Reject one: it does not come back.
     let (rejected, _, _) = c.pattern_of(&patterns, "meeting");
     c.browser.click(&format!("li[data-pattern='{rejected}'] .pattern-reject"));

@@ -19,14 +19,21 @@
 //! `"stream": true` (Gemini: without `:streamGenerateContent?alt=sse`) are
 //! refused rather than answered whole, and only the models listed here exist.
 //!
+//! Embeddings (`embed`): OpenAI's `/embeddings`, Ollama's `/api/embed`
+//! (at `OLLAMA_EMBED_PATH`) and Gemini's `batchEmbedContents`, with
+//! deterministic vectors (`standin_vector`), keys and CORS as for chats.
+//!
 //! Split by job: `http` reads requests and answers everything but chat
 //! replies, `reply` streams (or sends whole) a chat reply, `encoder` writes
 //! a reply's events in each provider's format.
 
+mod embed;
 mod encoder;
 mod http;
 mod reply;
 
+#[allow(unused_imports)]
+pub use embed::{embedding_models, standin_vector, OLLAMA_EMBED_PATH, SHARED};
 #[allow(unused_imports)]
 pub use encoder::tokens;
 

@@ -249,9 +249,13 @@ fn detection(
 }
 
 /// Semantic detection: clusters on `embeddings` (one per trace, same
-/// order; cosine; any length), with the patterns made and their coverage
-/// checked exactly as in `find_patterns` (coverage stays lexical, as the
-/// skills have no embeddings). Panics if the lengths differ.
+/// order; cosine; any length) with the same merging rule as `find_patterns`
+/// (`cluster::cluster`, `Options::semantic` thresholds), and makes the
+/// patterns and checks their coverage exactly as it does (coverage stays
+/// lexical, as the skills have no embeddings). The embedding replaces the
+/// goal's word and character blocks; what the task used keeps its share
+/// `usage / (words + chars + usage)` of `Options::weights`, as in the lexical
+/// vectors (none by default; see `semantic_vectors`). Panics if the lengths differ.
 pub fn find_patterns_semantic(
     traces: &[TraceInput],
     embeddings: &[Vec<f32>],
@@ -259,10 +263,51 @@ pub fn find_patterns_semantic(
     options: &Options,
 ) -> Detection {
     assert_eq!(traces.len(), embeddings.len(), "one embedding per trace");
-    let space = cluster::DenseSpace::new(embeddings);
+    let vectors = semantic_vectors(traces, embeddings, options.weights);
+    let space = cluster::DenseSpace::new(&vectors);
     let labels = cluster::cluster(&space, options.semantic);
     let features = Features::build(traces, options.weights);
     detection(traces, labels, &features, skills, options)
+}
+
+/// The vectors the semantic path clusters: each embedding, L2-normalised
+/// and scaled by `√(1 − u)`, followed by the trace's usage block (unit
+/// TF-IDF over skills offered and used, steps and their pairs, the same
+/// features as the lexical path's, as dense dimensions) scaled by `√u`, so
+/// that the cosine of two traces that both used something is
+/// `(1 − u) · cos(embeddings) + u · cos(usage)`. A trace that used nothing
+/// keeps its embedding alone at full weight, as a missing block does in
+/// `Features`. With `u = 0` (the default) the embeddings are returned as given.
+/// Memory: n × (embedding length + distinct usage features).
+pub fn semantic_vectors(traces: &[TraceInput], embeddings: &[Vec<f32>], weights: BlockWeights) -> Vec<Vec<f32>> {
+    let total = weights.words + weights.chars + weights.usage;
+    let share = if total > 0.0 { (weights.usage / total).clamp(0.0, 1.0) } else { 0.0 };
+    if share <= 0.0 {
+        return embeddings.to_vec();
+    }
+    let usage = Features::build(traces, BlockWeights { words: 0.0, chars: 0.0, usage: 1.0 });
+    let dim = embeddings.iter().map(Vec::len).max().unwrap_or(0);
+    // The vocabulary also numbers the goals' features: usage ids are made dense.
+    let mut compact: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+    for &(id, _) in usage.vectors.iter().flatten() {
+        let next = compact.len();
+        compact.entry(id).or_insert(next);
+    }
+    let usage_dim = compact.len();
+    embeddings
+        .iter()
+        .zip(&usage.vectors)
+        .map(|(embedding, used)| {
+            let norm = embedding.iter().map(|x| x * x).sum::<f32>().sqrt();
+            let goal_scale = if used.is_empty() { 1.0 } else { (1.0 - share).sqrt() };
+            let mut v: Vec<f32> = embedding.iter().map(|x| if norm > 0.0 { x / norm * goal_scale } else { 0.0 }).collect();
+            v.resize(dim + usage_dim, 0.0);
+            for &(id, w) in used {
+                v[dim + compact[&id]] = w * share.sqrt();
+            }
+            v
+        })
+        .collect()
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): the deterministic generator of
@@ -278,11 +323,13 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    /// A standard normal sample (Box–Muller).
+    /// An approximately standard normal sample: the sum of 12 uniforms
+    /// minus 6 (Irwin–Hall; variance 1, tails cut at ±6). Random
+    /// hyperplanes need only a near-rotation-invariant direction, and this
+    /// keeps `ln` and `cos` (several kB of wasm) out of the browser bundle.
     pub fn gaussian(&mut self) -> f32 {
-        let u1 = ((self.next() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
-        let u2 = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+        let sum: f64 = (0..12).map(|_| (self.next() >> 11) as f64 / (1u64 << 53) as f64).sum();
+        (sum - 6.0) as f32
     }
 }
 

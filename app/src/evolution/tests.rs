@@ -308,6 +308,29 @@ fn semantic_path_clusters_embeddings_with_the_same_pipeline() {
 }
 
 #[test]
+fn semantic_vectors_add_what_a_task_used_at_its_share() {
+    // Two traces with the same goal embedding, one used plotting, one csv-analysis.
+    let traces = vec![
+        trace("a", "chart the sales", &["plotting"], &["plotting"], Outcome::Solved),
+        trace("b", "chart the sales", &["csv-analysis"], &["csv-analysis"], Outcome::Solved),
+        trace("c", "chart the sales", &["plotting"], &["plotting"], Outcome::Solved),
+        TraceInput::goal("d", "chart the sales"),
+    ];
+    let same = vec![vec![3.0, 4.0]; 4];
+    let cosine = |v: &[Vec<f32>], a: usize, b: usize| -> f32 { v[a].iter().zip(&v[b]).map(|(x, y)| x * y).sum() };
+    assert_eq!(semantic_vectors(&traces, &same, BlockWeights::default()), same, "no usage weight: the embeddings as given");
+    let weights = BlockWeights { words: 0.35, chars: 0.35, usage: 0.3 };
+    let vectors = semantic_vectors(&traces, &same, weights);
+    assert!((cosine(&vectors, 0, 2) - 1.0).abs() < 1e-5, "same goal, same usage");
+    assert!((cosine(&vectors, 0, 1) - 0.7).abs() < 1e-5, "same goal, nothing used in common: the goal's share only, {}", cosine(&vectors, 0, 1));
+    assert!((cosine(&vectors, 3, 3) - 1.0).abs() < 1e-5, "a trace that used nothing keeps a unit embedding");
+    // The same rule as the lexical path then keeps them apart above 0.7.
+    let strict = Options { weights, semantic: Params { edge: 0.8, link: 0.8, postings_read: 24 }, min_size: 2, ..Options::default() };
+    let found = find_patterns_semantic(&traces[..3], &same[..3], &[], &strict);
+    assert_eq!(found.labels, [0, 1, 0]);
+}
+
+#[test]
 fn what_a_task_used_counts_only_when_weighted() {
     let traces = vec![
         trace(

@@ -10,6 +10,7 @@
 //! streams cut at every byte, rather than discovered in a browser.
 
 mod context;
+mod embeddings;
 mod error;
 mod limits;
 mod models;
@@ -20,6 +21,7 @@ mod sse;
 mod stream;
 
 pub use context::{load_skill_tool, offer_skills, requested_by_text, requested_by_tool, system_prompt, OfferedSkill, LOAD_SKILL_TOOL, OFFERED_SKILLS, TEXT_CONVENTION_PREFIX};
+pub use embeddings::{default_embeddings_model, embeddings_request, embeddings_request_as, embeddings_wire, parse_embeddings, EmbeddingsWire, EMBEDDINGS_MAX_BATCH};
 pub use error::{describe_http_error, describe_models_error, describe_network_error, describe_offline, ChatError};
 pub use limits::{default_max_tokens, DEFAULT_MAX_TOKENS};
 pub use models::{models_request, parse_models, ModelInfo};

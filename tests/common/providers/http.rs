@@ -2,6 +2,7 @@
 //! each service does it, key checks, error bodies, model lists, and the
 //! dispatch of chat requests to `reply`.
 
+use super::embed::{self, OLLAMA_EMBED_PATH};
 use super::reply::{chat_input, stream_reply, whole_reply};
 use super::{models, prefix, Failure, Recorded, Shared, RETRY_AFTER_SECONDS};
 use llmos_core::llm::ProviderKind;
@@ -58,7 +59,10 @@ pub(super) fn serve(stream: TcpStream, shared: &Shared) {
     let mut reader = BufReader::new(clone);
     let mut writer = stream;
     while let Some(request) = read_request(&mut reader) {
-        let kind = ProviderKind::ALL.into_iter().find(|&k| request.path.starts_with(&format!("{}/", prefix(k))));
+        let kind = ProviderKind::ALL
+            .into_iter()
+            .find(|&k| request.path.starts_with(&format!("{}/", prefix(k))))
+            .or_else(|| (request.path == OLLAMA_EMBED_PATH).then_some(ProviderKind::OpenAiCompatible));
         let target = if request.query.is_empty() { request.path.clone() } else { format!("{}?{}", request.path, request.query) };
         let recorded = Recorded { kind, method: request.method.clone(), path: target, headers: request.headers.clone(), body: request.body.clone() };
         shared.state.lock().unwrap().requests.push(recorded);
@@ -260,7 +264,14 @@ fn refuse_key(kind: ProviderKind, request: &Request, accepted: Option<&str>) -> 
 
 fn handle(request: &Request, kind: Option<ProviderKind>, reader: &mut BufReader<TcpStream>, writer: &mut TcpStream, shared: &Shared) -> io::Result<bool> {
     let Some(kind) = kind else { return respond(writer, 404, &[], "") };
-    let rest = &request.path[prefix(kind).len()..];
+    let rest = request.path.strip_prefix(prefix(kind)).unwrap_or("");
+    let ollama = request.path == OLLAMA_EMBED_PATH;
+    let embed_path = ollama
+        || match kind {
+            ProviderKind::Anthropic => false,
+            ProviderKind::Gemini => rest.starts_with("/v1beta/models/") && rest.ends_with(":batchEmbedContents"),
+            _ => rest == "/embeddings",
+        };
     let (chat_path, models_path) = match kind {
         ProviderKind::Anthropic => (rest == "/v1/messages", rest == "/v1/models"),
         ProviderKind::Gemini => (rest.starts_with("/v1beta/models/") && rest.ends_with(":streamGenerateContent"), rest == "/v1beta/models"),
@@ -279,11 +290,11 @@ fn handle(request: &Request, kind: Option<ProviderKind>, reader: &mut BufReader<
     let no_cors = chat_path && shared.take_script(kind, |s| s.failure == Some(Failure::NoCors)).is_some();
     let cors = cors_headers(kind, request, cors_enabled && !no_cors);
     let fail = |writer: &mut TcpStream, status: u16, body: Value| respond(writer, status, &cors, &body.to_string());
-    if !chat_path && !models_path {
+    if !chat_path && !models_path && !embed_path {
         let message = format!("Unknown path {} {}", request.method, request.path);
         return fail(writer, 404, error_body(kind, 404, &message, None));
     }
-    if (chat_path && request.method != "POST") || (models_path && request.method != "GET") {
+    if ((chat_path || embed_path) && request.method != "POST") || (models_path && request.method != "GET") {
         return fail(writer, 405, error_body(kind, 405, &format!("Method {} not allowed here", request.method), None));
     }
     if kind == ProviderKind::Anthropic && request.header("origin").is_some() && request.header("anthropic-dangerous-direct-browser-access") != Some("true") {
@@ -302,6 +313,12 @@ fn handle(request: &Request, kind: Option<ProviderKind>, reader: &mut BufReader<
     }
     if !request.header("content-type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json")) {
         return fail(writer, 400, error_body(kind, 400, "Content-Type must be application/json", None));
+    }
+    if embed_path {
+        return match embed::answer(kind, ollama, request) {
+            Ok(body) => respond(writer, 200, &cors, &body.to_string()),
+            Err((status, message)) => fail(writer, status, error_body(kind, status, &message, None)),
+        };
     }
     let input = match chat_input(kind, request) {
         Ok(input) => input,
