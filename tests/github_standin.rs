@@ -3,6 +3,9 @@
 //! headers, errors and failures are GitHub's documented ones.
 
 mod common;
+// Two simulated devices syncing through the stand-in with the core's rounds.
+#[path = "github_standin/rounds.rs"]
+mod rounds;
 
 use base64::Engine;
 use common::github::*;

@@ -10,10 +10,12 @@ pub mod github;
 pub mod paths;
 pub mod plan;
 pub mod queue;
+pub mod round;
 
 pub use paths::{classify, Entity};
 pub use plan::{decide, plan, Conflict, Decision, Plan, Shas};
 pub use queue::{Failure, Pending, Queue, State, Status};
+pub use round::{Answer, Files, Outcome, Round};
 
 use sha1::{Digest, Sha1};
 
