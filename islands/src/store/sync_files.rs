@@ -14,6 +14,7 @@ use crate::user_skills::{SkillFile, UserSkill, SKILL_MD};
 use llmos_core::sync::paths::is_relative_file;
 use llmos_core::sync::{Entity, Files};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The `format` of a chat file.
 pub const CHAT_FORMAT: &str = "llmos-chat-1";
@@ -89,6 +90,48 @@ pub fn trace_from_file(id: &str, data: &[u8]) -> Result<Trace, String> {
     Ok(trace)
 }
 
+/// What a sync round's `Outcome::write` does to the store, record by
+/// record. Files that do not make a record are not written and are told
+/// in `problems`; they stay in the repository as they are.
+#[derive(Debug, Default, PartialEq)]
+pub struct StoreWrites {
+    pub skills: Vec<UserSkill>,
+    pub skills_removed: Vec<String>,
+    pub chats: Vec<(Conversation, Vec<ChatMessage>)>,
+    pub chats_removed: Vec<String>,
+    pub traces: Vec<Trace>,
+    pub traces_removed: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// The store writes for `write` (an empty `Files`: the entity is gone).
+/// `created` gives the creation time of a skill kept here, so an update
+/// keeps it.
+pub fn store_writes(write: &BTreeMap<Entity, Files>, created: impl Fn(&str) -> Option<f64>, now: f64) -> StoreWrites {
+    let mut writes = StoreWrites::default();
+    for (entity, files) in write {
+        let one = || files.values().next().map(Vec::as_slice).unwrap_or_default();
+        match entity {
+            Entity::Skill(name) if files.is_empty() => writes.skills_removed.push(name.clone()),
+            Entity::Chat(id) if files.is_empty() => writes.chats_removed.push(id.clone()),
+            Entity::Trace(id) if files.is_empty() => writes.traces_removed.push(id.clone()),
+            Entity::Skill(name) => match skill_from_files(name, files, created(name), now) {
+                Ok(skill) => writes.skills.push(skill),
+                Err(problem) => writes.problems.push(problem),
+            },
+            Entity::Chat(id) => match chat_from_file(id, one()) {
+                Ok(chat) => writes.chats.push(chat),
+                Err(problem) => writes.problems.push(problem),
+            },
+            Entity::Trace(id) => match trace_from_file(id, one()) {
+                Ok(trace) => writes.traces.push(trace),
+                Err(problem) => writes.problems.push(problem),
+            },
+        }
+    }
+    writes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +190,25 @@ mod tests {
         assert!(chat_from_file("c1", &stray).unwrap_err().contains("belongs to `other`"));
         let broken = chat_from_file("c1", b"{\n  \"format\": ").unwrap_err();
         assert!(broken.starts_with("chats/c1.json:2: "), "{broken}");
+    }
+
+    #[test]
+    fn a_rounds_writes_become_records_or_reported_problems() {
+        let trace = Trace { id: "t1".into(), ..Trace::default() };
+        let write = BTreeMap::from([
+            (Entity::Skill("tea".into()), Files::from([("skills/tea/SKILL.md".to_string(), b"---\nname: tea\ndescription: Tea.\n---\n".to_vec())])),
+            (Entity::Skill("gone".into()), Files::new()),
+            (Entity::Chat("c1".into()), Files::from([("chats/c1.json".to_string(), b"not json".to_vec())])),
+            (Entity::Trace("t1".into()), Files::from([("traces/t1.json".to_string(), trace_file(&trace))])),
+        ]);
+        let writes = store_writes(&write, |name| (name == "tea").then_some(3.0), 7.0);
+        assert_eq!(writes.skills.len(), 1);
+        assert_eq!((writes.skills[0].created, writes.skills[0].updated), (3.0, 7.0));
+        assert_eq!(writes.skills_removed, ["gone"]);
+        assert_eq!(writes.traces, [trace]);
+        assert!(writes.chats.is_empty());
+        assert_eq!(writes.problems.len(), 1);
+        assert!(writes.problems[0].starts_with("chats/c1.json:1: "), "{:?}", writes.problems);
     }
 
     #[test]
