@@ -4,7 +4,8 @@
 //! (`plan`), the persistent queue and its backoff (`queue`), and the Git
 //! database API's requests and answers (`github`). The browser does the
 //! fetching and the storing; everything it decides is decided here and
-//! tested natively.
+//! tested natively. `user-guide.md` is the user's page, to become
+//! content/sync.md when the settings page ships.
 
 pub mod github;
 pub mod paths;
