@@ -89,25 +89,66 @@ impl Plan {
 pub fn plan(base: &Shas, remote: &Shas, dirty: &BTreeMap<Entity, Shas>, taken: impl Fn(&Entity) -> bool) -> Plan {
     let mut local = base.clone();
     for (entity, files) in dirty {
-        local.retain(|path, _| classify(path).is_none_or(|(e, _)| e != *entity));
+        // The entity's paths sort together (`skills/<name>/…`, or its one file).
+        let prefix = match entity {
+            Entity::Skill(_) => format!("{}/", entity.path()),
+            _ => entity.path(),
+        };
+        let stale: Vec<String> = local.range(prefix.clone()..).map(|(p, _)| p).take_while(|p| p.starts_with(&prefix)).filter(|p| classify(p).is_some_and(|(e, _)| e == *entity)).cloned().collect();
+        for path in stale {
+            local.remove(&path);
+        }
         local.extend(files.iter().filter(|(p, _)| classify(p).is_some_and(|(e, _)| e == *entity)).map(|(p, s)| (p.clone(), s.clone())));
     }
-    let owned = |shas: &Shas| shas.keys().filter_map(|p| classify(p).map(|(e, _)| (e, p.clone()))).collect::<Vec<_>>();
-    let mut by_entity: BTreeMap<Entity, BTreeSet<String>> = BTreeMap::new();
-    for (entity, path) in owned(base).into_iter().chain(owned(&local)).chain(owned(remote)) {
-        by_entity.entry(entity).or_default().insert(path);
+    // Only entities with a path that differs on some side need deciding;
+    // the others are alike everywhere and keep the remote's ids.
+    let mut touched: BTreeSet<Entity> = BTreeSet::new();
+    for (path, sha) in remote {
+        if base.get(path) != Some(sha) || local.get(path) != Some(sha) {
+            touched.extend(classify(path).map(|(e, _)| e));
+        }
     }
+    for path in base.keys().chain(local.keys()).filter(|p| !remote.contains_key(*p)) {
+        touched.extend(classify(path).map(|(e, _)| e));
+    }
+    let prefix = |entity: &Entity| match entity {
+        Entity::Skill(_) => format!("{}/", entity.path()),
+        _ => entity.path(),
+    };
+    let paths_in = |shas: &Shas, entity: &Entity| -> Vec<String> {
+        let prefix = prefix(entity);
+        shas.range(prefix.clone()..).map(|(p, _)| p).take_while(|p| p.starts_with(&prefix)).filter(|p| classify(p).is_some_and(|(e, _)| e == *entity)).cloned().collect()
+    };
 
-    let remote_entities: BTreeSet<Entity> = owned(remote).into_iter().map(|(e, _)| e).collect();
     let mut plan = Plan::default();
+    // A skill's paths sort together: its folder is classified once, not once a file.
+    let mut folder: Option<(String, Option<Entity>)> = None;
+    for (path, sha) in remote {
+        let entity = match path.strip_prefix("skills/").and_then(|rest| rest.split_once('/')) {
+            Some((name, file)) if super::paths::is_relative_file(file) => {
+                if folder.as_ref().is_none_or(|(n, _)| n != name) {
+                    folder = Some((name.to_string(), classify(path).map(|(e, _)| e)));
+                }
+                folder.as_ref().and_then(|(_, e)| e.clone())
+            }
+            _ => classify(path).map(|(e, _)| e),
+        };
+        if entity.is_some_and(|e| !touched.contains(&e)) {
+            plan.next_base.insert(path.clone(), sha.clone());
+        }
+    }
     let mut claimed: BTreeSet<String> = BTreeSet::new();
+    let by_entity = touched.into_iter().map(|entity| {
+        let paths: BTreeSet<String> = [base, &local, remote].into_iter().flat_map(|shas| paths_in(shas, &entity)).collect();
+        (entity, paths)
+    });
     for (entity, paths) in by_entity {
         let get = |shas: &Shas, path: &String| shas.get(path).cloned();
         let decisions: Vec<(String, Decision)> = paths.iter().map(|p| (p.clone(), decide(get(base, p).as_deref(), get(&local, p).as_deref(), get(remote, p).as_deref()))).collect();
         if decisions.iter().any(|(_, d)| *d == Decision::Conflict) {
             let key = super::paths::conflict_key(&entity, |k| {
                 let candidate = entity.with_key(k.to_string());
-                taken(&candidate) || claimed.contains(k) || remote_entities.contains(&candidate)
+                taken(&candidate) || claimed.contains(k) || !paths_in(remote, &candidate).is_empty()
             });
             claimed.insert(key.clone());
             for path in &paths {
