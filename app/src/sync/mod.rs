@@ -4,8 +4,8 @@
 //! (`plan`), the persistent queue and its backoff (`queue`), and the Git
 //! database API's requests and answers (`github`). The browser does the
 //! fetching and the storing; everything it decides is decided here and
-//! tested natively. `user-guide.md` is the user's page, to become
-//! content/sync.md when the settings page ships.
+//! tested natively; the browser's side is the crate `llmos-sync`
+//! (the page `/my/sync/`), and the user's guide content/sync.md.
 
 pub mod github;
 pub mod paths;
