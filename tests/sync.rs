@@ -263,4 +263,14 @@ fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
     let b = Profile::new(&site);
     assert_eq!(b.set_up_sync().0, "synced");
     assert_eq!(b.listed(), ["kettle"]);
+
+    // A revoked token stops sync with the fix said; the change waits.
+    site.standin.set_token("github_pat_another");
+    a.save_skill("kettle", "# Kettle\n\nBoil twice.", true);
+    let (state, text) = a.sync_now();
+    assert_eq!(state, "error", "{text}");
+    assert!(text.starts_with("Sync error: GitHub refused the token (401 Bad credentials)"), "{text}");
+    site.standin.set_token(TOKEN);
+    assert_eq!(a.sync_now().0, "synced", "Sync now tries again");
+    assert!(site.file("skills/kettle/SKILL.md").contains("Boil twice."));
 }
