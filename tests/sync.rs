@@ -228,6 +228,16 @@ fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions
         profile.browser.wait_for("document.querySelector('.user-skill') && document.querySelector('.user-skill').textContent.includes(\"A's version\")", 20);
     }
     assert_eq!(a.browser.console_errors(), Vec::<String>::new());
+
+    // The repository is a skills collection: its clone builds into a site with both versions.
+    let clone = site.tmp.path().join("clone");
+    let status = std::process::Command::new("git").arg("clone").arg("--quiet").arg(site.standin.repo_dir()).arg(&clone).status().unwrap();
+    assert!(status.success());
+    let run = llmos(site.tmp.path(), &["build", "--skills", "clone", "--out", "published"]);
+    assert!(run.ok, "{}", run.stderr);
+    let page = std::fs::read_to_string(site.tmp.path().join("published/skills/tea-timer/index.html")).unwrap();
+    assert!(page.contains("A&#39;s version") || page.contains("A's version") || page.contains("A’s version"), "the published skill is the repository's version");
+    assert!(site.tmp.path().join("published/skills/tea-timer-conflict-1/index.html").is_file());
 }
 
 #[test]
