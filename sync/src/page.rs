@@ -66,6 +66,9 @@ pub fn SyncSettings(base: String) -> impl IntoView {
             };
             shown.set(Shown { state, text });
         };
+        // A round that wrote skills here announces it; this page hears its
+        // own announcement too, and needs no round for it.
+        let quiet_until = StoredValue::new(0.0f64);
         let run = move |force: bool| {
             if busy.get_untracked() {
                 return;
@@ -74,7 +77,12 @@ pub fn SyncSettings(base: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let work = async move {
                     match driver::round(force).await {
-                        Ok(Some(report)) => show(&report.record, Some(report.pending)),
+                        Ok(Some(report)) => {
+                            if report.changed_here {
+                                quiet_until.set_value(llmos_islands::browser::now() + 2_000.0);
+                            }
+                            show(&report.record, Some(report.pending))
+                        }
                         Ok(None) => {
                             if let Ok(record) = driver::load_record().await {
                                 show(&record, None);
@@ -104,7 +112,7 @@ pub fn SyncSettings(base: String) -> impl IntoView {
             }
         });
         llmos_islands::store::sync::on_skills_changed(move || {
-            if !repository.get_untracked().is_empty() {
+            if !repository.get_untracked().is_empty() && llmos_islands::browser::now() >= quiet_until.get_value() {
                 run(false);
             }
         });
