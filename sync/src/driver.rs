@@ -230,7 +230,21 @@ pub async fn round(force: bool) -> Result<Option<Report>, String> {
             record.queue.failed(failure, now, js_sys::Math::random());
         }
         None => {
-            let outcome = round.outcome().clone();
+            let mut outcome = round.outcome().clone();
+            // Written here while the round ran (another tab, the editor):
+            // the local version stays, and so does its old base, so the next
+            // round sees both sides changed and keeps both.
+            let after = local_files().await?;
+            let touched: Vec<Entity> = outcome.write.keys().filter(|e| after.get(*e) != local.get(*e)).cloned().collect();
+            for entity in &touched {
+                outcome.write.remove(entity);
+                let old = model::base_by_entity(&record.queue.base).remove(entity).unwrap_or_default();
+                let new = model::base_by_entity(&outcome.base).remove(entity).unwrap_or_default();
+                for path in new.keys() {
+                    outcome.base.remove(path);
+                }
+                outcome.base.extend(old);
+            }
             record.problems = apply(&outcome).await?;
             changed_here = !outcome.write.is_empty();
             record.add_conflicts(&outcome.conflicts);
