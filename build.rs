@@ -60,7 +60,7 @@ fn embed_islands(root: &Path, code: &mut String) {
     println!("cargo:rerun-if-env-changed=LLMOS_ISLANDS_DIR");
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
     // The site bundle (search, shelves), the workbench (the user's skills) and the chat.
-    // The runner (executable skills' Run panel) and the evolution pages are crates of their own.
+    // The runner (executable skills' Run panel), the evolution pages and the sync page are crates of their own.
     // The skill kit (renderer, parser, zips) and the Markdown kit, fetched on first use by the workbench and the chat.
     // The quantum runtime: one bare WebAssembly module, no bindings.
     let quantum = dir.join("quantum/llmos_quantum.wasm");
@@ -72,7 +72,7 @@ fn embed_islands(root: &Path, code: &mut String) {
         writeln!(code, "pub static QUANTUM: Option<&[u8]> = None;").unwrap();
     }
     embed_workbox(&dir.join("workbox"), code);
-    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner")), ("EVOLUTION", dir.join("evolution")), ("SKILLKIT", dir.join("skillkit")), ("MARKDOWNKIT", dir.join("markdown"))] {
+    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner")), ("EVOLUTION", dir.join("evolution")), ("SKILLKIT", dir.join("skillkit")), ("MARKDOWNKIT", dir.join("markdown")), ("SYNC", dir.join("sync"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");
         println!("cargo:rerun-if-changed={}", js.display());

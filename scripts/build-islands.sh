@@ -26,6 +26,8 @@ build_bundle "" target/islands/markdown llmos-skillkit "Markdown kit (fetched on
 build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"
 # The traces and evolution pages (/my/traces/, /my/evolution/), a crate of its own.
 build_bundle browser target/islands/evolution llmos-evolution "evolution bundle (traces and evolution pages)"
+# The sync page (/my/sync/), a crate of its own.
+build_bundle browser target/islands/sync llmos-sync "sync bundle (the sync page)"
 # The quantum runtime: a bare module (no bindings) the sandbox's worker
 # instantiates for `type: qasm` skills and `llmos_quantum` in Python and JavaScript.
 compile_wasm "quantum runtime" -p llmos-quantum --profile wasm-quantum

@@ -28,6 +28,16 @@ pub fn island_csp(settings: &Settings) -> String {
     format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'", remote_images(settings))
 }
 
+/// The sync page sends the user's token and data to the GitHub API only
+/// (a stand-in or a server on this computer for tests and local use).
+pub fn sync_csp(settings: &Settings) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:{}; connect-src 'self' {} http://localhost:* http://127.0.0.1:*; worker-src 'self'; manifest-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'",
+        remote_images(settings),
+        llmos_core::sync::github::API_ORIGIN
+    )
+}
+
 fn remote_images(settings: &Settings) -> &'static str {
     if settings.remote_images { " https:" } else { "" }
 }

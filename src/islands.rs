@@ -78,6 +78,11 @@ globalThis.llmosSkillkit = () => (llmosSkillkitModule ??= import("./{js}").then(
     )
 }
 
+/// The embedded sync bundle: the sync page, loaded only by it.
+pub fn sync_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::SYNC
+}
+
 /// Raw and gzipped size of the bundle (glue and module), for the build summary.
 pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     use std::io::Write;

@@ -220,7 +220,7 @@ fn build(flags: &Overrides, quiet: bool, keep_going: bool, fail_on_skipped: bool
                     }
                     None => eprintln!("note: this llmos was built without the islands bundle, so search boxes are plain forms; run scripts/build-islands.sh, then rebuild llmos"),
                 }
-                for (name, bundle, pages) in [("workbench", llmos::islands::workbench_bundle(), "the pages of your own skills"), ("chat", llmos::islands::chat_bundle(), "the chat page"), ("evolution", llmos::islands::evolution_bundle(), "the traces and evolution pages"), ("skill kit", llmos::islands::skillkit_bundle(), "the workbench, the first time it checks a skill or shows Markdown"), ("Markdown kit", llmos::islands::markdown_kit_bundle(), "the chat, the first time it shows an answer")] {
+                for (name, bundle, pages) in [("workbench", llmos::islands::workbench_bundle(), "the pages of your own skills"), ("chat", llmos::islands::chat_bundle(), "the chat page"), ("evolution", llmos::islands::evolution_bundle(), "the traces and evolution pages"), ("skill kit", llmos::islands::skillkit_bundle(), "the workbench, the first time it checks a skill or shows Markdown"), ("Markdown kit", llmos::islands::markdown_kit_bundle(), "the chat, the first time it shows an answer"), ("sync", llmos::islands::sync_bundle(), "the sync page")] {
                     if let Some((js, wasm)) = bundle {
                         let (raw, gzipped) = llmos::islands::bundle_size(js, wasm);
                         eprintln!("{name} bundle: {:.1} kB, {:.1} kB gzipped (loaded only by {pages})", raw as f64 / 1000.0, gzipped as f64 / 1000.0);

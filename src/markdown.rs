@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex};
 
 /// Ids the theme's pages and islands give their own elements; no heading
 /// in a skill or doc body gets one. Keep in step with `theme/templates`,
-/// `islands/src`, `evolution/src` and `runner/src` (the dialect test fails otherwise).
+/// `islands/src`, `evolution/src`, `sync/src` and `runner/src` (the dialect test fails otherwise).
 pub const RESERVED_IDS: &[&str] = &[
     // theme/templates
     "main", "io-h", "files-h", "not-found-search", "run-h", "run-panel", "llmos-runner-config",
@@ -54,6 +54,8 @@ pub const RESERVED_IDS: &[&str] = &[
     // evolution/src: the traces and evolution pages
     "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on", "semantic-on", "semantic-note", "embeddings-model",
     "to-evolution", "trace-filter", "trace-list", "trace-outcome", "traces-state",
+    // sync/src: the sync page
+    "sync-api", "sync-branch", "sync-conflicts", "sync-forget", "sync-now", "sync-problems", "sync-repository", "sync-save", "sync-status", "sync-token",
 ];
 
 /// Whether the page around a rendered body may use `id`: one of

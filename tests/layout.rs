@@ -16,7 +16,7 @@ const PAGES: &[(&str, bool)] = &[
     ("", true), ("skills/", true), ("skills/bell-state/", false), ("skills/csv-analysis/", false), ("categories/", false),
     ("categories/quantum/", true), ("tags/", false), ("tags/csv/", false), ("docs/", false), ("docs/getting-started/", false),
     ("docs/skill-format/", false), ("docs/chat/", false), ("docs/configuration/", false), ("search/?q=csv", true), ("my/", true),
-    ("my/edit/", true), ("my/skill/?name=nothing", true), ("chat/", true), ("my/traces/", true), ("my/evolution/", true), ("404.html", false),
+    ("my/edit/", true), ("my/skill/?name=nothing", true), ("chat/", true), ("my/traces/", true), ("my/evolution/", true), ("my/sync/", true), ("404.html", false),
     ("skills/bell-state/SKILL.md.html", true), ("skills/csv-analysis/scripts/main.py.html", true), ("sources/", false), ("docs/taking-a-skill/", false),
 ];
 

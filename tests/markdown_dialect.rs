@@ -324,7 +324,7 @@ fn normalise(html: &str, side: Side) -> Vec<Token> {
 /// `id=format!("…")` with its placeholder filled in.
 fn page_ids() -> BTreeSet<String> {
     let mut files = Vec::new();
-    for dir in ["theme/templates", "islands/src", "evolution/src", "runner/src"] {
+    for dir in ["theme/templates", "islands/src", "evolution/src", "sync/src", "runner/src"] {
         collect(&root().join(dir), &mut files);
     }
     let mut ids = BTreeSet::new();

@@ -26,6 +26,9 @@ const EVOLUTION_CAP: usize = 371_500;
 /// bytes and the Markdown kit 87,838 when they were split off.
 const SKILLKIT_CAP: usize = 222_000;
 const MARKDOWN_KIT_CAP: usize = 90_000;
+/// The sync page's bundle, 2–3 % above the 318,059 bytes it measured when
+/// it was first built (issue 17).
+const SYNC_CAP: usize = 326_000;
 
 fn gzipped_size(bytes: &[u8]) -> usize {
     use std::io::Write;
@@ -81,12 +84,14 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
     let user_pages = [site.join("my/index.html"), site.join("my/edit/index.html"), site.join("my/skill/index.html"), site.join("chat/index.html")];
     // The traces and evolution pages load a bundle of their own.
     let evolution_pages = [site.join("my/traces/index.html"), site.join("my/evolution/index.html")];
+    // As does the sync page.
+    let sync_pages = [site.join("my/sync/index.html")];
     // The first page of each category and tag shows the user's own skills
     // of it, and the category list counts them next to the site's.
     let is_term_page = |f: &std::path::Path| ["categories", "tags"].iter().any(|s| f.parent().and_then(|p| p.parent()) == Some(&site.join(s))) && f.ends_with("index.html");
     let island_pages: Vec<std::path::PathBuf> =
-        files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || evolution_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
-    assert!(island_pages.len() >= search_pages.len() + user_pages.len() + evolution_pages.len() + 5, "{island_pages:?}");
+        files_under(&site).into_iter().filter(|f| search_pages.contains(f) || user_pages.contains(f) || evolution_pages.contains(f) || sync_pages.contains(f) || is_term_page(f) || *f == site.join("categories/index.html")).collect();
+    assert!(island_pages.len() >= search_pages.len() + user_pages.len() + evolution_pages.len() + sync_pages.len() + 5, "{island_pages:?}");
     let runnable_pages: Vec<std::path::PathBuf> = skills.iter().filter(|s| matches!(s["type"].as_str(), Some("python" | "javascript" | "workflow" | "qasm")))
         .map(|s| site.join(s["url"].as_str().unwrap().trim_start_matches('/')).join("index.html")).collect();
     assert!(runnable_pages.len() >= 18, "{runnable_pages:?}");
@@ -120,6 +125,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                     "/pkg/chat."
                 } else if evolution_pages.contains(&file) {
                     "/pkg/evolution."
+                } else if sync_pages.contains(&file) {
+                    "/pkg/sync."
                 } else if user_pages.contains(&file) {
                     "/pkg/workbench."
                 } else {
@@ -130,6 +137,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
                 assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{name}");
                 // So does the evolution page, whose synthesis uses the user's provider.
                 assert_eq!(html.contains("https://api.anthropic.com"), expected == "/pkg/chat." || file == site.join("my/evolution/index.html"), "{name}");
+                // The sync page reaches the GitHub API, and no provider.
+                assert_eq!(html.contains("https://api.github.com"), sync_pages.contains(&file), "{name}");
                 assert!(loader.starts_with(expected) && loader.ends_with(".js"), "{name} loads {loader}");
                 loaders.insert(loader);
             } else if runnable_pages.contains(&file) {
@@ -141,8 +150,8 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             }
         }
     }
-    assert_eq!(loaders.len(), 4, "one content-hashed loader per bundle: {loaders:?}");
-    for (loader, bundle) in loaders.iter().zip(["llmos_chat", "llmos_evolution", "llmos_islands", "llmos_workbench"]) {
+    assert_eq!(loaders.len(), 5, "one content-hashed loader per bundle: {loaders:?}");
+    for (loader, bundle) in loaders.iter().zip(["llmos_chat", "llmos_evolution", "llmos_islands", "llmos_sync", "llmos_workbench"]) {
         let loader_js = fs::read_to_string(site.join(loader.trim_start_matches('/'))).unwrap();
         let mut gzipped = 0;
         for imported in [format!("{bundle}."), format!("{bundle}_bg.")] {
@@ -160,6 +169,7 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             "llmos_islands" => SITE_CAP,
             "llmos_workbench" => WORKBENCH_CAP,
             "llmos_evolution" => EVOLUTION_CAP,
+            "llmos_sync" => SYNC_CAP,
             _ => CHAT_CAP,
         };
         assert!(

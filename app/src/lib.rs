@@ -22,6 +22,7 @@ pub mod safety;
 pub mod skill;
 pub mod search;
 pub mod slug;
+pub mod sync;
 pub mod text;
 pub mod workflow;
 pub mod zip;

@@ -62,7 +62,7 @@ pub fn hydrate() {
     // islands are gone by then, so none of their code runs.
     #[cfg(any(feature = "chat", feature = "workbench", feature = "evolution"))]
     if browser::framed_by_another_origin() {
-        browser::refuse_to_run_framed(if cfg!(feature = "chat") { "LLMos's chat" } else if cfg!(feature = "evolution") { "Your LLMos traces and evolution pages" } else { "Your LLMos skills page" });
+        browser::refuse_to_run_framed(if cfg!(feature = "chat") { "LLMos's chat" } else if cfg!(feature = "sync") { "LLMos's sync settings" } else if cfg!(feature = "evolution") { "Your LLMos traces and evolution pages" } else { "Your LLMos skills page" });
         return;
     }
     leptos::mount::hydrate_islands();

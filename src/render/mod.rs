@@ -56,6 +56,8 @@ struct SiteContext<'a> {
     chat_script: Option<String>,
     /// The evolution bundle's loader (the traces and evolution pages).
     evolution_script: Option<String>,
+    /// The sync bundle's loader (the sync page).
+    sync_script: Option<String>,
     /// The runner bundle's loader (pages of executable skills).
     runner_script: Option<String>,
     /// The web app manifest and the touch icon, with the base path.
@@ -252,6 +254,8 @@ pub(crate) struct Renderer<'a> {
     /// The kits' files (no loaders of their own: the workbench's and the chat's import them).
     skillkit: Option<&'static IslandFiles>,
     markdown_kit: Option<&'static IslandFiles>,
+    /// The sync page's bundle.
+    sync: Option<&'static IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
     offline: Option<crate::offline::Offline>,
     search_json: Vec<u8>,
@@ -302,7 +306,7 @@ impl<'a> Renderer<'a> {
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
         // The bundles are part of the binary: named and hashed once per
         // process for each loader prelude (one, in practice).
-        type Bundles = [Option<IslandFiles>; 6];
+        type Bundles = [Option<IslandFiles>; 7];
         static PUBLISHED: std::sync::Mutex<Vec<(String, &'static Bundles)>> = std::sync::Mutex::new(Vec::new());
         let published: &'static Bundles = {
             let mut known = PUBLISHED.lock().expect("no publisher panicked");
@@ -314,20 +318,21 @@ impl<'a> Renderer<'a> {
                     let markdown_kit = crate::islands::markdown_kit_bundle().map(|(js, wasm)| crate::islands::publish_kit("markdown", js, wasm));
                     let with_kit = |kit: &Option<IslandFiles>| format!("{prelude}{}", kit.as_ref().map(crate::islands::skillkit_prelude).unwrap_or_default());
                     let (workbench_prelude, chat_prelude) = (with_kit(&kit), with_kit(&markdown_kit));
-                    let [islands, workbench, chat, evolution] = [
+                    let [islands, workbench, chat, evolution, sync] = [
                         ("islands", crate::islands::bundle(), &prelude),
                         ("workbench", crate::islands::workbench_bundle(), &workbench_prelude),
                         ("chat", crate::islands::chat_bundle(), &chat_prelude),
                         ("evolution", crate::islands::evolution_bundle(), &prelude),
+                        ("sync", crate::islands::sync_bundle(), &prelude),
                     ]
                     .map(|(name, bundle, prelude)| bundle.map(|(js, wasm)| crate::islands::publish(name, js, wasm, prelude)));
-                    let bundles: &'static Bundles = Box::leak(Box::new([islands, workbench, chat, evolution, kit, markdown_kit]));
+                    let bundles: &'static Bundles = Box::leak(Box::new([islands, workbench, chat, evolution, sync, kit, markdown_kit]));
                     known.push((prelude.clone(), bundles));
                     bundles
                 }
             }
         };
-        let [islands, workbench, chat, evolution, skillkit, markdown_kit] = published.each_ref().map(Option::as_ref);
+        let [islands, workbench, chat, evolution, sync, skillkit, markdown_kit] = published.each_ref().map(Option::as_ref);
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
         let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
         let index_url = match search {
@@ -351,7 +356,7 @@ impl<'a> Renderer<'a> {
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}",
                 settings.title, settings.description, settings.base_path, settings.base_url, theme.stylesheet_path, offline.as_ref().map(|o| o.manifest_path()),
-                [&islands, &workbench, &chat, &evolution].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
+                [&islands, &workbench, &chat, &evolution, &sync].map(|b| b.as_ref().map(|i| &i.loader_path)), settings.dev_reload, loaded.catalogue.skills.len(),
                 runner.as_ref().map(|r| (&r.loader_path, r.config_json())),
                 loaded.sources.iter().map(|s| (&s.name, &s.slug, &s.url, &s.license)).collect::<Vec<_>>()
             )
@@ -363,7 +368,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -387,6 +392,7 @@ impl<'a> Renderer<'a> {
             workbench_script: self.workbench.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             chat_script: self.chat.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             evolution_script: self.evolution.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
+            sync_script: self.sync.as_ref().map(|i| format!("{}{}", self.base(), i.loader_path)),
             runner_script: self.runner.as_ref().map(|r| format!("{}{}", self.base(), r.loader_path)),
             manifest: self.offline.as_ref().map(|o| format!("{}{}", self.base(), o.manifest_path())),
             touch_icon: self.offline.as_ref().map(|o| format!("{}{}", self.base(), o.touch_icon_path())),
@@ -450,7 +456,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.sync).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files) {
             // Their names carry a hash of their bytes: one of the last build is the same file.
             if !out.keep(path) {
                 out.write(path, bytes)?;
@@ -477,6 +483,8 @@ impl<'a> Renderer<'a> {
         use crate::offline::PrecacheEntry;
         let mut entries = shells;
         entries.push(PrecacheEntry::hashed(&self.theme.stylesheet_path));
+        // Not the sync page's bundle: sync needs the network anyway, and most
+        // visitors never open it (it is cached like any file once they do).
         entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
         entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
         entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
@@ -509,6 +517,7 @@ impl<'a> Renderer<'a> {
             ("chat/", "Chat", "Talk to a model with your own API key, straight from this page, with this site's skills and yours as context.", llmos_islands::render::chat(base, &self.index_url), true),
             ("my/traces/", "Your traces", "Every chat leaves a trace: what it was for, the skills offered and used, the tools called, and whether you marked it solved. Patterns in them become proposed skills.", llmos_evolution::render::traces(base, &self.index_url), true),
             ("my/evolution/", "Evolution", "Tasks you ask for again and again, found in your traces, each with a proposed skill for you to review. Nothing leaves this browser.", llmos_evolution::render::evolution(base, &self.index_url), true),
+            ("my/sync/", "Sync", "Keep your skills, chats and traces in a GitHub repository of yours, and on every browser you sync with it. The token stays encrypted in this browser and goes only to the GitHub API.", llmos_sync::render::sync(base), true),
         ];
         for (dir, heading, intro, island_html, show_heading) in pages {
             let (section, csp, bundle) = match dir {
@@ -516,6 +525,7 @@ impl<'a> Renderer<'a> {
                 // Synthesis sends the pattern's prompt to the user's provider, as the chat does.
                 "my/evolution/" => ("my", crate::csp::CHAT_CSP.to_string(), "evolution"),
                 "my/traces/" => ("my", crate::csp::island_csp(self.settings), "evolution"),
+                "my/sync/" => ("my", crate::csp::sync_csp(self.settings), "sync"),
                 _ => ("my", crate::csp::island_csp(self.settings), "workbench"),
             };
             // The editor, a skill of the user's and the chat run skills too:
@@ -526,7 +536,7 @@ impl<'a> Renderer<'a> {
                 Some(runner) => runner.page_csp(&csp),
                 None => csp,
             };
-            let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir), run_config };
+            let context = minijinja::context! { site => self.site(), section, heading, intro, island_html, show_heading, csp, bundle, has_islands => true, canonical => self.canonical(dir), run_config, page_dir => dir };
             self.page(out, dir, "my.html", context)?;
         }
         Ok("my/".to_string())

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod github;
 pub mod providers;
 pub mod server;
 pub mod webdriver;

@@ -56,13 +56,19 @@ pub struct SavedKey {
 
 /// Encrypts and stores `key`, bound to `origin` (a parsed origin).
 pub async fn save_key(kind: ProviderKind, key: &str, origin: &str) -> Result<(), String> {
+    save_secret(&provider_id(kind), key, origin).await
+}
+
+/// Encrypts and stores the secret `id` (a provider's id, or `github` for
+/// sync's token) the way provider keys are, bound to `origin`.
+pub async fn save_secret(id: &str, key: &str, origin: &str) -> Result<(), String> {
     let wrapping = wrapping_key().await?;
     let mut iv = [0u8; 12];
     crypto()?.get_random_values_with_u8_array(&mut iv).map_err(js_error)?;
     let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(&iv[..]).into())]);
     let promise = crypto()?.subtle().encrypt_with_object_and_u8_array(&params, &wrapping, key.trim().as_bytes()).map_err(js_error)?;
     let sealed = Uint8Array::new(&JsFuture::from(promise).await.map_err(js_error)?);
-    let record = object(&[("provider", provider_id(kind).into()), ("iv", Uint8Array::from(&iv[..]).into()), ("data", sealed.into()), ("origin", origin.into())]);
+    let record = object(&[("provider", id.into()), ("iv", Uint8Array::from(&iv[..]).into()), ("data", sealed.into()), ("origin", origin.into())]);
     shared().await.map_err(|e| e.to_string())?.put_records(SECRETS, &[record.into()]).await.map_err(|e| e.to_string())
 }
 
@@ -70,11 +76,17 @@ pub async fn save_key(kind: ProviderKind, key: &str, origin: &str) -> Result<(),
 /// framed by another site never decrypts it (the bundle does not start
 /// there either; this is the second lock).
 pub async fn load_key(kind: ProviderKind) -> Result<Option<SavedKey>, String> {
+    Ok(load_secret(&provider_id(kind)).await?.map(|(key, origin)| SavedKey { key, origin: origin.unwrap_or_else(|| super::default_origin(kind)) }))
+}
+
+/// The secret `id` and the origin it was bound to (`None`: saved before
+/// the binding), if one is saved; never under another site's frame.
+pub async fn load_secret(id: &str) -> Result<Option<(String, Option<String>)>, String> {
     if crate::browser::framed_by_another_origin() {
         return Err(crate::browser::FRAMED.to_string());
     }
     let store = shared().await.map_err(|e| e.to_string())?;
-    let Some(record) = store.record(SECRETS, &provider_id(kind)).await.map_err(|e| e.to_string())? else { return Ok(None) };
+    let Some(record) = store.record(SECRETS, id).await.map_err(|e| e.to_string())? else { return Ok(None) };
     let wrapping = wrapping_key().await?;
     let iv = field(&record, "iv");
     let data = field(&record, "data").dyn_into::<Uint8Array>().map_err(|_| "the stored key is damaged; enter it again".to_string())?.to_vec();
@@ -82,8 +94,7 @@ pub async fn load_key(kind: ProviderKind) -> Result<Option<SavedKey>, String> {
     let promise = crypto()?.subtle().decrypt_with_object_and_u8_array(&params, &wrapping, &data).map_err(js_error)?;
     let plain = JsFuture::from(promise).await.map_err(|_| "the stored key could not be decrypted; enter it again".to_string())?;
     let key = String::from_utf8_lossy(&Uint8Array::new(&plain).to_vec()).into_owned();
-    let origin = field(&record, "origin").as_string().unwrap_or_else(|| super::default_origin(kind));
-    Ok(Some(SavedKey { key, origin }))
+    Ok(Some((key, field(&record, "origin").as_string())))
 }
 
 /// Binds the saved key of `kind` to `origin`, once the user said so.
@@ -95,5 +106,10 @@ pub async fn rebind(kind: ProviderKind, origin: &str) -> Result<(), String> {
 }
 
 pub async fn forget_key(kind: ProviderKind) -> Result<(), String> {
-    shared().await.map_err(|e| e.to_string())?.delete_records(SECRETS, &[provider_id(kind)]).await.map_err(|e| e.to_string())
+    forget_secret(&provider_id(kind)).await
+}
+
+/// Deletes the secret `id`.
+pub async fn forget_secret(id: &str) -> Result<(), String> {
+    shared().await.map_err(|e| e.to_string())?.delete_records(SECRETS, &[id.to_string()]).await.map_err(|e| e.to_string())
 }

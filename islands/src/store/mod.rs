@@ -2,6 +2,7 @@
 //! remote sync) can follow, and its IndexedDB implementation over rexie.
 
 pub mod schema;
+pub mod sync_files;
 #[cfg(feature = "hydrate")]
 pub mod idb;
 #[cfg(feature = "hydrate")]

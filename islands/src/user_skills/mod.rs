@@ -260,23 +260,11 @@ pub fn free_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
     (2..).map(|n| format!("{name}-{n}")).find(|candidate| !taken(candidate)).expect("some number is free")
 }
 
-/// A copy of `skill` under a new name: the SKILL.md's `name:` line is
-/// rewritten, every other byte kept.
+/// A copy of `skill` under a new name: the SKILL.md front matter's
+/// `name:` line is rewritten (the core's rule, which sync's conflict
+/// copies follow too), every other byte kept.
 pub fn duplicate(skill: &UserSkill, new_name: &str, now: f64) -> UserSkill {
-    let text = skill.skill_md_text();
-    let mut done = false;
-    let renamed: String = text
-        .split_inclusive('\n')
-        .map(|line| {
-            if !done && line.trim_start().starts_with("name:") && !line.starts_with([' ', '\t']) {
-                done = true;
-                let ending = if line.ends_with("\r\n") { "\r\n" } else if line.ends_with('\n') { "\n" } else { "" };
-                format!("name: {new_name}{ending}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
+    let renamed = llmos_core::sync::paths::rename_skill_md(&skill.skill_md_text(), new_name);
     let mut files = skill.files.clone();
     for file in &mut files {
         if file.path == SKILL_MD {

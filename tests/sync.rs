@@ -1,0 +1,286 @@
+//! Sync with the user's GitHub repository in real headless Chromium (issue
+//! 17, item 3): two browser profiles (two sessions, each with its own
+//! user-data directory, so their own IndexedDB) syncing through the GitHub
+//! stand-in from the page `/my/sync/`. What reaches the repository is read
+//! back with `git`.
+//!
+//! Skills are written with the editor and the chat and its trace arrive
+//! with the chat's own JSON import (the app's store path, not the provider
+//! stand-in: the chat's answers are not what is tested here).
+
+mod common;
+
+use common::github::{Failure, GitHubStandIn, OWNER, REPO, TOKEN};
+use common::server::StaticServer;
+use common::webdriver::Browser;
+use common::*;
+use serde_json::json;
+use std::sync::Mutex;
+
+/// One test at a time: each runs two Chromiums on a two-core machine.
+static BROWSERS: Mutex<()> = Mutex::new(());
+
+const HYDRATED: &str = "document.documentElement.dataset.islands === 'hydrated'";
+
+struct Site {
+    tmp: tempfile::TempDir,
+    server: StaticServer,
+    standin: GitHubStandIn,
+}
+
+fn site() -> Site {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = llmos(tmp.path(), &["build", "--out", "site"]);
+    assert!(run.ok, "{}", run.stderr);
+    let server = StaticServer::start(&tmp.path().join("site"), "/");
+    Site { tmp, server, standin: GitHubStandIn::start() }
+}
+
+/// One browser profile.
+struct Profile<'a> {
+    site: &'a Site,
+    browser: Browser,
+}
+
+impl<'a> Profile<'a> {
+    fn new(site: &'a Site) -> Profile<'a> {
+        let browser = Browser::start();
+        browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false }));
+        Profile { site, browser }
+    }
+
+    fn open(&self, path: &str) {
+        self.browser.goto(&self.site.server.url(path));
+        self.browser.wait_for(HYDRATED, 30);
+    }
+
+    fn set_field(&self, css: &str, text: &str) {
+        self.browser.eval(&format!("const e = document.querySelector({css:?}); e.value = ''; e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true;"));
+        if !text.is_empty() {
+            self.browser.type_into(css, text);
+        }
+    }
+
+    /// Writes a skill with the editor (a new one, or `name` again).
+    fn save_skill(&self, name: &str, body: &str, existing: bool) {
+        self.open(&if existing { format!("/my/edit/?skill={name}") } else { "/my/edit/".to_string() });
+        self.browser.wait_for("document.querySelector('#skill-name') && document.querySelector('#skill-body')", 20);
+        if existing {
+            self.browser.wait_for(&format!("document.querySelector('#skill-name').value === {name:?}"), 20);
+        } else {
+            self.set_field("#skill-name", name);
+            self.set_field("#skill-description", "Brews tea with a timer. Use when making tea.");
+        }
+        self.set_field("#skill-body", body);
+        self.browser.wait_for("document.querySelectorAll('#diagnostics .error').length === 0", 10);
+        self.browser.click("#save-skill");
+        self.browser.wait_for(&format!("[...document.querySelectorAll('.notice.ok')].some(e => e.textContent.includes('Saved {name}'))"), 20);
+    }
+
+    /// Names on "Your skills".
+    fn listed(&self) -> Vec<String> {
+        self.open("/my/");
+        self.browser.wait_for("document.querySelector('#my-skills-state') && !document.querySelector('#my-skills-state').textContent.startsWith('Loading')", 20);
+        let names = self.browser.eval("return [...document.querySelectorAll('#my-skill-list .my-skill')].map(e => e.dataset.name);");
+        let mut names: Vec<String> = names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect();
+        names.sort();
+        names
+    }
+
+    fn rounds(&self) -> i64 {
+        self.browser.eval("return Number(document.querySelector('#sync-status').dataset.rounds);").as_i64().unwrap()
+    }
+
+    /// Waits for the round after `before` rounds, then gives the status line's (state, text).
+    fn round_after(&self, before: i64) -> (String, String) {
+        self.browser.wait_for(&format!("Number(document.querySelector('#sync-status').dataset.rounds) > {before} && !document.querySelector('#sync-now').disabled"), 60);
+        let shown = self.browser.eval("const s = document.querySelector('#sync-status'); return [s.dataset.state, s.textContent];");
+        (shown[0].as_str().unwrap().to_string(), shown[1].as_str().unwrap().to_string())
+    }
+
+    /// Sets sync up on this profile: the first round runs on saving.
+    fn set_up_sync(&self) -> (String, String) {
+        self.open("/my/sync/");
+        self.browser.wait_for("document.querySelector('#sync-status').dataset.rounds === '0' && !document.querySelector('#sync-status').textContent.startsWith('Loading')", 20);
+        self.set_field("#sync-repository", &format!("{OWNER}/{REPO}"));
+        self.set_field("#sync-api", &self.site.standin.base_url());
+        self.set_field("#sync-token", TOKEN);
+        self.browser.click("#sync-save");
+        self.round_after(0)
+    }
+
+    /// Opens the sync page (its own round runs on opening) and presses Sync now.
+    fn sync_now(&self) -> (String, String) {
+        self.open("/my/sync/");
+        let before = self.rounds();
+        self.browser.wait_for("!document.querySelector('#sync-now').disabled", 60);
+        let before = before.max(self.rounds());
+        self.browser.click("#sync-now");
+        self.round_after(before)
+    }
+
+    fn conflicts(&self) -> Vec<String> {
+        let shown = self.browser.eval("return [...document.querySelectorAll('#sync-conflicts li')].map(li => li.textContent);");
+        shown.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect()
+    }
+
+    fn no_overflow(&self, page: &str) {
+        for width in [1280, 390] {
+            self.browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800 }));
+            let wide = self.browser.eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assert!(wide.as_i64().unwrap() <= 0, "{page} at {width} px scrolls sideways by {wide} px");
+        }
+        self.browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false }));
+    }
+}
+
+impl Site {
+    fn file(&self, path: &str) -> String {
+        self.standin.git(&["show", &format!("{}:{path}", self.standin.head())])
+    }
+
+    fn commits(&self) -> usize {
+        self.standin.git(&["rev-list", "--count", "main"]).trim().parse().unwrap()
+    }
+}
+
+/// A chat export (the chat's own format) with one conversation, its two messages and its trace.
+fn chat_export() -> serde_json::Value {
+    json!({
+        "format": "llmos-chats-1",
+        "conversations": [{ "id": "c-tea", "title": "Green tea", "created": 1_760_000_000_000.0, "updated": 1_760_000_060_000.0 }],
+        "messages": [
+            { "id": "m-1", "conversation": "c-tea", "seq": 0, "role": "user", "text": "How long should green tea steep? 🍵", "created": 1_760_000_000_000.0 },
+            { "id": "m-2", "conversation": "c-tea", "seq": 1, "role": "assistant", "text": "Two to three minutes at 80 °C.", "created": 1_760_000_060_000.0, "model": "stand-in" }
+        ],
+        "traces": [{
+            "id": "c-tea", "conversation": "c-tea", "goal": "How long should green tea steep?", "provider": "anthropic", "model": "stand-in",
+            "skills_offered": [], "skills_used": [], "tool_calls": [], "turns": [], "outcome": "solved"
+        }]
+    })
+}
+
+#[test]
+fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions() {
+    let _one = BROWSERS.lock().unwrap_or_else(|e| e.into_inner());
+    let site = site();
+    let a = Profile::new(&site);
+    let b = Profile::new(&site);
+
+    // A: a skill and a chat with its trace, then sync.
+    a.save_skill("tea-timer", "# Tea\n\nSteep for three minutes.", false);
+    let export = site.tmp.path().join("chats.json");
+    std::fs::write(&export, serde_json::to_vec(&chat_export()).unwrap()).unwrap();
+    a.open("/chat/");
+    a.browser.wait_for("document.querySelector('#import-chats')", 20);
+    a.browser.choose_files("#import-chats", &[&export]);
+    a.browser.wait_for("document.body.textContent.includes('Imported 1 chats.')", 20);
+    let before = site.commits();
+    let (state, text) = a.set_up_sync();
+    assert_eq!((state.as_str(), text.as_str()), ("synced", "Synced"));
+    assert_eq!(site.commits(), before + 1, "one commit for the batch");
+    assert!(site.file("skills/tea-timer/SKILL.md").contains("Steep for three minutes."));
+    assert!(site.file("chats/c-tea.json").contains("How long should green tea steep? 🍵"));
+    assert!(site.file("traces/c-tea.json").contains("\"goal\": \"How long should green tea steep?\""));
+    assert!(site.standin.requests().iter().filter(|r| r.method != "OPTIONS").all(|r| r.header("authorization") == Some(&format!("Bearer {TOKEN}"))), "every call carries the token");
+
+    // B: sync brings all three.
+    let (state, _) = b.set_up_sync();
+    assert_eq!(state, "synced");
+    assert_eq!(b.listed(), ["tea-timer"]);
+    b.open("/my/skill/?name=tea-timer");
+    b.browser.wait_for("document.querySelector('.user-skill') && document.querySelector('.user-skill').textContent.includes('Steep for three minutes.')", 20);
+    b.open("/my/traces/");
+    b.browser.wait_for("[...document.querySelectorAll('#trace-list .trace-goal')].some(e => e.textContent.includes('How long should green tea steep?'))", 20);
+    b.open("/chat/");
+    b.browser.wait_for("document.querySelector('#conversations') && document.querySelector('#conversations').textContent.includes('Green tea')", 20);
+    // Nothing changed on B: its next round pushes nothing.
+    let commits = site.commits();
+    assert_eq!(b.sync_now().0, "synced");
+    assert_eq!(site.commits(), commits, "an unchanged profile makes no commit");
+
+    // Both edit the skill; B cannot reach GitHub when it syncs.
+    a.save_skill("tea-timer", "# Tea\n\nA's version: four minutes.", true);
+    b.save_skill("tea-timer", "# Tea\n\nB's version: two minutes.", true);
+    site.standin.set_unreachable(true);
+    let (state, text) = b.sync_now();
+    assert_eq!(state, "offline", "{text}");
+    assert!(text.starts_with("Offline (1 pending)"), "{text}");
+    site.standin.set_unreachable(false);
+    assert_eq!(a.sync_now().0, "synced");
+    let (state, _) = b.sync_now();
+    assert_eq!(state, "synced");
+    let conflicts = b.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert!(conflicts[0].contains("tea-timer") && conflicts[0].contains("kept as tea-timer-conflict-1"), "the page names the conflict: {conflicts:?}");
+    b.no_overflow("/my/sync/ with a conflict");
+    assert!(site.file("skills/tea-timer/SKILL.md").contains("A's version"), "the repository's version keeps the name");
+    let kept = site.file("skills/tea-timer-conflict-1/SKILL.md");
+    assert!(kept.contains("B's version") && kept.contains("name: tea-timer-conflict-1"), "{kept}");
+    assert_eq!(b.listed(), ["tea-timer", "tea-timer-conflict-1"]);
+    assert_eq!(a.sync_now().0, "synced");
+    assert_eq!(a.listed(), ["tea-timer", "tea-timer-conflict-1"]);
+    // Both versions on both profiles, and a reload changes nothing.
+    for profile in [&a, &b] {
+        profile.open("/my/skill/?name=tea-timer-conflict-1");
+        profile.browser.wait_for("document.querySelector('.user-skill') && document.querySelector('.user-skill').textContent.includes(\"B's version\")", 20);
+        profile.open("/my/skill/?name=tea-timer");
+        profile.browser.wait_for("document.querySelector('.user-skill') && document.querySelector('.user-skill').textContent.includes(\"A's version\")", 20);
+    }
+    assert_eq!(a.browser.console_errors(), Vec::<String>::new());
+
+    // The repository is a skills collection: its clone builds into a site with both versions.
+    let clone = site.tmp.path().join("clone");
+    let status = std::process::Command::new("git").arg("clone").arg("--quiet").arg(site.standin.repo_dir()).arg(&clone).status().unwrap();
+    assert!(status.success());
+    let run = llmos(site.tmp.path(), &["build", "--skills", "clone", "--out", "published"]);
+    assert!(run.ok, "{}", run.stderr);
+    let page = std::fs::read_to_string(site.tmp.path().join("published/skills/tea-timer/index.html")).unwrap();
+    assert!(page.contains("A&#39;s version") || page.contains("A's version") || page.contains("A’s version"), "the published skill is the repository's version");
+    assert!(site.tmp.path().join("published/skills/tea-timer-conflict-1/index.html").is_file());
+}
+
+#[test]
+fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
+    let _one = BROWSERS.lock().unwrap_or_else(|e| e.into_inner());
+    let site = site();
+    let a = Profile::new(&site);
+    assert_eq!(a.set_up_sync().0, "synced");
+    a.save_skill("kettle", "# Kettle\n\nBoil once.", false);
+    // The branch moves, then the connection drops before the answer: the
+    // page cannot know the push happened.
+    // Chromium sends a request again once when a kept-alive connection
+    // closes unanswered: the repeat is cut the same way.
+    site.standin.fail_next("PATCH", "/git/refs/heads/", Failure::DropAfterApply);
+    site.standin.fail_next("PATCH", "/git/refs/heads/", Failure::DropAfterApply);
+    let before = site.commits();
+    // Opening the sync page runs a round at once.
+    a.open("/my/sync/");
+    let (state, text) = a.round_after(0);
+    assert_eq!(state, "offline", "no answer is taken as no network: {text}");
+    assert!(text.starts_with("Offline (1 pending)"), "{text}");
+    assert_eq!(site.standin.pending_failures(), 0);
+    assert_eq!(site.commits(), before + 1, "GitHub applied it");
+    assert!(site.file("skills/kettle/SKILL.md").contains("Boil once."));
+    // Reload: the page's own round finds everything in place and makes no second commit.
+    a.open("/my/sync/");
+    a.browser.wait_for("document.querySelector('#sync-status').dataset.state === 'synced'", 60);
+    assert_eq!(site.commits(), before + 1, "no duplicate commit");
+    assert_eq!(a.listed(), ["kettle"]);
+    a.open("/my/skill/?name=kettle");
+    a.browser.wait_for("document.querySelector('.user-skill') && document.querySelector('.user-skill').textContent.includes('Boil once.')", 20);
+    // And a second profile gets it whole.
+    let b = Profile::new(&site);
+    assert_eq!(b.set_up_sync().0, "synced");
+    assert_eq!(b.listed(), ["kettle"]);
+
+    // A revoked token stops sync with the fix said; the change waits.
+    site.standin.set_token("github_pat_another");
+    a.save_skill("kettle", "# Kettle\n\nBoil twice.", true);
+    let (state, text) = a.sync_now();
+    assert_eq!(state, "error", "{text}");
+    assert!(text.starts_with("Sync error: GitHub refused the token (401 Bad credentials)"), "{text}");
+    site.standin.set_token(TOKEN);
+    assert_eq!(a.sync_now().0, "synced", "Sync now tries again");
+    assert!(site.file("skills/kettle/SKILL.md").contains("Boil twice."));
+}
