@@ -12,15 +12,15 @@ use std::fs;
 /// kits fetched on first use), evolution 353,325 (session 8, with the
 /// measured effect, Retire and the diff view; 370,345 with grouping by
 /// meaning: embeddings requests, their cache, the dense clustering path,
-/// +16.7 kB). The budgets (issue 14) are
-/// lower still. The site's cap rose to 187,000 with the sharded index's
+/// +16.7 kB; 371,875 once the sync token's sealing was shared with the
+/// provider keys). The budgets (issue 14) are lower still. The site's cap rose to 187,000 with the sharded index's
 /// reader (185,653 bytes: the shard loader, the docs group and tag chips,
 /// +13.4 kB), which spares a visitor the whole index (0.6–1.4 MB gzipped at
 /// 10,000 skills).
 const SITE_CAP: usize = 187_000;
 const WORKBENCH_CAP: usize = 300_000;
 const CHAT_CAP: usize = 314_000;
-const EVOLUTION_CAP: usize = 371_500;
+const EVOLUTION_CAP: usize = 380_000;
 /// The kits the workbench and chat fetch on first use (crate llmos-skillkit):
 /// the skill kit (Markdown renderer, SKILL.md parser, zips) measured 217,051
 /// bytes and the Markdown kit 87,838 when they were split off.
