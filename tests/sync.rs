@@ -102,6 +102,7 @@ impl<'a> Profile<'a> {
     fn set_up_sync(&self) -> (String, String) {
         self.open("/my/sync/");
         self.browser.wait_for("document.querySelector('#sync-status').dataset.rounds === '0' && !document.querySelector('#sync-status').textContent.startsWith('Loading')", 20);
+        assert_eq!(self.browser.eval("return ['#sync-repository', '#sync-token', '#sync-save'].map(s => document.querySelector(s).disabled)"), json!([false, false, false]), "the form opens once the stored settings are shown");
         self.set_field("#sync-repository", &format!("{OWNER}/{REPO}"));
         self.set_field("#sync-api", &self.site.standin.base_url());
         self.set_field("#sync-token", TOKEN);
@@ -164,6 +165,14 @@ fn chat_export() -> serde_json::Value {
 fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions() {
     let _one = BROWSERS.lock().unwrap_or_else(|e| e.into_inner());
     let site = site();
+    // Until the stored settings are shown the form takes no typing: what
+    // loads would overwrite it (a new user lost a repository and a token so).
+    let html = std::fs::read_to_string(site.tmp.path().join("site/my/sync/index.html")).unwrap();
+    for id in ["sync-repository", "sync-token", "sync-save", "sync-now"] {
+        let tag = &html[..html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id} in the page"))];
+        let tag = &html[tag.rfind('<').unwrap()..];
+        assert!(tag[..tag.find('>').unwrap()].contains("disabled"), "{id} is disabled until the page has loaded: {}", &tag[..tag.find('>').unwrap()]);
+    }
     let a = Profile::new(&site);
     let b = Profile::new(&site);
 

@@ -25,6 +25,9 @@ pub fn SyncSettings(base: String) -> impl IntoView {
     let conflicts = RwSignal::new(Vec::<String>::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
+    // The fields stay disabled until the stored settings are shown: typed
+    // earlier, they would be overwritten by what loads.
+    let loaded = RwSignal::new(false);
     // Rounds finished since the page opened (`data-rounds`, for scripts and tests).
     let rounds = RwSignal::new(0u32);
     let _ = &base;
@@ -104,6 +107,7 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                     has_token.set(llmos_islands::provider::keys::load_secret(crate::model::TOKEN_ID).await.ok().flatten().is_some());
                     let set_up = !record.repository.is_empty();
                     show(&record, None);
+                    loaded.set(true);
                     if set_up {
                         run(false);
                     }
@@ -170,18 +174,18 @@ pub fn SyncSettings(base: String) -> impl IntoView {
             <form class="sync-form" on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <label for="sync-repository">"Repository (owner/name)"</label>
                 <input id="sync-repository" name="repository" type="text" autocomplete="off" spellcheck="false" placeholder="octo-user/skills"
-                    prop:value=move || repository.get() on:input=move |ev| repository.set(event_target_value(&ev)) />
+                    disabled=move || !loaded.get() prop:value=move || repository.get() on:input=move |ev| repository.set(event_target_value(&ev)) />
                 <label for="sync-branch">"Branch"</label>
-                <input id="sync-branch" name="branch" type="text" autocomplete="off" spellcheck="false" prop:value=move || branch.get() on:input=move |ev| branch.set(event_target_value(&ev)) />
+                <input id="sync-branch" name="branch" type="text" autocomplete="off" spellcheck="false" disabled=move || !loaded.get() prop:value=move || branch.get() on:input=move |ev| branch.set(event_target_value(&ev)) />
                 <label for="sync-token">"Fine-grained personal access token (Contents: read and write, this repository only)"</label>
                 <input id="sync-token" name="token" type="password" autocomplete="off" spellcheck="false"
                     placeholder=move || if has_token.get() { "saved, encrypted in this browser (type to replace)" } else { "github_pat_…" }
-                    prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
+                    disabled=move || !loaded.get() prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
                 <label for="sync-api">"API address"</label>
-                <input id="sync-api" name="api" type="url" autocomplete="off" spellcheck="false" prop:value=move || api.get() on:input=move |ev| api.set(event_target_value(&ev)) />
-                <div class="sync-actions">
-                    <button id="sync-save" type="submit" disabled=move || busy.get()>"Save settings"</button>
-                    <button id="sync-now" type="button" on:click=move |_| sync_now() disabled=move || busy.get()>"Sync now"</button>
+                <input id="sync-api" name="api" type="url" autocomplete="off" spellcheck="false" disabled=move || !loaded.get() prop:value=move || api.get() on:input=move |ev| api.set(event_target_value(&ev)) />
+                <div class="sync-actions toolbar">
+                    <button id="sync-save" type="submit" class="primary" disabled=move || busy.get() || !loaded.get()>"Save settings"</button>
+                    <button id="sync-now" type="button" on:click=move |_| sync_now() disabled=move || busy.get() || !loaded.get() || repository.get().trim().is_empty()>"Sync now"</button>
                     <button id="sync-forget" type="button" class="secondary" on:click=move |_| forget() disabled=move || !has_token.get()>"Remove token"</button>
                 </div>
             </form>

@@ -29,6 +29,17 @@ fn typed_settings_survive_a_reload_without_leaving_the_field() {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let c = chat();
     c.open_settings();
+    // A new user without key or model is told both at once, the key first.
+    c.set("#provider", &provider_id(ProviderKind::OpenAi));
+    c.browser.wait_for(&format!("document.querySelector('#provider').value === {:?}", provider_id(ProviderKind::OpenAi)), 10);
+    c.set("#model", "");
+    c.browser.wait_for("document.querySelector('#key-status').textContent.includes('No key saved')", 10);
+    c.browser.type_into("#chat-input", "hello");
+    c.browser.click("#send");
+    c.browser.wait_for("document.querySelector('#chat-notice') && document.querySelector('#chat-notice').textContent.includes('Two things first')", 10);
+    let notice = c.browser.eval("return document.querySelector('#chat-notice').textContent;").to_string();
+    assert!(notice.contains("save your OpenAI API key") && notice.contains("choose a model"), "{notice}");
+    c.browser.eval("const e = document.querySelector('#chat-input'); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); return true;");
     c.set("#provider", &provider_id(ProviderKind::OpenAiCompatible));
     c.browser.wait_for(&format!("document.querySelector('#provider').value === {:?}", provider_id(ProviderKind::OpenAiCompatible)), 10);
     // Typed, never blurred: no `change` event ever fires.

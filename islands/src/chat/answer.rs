@@ -149,6 +149,14 @@ pub(super) async fn ready_to_answer(state: ChatState, then: Then) -> Result<Opti
     let settings = state.settings.get_untracked();
     let config = settings.config();
     if settings.model().trim().is_empty() {
+        // Everything missing at once, the key first: it is what a new user lacks.
+        if config.kind.requires_key() && state.key_status.get_untracked() == "none" {
+            let origin = key_origin::base_origin(config.base()).unwrap_or_default();
+            return Err(Blocked::Refused(format!(
+                "Two things first: save your {} API key (it stays encrypted in this browser and is sent only to {origin}), then choose a model (the Model field, or List models).",
+                config.kind.display_name()
+            )));
+        }
         return Err(Blocked::Refused("Choose a model first (the Model field, or List models).".into()));
     }
     let key = key_origin::key_for_request(state, then).await?;
