@@ -30,9 +30,10 @@ impl Site {
     /// Writes a new skill as SKILL.md plus its code, in the editor, unsaved.
     fn write_skill(&self, skill_md: &str, code: &str) {
         self.open("/my/edit/");
-        self.browser.wait_for("document.querySelector('#mode-raw')", 20);
-        self.browser.click("#mode-raw");
-        self.browser.wait_for("document.querySelector('#skill-raw')", 10);
+        // The editor opens its draft once the skill kit has arrived, and a
+        // press of the mode before that can be overridden: press until the
+        // SKILL.md text is there.
+        self.browser.wait_for("document.querySelector('#skill-raw') || (document.querySelector('#mode-raw')?.click(), false)", 40);
         self.paste("#skill-raw", skill_md);
         self.browser.wait_for("!document.querySelector('.editor-code').hidden", 10);
         self.paste("#skill-code", code);
