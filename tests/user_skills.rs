@@ -112,6 +112,10 @@ fn create_reload_edit_find_and_delete_a_skill() {
     s.browser.wait_for("document.querySelectorAll('#diagnostics .error').length === 1", 10);
     let error = s.browser.eval("return document.querySelector('#diagnostics .error').textContent;").as_str().unwrap().to_string();
     assert!(error.contains("Description") && error.contains("`description` is empty"), "named by its field: {error}");
+    // A draft with a problem reopens in the form it was written in, not as raw text.
+    s.open("/my/edit/");
+    s.browser.wait_for("document.querySelector('#draft-restored') && document.querySelector('#skill-description')", 20);
+    assert_eq!(s.browser.eval("return [document.querySelector('#skill-name').value, document.querySelector('#skill-description').value, document.querySelector('#skill-raw') === null];"), serde_json::json!(["tea-timer", "", true]));
     s.set_field("#skill-description", "Brews tea with a timer. Use when making tea.");
     s.browser.click("#save-skill");
     assert!(s.status_text().contains("Saved tea-timer"));

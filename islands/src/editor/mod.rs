@@ -225,8 +225,8 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
         <div class="editor" on:keydown=move |e: leptos::ev::KeyboardEvent| if (e.ctrl_key() || e.meta_key()) && e.key() == "s" { e.prevent_default(); save(); }>
             <div class="toolbar">
                 <div class="segmented" role="group" aria-label="Edit as">
-                    <button type="button" id="mode-form" aria-pressed=move || (mode.get() == Mode::Form).to_string() on:click=move |_| switch(Mode::Form)>"Form"</button>
-                    <button type="button" id="mode-raw" aria-pressed=move || (mode.get() == Mode::Raw).to_string() on:click=move |_| switch(Mode::Raw)>"SKILL.md"</button>
+                    <button type="button" id="mode-form" aria-pressed=move || (mode.get() == Mode::Form).to_string() disabled=move || !ready.get() on:click=move |_| switch(Mode::Form)>"Form"</button>
+                    <button type="button" id="mode-raw" aria-pressed=move || (mode.get() == Mode::Raw).to_string() disabled=move || !ready.get() on:click=move |_| switch(Mode::Raw)>"SKILL.md"</button>
                 </div>
                 <button type="button" class="primary" id="save-skill" disabled=move || !ready.get() on:click=move |_| save()>"Save"</button>
                 <button type="button" id="test-run-skill" title="Runs the skill as it is now, unsaved, in a sandbox" hidden=move || entry().is_none() && !has_code() on:click=move |_| test_run()>"Test run"</button>
