@@ -358,7 +358,7 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         for hit in &hits {
             let doc = &index.docs[hit.doc];
             let from = doc.source.as_ref().map(|s| format!("  [{s}]")).unwrap_or_default();
-            println!("{:>7.3}  {}{from}  {}", hit.score, doc.name, doc.description.chars().take(90).collect::<String>());
+            println!("{:>7.3}  {}{from}  {}", hit.score, doc.name, llmos_core::text::shorten(&doc.description, 90));
         }
     }
     ExitCode::SUCCESS

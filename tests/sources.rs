@@ -100,6 +100,17 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
     assert_eq!(found[0]["source"], "Team skills");
     let plain = llmos(tmp.path(), &["search", "writing"]);
     assert!(plain.stdout.contains("team-standup  [Team skills]"), "{}", plain.stdout);
+    // Long descriptions are cut after a whole word, with an ellipsis.
+    let long = llmos(tmp.path(), &["search", "csv"]);
+    let full = llmos(tmp.path(), &["search", "csv", "--json"]);
+    let full: serde_json::Value = serde_json::from_str(&full.stdout).unwrap();
+    let words: Vec<&str> = full.as_array().unwrap().iter().flat_map(|r| r["description"].as_str().unwrap().split([' ', ',', '.', ';', ':'])).collect();
+    let cut: Vec<&str> = long.stdout.lines().filter(|l| l.ends_with('…')).collect();
+    assert!(!cut.is_empty(), "a bundled description is longer than a line: {}", long.stdout);
+    for line in cut {
+        let last = line.trim_end_matches('…').rsplit(' ').next().unwrap();
+        assert!(words.contains(&last), "`{last}` is a whole word of a description: {line}");
+    }
     let unknown = llmos(tmp.path(), &["search", "source:nosuch csv"]);
     assert_eq!(unknown.code, Some(2));
     assert!(unknown.stderr.contains("no source is named `nosuch`; the sources are: Anthropic-like (source:anthropic-like), By category (source:by-category), Team skills (source:team-skills)"), "{}", unknown.stderr);
