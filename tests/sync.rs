@@ -140,8 +140,31 @@ impl<'a> Profile<'a> {
 
     /// Waits for the indicator to read `text`; gives its `data-state`.
     fn indicator_reads(&self, text: &str, seconds: u64) -> String {
-        self.browser.wait_for(&format!("!document.querySelector('#sync-indicator').hidden && document.querySelector('#sync-indicator').textContent === {text:?}"), seconds);
-        self.browser.eval("return document.querySelector('#sync-indicator').dataset.state;").as_str().unwrap().to_string()
+        let script = "const i = document.querySelector('#sync-indicator'); return [i.hidden ? '(hidden)' : i.textContent, i.dataset.state || '', i.querySelector('a').title];";
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let shown = self.browser.eval(script);
+            if shown[0] == text {
+                return shown[1].as_str().unwrap().to_string();
+            }
+            assert!(std::time::Instant::now() < deadline, "the sync indicator still reads {shown} after {seconds} s, not {text:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for the indicator (watched since `watch_indicator`) to have
+    /// read `texts` in this order, the last one last; gives all it read.
+    fn indicator_went(&self, texts: &[&str], seconds: u64) -> serde_json::Value {
+        let wanted = serde_json::to_string(texts).unwrap();
+        let script = format!(
+            "return ((seen, wanted) => {{ let at = 0; for (const t of seen) if (t === wanted[at]) at++; return at === wanted.length && seen.at(-1) === wanted.at(-1); }})(window.seenSync, {wanted});"
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while self.browser.eval(&script) != json!(true) {
+            assert!(std::time::Instant::now() < deadline, "the sync indicator read {} in {seconds} s, not {wanted}", self.browser.eval("return window.seenSync;"));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        self.browser.eval("return window.seenSync;")
     }
 
     /// Whether this profile's store holds the skill `name` (read from the page, as any script of the site could).
@@ -302,9 +325,7 @@ fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
     a.watch_indicator();
     a.write_skill("kettle", "# Kettle\n\nBoil once.", false);
     // No answer is taken as no network; the backoff's retry finds the push in place.
-    a.indicator_reads("Synced", 60);
-    let seen = a.browser.eval("return window.seenSync;");
-    assert!(seen.as_array().unwrap().iter().any(|t| t == "Offline — 1 change waiting"), "the cut round said offline: {seen}");
+    a.indicator_went(&["Pending (1)", "Offline — 1 change waiting", "Synced"], 60);
     assert_eq!(site.standin.pending_failures(), 0);
     assert_eq!(site.commits(), before + 1, "GitHub applied it, once");
     assert!(site.file("skills/kettle/SKILL.md").contains("Boil once."));
@@ -365,9 +386,7 @@ fn every_page_syncs_in_the_background_and_the_header_says_how_it_went() {
     a.indicator_reads("Synced", 20);
     a.watch_indicator();
     a.write_skill("bg-tea", "# Tea\n\nPushed from the editor.", false);
-    a.indicator_reads("Synced", 60);
-    let seen = a.browser.eval("return window.seenSync;");
-    assert!(seen.as_array().unwrap().iter().any(|t| t == "Pending (1)"), "Pending (1) before Synced: {seen}");
+    a.indicator_went(&["Pending (1)", "Synced"], 60);
     assert_eq!(site.commits(), before + 1);
     assert!(site.file("skills/bg-tea/SKILL.md").contains("Pushed from the editor."));
     let requested = site.server.take_requests();
@@ -382,13 +401,21 @@ fn every_page_syncs_in_the_background_and_the_header_says_how_it_went() {
     assert_eq!(b.indicator_reads("Synced", 10), "synced");
     assert!(b.listed().contains(&"bg-tea".to_string()));
 
-    // No network: the change waits, said so; when it returns the backoff's next try sends it.
+    // No network: the change waits, said so. Meanwhile another device
+    // changes the same skill: when the network returns, the backoff's next
+    // try keeps both, and the header says so until the sync page is seen.
     site.standin.set_unreachable(true);
     a.save_skill("bg-tea", "# Tea\n\nWritten offline.", true);
     assert_eq!(a.indicator_reads("Offline — 1 change waiting", 60), "offline");
+    site.standin.commit_files("Another device", &[("skills/bg-tea/SKILL.md", Some("---\nname: bg-tea\ndescription: Brews tea with a timer. Use when making tea.\n---\n# Tea\n\nWritten on another device.\n".as_bytes()))]);
     site.standin.set_unreachable(false);
-    a.indicator_reads("Synced", 60);
-    assert!(site.file("skills/bg-tea/SKILL.md").contains("Written offline."));
+    assert_eq!(a.indicator_reads("1 conflict kept — see Sync", 60), "conflict");
+    assert!(site.file("skills/bg-tea/SKILL.md").contains("Written on another device."));
+    assert!(site.file("skills/bg-tea-conflict-1/SKILL.md").contains("Written offline."));
+    a.open("/my/sync/");
+    a.browser.wait_for("document.querySelectorAll('#sync-conflicts li').length === 1", 30);
+    a.open("/");
+    assert_eq!(a.indicator_reads("Synced", 20), "synced", "seen on the sync page");
 
     // A revoked token: every page says so, with the reason; the change stays queued.
     site.standin.set_token("github_pat_revoked");

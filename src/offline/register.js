@@ -51,7 +51,7 @@ const SYNC_STATUS = "llmos-sync-status";
 const CONFLICTS_SEEN = "llmos-sync-conflicts-seen";
 const storage = (() => { try { return window.localStorage; } catch { return null; } })();
 // The sync page lists the conflicts and runs its own rounds.
-const syncPage = document.querySelector('leptos-island[data-component="SyncSettings"]') !== null;
+const syncPage = document.querySelector('leptos-island[data-component^="SyncSettings"]') !== null;
 if (SYNC_WORKER && (storage?.getItem(SYNC_FLAG) === "on" || syncPage) && !framed()) {
   showSyncStatus();
   if (!syncPage && storage?.getItem(SYNC_FLAG) === "on") startSyncWorker();
