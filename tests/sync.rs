@@ -428,6 +428,15 @@ fn every_page_syncs_in_the_background_and_the_header_says_how_it_went() {
     assert_eq!(a.browser.eval("return document.querySelector('#sync-indicator').getAttribute('role');"), json!("status"));
     assert_eq!(a.browser.eval("return new URL(document.querySelector('#sync-indicator a').href).pathname;"), json!("/my/sync/"));
     a.no_overflow("the home page with a sync error in the header");
+    // The service worker keeps the site's files, never an API answer (the worker's calls carry the token).
+    let cached = a.browser.eval_async(
+        "const done = arguments[arguments.length - 1]; (async () => { const urls = []; \
+         for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url); \
+         return urls; })().then(done, () => done([]));",
+    );
+    let cached: Vec<&str> = cached.as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert!(cached.iter().any(|u| u.contains("/pkg/")), "the service worker is at work: {cached:?}");
+    assert!(cached.iter().all(|u| !u.starts_with(&site.standin.base_url())), "{cached:?}");
     if let Some(dir) = std::env::var_os("LLMOS_SCREENSHOTS") {
         for width in [1280, 390] {
             a.browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 700, "deviceScaleFactor": 1, "mobile": width < 800 }));

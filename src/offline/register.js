@@ -77,8 +77,9 @@ function showSyncStatus() {
     let { state, text } = status;
     const seen = Number(storage?.getItem(CONFLICTS_SEEN) ?? 0);
     const conflicts = Number(status.conflicts) || 0;
-    if (syncPage) storage?.setItem(CONFLICTS_SEEN, String(conflicts));
-    else if (state === "synced" && conflicts > seen) {
+    if (syncPage) {
+      try { storage?.setItem(CONFLICTS_SEEN, String(conflicts)); } catch { /* storage full or blocked */ }
+    } else if (state === "synced" && conflicts > seen) {
       const unseen = conflicts - seen;
       state = "conflict";
       text = `${unseen} conflict${unseen === 1 ? "" : "s"} kept — see Sync`;
