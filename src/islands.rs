@@ -94,6 +94,12 @@ pub fn bundle_size(js: &[u8], wasm: &[u8]) -> (usize, usize) {
     (js.len() + wasm.len(), gzipped(js) + gzipped(wasm))
 }
 
+/// The file names (in `pkg/`) under which [`publish`] writes the bundle
+/// `name`: its wasm-bindgen module and its WebAssembly, each by its hash.
+pub fn bundle_names(name: &str, js: &[u8], wasm: &[u8]) -> (String, String) {
+    (format!("llmos_{name}.{:016x}.js", fnv1a(js)), format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm)))
+}
+
 /// The files of one islands bundle under `name` (`islands`, `workbench`,
 /// `chat`); the loader starts with `prelude` (the offline module's import).
 pub fn publish(name: &str, js: &[u8], wasm: &[u8], prelude: &str) -> IslandFiles {
@@ -103,8 +109,7 @@ pub fn publish(name: &str, js: &[u8], wasm: &[u8], prelude: &str) -> IslandFiles
 /// The files of a bundle under `name`, with the loader module that
 /// `loader(js_name, wasm_name)` writes after `prelude`.
 pub fn publish_with(name: &str, js: &[u8], wasm: &[u8], prelude: &str, loader: fn(&str, &str) -> String) -> IslandFiles {
-    let js_name = format!("llmos_{name}.{:016x}.js", fnv1a(js));
-    let wasm_name = format!("llmos_{name}_bg.{:016x}.wasm", fnv1a(wasm));
+    let (js_name, wasm_name) = bundle_names(name, js, wasm);
     let loader = format!("{prelude}{}", loader(&js_name, &wasm_name));
     let loader_name = format!("{name}.{:016x}.js", fnv1a(loader.as_bytes()));
     IslandFiles {

@@ -63,7 +63,16 @@ impl<'a> Profile<'a> {
 
     /// Writes a skill with the editor (a new one, or `name` again).
     fn save_skill(&self, name: &str, body: &str, existing: bool) {
+        self.open_editor(name, existing);
+        self.write_skill(name, body, existing);
+    }
+
+    fn open_editor(&self, name: &str, existing: bool) {
         self.open(&if existing { format!("/my/edit/?skill={name}") } else { "/my/edit/".to_string() });
+    }
+
+    /// Writes and saves the skill in the open editor.
+    fn write_skill(&self, name: &str, body: &str, existing: bool) {
         self.browser.wait_for("document.querySelector('#skill-name') && document.querySelector('#skill-body')", 20);
         if existing {
             self.browser.wait_for(&format!("document.querySelector('#skill-name').value === {name:?}"), 20);
@@ -118,6 +127,55 @@ impl<'a> Profile<'a> {
         let before = before.max(self.rounds());
         self.browser.click("#sync-now");
         self.round_after(before)
+    }
+
+    /// Starts keeping every text the header's sync indicator shows on this page (`window.seenSync`).
+    fn watch_indicator(&self) {
+        self.browser.eval(
+            "const i = document.querySelector('#sync-indicator'); window.seenSync = []; \
+             const note = () => { const t = i.hidden ? '(hidden)' : i.textContent; if (window.seenSync.at(-1) !== t) window.seenSync.push(t); }; \
+             note(); new MutationObserver(note).observe(i, { subtree: true, childList: true, characterData: true, attributes: true }); return true;",
+        );
+    }
+
+    /// Waits for the indicator to read `text`; gives its `data-state`.
+    fn indicator_reads(&self, text: &str, seconds: u64) -> String {
+        let script = "const i = document.querySelector('#sync-indicator'); return [i.hidden ? '(hidden)' : i.textContent, i.dataset.state || '', i.querySelector('a').title];";
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let shown = self.browser.eval(script);
+            if shown[0] == text {
+                return shown[1].as_str().unwrap().to_string();
+            }
+            assert!(std::time::Instant::now() < deadline, "the sync indicator still reads {shown} after {seconds} s, not {text:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for the indicator (watched since `watch_indicator`) to have
+    /// read `texts` in this order, the last one last; gives all it read.
+    fn indicator_went(&self, texts: &[&str], seconds: u64) -> serde_json::Value {
+        let wanted = serde_json::to_string(texts).unwrap();
+        let script = format!(
+            "return ((seen, wanted) => {{ let at = 0; for (const t of seen) if (t === wanted[at]) at++; return at === wanted.length && seen.at(-1) === wanted.at(-1); }})(window.seenSync, {wanted});"
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while self.browser.eval(&script) != json!(true) {
+            assert!(std::time::Instant::now() < deadline, "the sync indicator read {} in {seconds} s, not {wanted}", self.browser.eval("return window.seenSync;"));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        self.browser.eval("return window.seenSync;")
+    }
+
+    /// Whether this profile's store holds the skill `name` (read from the page, as any script of the site could).
+    fn has_skill(&self, name: &str) -> bool {
+        let script = format!(
+            "const done = arguments[arguments.length - 1]; const open = indexedDB.open('llmos'); \
+             open.onerror = () => done(false); \
+             open.onsuccess = () => {{ const db = open.result; const get = db.transaction('skills').objectStore('skills').get({name:?}); \
+               get.onsuccess = () => {{ done(get.result !== undefined); db.close(); }}; get.onerror = () => done(false); }};"
+        );
+        self.browser.eval_async(&script).as_bool().unwrap_or(false)
     }
 
     fn conflicts(&self) -> Vec<String> {
@@ -208,10 +266,11 @@ fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions
     assert_eq!(b.sync_now().0, "synced");
     assert_eq!(site.commits(), commits, "an unchanged profile makes no commit");
 
-    // Both edit the skill; B cannot reach GitHub when it syncs.
+    // Both edit the skill; B cannot reach GitHub when it syncs (nor when
+    // its pages' background sync tries as the editor saves).
     a.save_skill("tea-timer", "# Tea\n\nA's version: four minutes.", true);
-    b.save_skill("tea-timer", "# Tea\n\nB's version: two minutes.", true);
     site.standin.set_unreachable(true);
+    b.save_skill("tea-timer", "# Tea\n\nB's version: two minutes.", true);
     let (state, text) = b.sync_now();
     assert_eq!(state, "offline", "{text}");
     assert!(text.starts_with("Offline (1 pending)"), "{text}");
@@ -255,21 +314,20 @@ fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
     let site = site();
     let a = Profile::new(&site);
     assert_eq!(a.set_up_sync().0, "synced");
-    a.save_skill("kettle", "# Kettle\n\nBoil once.", false);
     // The branch moves, then the connection drops before the answer: the
-    // page cannot know the push happened.
+    // round (the editor page's background sync) cannot know the push happened.
     // Chromium sends a request again once when a kept-alive connection
     // closes unanswered: the repeat is cut the same way.
     site.standin.fail_next("PATCH", "/git/refs/heads/", Failure::DropAfterApply);
     site.standin.fail_next("PATCH", "/git/refs/heads/", Failure::DropAfterApply);
     let before = site.commits();
-    // Opening the sync page runs a round at once.
-    a.open("/my/sync/");
-    let (state, text) = a.round_after(0);
-    assert_eq!(state, "offline", "no answer is taken as no network: {text}");
-    assert!(text.starts_with("Offline (1 pending)"), "{text}");
+    a.open_editor("kettle", false);
+    a.watch_indicator();
+    a.write_skill("kettle", "# Kettle\n\nBoil once.", false);
+    // No answer is taken as no network; the backoff's retry finds the push in place.
+    a.indicator_went(&["Pending (1)", "Offline — 1 change waiting", "Synced"], 60);
     assert_eq!(site.standin.pending_failures(), 0);
-    assert_eq!(site.commits(), before + 1, "GitHub applied it");
+    assert_eq!(site.commits(), before + 1, "GitHub applied it, once");
     assert!(site.file("skills/kettle/SKILL.md").contains("Boil once."));
     // Reload: the page's own round finds everything in place and makes no second commit.
     a.open("/my/sync/");
@@ -292,4 +350,103 @@ fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
     site.standin.set_token(TOKEN);
     assert_eq!(a.sync_now().0, "synced", "Sync now tries again");
     assert!(site.file("skills/kettle/SKILL.md").contains("Boil twice."));
+}
+
+/// Issue 17's last piece: once sync is set up, every page with an island
+/// syncs in the background (the sync worker) and says how it went in the
+/// header; `/my/sync/` is never opened after the set-up.
+#[test]
+fn every_page_syncs_in_the_background_and_the_header_says_how_it_went() {
+    let _one = BROWSERS.lock().unwrap_or_else(|e| e.into_inner());
+    let site = site();
+    let a = Profile::new(&site);
+
+    // Without sync set up, island pages fetch nothing of sync and show no indicator.
+    a.open("/");
+    a.open("/my/");
+    let loaded = a.browser.eval("return performance.getEntriesByType('resource').map(e => e.name);");
+    assert!(loaded.as_array().unwrap().iter().all(|u| !u.as_str().unwrap().contains("sync")), "{loaded}");
+    let requested = site.server.take_requests();
+    assert!(requested.iter().all(|path| !path.contains("llmos_sync") && !path.contains("sync-worker")), "a page without sync fetched it: {requested:?}");
+    assert_eq!(a.browser.eval("return document.querySelector('#sync-indicator').hidden;"), json!(true));
+
+    let b = Profile::new(&site);
+    assert_eq!(a.set_up_sync().0, "synced");
+    assert_eq!(b.set_up_sync().0, "synced");
+    // B, like Chrome for Android, has no SharedWorker: its pages start a dedicated worker each.
+    b.browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "delete window.SharedWorker;" }));
+    b.open("/skills/");
+    assert_eq!(b.browser.eval("return typeof SharedWorker;"), json!("undefined"));
+    assert_eq!(b.indicator_reads("Synced", 20), "synced", "the last status shows at once");
+
+    // A writes a skill in the editor; its worker pushes it.
+    site.server.take_requests();
+    let before = site.commits();
+    a.open_editor("bg-tea", false);
+    a.indicator_reads("Synced", 20);
+    a.watch_indicator();
+    a.write_skill("bg-tea", "# Tea\n\nPushed from the editor.", false);
+    a.indicator_went(&["Pending (1)", "Synced"], 60);
+    assert_eq!(site.commits(), before + 1);
+    assert!(site.file("skills/bg-tea/SKILL.md").contains("Pushed from the editor."));
+    let requested = site.server.take_requests();
+    assert!(requested.iter().any(|path| path.contains("sync-worker.")) && requested.iter().any(|path| path.contains("llmos_sync_bg.")), "{requested:?}");
+
+    // B, still on the catalogue page, gets it within a tick.
+    let arrived = (0..50).any(|_| b.has_skill("bg-tea") || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        false
+    });
+    assert!(arrived, "the skill reached B's store in the background");
+    assert_eq!(b.indicator_reads("Synced", 10), "synced");
+    assert!(b.listed().contains(&"bg-tea".to_string()));
+
+    // No network: the change waits, said so. Meanwhile another device
+    // changes the same skill: when the network returns, the backoff's next
+    // try keeps both, and the header says so until the sync page is seen.
+    site.standin.set_unreachable(true);
+    a.save_skill("bg-tea", "# Tea\n\nWritten offline.", true);
+    assert_eq!(a.indicator_reads("Offline — 1 change waiting", 60), "offline");
+    site.standin.commit_files("Another device", &[("skills/bg-tea/SKILL.md", Some("---\nname: bg-tea\ndescription: Brews tea with a timer. Use when making tea.\n---\n# Tea\n\nWritten on another device.\n".as_bytes()))]);
+    site.standin.set_unreachable(false);
+    assert_eq!(a.indicator_reads("1 conflict kept — see Sync", 60), "conflict");
+    assert!(site.file("skills/bg-tea/SKILL.md").contains("Written on another device."));
+    assert!(site.file("skills/bg-tea-conflict-1/SKILL.md").contains("Written offline."));
+    a.open("/my/sync/");
+    a.browser.wait_for("document.querySelectorAll('#sync-conflicts li').length === 1", 30);
+    a.open("/");
+    assert_eq!(a.indicator_reads("Synced", 20), "synced", "seen on the sync page");
+
+    // A revoked token: every page says so, with the reason; the change stays queued.
+    site.standin.set_token("github_pat_revoked");
+    a.save_skill("bg-tea", "# Tea\n\nAfter the token was revoked.", true);
+    assert_eq!(a.indicator_reads("Sync error: GitHub refused the token (401 Bad credentials)", 60), "error");
+    let title = a.browser.eval("return document.querySelector('#sync-indicator a').title;");
+    assert!(title.as_str().unwrap().contains("Give a new token"), "the fix: {title}");
+    a.open("/");
+    assert_eq!(a.indicator_reads("Sync error: GitHub refused the token (401 Bad credentials)", 20), "error", "a new page shows it at once");
+    assert_eq!(a.browser.eval("return document.querySelector('#sync-indicator').getAttribute('role');"), json!("status"));
+    assert_eq!(a.browser.eval("return new URL(document.querySelector('#sync-indicator a').href).pathname;"), json!("/my/sync/"));
+    a.no_overflow("the home page with a sync error in the header");
+    // The service worker keeps the site's files, never an API answer (the worker's calls carry the token).
+    let cached = a.browser.eval_async(
+        "const done = arguments[arguments.length - 1]; (async () => { const urls = []; \
+         for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url); \
+         return urls; })().then(done, () => done([]));",
+    );
+    let cached: Vec<&str> = cached.as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert!(cached.iter().any(|u| u.contains("/pkg/")), "the service worker is at work: {cached:?}");
+    assert!(cached.iter().all(|u| !u.starts_with(&site.standin.base_url())), "{cached:?}");
+    if let Some(dir) = std::env::var_os("LLMOS_SCREENSHOTS") {
+        for width in [1280, 390] {
+            a.browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 700, "deviceScaleFactor": 1, "mobile": width < 800 }));
+            let shot = a.browser.cdp("Page.captureScreenshot", json!({ "format": "png" }));
+            // Looked at by eye (LLMOS_SCREENSHOTS=DIR): the PNG, decoded by coreutils' base64.
+            let encoded = std::path::Path::new(&dir).join(format!("sync-indicator-{width}.b64"));
+            std::fs::write(&encoded, shot["data"].as_str().unwrap()).unwrap();
+            let png = std::process::Command::new("base64").arg("-d").arg(&encoded).output().unwrap().stdout;
+            std::fs::write(encoded.with_extension("png"), png).unwrap();
+        }
+    }
+    assert_eq!(a.browser.console_errors(), Vec::<String>::new());
 }

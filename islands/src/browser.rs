@@ -275,3 +275,22 @@ pub fn record_to_js<T: serde::Serialize>(value: &T) -> JsValue {
 pub fn record_from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Option<T> {
     serde_json::from_str(&js_sys::JSON::stringify(value).ok()?.as_string()?).ok()
 }
+
+/// A property of the global scope: the page's `window`, or a worker's
+/// `self` (the sync worker runs the same code as the sync page).
+pub fn global_field(name: &str) -> JsValue {
+    field(&js_sys::global(), name)
+}
+
+/// `fetch(url, init)` on the global scope, in a page or a worker.
+pub fn global_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, String> {
+    let global = js_sys::global();
+    let fetch: js_sys::Function = field(&global, "fetch").dyn_into().map_err(|_| "this browser has no fetch".to_string())?;
+    fetch.call2(&global, &JsValue::from_str(url), init).map_err(js_error)?.dyn_into().map_err(js_error)
+}
+
+/// `navigator.onLine` of the page or the worker: `false` only when the
+/// browser knows it has no network (`true` proves nothing).
+pub fn on_line() -> bool {
+    field(&global_field("navigator"), "onLine").as_bool().unwrap_or(true)
+}

@@ -1,8 +1,9 @@
 //! Offline use of a built site: the service worker that keeps it working
 //! without a network after one visit (its plumbing is Workbox, embedded
 //! from the npm registry by `scripts/build-islands.sh`), the web app
-//! manifest and icons that make it installable, and the module through
-//! which island pages register the worker. Pages without islands ship no
+//! manifest and icons that make it installable, the module through
+//! which island pages register the worker (and start background sync,
+//! `sync-worker.js`, once the user set sync up). Pages without islands ship no
 //! script, so they register nothing; any island page a visitor opens does.
 
 mod icons;
@@ -16,6 +17,7 @@ use std::sync::Mutex;
 
 const REGISTER_JS: &str = include_str!("register.js");
 const SERVICE_WORKER_JS: &str = include_str!("sw.js");
+const SYNC_WORKER_JS: &str = include_str!("sync-worker.js");
 
 /// The site's colours (theme/static/style.css: `--accent`, `--bg`), for the
 /// manifest and the icons.
@@ -70,6 +72,10 @@ pub struct Offline {
     /// `pkg/offline.<hash>.js`: the module every islands loader imports.
     pub register_path: String,
     register: String,
+    /// `pkg/sync-worker.<hash>.js` and its text: background sync, started by
+    /// the registration module once the user set sync up; `None` when this
+    /// binary carries no sync bundle.
+    sync_worker: Option<(String, String)>,
     /// The web app manifest and icons: (site-relative path, bytes).
     app_files: Vec<(String, Vec<u8>)>,
     /// Workbox's runtime files, renamed by their hashes; `None` under
@@ -87,9 +93,16 @@ impl Offline {
             (false, Some(files)) => Some(files.iter().map(|(name, bytes)| (format!("pkg/workbox/{}.{:016x}.js", name.trim_end_matches(".prod.js"), fnv1a(bytes)), *bytes)).collect()),
             (false, None) => return None,
         };
-        let register = REGISTER_JS.replace("__DEV_SERVER__", if dev { "true" } else { "false" });
+        // The worker imports the sync bundle under the names it is published with.
+        let sync_worker = crate::islands::sync_bundle().map(|(js, wasm)| {
+            let (js_name, wasm_name) = crate::islands::bundle_names("sync", js, wasm);
+            let text = SYNC_WORKER_JS.replace("__SYNC_JS__", &js_name).replace("__SYNC_WASM__", &wasm_name);
+            (format!("pkg/sync-worker.{:016x}.js", fnv1a(text.as_bytes())), text)
+        });
+        let worker_url = sync_worker.as_ref().map_or("null".to_string(), |(path, _)| format!("{:?}", format!("./{}", path.trim_start_matches("pkg/"))));
+        let register = REGISTER_JS.replace("__DEV_SERVER__", if dev { "true" } else { "false" }).replace("__SYNC_WORKER__", &worker_url);
         let register_path = format!("pkg/offline.{:016x}.js", fnv1a(register.as_bytes()));
-        Some(Offline { register_path, register, app_files: app_files(settings), workbox })
+        Some(Offline { register_path, register, sync_worker, app_files: app_files(settings), workbox })
     }
 
     /// Whether this build writes `sw.js` (not under `llmos serve`).
@@ -113,10 +126,14 @@ impl Offline {
         &self.app_files[2].0
     }
 
-    /// Writes the registration module every loader imports, the manifest
-    /// and the icons (the dev server's pages need them too).
+    /// Writes the registration module every loader imports, the sync
+    /// worker, the manifest and the icons (the dev server's pages need
+    /// them too).
     pub fn write_app_files(&self, out: &dyn SiteWriter) -> Result<(), OutputError> {
         out.write(&self.register_path, self.register.as_bytes())?;
+        if let Some((path, text)) = &self.sync_worker {
+            out.write(path, text.as_bytes())?;
+        }
         for (path, bytes) in &self.app_files {
             out.write(path, bytes)?;
         }

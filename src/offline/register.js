@@ -11,6 +11,9 @@ const root = new URL("../", import.meta.url);
 // A skill running in a Run panel, or a chat answer streaming in: the
 // update is never offered then, since accepting it reloads the page.
 const BUSY = '.run-panel[data-run-state="running"], #live:not(.hidden)';
+// The sync worker (src/offline/sync-worker.js), beside this module;
+// `null` when this build has no sync bundle.
+const SYNC_WORKER = __SYNC_WORKER__;
 
 if ("serviceWorker" in navigator) {
   if (DEV_SERVER) {
@@ -36,6 +39,74 @@ async function register() {
   if (registration.waiting) waiting(registration.waiting);
   else track(registration.installing);
   registration.addEventListener("updatefound", () => track(registration.installing));
+}
+
+// Background sync: every page with an island starts the sync worker, but
+// only once the user has set sync up (the sync page sets the flag), so a
+// browser without sync fetches nothing of it. The header's indicator
+// (theme/templates/base.html) shows the status the worker and the sync
+// page publish; the last one is kept so the next page shows it at once.
+const SYNC_FLAG = "llmos-sync";
+const SYNC_STATUS = "llmos-sync-status";
+const CONFLICTS_SEEN = "llmos-sync-conflicts-seen";
+const storage = (() => { try { return window.localStorage; } catch { return null; } })();
+// The sync page lists the conflicts and runs its own rounds.
+const syncPage = document.querySelector('leptos-island[data-component^="SyncSettings"]') !== null;
+if (SYNC_WORKER && (storage?.getItem(SYNC_FLAG) === "on" || syncPage) && !framed()) {
+  showSyncStatus();
+  if (!syncPage && storage?.getItem(SYNC_FLAG) === "on") startSyncWorker();
+}
+
+function startSyncWorker() {
+  const url = new URL(SYNC_WORKER, import.meta.url);
+  const options = { type: "module", name: "llmos-sync" };
+  try {
+    if ("SharedWorker" in window) new SharedWorker(url, options);
+    else new Worker(url, options);
+  } catch (error) {
+    console.warn("LLMos: background sync is unavailable:", error);
+  }
+}
+
+function showSyncStatus() {
+  const indicator = document.getElementById("sync-indicator");
+  if (!indicator) return;
+  const link = indicator.querySelector("a");
+  const show = (status) => {
+    if (!status || typeof status.text !== "string") return;
+    let { state, text } = status;
+    const seen = Number(storage?.getItem(CONFLICTS_SEEN) ?? 0);
+    const conflicts = Number(status.conflicts) || 0;
+    if (syncPage) {
+      try { storage?.setItem(CONFLICTS_SEEN, String(conflicts)); } catch { /* storage full or blocked */ }
+    } else if (state === "synced" && conflicts > seen) {
+      const unseen = conflicts - seen;
+      state = "conflict";
+      text = `${unseen} conflict${unseen === 1 ? "" : "s"} kept — see Sync`;
+    }
+    indicator.dataset.state = state;
+    link.textContent = text;
+    link.title = status.title || "";
+    indicator.hidden = false;
+  };
+  try {
+    show(JSON.parse(storage?.getItem(SYNC_STATUS) ?? "null"));
+  } catch {
+    // A damaged copy: the next status replaces it.
+  }
+  new BroadcastChannel("llmos-sync-status").addEventListener("message", (event) => {
+    show(event.data);
+    try { storage?.setItem(SYNC_STATUS, JSON.stringify(event.data)); } catch { /* storage full or blocked */ }
+  });
+}
+
+// Inside another site's frame the worker would read the token: not there.
+function framed() {
+  try {
+    return window.top !== window && window.top.location.origin !== location.origin;
+  } catch {
+    return true;
+  }
 }
 
 let banner;

@@ -145,8 +145,9 @@ async fn send(call: &Call, token: &str) -> Answer {
     if let Some(body) = &call.body {
         init.set_body(&JsValue::from_str(body));
     }
-    let Some(window) = web_sys::window() else { return Answer { now, ..Answer::default() } };
-    let Ok(response) = JsFuture::from(window.fetch_with_str_and_init(&call.url, &init)).await else { return Answer { now, ..Answer::default() } };
+    // The page's fetch or the sync worker's: the same request either way.
+    let Ok(promise) = browser::global_fetch(&call.url, &init) else { return Answer { now, ..Answer::default() } };
+    let Ok(response) = JsFuture::from(promise).await else { return Answer { now, ..Answer::default() } };
     let response: web_sys::Response = response.unchecked_into();
     let body = match response.text() {
         Ok(promise) => match JsFuture::from(promise).await {
@@ -174,10 +175,33 @@ pub struct Report {
     pub changed_here: bool,
 }
 
+/// Why a round is asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Start {
+    /// The user asked (Save settings, Sync now): run now, even when stopped.
+    Now,
+    /// A change here, or the tick: run if the queue's backoff says so.
+    Due,
+    /// The network came back: a wait for it is over.
+    Online,
+    /// A page opened (the sync worker starting): as `Due`, but only when
+    /// something here changed or the last round is older than `tick_ms`,
+    /// so browsing from page to page does not call GitHub on every one.
+    Opened { tick_ms: f64 },
+}
+
 /// Runs one round now (or the queue's due one, if `force` is false), in
 /// this tab only while it holds the lock. `None`: another tab is syncing,
 /// or nothing is due.
 pub async fn round(force: bool) -> Result<Option<Report>, String> {
+    round_for(if force { Start::Now } else { Start::Due }).await
+}
+
+/// [`round`], for the reason `start`; the status goes to every page's
+/// header indicator (at the start, when there is something to push, and
+/// at the end).
+pub async fn round_for(start: Start) -> Result<Option<Report>, String> {
+    let force = start == Start::Now;
     let mut record = load_record().await?;
     if record.repository.is_empty() {
         return Err("Set the repository and the token first.".into());
@@ -205,11 +229,27 @@ pub async fn round(force: bool) -> Result<Option<Report>, String> {
         }
     }
     record.queue.pending.retain(|p| dirty.contains_key(&p.entity));
+    if start == Start::Online {
+        if let llmos_core::sync::State::Waiting { reason: llmos_core::sync::queue::Wait::Offline, .. } = record.queue.state {
+            record.queue.state = llmos_core::sync::State::Idle;
+        }
+    }
+    if let Start::Opened { tick_ms } = start {
+        let recent = record.queue.last_synced.is_some_and(|at| now - at < tick_ms);
+        if dirty.is_empty() && recent && record.queue.state == llmos_core::sync::State::Idle {
+            publish(&record);
+            return Ok(None);
+        }
+    }
     let Some(batch) = record.queue.begin(now) else {
         save_record(&record).await?;
+        publish(&record);
         return Ok(None);
     };
     save_record(&record).await?;
+    if !batch.is_empty() {
+        publish(&record);
+    }
     let mut round = Round::new(remote, record.queue.base.clone(), dirty, model::taken(&local));
     let mut next = round.start();
     let failure = loop {
@@ -252,6 +292,7 @@ pub async fn round(force: bool) -> Result<Option<Report>, String> {
         }
     }
     save_record(&record).await?;
+    publish(&record);
     if changed_here {
         llmos_islands::store::sync::announce_skills_changed();
     }
@@ -260,21 +301,82 @@ pub async fn round(force: bool) -> Result<Option<Report>, String> {
 }
 
 fn browser_offline() -> bool {
-    web_sys::window().is_some_and(|w| !w.navigator().on_line())
+    !browser::on_line()
 }
 
-/// Runs `work` holding the `llmos-sync` Web Lock if no other tab holds it;
-/// `false` when another tab does. Browsers without Web Locks just run it.
+/// The BroadcastChannel on which rounds (the sync worker's and the sync
+/// page's) tell every page's header indicator the status: messages are
+/// [`crate::model::Indicator`] objects, read by src/offline/register.js.
+pub const STATUS_CHANNEL: &str = "llmos-sync-status";
+
+/// The `localStorage` flag telling every page to start the sync worker
+/// (src/offline/register.js reads it): set once sync is set up here, so
+/// pages of a browser without sync fetch nothing of it.
+pub const SET_UP_FLAG: &str = "llmos-sync";
+
+/// Sets or clears [`SET_UP_FLAG`] (a page only: workers have no `localStorage`).
+pub fn mark_set_up(on: bool) {
+    let storage = browser::global_field("localStorage");
+    let call = |name: &str, args: &[JsValue]| {
+        if let Ok(f) = browser::field(&storage, name).dyn_into::<Function>() {
+            let _ = f.apply(&storage, &args.iter().collect::<js_sys::Array>());
+        }
+    };
+    if on {
+        call("setItem", &[SET_UP_FLAG.into(), "on".into()]);
+    } else {
+        call("removeItem", &[SET_UP_FLAG.into()]);
+    }
+}
+
+/// Tells every page of this origin the status of `record`.
+pub fn publish(record: &SyncRecord) {
+    post_status(&model::indicator(record, clock));
+}
+
+/// Tells every page that sync cannot run, and why (no token, no settings).
+pub fn publish_error(reason: &str) {
+    let text = format!("Sync error: {}", model::brief(reason));
+    post_status(&model::Indicator { state: "error", text, title: reason.to_string(), conflicts: 0 });
+}
+
+fn post_status(indicator: &model::Indicator) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(STATUS_CHANNEL) {
+        let _ = channel.post_message(&to_js(indicator));
+        channel.close();
+    }
+}
+
+/// `14:05`, in the user's time zone.
+fn clock(ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// Runs `work` holding the `llmos-sync` Web Lock if no other tab (or the
+/// sync worker) holds it; `false` when another does. Browsers without Web
+/// Locks just run it.
 pub async fn exclusively<F: Future<Output = ()> + 'static>(work: F) -> Result<bool, String> {
-    let Some(window) = web_sys::window() else { return Ok(false) };
-    let locks = Reflect::get(&window.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    with_lock(work, false).await
+}
+
+/// Runs `work` holding the `llmos-sync` Web Lock, waiting for it while
+/// another tab or the sync worker holds it: what the user asked for
+/// (Sync now) runs after their round, not instead of it.
+pub async fn after_others<F: Future<Output = ()> + 'static>(work: F) -> Result<bool, String> {
+    with_lock(work, true).await
+}
+
+async fn with_lock<F: Future<Output = ()> + 'static>(work: F, wait: bool) -> Result<bool, String> {
+    // The page's navigator or the worker's: both have the same locks.
+    let locks = browser::field(&browser::global_field("navigator"), "locks");
     let request = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
     let Some(request) = request.filter(|_| !locks.is_undefined()) else {
         work.await;
         return Ok(true);
     };
     let options = Object::new();
-    let _ = Reflect::set(&options, &"ifAvailable".into(), &true.into());
+    let _ = Reflect::set(&options, &"ifAvailable".into(), &(!wait).into());
     let callback = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
         if lock.is_null() {
             return js_sys::Promise::resolve(&JsValue::FALSE);

@@ -4,9 +4,13 @@
 //! (`llmos_core::sync`: the plan, the queue and its backoff, the `Round`
 //! step machine); this crate is the browser's side: the settings form and
 //! its status (`page`), the loop that drives a round with `fetch` and
-//! writes its outcome to the store (`driver`), and what a round pushes
-//! (`model`, I/O-free and tested natively).
+//! writes its outcome to the store (`driver`), the sync worker's loop that
+//! runs those rounds in the background from every page (`background`),
+//! and what a round pushes and the header's indicator says (`model`,
+//! I/O-free and tested natively).
 
+#[cfg(feature = "browser")]
+pub mod background;
 #[cfg(feature = "browser")]
 pub mod driver;
 pub mod model;

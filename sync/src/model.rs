@@ -5,7 +5,8 @@
 //! with the blob ids the last sync left (`base`), so a write that was never
 //! enqueued (another tab, a crash) still goes out with the next round.
 
-use llmos_core::sync::{blob_sha, classify, Conflict, Entity, Files, Queue, Shas};
+use llmos_core::sync::queue::Wait;
+use llmos_core::sync::{blob_sha, classify, Conflict, Entity, Files, Queue, Shas, State, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,15 +31,73 @@ pub struct SyncRecord {
     pub conflicts: Vec<(Entity, Entity)>,
     /// Files of the repository that make no record here, by the last round.
     pub problems: Vec<String>,
+    /// Conflicts kept since sync was first set up (the list above keeps
+    /// only the newest): the header's indicator counts those not yet seen
+    /// on the sync page. Records from before it count none.
+    #[serde(default)]
+    pub conflicts_total: u64,
 }
 
 impl SyncRecord {
     /// Remembers a round's conflicts, keeping the newest `KEPT_CONFLICTS`.
     pub fn add_conflicts(&mut self, conflicts: &[Conflict]) {
         self.conflicts.extend(conflicts.iter().map(|c| (c.entity.clone(), c.kept_as.clone())));
+        self.conflicts_total += conflicts.len() as u64;
         let over = self.conflicts.len().saturating_sub(KEPT_CONFLICTS);
         self.conflicts.drain(..over);
     }
+}
+
+/// What the site header's indicator shows (theme/templates/base.html,
+/// kept up to date by src/offline/register.js): `state` is its
+/// `data-state` (synced, pending, offline, error), `text` the short line,
+/// `title` the whole story (an error's fix), `conflicts` the running count
+/// of conflicts kept ([`SyncRecord::conflicts_total`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub state: &'static str,
+    pub text: String,
+    pub title: String,
+    pub conflicts: u64,
+}
+
+/// The indicator for `record`; `clock` writes a time (ms since the epoch)
+/// as the user reads it (`14:05`), for waits on the rate limit or a retry.
+pub fn indicator(record: &SyncRecord, clock: impl Fn(f64) -> String) -> Indicator {
+    let queue = &record.queue;
+    let plural = |n: usize| if n == 1 { "1 change".to_string() } else { format!("{n} changes") };
+    let (state, text, title) = match queue.status() {
+        Status::Error { reason } => ("error", format!("Sync error: {}", brief(&reason)), reason),
+        Status::Offline { count: 0 } => ("offline", "Offline".to_string(), "No network: sync carries on when it returns.".to_string()),
+        Status::Offline { count } => ("offline", format!("Offline — {} waiting", plural(count)), format!("No network: {} kept here, sent when it returns.", plural(count))),
+        Status::Pending { count, retry_at: Some(at) } => {
+            let why = match &queue.state {
+                State::Waiting { reason: Wait::RateLimited, .. } => format!("rate limited until {}", clock(at)),
+                State::Waiting { reason: Wait::Server(status), .. } => format!("GitHub answered {status}, retrying at {}", clock(at)),
+                _ => format!("retrying at {}", clock(at)),
+            };
+            ("pending", format!("Pending ({count}) — {why}"), format!("{} waiting: {why}.", plural(count)))
+        }
+        Status::Pending { count, retry_at: None } => ("pending", format!("Pending ({count})"), format!("{} waiting for the next round.", plural(count))),
+        Status::Synced if queue.synced_commit.is_none() => ("pending", "Not synced yet".to_string(), "The first round has not run yet.".to_string()),
+        Status::Synced => ("synced", "Synced".to_string(), format!("Everything here is in {}.", record.repository)),
+    };
+    Indicator { state, text, title, conflicts: record.conflicts_total }
+}
+
+/// An error's reason up to its fix (`GitHub refused the token (401 Bad
+/// credentials)`), for a line in the header; the whole is in its title.
+pub fn brief(reason: &str) -> &str {
+    let mut depth = 0i32;
+    for (i, c) in reason.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ':' | '.' | ';' if depth <= 0 && reason[i + 1..].starts_with(' ') => return &reason[..i],
+            _ => {}
+        }
+    }
+    reason.trim_end_matches('.')
 }
 
 /// The sentence the page shows for a conflict.
@@ -109,6 +168,34 @@ mod tests {
         let mut more = BTreeMap::from([skill("same", "a")]);
         more.get_mut(&Entity::Skill("same".into())).unwrap().insert("skills/same/notes.md".into(), b"n".to_vec());
         assert_eq!(super::dirty(&more, &base).len(), 3);
+    }
+
+    #[test]
+    fn the_header_indicator_says_each_state_briefly_with_the_reason() {
+        let clock = |ms: f64| format!("t{}", ms as u64);
+        let mut record = SyncRecord { repository: "octo/skills".into(), ..SyncRecord::default() };
+        assert_eq!(indicator(&record, clock).text, "Not synced yet");
+        record.queue.succeeded(&[], "c1".into(), Shas::new(), 1.0);
+        assert_eq!((indicator(&record, clock).state, indicator(&record, clock).text.as_str()), ("synced", "Synced"));
+        record.queue.enqueue(Entity::Skill("a".into()), 2.0);
+        record.queue.enqueue(Entity::Skill("b".into()), 2.0);
+        assert_eq!(indicator(&record, clock).text, "Pending (2)");
+        record.queue.failed(llmos_core::sync::Failure::Offline, 3.0, 0.0);
+        assert_eq!((indicator(&record, clock).state, indicator(&record, clock).text.as_str()), ("offline", "Offline — 2 changes waiting"));
+        record.queue.failed(llmos_core::sync::Failure::RateLimited { reset_ms: 60_000.0 }, 4.0, 0.0);
+        assert_eq!(indicator(&record, clock).text, "Pending (2) — rate limited until t61000");
+        let refused = llmos_core::sync::queue::classify(Some(401), None, None, None, "Bad credentials", "octo/skills", 5.0);
+        record.queue.failed(refused, 5.0, 0.0);
+        let shown = indicator(&record, clock);
+        assert_eq!((shown.state, shown.text.as_str()), ("error", "Sync error: GitHub refused the token (401 Bad credentials)"));
+        assert!(shown.title.contains("Give a new token"), "the fix is in the title: {}", shown.title);
+        assert_eq!(brief("The token may not write to o/r (403 Resource not accessible by personal access token). Give it Contents."), "The token may not write to o/r (403 Resource not accessible by personal access token)");
+        assert_eq!(brief("No token is saved: paste your token and save."), "No token is saved");
+        record.add_conflicts(&[Conflict { entity: Entity::Skill("a".into()), kept_as: Entity::Skill("a-conflict-1".into()) }]);
+        assert_eq!(indicator(&record, clock).conflicts, 1);
+        // A record saved before the count existed still loads, settings and all.
+        let old: SyncRecord = serde_json::from_str(r#"{"repository":"o/r","branch":"main","api":"https://api.github.com","queue":{"pending":[],"state":{"state":"idle"},"attempts":0,"synced_commit":null,"base":{},"last_synced":null},"conflicts":[],"problems":[]}"#).unwrap();
+        assert_eq!((old.repository.as_str(), old.conflicts_total), ("o/r", 0));
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! reason, from the core's `Status`); the conflicts kept. While the page is
 //! open it syncs on its own: after a change to the user's skills (the
 //! store's BroadcastChannel), and on a timer that honours the queue's
-//! backoff.
+//! backoff. Every other page syncs through the sync worker
+//! (`background`), which this page starts for them: saving the settings
+//! sets the flag that makes pages start it, removing the token clears it.
+//! This page keeps its own rounds rather than the worker's: Save and
+//! Sync now show their round's outcome here at once, under the same lock.
 
 use leptos::prelude::*;
 
@@ -94,8 +98,16 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                         Err(reason) => shown.set(Shown { state: "error", text: format!("Sync error: {reason}") }),
                     }
                 };
-                if let Ok(false) = driver::exclusively(work).await {
+                let ran = if force { driver::after_others(work).await } else { driver::exclusively(work).await };
+                if let Ok(false) = ran {
                     shown.set(Shown { state: "pending", text: "Another tab is syncing…".into() });
+                    // Its round's outcome, once it is over.
+                    let _ = driver::after_others(async move {
+                        if let Ok(record) = driver::load_record().await {
+                            show(&record, None);
+                        }
+                    })
+                    .await;
                 }
                 rounds.update(|n| *n += 1);
                 busy.set(false);
@@ -106,6 +118,8 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                 Ok(record) => {
                     has_token.set(llmos_islands::provider::keys::load_secret(crate::model::TOKEN_ID).await.ok().flatten().is_some());
                     let set_up = !record.repository.is_empty();
+                    // Set up before pages synced in the background: they do from now on.
+                    crate::driver::mark_set_up(set_up && has_token.get_untracked());
                     show(&record, None);
                     loaded.set(true);
                     if set_up {
@@ -139,6 +153,7 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                     Ok(record) => {
                         token.set(String::new());
                         has_token.set(true);
+                        crate::driver::mark_set_up(true);
                         show(&record, None);
                         busy.set(false);
                         run(true);
@@ -155,6 +170,7 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                 match llmos_islands::provider::keys::forget_secret(crate::model::TOKEN_ID).await {
                     Ok(()) => {
                         has_token.set(false);
+                        crate::driver::mark_set_up(false);
                         shown.set(Shown {
                             state: "error",
                             text: "The token is removed from this browser; your data stays here and in the repository. Revoke it on GitHub too if you no longer use it.".into(),

@@ -29,8 +29,9 @@ fn object(pairs: &[(&str, JsValue)]) -> Object {
     object
 }
 
+/// The page's or the worker's WebCrypto (the sync worker reads the token too).
 fn crypto() -> Result<web_sys::Crypto, String> {
-    web_sys::window().ok_or("no window")?.crypto().map_err(|_| "this browser has no WebCrypto".to_string())
+    crate::browser::global_field("crypto").dyn_into::<web_sys::Crypto>().map_err(|_| "this browser has no WebCrypto".to_string())
 }
 
 async fn wrapping_key() -> Result<web_sys::CryptoKey, String> {
