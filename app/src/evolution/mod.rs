@@ -20,6 +20,8 @@ pub mod features;
 pub mod normalise;
 pub mod pattern;
 pub mod synthesis;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod workflow;
 #[cfg(test)]
 mod tests;
