@@ -71,10 +71,12 @@ fn main() {
         std::fs::copy(module.join(file), site.path().join(file)).unwrap();
     }
     std::fs::write(site.path().join("index.html"), include_str!("evolution_browser/index.html")).unwrap();
+    // The native figures first, before Chromium starts: its processes would share the cores.
+    let natives: Vec<(f64, f64, f64, f64)> = sizes.iter().map(|&n| native(n, runs)).collect();
     let server = StaticServer::start(site.path(), "/");
     let browser = Browser::start();
     println!("evolution_browser (headless Chromium, the evolution crate's wasm; lexical default; fastest of {runs} runs, each in a fresh page):");
-    for n in sizes {
+    for (n, (total, features, clustering, pattern_ms)) in sizes.into_iter().zip(natives) {
         let mut best: Option<Value> = None;
         for _ in 0..runs {
             browser.goto(&server.url("/"));
@@ -87,7 +89,6 @@ fn main() {
         }
         let b = best.expect("at least one run");
         let ms = |key: &str| b[key].as_f64().unwrap_or(f64::NAN);
-        let (total, features, clustering, pattern_ms) = native(n, runs);
         println!(
             "  {n:>7} traces: browser {:8.1} ms (features {:.1}, clustering {:.1}, patterns {:.1}); peak heap {:.1} MiB; wasm memory {:.1} → {:.1} MiB (traces {:.1}); JS heap {}; {} patterns, F1 {:.3}",
             ms("total_ms"),
