@@ -12,6 +12,8 @@
 //! `browser` (the WebAssembly bundle, whose `hydrate` entry point is
 //! `llmos_islands`' with its feature `evolution`).
 
+#[cfg(all(feature = "bench", target_arch = "wasm32"))]
+pub mod bench;
 #[cfg(feature = "browser")]
 pub mod embed;
 pub mod effect;

@@ -259,6 +259,9 @@ pub struct Proposal {
     /// user's from their store, the site's from `skills/<slug>/SKILL.md`),
     /// which the page diffs the proposal against. Set by the page, not by `propose`.
     pub current_md: Option<String>,
+    /// `skill_md` is a `type: workflow` skill chaining the executable skills
+    /// the pattern's chats ran (`offer_workflow`), not the instructions template.
+    pub workflow: bool,
 }
 
 /// Runs the core's lexical detection over the stored traces and writes a
@@ -286,26 +289,89 @@ pub fn propose_with(traces: &[Trace], embeddings: Option<&[Vec<f32>]>, skills: &
         }
         let improves_user_skill = pattern.covered_by.as_ref().is_some_and(|c| skills.iter().any(|s| s.user && &s.name == c));
         let wanted = synthesis::proposed_name(&pattern);
-        // A new skill never overwrites one of the user's that it does not improve.
-        let name = if pattern.covered_by.is_some() {
-            wanted.clone()
-        } else {
-            let accepted_here = decisions.accepted(&pattern.id).map(|a| a.skill.clone());
-            if accepted_here.as_deref() == Some(wanted.as_str()) {
-                wanted.clone()
-            } else {
-                llmos_islands::user_skills::free_name(&wanted, |n| skills.iter().any(|s| s.user && s.name == n))
-            }
-        };
+        let name = if pattern.covered_by.is_some() { wanted.clone() } else { new_skill_name(&pattern, &wanted, skills, decisions) };
         let mut skill_md = synthesis::fallback_skill(&pattern, &inputs);
         if name != wanted {
             skill_md = skill_md.replacen(&format!("\nname: {wanted}\n"), &format!("\nname: {name}\n"), 1);
         }
         let retired = decisions.retired(&pattern.id);
         let effect = decisions.accepted(&pattern.id).or(retired.map(|r| &r.accepted)).map(|a| effect::effect(&pattern, &a.skill, a.at, traces));
-        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None, effect, retired: retired.is_some(), current_md: None });
+        proposals.push(Proposal { pattern, name, skill_md, improves_user_skill, written_by: None, effect, retired: retired.is_some(), current_md: None, workflow: false });
     }
     (proposals, rejected)
+}
+
+/// The key of a new skill for `pattern` (`wanted`, its proposed name): a
+/// new skill never overwrites one of the user's that it does not improve,
+/// unless it is the very skill accepted for this pattern before.
+fn new_skill_name(pattern: &Pattern, wanted: &str, skills: &[KnownSkill], decisions: &Decisions) -> String {
+    if decisions.accepted(&pattern.id).is_some_and(|a| a.skill == wanted) {
+        return wanted.to_string();
+    }
+    llmos_islands::user_skills::free_name(wanted, |n| skills.iter().any(|s| s.user && s.name == n))
+}
+
+/// The executable skills a proposal's workflow would chain: the `run:`
+/// steps of its pattern's common sequence (`evolution::workflow::run_sequence`),
+/// each once. Empty when fewer than two: no workflow then. The page reads
+/// these skills' declared inputs and outputs (the user's from their store,
+/// the site's from their published SKILL.md) and calls `offer_workflow`.
+pub fn workflow_skills(proposal: &Proposal) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in evolution::workflow::run_sequence(&proposal.pattern) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    if names.len() < 2 {
+        names.clear();
+    }
+    names
+}
+
+/// A published or stored SKILL.md read as the skill `name` (for its
+/// declared `type`, inputs and outputs); `None` when it cannot be parsed.
+pub fn parse_skill_md(name: &str, text: &str) -> Option<llmos_core::Skill> {
+    let path = format!("{name}/SKILL.md");
+    llmos_core::parse_skill(&llmos_core::SkillSource { path: &path, folder: name, bytes: text.as_bytes(), files: &[] }).ok().map(|(skill, _)| skill)
+}
+
+/// Makes `proposal` a workflow when its pattern's chats ran two or more
+/// executable skills in sequence, all in `catalogue` (the skills it chains,
+/// parsed): `skill_md` becomes `evolution::workflow_skill`'s draft, checked
+/// by the parser as `llmos check` checks it (no errors, no warnings), under
+/// a new skill's name. A pattern that
+/// one of the chained skills covers still proposes the workflow (the
+/// workflow is new; the skill is a step of it); a pattern covered by any
+/// other skill keeps proposing its improvement. Returns whether it changed
+/// the proposal; an invalid draft (none is expected) leaves it as it was.
+pub fn offer_workflow(proposal: &mut Proposal, inputs: &[TraceInput], catalogue: &[llmos_core::Skill], skills: &[KnownSkill], decisions: &Decisions) -> bool {
+    let chained = workflow_skills(proposal);
+    if chained.is_empty() || proposal.pattern.covered_by.as_ref().is_some_and(|c| !chained.contains(c)) {
+        return false;
+    }
+    let mut pattern = proposal.pattern.clone();
+    pattern.covered_by = None;
+    let lookup = |name: &str| catalogue.iter().find(|s| s.name == name).map(llmos_core::workflow::Target::from);
+    let Some(mut text) = evolution::workflow_skill(&pattern, inputs, lookup) else { return false };
+    let wanted = synthesis::proposed_name(&pattern);
+    let name = new_skill_name(&pattern, &wanted, skills, decisions);
+    if name != wanted {
+        text = text.replacen(&format!("\nname: {wanted}\n"), &format!("\nname: {name}\n"), 1);
+    }
+    // Accept checks it again; the workflow's own checks against the skills it
+    // chains (`workflow::validate`, as `llmos check` runs them) hold by
+    // construction and are tested natively: in the bundle they would weigh 12 kB.
+    if synthesis::check_synthesised(&text, &name).is_err() {
+        return false;
+    }
+    proposal.pattern = pattern;
+    proposal.name = name;
+    proposal.skill_md = text;
+    proposal.improves_user_skill = false;
+    proposal.current_md = None;
+    proposal.workflow = true;
+    true
 }
 
 /// A model's SKILL.md (already passed by `check_synthesised`, wrapping

@@ -218,9 +218,10 @@ fn pattern_view(base: &str, proposal: Proposal, accepted: Option<String>, synthe
             <details class="pattern-examples"><summary>"Examples"</summary>
                 <ul>{pattern.example_goals.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
             </details>
-            <details class="proposal"><summary>{match &proposal.written_by {
-                Some(model) => format!("Proposed skill {}, written by {model}", proposal.name),
-                None => format!("Proposed skill {} (template)", proposal.name),
+            <details class="proposal" data-kind=if proposal.workflow { "workflow" } else { "skill" }><summary>{match (&proposal.written_by, proposal.workflow) {
+                (Some(model), _) => format!("Proposed skill {}, written by {model}", proposal.name),
+                (None, true) => format!("Proposed workflow {}: runs {} in this order (template)", proposal.name, crate::model::workflow_skills(&proposal).join(", then ")),
+                (None, false) => format!("Proposed skill {} (template)", proposal.name),
             }}</summary>
                 <pre class="proposal-text">{proposal.skill_md.clone()}</pre>
             </details>
@@ -325,6 +326,27 @@ pub(crate) mod actions {
         // What each improvement changes: the covered skill as it is now. The
         // site's base is the index URL's prefix (`{base}index/search.json?v=…`).
         let base = index_url.split("index/search.json").next().unwrap_or("/");
+        let inputs: Vec<llmos_core::evolution::TraceInput> = traces.iter().map(model::trace_input).collect();
+        // Chats that ran executable skills in sequence: a workflow chaining
+        // them, from the skills' declared inputs and outputs (the user's
+        // from the store, the site's from their published SKILL.md).
+        let mut chained: Vec<llmos_core::Skill> = Vec::new();
+        for p in &mut proposals {
+            let names = model::workflow_skills(p);
+            for name in &names {
+                if chained.iter().any(|s| &s.name == name) {
+                    continue;
+                }
+                let skill = match mine.iter().find(|s| &s.name == name) {
+                    Some(skill) => skill.parse().ok().map(|(skill, _)| skill),
+                    None => browser::fetch_text(&format!("{base}skills/{name}/SKILL.md")).await.ok().and_then(|text| model::parse_skill_md(name, &text)),
+                };
+                chained.extend(skill);
+            }
+            if !names.is_empty() {
+                model::offer_workflow(p, &inputs, &chained, &known, &decided);
+            }
+        }
         for p in &mut proposals {
             let Some(covered) = p.pattern.covered_by.clone() else { continue };
             p.current_md = match mine.iter().find(|s| s.name == covered) {
@@ -332,7 +354,6 @@ pub(crate) mod actions {
                 None => browser::fetch_text(&format!("{base}skills/{covered}/SKILL.md")).await.ok(),
             };
         }
-        let inputs = traces.iter().map(model::trace_input).collect();
         let by_meaning = vectors.is_some();
         let (embeddings_provider, embeddings_default) = offer.map(|o| (Some(o.provider), o.default_model)).unwrap_or_default();
         let found = Found {
@@ -489,6 +510,7 @@ pub(crate) mod actions {
                     if let Some(p) = f.as_mut().and_then(|f| f.proposals.iter_mut().find(|p| p.pattern.id == proposal.pattern.id)) {
                         p.skill_md = written.skill_md;
                         p.written_by = Some(model.clone());
+                        p.workflow = false;
                     }
                 });
                 let tries = if written.attempts == 1 { "in one answer".to_string() } else { format!("in {} answers (the invalid ones were sent back with their problems)", written.attempts) };

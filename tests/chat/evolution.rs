@@ -318,5 +318,46 @@ fn recurring_chats_become_reviewed_skills_with_provenance_undo_and_rejection() {
     c.browser.click(&format!("li[data-pattern='{pattern}'] .pattern-unretire"));
     c.browser.wait_for(&format!("document.querySelector(\"li[data-pattern='{pattern}'] .accepted\")"), 10);
     assert!(user_skills(&c.browser).iter().any(|(n, md)| *n == name && md.contains(&format!("pattern: \"{pattern}\""))), "undo restored the retired skill");
+
+    // Chats that ran executable skills one after another propose a workflow
+    // chaining them. Their traces are put into the store as the chat writes
+    // them (a chat running two skills in the sandbox is the runs test's part).
+    let seeded = c.browser.eval_async(
+        r#"const done = arguments[arguments.length - 1];
+        const goals = ["profile the monthly rainfall readings and chart them", "chart the monthly rainfall readings after profiling them", "profile and plot the monthly rainfall readings", "monthly rainfall readings: profile, then a chart"];
+        const run = (skill) => ({ skill, inputs: {}, outputs: "", ms: 40, ok: true });
+        const open = indexedDB.open("llmos");
+        open.onsuccess = () => {
+          const tx = open.result.transaction("traces", "readwrite");
+          goals.forEach((goal, i) => tx.objectStore("traces").put({
+            id: "seeded-" + i, conversation: "seeded-" + i, goal, provider: "anthropic", model: "claude-test",
+            skills_offered: ["csv-analysis", "plotting"], skills_used: ["csv-analysis", "plotting"],
+            tool_calls: [{ name: "run_skill", arguments: '{"skill":"csv-analysis"}' }, { name: "run_skill", arguments: '{"skill":"plotting"}' }],
+            turns: [{ started: Date.now() + i, first_token_ms: 5, total_ms: 20, ok: true }],
+            runs: [run("csv-analysis"), run("plotting")], outcome: "solved", kept: true,
+          }));
+          tx.oncomplete = () => done(true);
+        };"#,
+    );
+    assert_eq!(seeded, true);
+    c.find_patterns();
+    let workflow = "#pattern-list > li:has(.proposal[data-kind='workflow'])";
+    c.browser.wait_for(&format!("document.querySelector(\"{workflow}\")"), 10);
+    let (flow_name, flow_md) = (c.browser.eval(&format!("return document.querySelector(\"{workflow}\").dataset.name;")), c.text_of(&format!("{workflow} .proposal-text")));
+    let flow_name = flow_name.as_str().unwrap().to_string();
+    assert!(flow_md.contains("type: workflow") && flow_md.contains("uses: csv-analysis") && flow_md.contains("uses: plotting") && flow_md.contains("${{ steps.step1.outputs."), "{flow_md}");
+    // `llmos check` passes it against the skills it chains.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("skills").join(&flow_name)).unwrap();
+    std::fs::write(tmp.path().join("skills").join(&flow_name).join("SKILL.md"), &flow_md).unwrap();
+    for chained in ["csv-analysis", "plotting"] {
+        let copied = std::process::Command::new("cp").arg("-r").arg(format!("{}/system-skills/{chained}", env!("CARGO_MANIFEST_DIR"))).arg(tmp.path().join("skills")).status().unwrap();
+        assert!(copied.success());
+    }
+    let check = llmos(tmp.path(), &["check", "--skills", "skills"]);
+    assert!(check.ok && format!("{}{}", check.stdout, check.stderr).contains("0 errors, 0 warnings"), "{}\n{}", check.stdout, check.stderr);
+    c.browser.click(&format!("{workflow} .pattern-accept"));
+    c.browser.wait_for(&format!("document.querySelector(\"#pattern-list > li[data-name='{flow_name}'] .accepted\")"), 10);
+    assert!(user_skills(&c.browser).iter().any(|(n, md)| *n == flow_name && md.contains("type: workflow")), "the workflow is one of the user's skills");
     assert_eq!(c.browser.console_errors(), Vec::<String>::new());
 }

@@ -20,6 +20,8 @@ pub mod features;
 pub mod normalise;
 pub mod pattern;
 pub mod synthesis;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod workflow;
 #[cfg(test)]
 mod tests;
@@ -70,6 +72,17 @@ pub enum StepKind {
     Tool,
 }
 
+impl StepKind {
+    /// `load`, `run` or `tool`: the kind as `Step::key` writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Load => "load",
+            StepKind::Run => "run",
+            StepKind::Tool => "tool",
+        }
+    }
+}
+
 /// One step of a trace, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Step {
@@ -83,12 +96,7 @@ pub struct Step {
 impl Step {
     /// `run:csv-analysis`, `load:plotting`, `tool:web_search`: a step as a sequence element.
     pub fn key(&self) -> String {
-        let kind = match self.kind {
-            StepKind::Load => "load",
-            StepKind::Run => "run",
-            StepKind::Tool => "tool",
-        };
-        format!("{kind}:{}", self.name)
+        format!("{}:{}", self.kind.label(), self.name)
     }
 }
 

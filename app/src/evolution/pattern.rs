@@ -2,7 +2,7 @@
 
 use super::features::{Features, SparseVec};
 use super::normalise::plain_key;
-use super::{fnv1a, Outcome, TraceInput};
+use super::{fnv1a, Outcome, Step, StepKind, TraceInput};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -245,12 +245,14 @@ fn skills_used(traces: &[TraceInput], members: &[usize]) -> Vec<String> {
 }
 
 fn common_sequence(traces: &[TraceInput], members: &[usize]) -> Vec<String> {
-    let pick = |outcomes: &[Outcome]| -> Vec<Vec<String>> {
+    // A sequence as (kind, name) pairs: it compares and orders as its `Step::key`
+    // strings do (kinds sort as "load" < "run" < "tool"), without writing them.
+    type Sequence<'t> = Vec<(StepKind, &'t str)>;
+    let pick = |outcomes: &[Outcome]| -> Vec<Sequence> {
         members
             .iter()
-            .filter(|&&m| outcomes.contains(&traces[m].outcome))
-            .map(|&m| traces[m].steps.iter().map(|s| s.key()).collect::<Vec<_>>())
-            .filter(|s| !s.is_empty())
+            .filter(|&&m| outcomes.contains(&traces[m].outcome) && !traces[m].steps.is_empty())
+            .map(|&m| traces[m].steps.iter().map(|s| (s.kind, s.name.as_str())).collect())
             .collect()
     };
     let mut sequences = pick(&[Outcome::Solved]);
@@ -263,19 +265,19 @@ fn common_sequence(traces: &[TraceInput], members: &[usize]) -> Vec<String> {
     if sequences.is_empty() {
         return Vec::new();
     }
-    let mut tally: FxHashMap<&Vec<String>, usize> = FxHashMap::default();
+    let keys = |sequence: &Sequence| -> Vec<String> { sequence.iter().map(|&(kind, name)| Step { kind, name: name.to_string(), ok: true }.key()).collect() };
+    let mut tally: FxHashMap<&Sequence, usize> = FxHashMap::default();
     for s in &sequences {
         *tally.entry(s).or_insert(0) += 1;
     }
-    let mut counts: Vec<(&Vec<String>, usize)> = tally.into_iter().collect();
-    counts.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(b.0.len().cmp(&a.0.len()))
-            .then_with(|| a.0.cmp(b.0))
-    });
-    if counts[0].1 >= 2 || sequences.len() == 1 {
-        return counts[0].0.clone();
+    let best = tally
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.len().cmp(&b.0.len())).then_with(|| b.0.cmp(a.0)))
+        .expect("sequences is not empty");
+    if best.1 >= 2 || sequences.len() == 1 {
+        return keys(best.0);
     }
+    let sequences: Vec<Vec<String>> = sequences.iter().map(keys).collect();
     sequences
         .iter()
         .skip(1)

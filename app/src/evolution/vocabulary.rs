@@ -208,10 +208,24 @@ pub(super) fn count(
         key.push_str(skill);
         usage(&key, 0.5);
     }
+    // `step:<key>` and `pair:<key>><key>` (`Step::key`), written into one buffer.
+    let push_key = |key: &mut String, step: &super::Step| {
+        key.push_str(step.kind.label());
+        key.push(':');
+        key.push_str(&step.name);
+    };
     for (i, step) in trace.steps.iter().enumerate() {
-        usage(&format!("step:{}", step.key()), 1.0);
+        key.clear();
+        key.push_str("step:");
+        push_key(&mut key, step);
+        usage(&key, 1.0);
         if let Some(next) = trace.steps.get(i + 1) {
-            usage(&format!("pair:{}>{}", step.key(), next.key()), 1.0);
+            key.clear();
+            key.push_str("pair:");
+            push_key(&mut key, step);
+            key.push('>');
+            push_key(&mut key, next);
+            usage(&key, 1.0);
         }
     }
     Counts {

@@ -150,3 +150,66 @@ fn a_retired_skill_is_remembered_shown_as_retired_and_undo_brings_its_acceptance
     assert_eq!((undone.skill_md.as_str(), decisions.accepted(&p.pattern.id).map(|a| a.at)), (p.skill_md.as_str(), Some(1.0)));
     assert!(decisions.retired.is_empty());
 }
+
+/// A chat that ran `skills` one after another, each run asked for by the model.
+fn ran(id: &str, goal: &str, at: f64, skills: &[&str]) -> Trace {
+    let mut t = trace(id, goal, at, Some("solved"));
+    t.tool_calls = skills.iter().map(|s| TraceToolCall { name: "run_skill".into(), arguments: format!(r#"{{"skill":"{s}"}}"#) }).collect();
+    t.runs = skills.iter().map(|s| TraceRun { skill: s.to_string(), inputs: serde_json::json!({}), outputs: String::new(), ms: 3.0, ok: true, reason: None }).collect();
+    t
+}
+
+fn system_skill(name: &str) -> llmos_core::Skill {
+    let text = std::fs::read_to_string(format!("{}/../system-skills/{name}/SKILL.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    parse_skill_md(name, &text).unwrap()
+}
+
+#[test]
+fn chats_that_ran_skills_in_sequence_are_offered_a_workflow_that_passes_the_checks() {
+    let goals = ["profile this csv and chart it", "chart my csv after profiling it", "profile and plot this csv file", "csv profile then a chart please"];
+    let traces: Vec<Trace> = goals.iter().enumerate().map(|(i, g)| ran(&format!("w{i}"), g, 1_764_547_200_000.0 + i as f64, &["csv-analysis", "plotting"])).collect();
+    // The site's skills, as coverage sees them: one of the chained skills may cover the task.
+    let known: Vec<KnownSkill> = ["csv-analysis", "plotting"]
+        .iter()
+        .map(|n| {
+            let s = system_skill(n);
+            KnownSkill { name: s.name.clone(), description: s.description.clone(), keywords: s.keywords.clone(), user: false }
+        })
+        .collect();
+    let decisions = Decisions::default();
+    let (mut proposals, _) = propose(&traces, &known, &decisions);
+    assert_eq!(proposals.len(), 1);
+    let p = &mut proposals[0];
+    assert_eq!(workflow_skills(p), ["csv-analysis", "plotting"]);
+    let inputs: Vec<TraceInput> = traces.iter().map(trace_input).collect();
+    // Without the skills' declarations there is no workflow: the template stays.
+    assert!(!offer_workflow(p, &inputs, &[system_skill("csv-analysis")], &known, &decisions));
+    assert!(!p.workflow && !p.skill_md.contains("type: workflow"));
+    let catalogue = [system_skill("csv-analysis"), system_skill("plotting")];
+    assert!(offer_workflow(p, &inputs, &catalogue, &known, &decisions));
+    assert!(p.workflow && p.pattern.covered_by.is_none() && !p.improves_user_skill && p.current_md.is_none(), "a new skill, not an improvement of a step");
+    // What Accept checks (`llmos check`'s parser, no warnings), then the workflow against the skills it chains.
+    let skill = synthesis::check_synthesised(&p.skill_md, &p.name).unwrap_or_else(|d| panic!("{d:?}\n{}", p.skill_md));
+    let lookup = |name: &str| catalogue.iter().find(|s| s.name == name).map(llmos_core::workflow::Target::from);
+    assert!(llmos_core::workflow::validate(&skill, lookup).is_empty());
+    assert_eq!(skill.kind.as_deref(), Some("workflow"));
+    assert!(p.skill_md.contains("uses: csv-analysis") && p.skill_md.contains("uses: plotting") && p.skill_md.contains("${{ steps.step1.outputs."), "{}", p.skill_md);
+    assert_eq!(skill.metadata.get("pattern"), Some(&p.pattern.id), "the provenance stays");
+    // A pattern that another skill covers (here a skill of the user's with the same words) keeps proposing its improvement.
+    let mut mine = known.clone();
+    mine.push(KnownSkill { name: p.name.clone(), description: "mine".into(), keywords: Vec::new(), user: true });
+    let (mut again, _) = propose(&traces, &mine, &decisions);
+    assert_eq!(again[0].pattern.covered_by.as_deref(), Some(p.name.as_str()));
+    assert!(!offer_workflow(&mut again[0], &inputs, &catalogue, &mine, &decisions));
+    assert!(again[0].improves_user_skill && !again[0].workflow);
+}
+
+#[test]
+fn one_skill_run_gives_no_workflow() {
+    let goals = ["profile this csv", "profile my csv file", "csv profile please"];
+    let traces: Vec<Trace> = goals.iter().enumerate().map(|(i, g)| ran(&format!("o{i}"), g, 1_764_547_200_000.0 + i as f64, &["csv-analysis", "csv-analysis"])).collect();
+    let (mut proposals, _) = propose(&traces, &[], &Decisions::default());
+    assert!(workflow_skills(&proposals[0]).is_empty());
+    let inputs: Vec<TraceInput> = traces.iter().map(trace_input).collect();
+    assert!(!offer_workflow(&mut proposals[0], &inputs, &[system_skill("csv-analysis")], &[], &Decisions::default()));
+}
