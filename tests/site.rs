@@ -19,19 +19,21 @@ use std::fs;
 /// 10,000 skills). Then (issue 14, session 9) wasm_streams's unused exported
 /// classes were pruned from every bundle (site 183,081, workbench 289,477,
 /// chat 305,511 bytes) and the search box's engine moved to the search kit:
-/// site 146,204 bytes.
-const SITE_CAP: usize = 149_000;
+/// site 146,204 bytes; then the chat's skill ranking too: chat 280,604.
+const SITE_CAP: usize = 149_500;
 const WORKBENCH_CAP: usize = 295_000;
-const CHAT_CAP: usize = 311_500;
+const CHAT_CAP: usize = 286_500;
 const EVOLUTION_CAP: usize = 380_000;
 /// The kits the workbench and chat fetch on first use (crate llmos-skillkit):
 /// the skill kit (Markdown renderer, SKILL.md parser, zips) measured 217,051
 /// bytes and the Markdown kit 87,838 when they were split off.
 const SKILLKIT_CAP: usize = 222_000;
 const MARKDOWN_KIT_CAP: usize = 90_000;
-/// The search kit the site bundle fetches when a visitor starts to search
-/// (crate llmos-searchkit): 71,061 bytes when it was split off.
-const SEARCHKIT_CAP: usize = 72_500;
+/// The search kit the site bundle fetches when a visitor starts to search,
+/// and the chat when it first offers skills (crate llmos-searchkit): 71,061
+/// bytes when it was split off, 105,643 with the chat's ranking over the
+/// whole index (its JSON reader).
+const SEARCHKIT_CAP: usize = 108_000;
 /// The sync page's bundle, 2–3 % above the 318,059 bytes it measured when
 /// it was first built (issue 17).
 const SYNC_CAP: usize = 326_000;
@@ -199,7 +201,7 @@ fn the_default_site_is_complete_and_only_island_pages_load_javascript() {
             None
         };
         assert_eq!(loader_js.contains("globalThis.llmosSkillkit"), loader.contains("/workbench.") || loader.contains("/chat."), "{loader}: only the workbench and chat fetch the skill or Markdown kit");
-        assert_eq!(loader_js.contains("globalThis.llmosSearchkit"), loader.contains("/islands."), "{loader}: only the site bundle fetches the search kit");
+        assert_eq!(loader_js.contains("globalThis.llmosSearchkit"), loader.contains("/islands.") || loader.contains("/chat."), "{loader}: only the site bundle and the chat fetch the search kit");
         let Some((kit, cap)) = kit else { continue };
         let mut gzipped = 0;
         for imported in [format!("{kit}."), format!("{kit}_bg.")] {

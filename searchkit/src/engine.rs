@@ -66,7 +66,7 @@ pub struct Shards {
 impl Shards {
     /// Fetches the manifest at `manifest_url`.
     pub async fn open(manifest_url: &str) -> Result<Shards, String> {
-        let bytes = fetch_all_bytes(&[manifest_url.to_string()]).await.pop().unwrap_or_else(|| Err("no answer".into())).map_err(|e| e.replace(manifest_url, "the index"))?;
+        let bytes = fetch_bytes(manifest_url).await.map_err(|e| e.replace(manifest_url, "the index"))?;
         let index = llmos_core::ShardedIndex::from_manifest(&bytes)?;
         let (path, version) = manifest_url.split_once('?').map_or((manifest_url, String::new()), |(p, v)| (p, format!("?{v}")));
         let dir = path.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
@@ -92,6 +92,11 @@ impl Engine {
         let language = self.skills.borrow().index.language;
         *self.user.borrow_mut() = std::rc::Rc::new(SearchIndex::build_in(skills, language));
     }
+}
+
+/// The bytes at `url`.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    fetch_all_bytes(&[url.to_string()]).await.pop().unwrap_or_else(|| Err("no answer".into()))
 }
 
 /// The bytes at each of `urls`, fetched together: every request starts

@@ -43,34 +43,8 @@ impl Search {
     /// `{slug, name, description, keywords: [string], body, category, type}`
     /// (`category` and `type` may be null). Replaces the previous ones.
     pub fn set_user(&self, skills: js_sys::Array) {
-        let text = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
-        let owned: Vec<[Option<String>; 6]> = skills.iter().map(|s| ["slug", "name", "description", "body", "category", "type"].map(|key| text(&s, key))).collect();
-        let keywords: Vec<Vec<String>> = skills
-            .iter()
-            .map(|s| {
-                js_sys::Reflect::get(&s, &JsValue::from_str("keywords"))
-                    .ok()
-                    .filter(|k| k.is_array())
-                    .map(|k| js_sys::Array::from(&k).iter().filter_map(|k| k.as_string()).collect())
-                    .unwrap_or_default()
-            })
-            .collect();
-        let inputs: Vec<llmos_core::SearchInput> = owned
-            .iter()
-            .zip(&keywords)
-            .filter_map(|([slug, name, description, body, category, kind], keywords)| {
-                Some(llmos_core::SearchInput {
-                    slug: slug.as_deref()?,
-                    name: name.as_deref()?,
-                    description: description.as_deref().unwrap_or_default(),
-                    keywords,
-                    body: body.as_deref().unwrap_or_default(),
-                    category: category.as_deref(),
-                    kind: kind.as_deref(),
-                })
-            })
-            .collect();
-        self.0.set_user(&inputs);
+        let owned = UserSkills::read(&skills);
+        self.0.set_user(&owned.inputs());
     }
 
     /// Runs `query` (fetching the index parts it needs): resolves to the
@@ -83,5 +57,93 @@ impl Search {
             let found = engine::find(&engine, &query, limit, results_page, &base).await?;
             Ok(JsValue::from_str(&serde_json::to_string(&found).unwrap_or_default()))
         })
+    }
+}
+
+/// The site's whole search index (`index/search.json`) with the user's
+/// skills layered on: what the chat ranks a message against to offer
+/// skills (`llmos_core::llm::offer_skills`), the same ranking as the box.
+#[wasm_bindgen]
+pub struct Skills {
+    site: llmos_core::SearchIndex,
+    layered: RefCell<llmos_core::SearchIndex>,
+}
+
+/// Fetches and reads the whole index at `url`; rejects with a message
+/// naming what failed (the fetch, damaged JSON, another version).
+#[wasm_bindgen]
+pub async fn open_skills(url: String) -> Result<Skills, String> {
+    let bytes = engine::fetch_bytes(&url).await.map_err(|e| e.replace(&url, "the index"))?;
+    let site: llmos_core::SearchIndex = serde_json::from_slice(&bytes).map_err(|e| format!("the index is damaged ({e})"))?;
+    if site.version != llmos_core::SEARCH_VERSION {
+        return Err(format!("the index has version {}, this page reads {}", site.version, llmos_core::SEARCH_VERSION));
+    }
+    let layered = RefCell::new(site.clone());
+    Ok(Skills { site, layered })
+}
+
+#[wasm_bindgen]
+impl Skills {
+    /// Layers the user's own skills over the site's (as `Search::set_user`
+    /// takes them); a user skill shadows a site skill of the same name.
+    pub fn set_user(&self, skills: js_sys::Array) {
+        let owned = UserSkills::read(&skills);
+        *self.layered.borrow_mut() = self.site.layered(&owned.inputs());
+    }
+
+    /// The `limit` skills most relevant to `message`, best first, as JSON:
+    /// `[{name, slug, description, user}]`.
+    pub fn offer(&self, message: &str, limit: usize) -> String {
+        let offered = llmos_core::llm::offer_skills(&self.layered.borrow(), message, limit);
+        let list: Vec<serde_json::Value> = offered.iter().map(|o| serde_json::json!({ "name": o.name, "slug": o.slug, "description": o.description, "user": o.user })).collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
+    /// Every skill, the user's included, as JSON: `[{name, slug, user, type}]`.
+    pub fn docs(&self) -> String {
+        let list: Vec<serde_json::Value> = self.layered.borrow().docs.iter().map(|d| serde_json::json!({ "name": d.name, "slug": d.slug, "user": d.user, "type": d.kind })).collect();
+        serde_json::Value::Array(list).to_string()
+    }
+}
+
+/// The user's skills as plain objects read into owned fields.
+struct UserSkills {
+    fields: Vec<[Option<String>; 6]>,
+    keywords: Vec<Vec<String>>,
+}
+
+impl UserSkills {
+    fn read(skills: &js_sys::Array) -> UserSkills {
+        let text = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
+        let fields = skills.iter().map(|s| ["slug", "name", "description", "body", "category", "type"].map(|key| text(&s, key))).collect();
+        let keywords = skills
+            .iter()
+            .map(|s| {
+                js_sys::Reflect::get(&s, &JsValue::from_str("keywords"))
+                    .ok()
+                    .filter(|k| k.is_array())
+                    .map(|k| js_sys::Array::from(&k).iter().filter_map(|k| k.as_string()).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        UserSkills { fields, keywords }
+    }
+
+    fn inputs(&self) -> Vec<llmos_core::SearchInput<'_>> {
+        self.fields
+            .iter()
+            .zip(&self.keywords)
+            .filter_map(|([slug, name, description, body, category, kind], keywords)| {
+                Some(llmos_core::SearchInput {
+                    slug: slug.as_deref()?,
+                    name: name.as_deref()?,
+                    description: description.as_deref().unwrap_or_default(),
+                    keywords,
+                    body: body.as_deref().unwrap_or_default(),
+                    category: category.as_deref(),
+                    kind: kind.as_deref(),
+                })
+            })
+            .collect()
     }
 }

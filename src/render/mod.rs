@@ -318,10 +318,12 @@ impl<'a> Renderer<'a> {
                     let kit = crate::islands::skillkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("skillkit", js, wasm));
                     let markdown_kit = crate::islands::markdown_kit_bundle().map(|(js, wasm)| crate::islands::publish_kit("markdown", js, wasm));
                     let with_kit = |kit: &Option<IslandFiles>| format!("{prelude}{}", kit.as_ref().map(crate::islands::skillkit_prelude).unwrap_or_default());
-                    let (workbench_prelude, chat_prelude) = (with_kit(&kit), with_kit(&markdown_kit));
-                    // The site bundle's search box fetches its engine when a visitor starts to search.
+                    // The search engine, fetched by the site bundle's search box when a visitor
+                    // starts to search, and by the chat when it first offers skills.
                     let search_kit = crate::islands::searchkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("searchkit", js, wasm));
-                    let site_prelude = format!("{prelude}{}", search_kit.as_ref().map(crate::islands::searchkit_prelude).unwrap_or_default());
+                    let searching = search_kit.as_ref().map(crate::islands::searchkit_prelude).unwrap_or_default();
+                    let site_prelude = format!("{prelude}{searching}");
+                    let (workbench_prelude, chat_prelude) = (with_kit(&kit), format!("{}{searching}", with_kit(&markdown_kit)));
                     let [islands, workbench, chat, evolution, sync] = [
                         ("islands", crate::islands::bundle(), &site_prelude),
                         ("workbench", crate::islands::workbench_bundle(), &workbench_prelude),
