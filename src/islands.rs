@@ -75,7 +75,14 @@ pub fn skillkit_prelude(kit: &IslandFiles) -> String {
     kit_prelude(kit, "llmosSkillkit", "The skill kit (the Markdown renderer, and for the workbench the SKILL.md parser and zips)")
 }
 
-/// [`skillkit_prelude`] for the site bundle's search kit: `globalThis.llmosSearchkit()`.
+/// The embedded chat's search kit: the whole index's reader and the
+/// ranking that picks the skills a message is offered, which the chat
+/// imports the first time it offers skills.
+pub fn chat_searchkit_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::CHATSEARCHKIT
+}
+
+/// [`skillkit_prelude`] for a search kit (the site bundle's or the chat's): `globalThis.llmosSearchkit()`.
 pub fn searchkit_prelude(kit: &IslandFiles) -> String {
     kit_prelude(kit, "llmosSearchkit", "The search kit (the search box's engine)")
 }

@@ -11,24 +11,34 @@
 //! page opened with `?q=` (the site loader names the hashed files:
 //! `src/islands.rs`, `kit_prelude`).
 //!
+//! Built twice: with `box` for the search box (the sharded index, `Search`),
+//! with `chat` for the chat (the whole `search.json` and the skills a
+//! message is offered, `Skills`), so neither page fetches the other's code.
+//!
 //! Values cross as plain JS values: the user's skills as an array of
 //! objects, a query's results as JSON text (`engine::Found`).
 
+#[cfg_attr(not(feature = "box"), allow(dead_code))]
 mod engine;
 
+#[cfg(feature = "box")]
 use engine::{Engine, Shards};
+#[cfg(any(feature = "box", feature = "chat"))]
 use std::cell::RefCell;
+#[cfg(feature = "box")]
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The engine of one search box: the site's skills and docs indexes, with
 /// the user's skills layered on.
+#[cfg(feature = "box")]
 #[wasm_bindgen]
 pub struct Search(Rc<Engine>);
 
 /// Opens the sharded indexes whose manifests are at `skills_url` and
 /// `docs_url` (fetching the two manifests only); rejects with a message
 /// naming what failed.
+#[cfg(feature = "box")]
 #[wasm_bindgen]
 pub async fn open(skills_url: String, docs_url: String) -> Result<Search, String> {
     let (skills, docs) = (Shards::open(&skills_url).await?, Shards::open(&docs_url).await?);
@@ -37,6 +47,7 @@ pub async fn open(skills_url: String, docs_url: String) -> Result<Search, String
     Ok(Search(Rc::new(Engine { skills: RefCell::new(skills), docs: RefCell::new(docs), user: RefCell::new(Rc::new(user)) })))
 }
 
+#[cfg(feature = "box")]
 #[wasm_bindgen]
 impl Search {
     /// Layers the user's own skills over the site's: an array of objects
@@ -63,6 +74,7 @@ impl Search {
 /// The site's whole search index (`index/search.json`) with the user's
 /// skills layered on: what the chat ranks a message against to offer
 /// skills (`llmos_core::llm::offer_skills`), the same ranking as the box.
+#[cfg(feature = "chat")]
 #[wasm_bindgen]
 pub struct Skills {
     site: llmos_core::SearchIndex,
@@ -71,6 +83,7 @@ pub struct Skills {
 
 /// Fetches and reads the whole index at `url`; rejects with a message
 /// naming what failed (the fetch, damaged JSON, another version).
+#[cfg(feature = "chat")]
 #[wasm_bindgen]
 pub async fn open_skills(url: String) -> Result<Skills, String> {
     let bytes = engine::fetch_bytes(&url).await.map_err(|e| e.replace(&url, "the index"))?;
@@ -82,6 +95,7 @@ pub async fn open_skills(url: String) -> Result<Skills, String> {
     Ok(Skills { site, layered })
 }
 
+#[cfg(feature = "chat")]
 #[wasm_bindgen]
 impl Skills {
     /// Layers the user's own skills over the site's (as `Search::set_user`
@@ -107,11 +121,13 @@ impl Skills {
 }
 
 /// The user's skills as plain objects read into owned fields.
+#[cfg_attr(not(any(feature = "box", feature = "chat")), allow(dead_code))]
 struct UserSkills {
     fields: Vec<[Option<String>; 6]>,
     keywords: Vec<Vec<String>>,
 }
 
+#[cfg_attr(not(any(feature = "box", feature = "chat")), allow(dead_code))]
 impl UserSkills {
     fn read(skills: &js_sys::Array) -> UserSkills {
         let text = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
