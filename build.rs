@@ -61,7 +61,8 @@ fn embed_islands(root: &Path, code: &mut String) {
     let dir = std::env::var_os("LLMOS_ISLANDS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/islands"));
     // The site bundle (search, shelves), the workbench (the user's skills) and the chat.
     // The runner (executable skills' Run panel), the evolution pages and the sync page are crates of their own.
-    // The skill kit (renderer, parser, zips) and the Markdown kit, fetched on first use by the workbench and the chat.
+    // The skill kit (renderer, parser, zips) and the Markdown kit, fetched on first use by the workbench and the chat;
+    // the search kits: the search box's engine, by the site bundle; the chat's skill ranking, by the chat.
     // The quantum runtime: one bare WebAssembly module, no bindings.
     let quantum = dir.join("quantum/llmos_quantum.wasm");
     println!("cargo:rerun-if-changed={}", quantum.display());
@@ -72,7 +73,7 @@ fn embed_islands(root: &Path, code: &mut String) {
         writeln!(code, "pub static QUANTUM: Option<&[u8]> = None;").unwrap();
     }
     embed_workbox(&dir.join("workbox"), code);
-    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner")), ("EVOLUTION", dir.join("evolution")), ("SKILLKIT", dir.join("skillkit")), ("MARKDOWNKIT", dir.join("markdown")), ("SYNC", dir.join("sync"))] {
+    for (name, dir) in [("ISLANDS", dir.clone()), ("WORKBENCH", dir.join("workbench")), ("CHAT", dir.join("chat")), ("RUNNER", dir.join("runner")), ("EVOLUTION", dir.join("evolution")), ("SKILLKIT", dir.join("skillkit")), ("MARKDOWNKIT", dir.join("markdown")), ("SEARCHKIT", dir.join("searchkit")), ("CHATSEARCHKIT", dir.join("chatsearch")), ("SYNC", dir.join("sync"))] {
         let js = dir.join("llmos_islands.js");
         let wasm = dir.join("llmos_islands_bg.wasm");
         println!("cargo:rerun-if-changed={}", js.display());

@@ -22,6 +22,13 @@ build_bundle chat target/islands/chat
 # kit (the renderer alone) by the chat.
 build_bundle skills target/islands/skillkit llmos-skillkit "skill kit (fetched on first use)"
 build_bundle "" target/islands/markdown llmos-skillkit "Markdown kit (fetched on first use)"
+# The search box's engine (crate llmos-searchkit: ranking, the sharded
+# index's reader, the stemmer), fetched by the site bundle when a visitor
+# starts to search.
+build_bundle box target/islands/searchkit llmos-searchkit "search kit (fetched when a visitor searches)"
+# The same crate with the chat's skill ranking over the whole index, fetched
+# by the chat the first time it offers skills.
+build_bundle chat target/islands/chatsearch llmos-searchkit "chat's search kit (fetched when the chat offers skills)"
 # The Run panel of executable skills, a crate of its own.
 build_bundle browser target/islands/runner llmos-runner "runner (Run panel)"
 # The traces and evolution pages (/my/traces/, /my/evolution/), a crate of its own.

@@ -3,7 +3,7 @@
 #
 #   scripts/bundle-sizes.sh [--build] [--top N] [BUNDLE...]
 #
-# BUNDLE is site, workbench, chat, skillkit, markdown or runner (all six by default). With
+# BUNDLE is site, workbench, chat, skillkit, markdown, searchkit, chatsearch or runner (all eight by default). With
 # --build, each is compiled first (as scripts/build-islands.sh does);
 # otherwise the copies the last build kept, function names included, in
 # target/wasm/named/ are read. For each bundle it prints the gzipped size of
@@ -21,12 +21,12 @@ while [ $# -gt 0 ]; do
   case $1 in
     --build) build=1 ;;
     --top) top=$2; shift ;;
-    site | workbench | chat | skillkit | markdown | runner) bundles+=("$1") ;;
-    *) echo "usage: $0 [--build] [--top N] [site|workbench|chat|skillkit|markdown|runner ...]" >&2; exit 2 ;;
+    site | workbench | chat | skillkit | markdown | searchkit | chatsearch | runner) bundles+=("$1") ;;
+    *) echo "usage: $0 [--build] [--top N] [site|workbench|chat|skillkit|markdown|searchkit|chatsearch|runner ...]" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#bundles[@]} -eq 0 ] && bundles=(site workbench chat skillkit markdown runner)
+[ ${#bundles[@]} -eq 0 ] && bundles=(site workbench chat skillkit markdown searchkit chatsearch runner)
 
 if ! command -v twiggy >/dev/null; then
   say "installing twiggy (cargo install twiggy)"
@@ -41,6 +41,8 @@ for bundle in "${bundles[@]}"; do
       runner) build_bundle browser target/islands/runner llmos-runner "runner (Run panel)" ;;
       skillkit) build_bundle skills target/islands/skillkit llmos-skillkit "skill kit (fetched on first use)" ;;
       markdown) build_bundle "" target/islands/markdown llmos-skillkit "Markdown kit (fetched on first use)" ;;
+      searchkit) build_bundle box target/islands/searchkit llmos-searchkit "search kit (fetched when a visitor searches)" ;;
+      chatsearch) build_bundle chat target/islands/chatsearch llmos-searchkit "chat's search kit (fetched when the chat offers skills)" ;;
     esac
   fi
   named="target/wasm/named/$bundle"

@@ -60,17 +60,41 @@ pub fn publish_kit(name: &str, js: &[u8], wasm: &[u8]) -> IslandFiles {
     IslandFiles { loader_path: format!("pkg/{js_name}"), files: vec![(format!("pkg/{js_name}"), js.to_vec()), (format!("pkg/{wasm_name}"), wasm.to_vec())] }
 }
 
+/// The embedded search kit: the search box's engine (ranking, the sharded
+/// index's reader, the stemmer), which the site bundle imports when a
+/// visitor starts to search (`llmos_islands::search_kit`).
+pub fn searchkit_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::SEARCHKIT
+}
+
 /// The lines a loader starts with so its bundle can fetch the skill kit
 /// published as `kit` (see [`publish_kit`]): `globalThis.llmosSkillkit()`
 /// imports and instantiates it once and resolves to its exports. Nothing is
 /// fetched until a page calls it; the loader and the kit sit in `pkg/`.
 pub fn skillkit_prelude(kit: &IslandFiles) -> String {
+    kit_prelude(kit, "llmosSkillkit", "The skill kit (the Markdown renderer, and for the workbench the SKILL.md parser and zips)")
+}
+
+/// The embedded chat's search kit: the whole index's reader and the
+/// ranking that picks the skills a message is offered, which the chat
+/// imports the first time it offers skills.
+pub fn chat_searchkit_bundle() -> Option<(&'static [u8], &'static [u8])> {
+    crate::source::bundled::CHATSEARCHKIT
+}
+
+/// [`skillkit_prelude`] for a search kit (the site bundle's or the chat's): `globalThis.llmosSearchkit()`.
+pub fn searchkit_prelude(kit: &IslandFiles) -> String {
+    kit_prelude(kit, "llmosSearchkit", "The search kit (the search box's engine)")
+}
+
+/// Defines `globalThis.<global>()`, which imports the kit `kit` once.
+fn kit_prelude(kit: &IslandFiles, global: &str, what: &str) -> String {
     let [(js, _), (wasm, _)] = [&kit.files[0], &kit.files[1]];
     let (js, wasm) = (js.trim_start_matches("pkg/"), wasm.trim_start_matches("pkg/"));
     format!(
-        r#"// The skill kit (the Markdown renderer, and for the workbench the SKILL.md parser and zips), fetched the first time it is needed.
-let llmosSkillkitModule;
-globalThis.llmosSkillkit = () => (llmosSkillkitModule ??= import("./{js}").then(async (kit) => {{
+        r#"// {what}, fetched the first time it is needed.
+let {global}Module;
+globalThis.{global} = () => ({global}Module ??= import("./{js}").then(async (kit) => {{
   await kit.default({{ module_or_path: new URL("./{wasm}", import.meta.url) }});
   return kit;
 }}));

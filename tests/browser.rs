@@ -153,11 +153,15 @@ fn the_index_is_fetched_only_when_the_user_searches() {
     // What the page itself fetched (the service worker also stores the
     // index in the background, for offline use, without the page waiting).
     const PAGE_FETCHED_INDEX: &str = "performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/index/search/manifest.bin')";
+    // Nor the search kit: the engine that ranks (issue 14).
+    const PAGE_FETCHED_KIT: &str = "performance.getEntriesByType('resource').some((e) => /\\/pkg\\/llmos_searchkit_bg\\.[0-9a-f]+\\.wasm$/.test(new URL(e.name).pathname))";
     assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_INDEX};")), false, "no index before the user searches");
+    assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_KIT};")), false, "no search kit before the user searches");
     browser.type_into("#search-input", "csv");
     browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
     assert_eq!(result_names(&browser)[0], "csv-analysis");
     assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_INDEX};")), true, "the index is fetched when the user searches");
+    assert_eq!(browser.eval(&format!("return {PAGE_FETCHED_KIT};")), true, "so is the search kit");
 }
 
 #[test]

@@ -37,6 +37,10 @@ pub mod shelves;
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 pub mod site_index;
+// The search engine, fetched when a visitor starts to search or the chat
+// first offers skills (crate llmos-searchkit).
+#[cfg(all(feature = "hydrate", not(any(feature = "workbench", feature = "evolution"))))]
+pub mod search_kit;
 // What the chat keeps (conversations, messages, traces): read by the chat
 // and by the evolution bundle's traces and evolution pages.
 pub mod records;

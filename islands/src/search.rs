@@ -3,56 +3,47 @@
 //! Nothing is fetched until the user shows intent (focus, typing, or a
 //! `?q=` in the address); then the index's small manifest, and for each
 //! query only the shards of its words and the metadata of the results
-//! shown (`site_index::search_shards`). Parts stay for the page. Ranking is
-//! `llmos_core`'s, the same code as `llmos search`. Docs pages have an
-//! index of their own, shown as their own group.
+//! shown. Parts stay for the page. Ranking is `llmos_core`'s, the same code
+//! as `llmos search`, and runs in the search kit (`search_kit`), which the
+//! box imports with the manifest: the site bundle carries only the box.
+//! Docs pages have an index of their own, shown as their own group.
 
 #[cfg(feature = "hydrate")]
-use crate::site_index::{self, Shards};
+use crate::search_kit;
 use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
-use llmos_core::search::rank::{FacetField, Source};
-use llmos_core::highlight_ranges;
-#[cfg(feature = "hydrate")]
-use llmos_core::{SearchDoc, SearchIndex};
-#[cfg(feature = "hydrate")]
 use std::cell::RefCell;
-#[cfg(feature = "hydrate")]
-use std::rc::Rc;
 
 const MAX_RESULTS: usize = 20;
 /// How many more results "Show more" adds on the results page.
 const MORE_RESULTS: usize = 50;
-/// Docs shown in the dropdown, and on the results page.
-const DROPDOWN_DOCS: usize = 3;
-const PAGE_DOCS: usize = 8;
-/// Tag chips shown on the results page, most frequent first.
-const TAG_CHIPS: usize = 12;
 
+/// One result row, as the search kit answers it: `name` and `description`
+/// as (text, is a match) segments.
 #[derive(Clone, PartialEq)]
-struct ResultRow {
-    url: String,
-    name: Vec<(String, bool)>,
-    description: Vec<(String, bool)>,
-    kind: Option<String>,
-    category: Option<String>,
-    user: bool,
+pub(crate) struct ResultRow {
+    pub url: String,
+    pub name: Vec<(String, bool)>,
+    pub description: Vec<(String, bool)>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub user: bool,
     /// The collection it comes from, on a site that has several.
-    source: Option<String>,
+    pub source: Option<String>,
     /// The page of the site's skill this user skill takes the place of.
-    site_url: Option<String>,
+    pub site_url: Option<String>,
 }
 
 /// What a query found: skills (the first `shown` of `total`), docs pages,
 /// and on the results page the facet and tag chips.
 #[derive(Clone, PartialEq, Default)]
-struct Found {
-    query: String,
-    rows: Vec<ResultRow>,
-    total: usize,
-    docs: Vec<ResultRow>,
-    facets: Vec<Facet>,
-    tags: Vec<Facet>,
+pub(crate) struct Found {
+    pub query: String,
+    pub rows: Vec<ResultRow>,
+    pub total: usize,
+    pub docs: Vec<ResultRow>,
+    pub facets: Vec<Facet>,
+    pub tags: Vec<Facet>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -63,72 +54,36 @@ enum IndexState {
     Failed(String),
 }
 
-/// The indexes of one search box: skills, docs and the user's skills.
-#[cfg(feature = "hydrate")]
-struct Engine {
-    skills: RefCell<Shards>,
-    docs: RefCell<Shards>,
-    user: RefCell<Rc<SearchIndex>>,
-}
-
 #[cfg(feature = "hydrate")]
 thread_local! {
-    /// Per manifest URL: a page's boxes share what they fetched.
-    static ENGINES: RefCell<Vec<(String, Rc<Engine>)>> = const { RefCell::new(Vec::new()) };
+    /// The search kit's engine per manifest URL: a page's boxes share what
+    /// they fetched.
+    static ENGINES: RefCell<Vec<(String, search_kit::Engine)>> = const { RefCell::new(Vec::new()) };
 }
 
 #[cfg(feature = "hydrate")]
-fn engine(url: &str) -> Option<Rc<Engine>> {
+fn engine(url: &str) -> Option<search_kit::Engine> {
     ENGINES.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, e)| e.clone()))
+}
+
+#[cfg(feature = "hydrate")]
+/// Layers the user's skills, as they are now, over the site's in `engine`.
+async fn layer_user_skills(engine: &search_kit::Engine) -> Result<(), String> {
+    use crate::store::SkillStore;
+    let skills = match crate::store::shared().await {
+        Ok(store) => store.skills().await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    engine.set_user(&skills)
 }
 
 /// A facet of the results: the filter it adds (`category:data`), its
 /// label and how many results have it.
 #[derive(Clone, PartialEq)]
-struct Facet {
-    filter: String,
-    label: String,
-    count: usize,
-}
-
-#[cfg(feature = "hydrate")]
-/// The types, categories and sources (when the site has several) of all the
-/// results, most frequent first, as filters the query understands.
-fn facets(values: impl Iterator<Item = [Option<String>; 3]>) -> Vec<Facet> {
-    let fold = |s: &str| s.trim().to_lowercase().replace([' ', '_'], "-");
-    // (field order, facet); a handful of values, so a list does.
-    let mut facets: Vec<(u8, Facet)> = Vec::new();
-    for [kind, category, source] in values {
-        let fields = [(0, "type", kind.map(|k| (fold(&k), k))), (1, "category", category.map(|c| (fold(&c), c))), (2, "source", source.map(|s| (llmos_core::slugify(&s), s)))];
-        for (order, key, value) in fields {
-            let Some((value, label)) = value.filter(|(v, _)| !v.is_empty()) else { continue };
-            count_chip(&mut facets, order, format!("{key}:{value}"), format!("{key}: {label}"));
-        }
-    }
-    facets.sort_unstable_by_key(|(order, facet)| (*order, usize::MAX - facet.count));
-    facets.into_iter().map(|(_, facet)| facet).collect()
-}
-
-#[cfg(feature = "hydrate")]
-fn count_chip(chips: &mut Vec<(u8, Facet)>, order: u8, filter: String, label: String) {
-    match chips.iter_mut().find(|(_, f)| f.filter == filter) {
-        Some((_, facet)) => facet.count += 1,
-        None => chips.push((order, Facet { filter, label, count: 1 })),
-    }
-}
-
-#[cfg(feature = "hydrate")]
-/// Tags of the results shown, most frequent first, as `tag:` filters (a
-/// tag with a space cannot be typed as one, so it has no chip).
-fn tag_chips<'a>(docs: impl Iterator<Item = &'a SearchDoc>) -> Vec<Facet> {
-    let mut chips: Vec<(u8, Facet)> = Vec::new();
-    for doc in docs {
-        for tag in doc.tags.iter().filter(|t| !t.is_empty() && !t.contains(char::is_whitespace) && !t.contains(':')) {
-            count_chip(&mut chips, 0, format!("tag:{}", tag.to_lowercase()), format!("#{tag}"));
-        }
-    }
-    chips.sort_by_key(|(_, chip)| usize::MAX - chip.count);
-    chips.into_iter().take(TAG_CHIPS).map(|(_, chip)| chip).collect()
+pub(crate) struct Facet {
+    pub filter: String,
+    pub label: String,
+    pub count: usize,
 }
 
 /// `query` with `filter` added, or removed when it is there.
@@ -141,90 +96,8 @@ fn toggle_filter(query: &str, filter: &str) -> String {
     }
 }
 
-/// Splits `text` into (segment, is_match) for the query's highlights.
-fn segments(text: &str, query: &str) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    let mut last = 0;
-    for (start, end) in highlight_ranges(text, query) {
-        if start > last {
-            out.push((text[last..start].to_string(), false));
-        }
-        out.push((text[start..end].to_string(), true));
-        last = end;
-    }
-    if last < text.len() {
-        out.push((text[last..].to_string(), false));
-    }
-    out
-}
-
 fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
     parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
-}
-
-#[cfg(feature = "hydrate")]
-/// One result row of `doc`; `user` for the user's own skills.
-fn row(doc: &SearchDoc, user: bool, shadows: bool, query: &str, base: &str) -> ResultRow {
-    ResultRow {
-        url: if user { crate::skill_links::view_url(base, &doc.slug) } else { format!("{base}skills/{}/", doc.slug) },
-        name: segments(&doc.name, query),
-        description: segments(&doc.description, query),
-        kind: doc.kind.clone(),
-        category: doc.category.clone(),
-        user,
-        source: doc.source.clone(),
-        site_url: (user && shadows).then(|| format!("{base}skills/{}/", doc.slug)),
-    }
-}
-
-#[cfg(feature = "hydrate")]
-/// Runs `query`: the first `limit` skills (with the count of all), the
-/// best docs pages unless the query filters, and on the results page the
-/// facet and tag chips.
-async fn find(engine: &Engine, query: &str, limit: usize, results_page: bool, base: &str) -> Result<Found, String> {
-    if query.trim().is_empty() {
-        return Ok(Found { query: query.to_string(), ..Found::default() });
-    }
-    let user = engine.user.borrow().clone();
-    let hits = site_index::search_shards(&engine.skills, query, Some(&user), usize::MAX, results_page).await?;
-    let site_docs = engine.skills.borrow().index.doc_count();
-    let shown: Vec<usize> = hits.iter().take(limit).map(|h| h.doc).collect();
-    site_index::fetch_results(&engine.skills, &shown).await?;
-    let mut found = {
-        let skills = engine.skills.borrow();
-        let card = |doc: usize| if doc < site_docs { skills.index.doc(doc) } else { user.docs.get(doc - site_docs) };
-        let rows = shown
-            .iter()
-            .filter_map(|&doc| {
-                let card = card(doc)?;
-                let mine = doc >= site_docs;
-                let shadows = mine && skills.index.slug_doc(&card.slug).ok().flatten().is_some();
-                Some(row(card, mine, shadows, query, base))
-            })
-            .collect();
-        let (facets, tags) = if results_page {
-            let values = hits.iter().map(|hit| match hit.doc.checked_sub(site_docs) {
-                Some(i) => [user.docs[i].kind.clone(), user.docs[i].category.clone(), user.docs[i].source.clone()],
-                None => [FacetField::Type, FacetField::Category, FacetField::Source].map(|f| skills.index.facet_of(hit.doc, f).ok().flatten().map(str::to_string)),
-            });
-            (facets(values), tag_chips(shown.iter().filter_map(|&doc| card(doc))))
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        Found { query: query.to_string(), rows, total: hits.len(), docs: Vec::new(), facets, tags }
-    };
-    if llmos_core::search::query::parse(query).filters.is_empty() {
-        let limit = if results_page { PAGE_DOCS } else { DROPDOWN_DOCS };
-        let docs: Vec<usize> = site_index::search_shards(&engine.docs, query, None, limit, false).await?.into_iter().map(|h| h.doc).collect();
-        site_index::fetch_results(&engine.docs, &docs).await?;
-        let pages = engine.docs.borrow();
-        found.docs = docs
-            .iter()
-            .filter_map(|&doc| pages.index.doc(doc))
-            .map(|doc| ResultRow { url: format!("{base}docs/{}/", doc.slug), ..row(doc, false, false, query, base) })
-            .collect();
-    }
-    Ok(found)
 }
 
 /// `autofocus` is the results page's box (`/search/`): every result can be
@@ -280,15 +153,14 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
                 let (url, docs_url) = (index_url.get_value(), docs_url.get_value());
                 leptos::task::spawn_local(async move {
                     if engine(&url).is_none() {
-                        let opened = async { Ok::<_, String>((Shards::open(&url).await?, Shards::open(&docs_url).await?)) }.await;
-                        let (skills, docs) = match opened {
+                        let opened = match search_kit::open(&url, &docs_url).await {
                             Ok(opened) => opened,
                             Err(error) => return state.set(IndexState::Failed(error)),
                         };
-                        let language = skills.index.language;
-                        let user = site_index::user_index(language).await;
-                        let new = Rc::new(Engine { skills: RefCell::new(skills), docs: RefCell::new(docs), user: RefCell::new(Rc::new(user)) });
-                        ENGINES.with(|e| e.borrow_mut().push((url.clone(), new)));
+                        if let Err(error) = layer_user_skills(&opened).await {
+                            return state.set(IndexState::Failed(error));
+                        }
+                        ENGINES.with(|e| e.borrow_mut().push((url.clone(), opened)));
                     }
                     state.set(IndexState::Ready);
                     // The user's skills change in this tab or another.
@@ -296,10 +168,9 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
                         let url = url.clone();
                         leptos::task::spawn_local(async move {
                             let Some(engine) = engine(&url) else { return };
-                            let language = engine.skills.borrow().index.language;
-                            let user = site_index::user_index(language).await;
-                            *engine.user.borrow_mut() = Rc::new(user);
-                            user_version.update(|v| *v += 1);
+                            if layer_user_skills(&engine).await.is_ok() {
+                                user_version.update(|v| *v += 1);
+                            }
                         });
                     });
                 });
@@ -323,7 +194,7 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
             let base = base.get_value();
             leptos::task::spawn_local(async move {
                 let Some(engine) = engine(&url) else { return };
-                let result = find(&engine, &q, limit, results_page, &base).await;
+                let result = if q.trim().is_empty() { Ok(Found { query: q.clone(), ..Found::default() }) } else { engine.find(&q, limit, results_page, &base).await };
                 if generation.get_value() == mine {
                     match result {
                         Ok(result) => found.set(result),

@@ -1,5 +1,6 @@
-//! The site's search index in the browser, and the user's skills layered
-//! over it: what the search box ranks, and what the chat offers the model.
+//! The site's whole search index (`search.json`) in the browser, and the
+//! user's skills layered over it: what the chat offers the model. The
+//! search box ranks the sharded index in the search kit (`search_kit`).
 
 use crate::browser;
 use llmos_core::SearchIndex;
@@ -37,79 +38,4 @@ pub async fn site_skill_slugs(url: &str) -> Result<Vec<String>, String> {
         return Err(format!("the index has version {version}, this page reads {}", llmos_core::SEARCH_VERSION));
     }
     Ok(js_sys::Array::from(&browser::field(&index, "docs")).iter().filter_map(|doc| browser::field(&doc, "slug").as_string()).collect())
-}
-
-/// A sharded search index (`llmos_core::ShardedIndex`) in the browser: its
-/// manifest, and the parts fetched so far, kept for the page's lifetime.
-pub struct Shards {
-    pub index: llmos_core::ShardedIndex,
-    /// Where its files are (`…/index/search/`).
-    dir: String,
-    /// The manifest URL's query (`?v=…`), carried by every part.
-    version: String,
-}
-
-impl Shards {
-    /// Fetches the manifest at `manifest_url`.
-    pub async fn open(manifest_url: &str) -> Result<Shards, String> {
-        let bytes = browser::fetch_bytes(manifest_url).await.map_err(|e| e.replace(manifest_url, "the index"))?;
-        let index = llmos_core::ShardedIndex::from_manifest(&bytes)?;
-        let (path, version) = manifest_url.split_once('?').map_or((manifest_url, String::new()), |(p, v)| (p, format!("?{v}")));
-        let dir = path.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
-        Ok(Shards { index, dir, version })
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}{}", self.dir, self.version)
-    }
-}
-
-/// Fetches `parts` together and adds them.
-async fn fetch_parts(shards: &std::cell::RefCell<Shards>, parts: &[llmos_core::search::Part]) -> Result<(), String> {
-    let urls: Vec<String> = parts.iter().map(|&p| shards.borrow().url(&llmos_core::ShardedIndex::part_path(p))).collect();
-    for (part, bytes) in parts.iter().zip(browser::fetch_all_bytes(&urls).await) {
-        shards.borrow_mut().index.insert(*part, &bytes?)?;
-    }
-    Ok(())
-}
-
-/// The best `limit` hits for `query` over a sharded index with `user`
-/// skills layered on, fetching the parts it reads first (with the facets
-/// when `facets`). Never holds the index borrowed across a fetch, so
-/// several searches may run at once.
-pub async fn search_shards(shards: &std::cell::RefCell<Shards>, query: &str, user: Option<&SearchIndex>, limit: usize, facets: bool) -> Result<Vec<llmos_core::Hit>, String> {
-    let planned = shards.borrow().index.planned(query, user, facets);
-    fetch_parts(shards, &planned).await?;
-    // Each round adds a part, and there are finitely many.
-    loop {
-        let ranked = shards.borrow().index.search(query, user, limit);
-        match ranked {
-            Ok(hits) => return Ok(hits),
-            Err(part) if shards.borrow().index.has_part(part) => return Err(format!("the index lacks {part:?}")),
-            Err(part) => fetch_parts(shards, &[part]).await?,
-        }
-    }
-}
-
-/// Fetches the result metadata of the site docs `docs` (ids below the
-/// index's doc count) not fetched yet.
-pub async fn fetch_results(shards: &std::cell::RefCell<Shards>, docs: &[usize]) -> Result<(), String> {
-    let mut fragments: Vec<usize> = docs.iter().filter(|&&d| d < shards.borrow().index.doc_count() && shards.borrow().index.doc(d).is_none()).map(|&d| llmos_core::ShardedIndex::fragment_of(d)).collect();
-    fragments.sort_unstable();
-    fragments.dedup();
-    let urls: Vec<String> = fragments.iter().map(|&g| shards.borrow().url(&llmos_core::ShardedIndex::fragment_path(g))).collect();
-    for (g, bytes) in fragments.iter().zip(browser::fetch_all_bytes(&urls).await) {
-        shards.borrow_mut().index.insert_fragment(*g, &bytes?)?;
-    }
-    Ok(())
-}
-
-/// The user's own skills as an index of their own, in `language`, to layer
-/// over a sharded site index (`ShardedIndex::search`).
-pub async fn user_index(language: llmos_core::Language) -> SearchIndex {
-    use crate::store::SkillStore;
-    let Ok(store) = crate::store::shared().await else { return SearchIndex::build_in(&[], language) };
-    let skills = store.skills().await.unwrap_or_default();
-    let inputs: Vec<llmos_core::SearchInput> = skills.iter().filter_map(|s| Some(s.fields.as_ref()?.search_input(&s.name))).collect();
-    SearchIndex::build_in(&inputs, language)
 }

@@ -254,6 +254,8 @@ pub(crate) struct Renderer<'a> {
     /// The kits' files (no loaders of their own: the workbench's and the chat's import them).
     skillkit: Option<&'static IslandFiles>,
     markdown_kit: Option<&'static IslandFiles>,
+    search_kit: Option<&'static IslandFiles>,
+    chat_search_kit: Option<&'static IslandFiles>,
     /// The sync page's bundle.
     sync: Option<&'static IslandFiles>,
     runner: Option<crate::runner::RunnerSite>,
@@ -306,7 +308,7 @@ impl<'a> Renderer<'a> {
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
         // The bundles are part of the binary: named and hashed once per
         // process for each loader prelude (one, in practice).
-        type Bundles = [Option<IslandFiles>; 7];
+        type Bundles = [Option<IslandFiles>; 9];
         static PUBLISHED: std::sync::Mutex<Vec<(String, &'static Bundles)>> = std::sync::Mutex::new(Vec::new());
         let published: &'static Bundles = {
             let mut known = PUBLISHED.lock().expect("no publisher panicked");
@@ -317,22 +319,28 @@ impl<'a> Renderer<'a> {
                     let kit = crate::islands::skillkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("skillkit", js, wasm));
                     let markdown_kit = crate::islands::markdown_kit_bundle().map(|(js, wasm)| crate::islands::publish_kit("markdown", js, wasm));
                     let with_kit = |kit: &Option<IslandFiles>| format!("{prelude}{}", kit.as_ref().map(crate::islands::skillkit_prelude).unwrap_or_default());
-                    let (workbench_prelude, chat_prelude) = (with_kit(&kit), with_kit(&markdown_kit));
+                    // The search engine, fetched by the site bundle's search box when a visitor
+                    // starts to search; the chat's ranking, by the chat when it first offers skills.
+                    let search_kit = crate::islands::searchkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("searchkit", js, wasm));
+                    let chat_search_kit = crate::islands::chat_searchkit_bundle().map(|(js, wasm)| crate::islands::publish_kit("chatsearch", js, wasm));
+                    let site_prelude = format!("{prelude}{}", search_kit.as_ref().map(crate::islands::searchkit_prelude).unwrap_or_default());
+                    let chat_searching = chat_search_kit.as_ref().map(crate::islands::searchkit_prelude).unwrap_or_default();
+                    let (workbench_prelude, chat_prelude) = (with_kit(&kit), format!("{}{chat_searching}", with_kit(&markdown_kit)));
                     let [islands, workbench, chat, evolution, sync] = [
-                        ("islands", crate::islands::bundle(), &prelude),
+                        ("islands", crate::islands::bundle(), &site_prelude),
                         ("workbench", crate::islands::workbench_bundle(), &workbench_prelude),
                         ("chat", crate::islands::chat_bundle(), &chat_prelude),
                         ("evolution", crate::islands::evolution_bundle(), &prelude),
                         ("sync", crate::islands::sync_bundle(), &prelude),
                     ]
                     .map(|(name, bundle, prelude)| bundle.map(|(js, wasm)| crate::islands::publish(name, js, wasm, prelude)));
-                    let bundles: &'static Bundles = Box::leak(Box::new([islands, workbench, chat, evolution, sync, kit, markdown_kit]));
+                    let bundles: &'static Bundles = Box::leak(Box::new([islands, workbench, chat, evolution, sync, kit, markdown_kit, search_kit, chat_search_kit]));
                     known.push((prelude.clone(), bundles));
                     bundles
                 }
             }
         };
-        let [islands, workbench, chat, evolution, sync, skillkit, markdown_kit] = published.each_ref().map(Option::as_ref);
+        let [islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit] = published.each_ref().map(Option::as_ref);
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
         let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
         let index_url = match search {
@@ -368,7 +376,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -456,7 +464,7 @@ impl<'a> Renderer<'a> {
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
-        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.sync).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files) {
+        for (path, bytes) in self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.sync).chain(&self.skillkit).chain(&self.markdown_kit).chain(&self.search_kit).chain(&self.chat_search_kit).flat_map(|i| &i.files) {
             // Their names carry a hash of their bytes: one of the last build is the same file.
             if !out.keep(path) {
                 out.write(path, bytes)?;
@@ -485,7 +493,7 @@ impl<'a> Renderer<'a> {
         entries.push(PrecacheEntry::hashed(&self.theme.stylesheet_path));
         // Not the sync page's bundle: sync needs the network anyway, and most
         // visitors never open it (it is cached like any file once they do).
-        entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
+        entries.extend(self.islands.iter().chain(&self.workbench).chain(&self.chat).chain(&self.evolution).chain(&self.skillkit).chain(&self.markdown_kit).chain(&self.search_kit).chain(&self.chat_search_kit).flat_map(|i| &i.files).map(|(path, _)| PrecacheEntry::hashed(path)));
         entries.extend(self.runner.iter().flat_map(|r| r.hashed_files()).map(PrecacheEntry::hashed));
         entries.push(PrecacheEntry::hashed(self.index_url.strip_prefix(self.base()).unwrap_or(&self.index_url)));
         // The manifests, term shards and facets whole, so any query ranks

@@ -13,12 +13,10 @@ use crate::store::schema::{CONVERSATIONS, MESSAGES};
 use crate::store::{shared, SkillStore};
 use leptos::prelude::*;
 use llmos_core::llm;
-use llmos_core::SearchIndex;
 use std::cell::RefCell;
 
 thread_local! {
     pub(super) static ABORT: RefCell<Option<web_sys::AbortController>> = const { RefCell::new(None) };
-    static SITE_INDEX: RefCell<Option<SearchIndex>> = const { RefCell::new(None) };
 }
 
 pub fn stop() {
@@ -121,14 +119,11 @@ pub async fn send(state: ChatState, text: String) {
     answer(state, key, Mode::Fresh).await;
 }
 
-/// The site's index with the user's skills layered on, for choosing context.
-pub(super) async fn skill_index(state: ChatState) -> Option<SearchIndex> {
-    if SITE_INDEX.with(|i| i.borrow().is_none()) {
-        let site = crate::site_index::fetch_index(&state.index_url.get_value()).await.ok()?;
-        SITE_INDEX.with(|i| *i.borrow_mut() = Some(site));
-    }
-    let site = SITE_INDEX.with(|i| i.borrow().clone())?;
-    Some(crate::site_index::with_user_skills(&site).await)
+/// The site's index with the user's skills layered on, for choosing
+/// context: ranked in the search kit, which is fetched with the index the
+/// first time a message needs it.
+pub(super) async fn skill_index(state: ChatState) -> Option<crate::search_kit::ChatSkills> {
+    crate::search_kit::chat_skills(&state.index_url.get_value()).await.ok()
 }
 
 /// A skill's instructions: the user's from the store, the site's from its published SKILL.md.

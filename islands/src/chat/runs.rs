@@ -13,7 +13,7 @@ use super::ChatState;
 use crate::browser::fetch_text;
 use leptos::prelude::*;
 use llmos_core::llm::{self, OfferedSkill, RunCall, ToolSkill};
-use llmos_core::{IoSpec, SearchIndex};
+use llmos_core::IoSpec;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -80,7 +80,7 @@ fn runner_config() -> Option<String> {
 }
 
 /// The Python, JavaScript and OpenQASM skills among `offered`, when this page can run skills.
-pub(super) async fn runnable(state: ChatState, index: &SearchIndex, offered: &[OfferedSkill]) -> Option<RunTools> {
+pub(super) async fn runnable(state: ChatState, index: &crate::search_kit::ChatSkills, offered: &[OfferedSkill]) -> Option<RunTools> {
     let config = runner_config()?;
     let kind_of = |o: &OfferedSkill| index.docs.iter().find(|d| d.slug == o.slug && d.user == o.user).and_then(|d| d.kind.clone());
     let executable: Vec<&OfferedSkill> = offered.iter().filter(|o| matches!(kind_of(o).as_deref(), Some("python" | "javascript" | "qasm"))).collect();

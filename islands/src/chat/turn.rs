@@ -89,7 +89,7 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
 
     let goal_text = history.iter().rev().find(|m| m.role == Role::User).map(|m| m.text.clone()).unwrap_or_default();
     let index = if previous.is_none() { skill_index(state).await } else { None };
-    let offered = index.as_ref().map(|index| llm::offer_skills(index, &goal_text, OFFERED_SKILLS)).unwrap_or_default();
+    let offered = index.as_ref().map(|index| index.offer(&goal_text, OFFERED_SKILLS)).unwrap_or_default();
     // Those of them that run in the browser, when the site has the runner.
     let run_tools = match &index {
         Some(index) => runs::runnable(state, index, &offered).await,

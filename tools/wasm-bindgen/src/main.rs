@@ -7,6 +7,10 @@
 //! and prints raw and gzipped sizes. Content hashing happens when `llmos
 //! build` writes the site, so the hash covers exactly what is published.
 //!
+//! Classes that a dependency exports but nothing constructs are dropped
+//! (see [`prune_unused_classes`]): wasm_streams, which Leptos links through
+//! server_fn, exports three, and their code is in every bundle otherwise.
+//!
 //! With NAMED_DIR, the same output is also written there with its name
 //! section kept, for `scripts/bundle-sizes.sh` to say where the bytes go
 //! (the compiler's module holds wasm-bindgen's descriptor functions, which
@@ -37,13 +41,80 @@ fn main() -> ExitCode {
     for (dir, remove_names) in targets.into_iter().flatten() {
         let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
         bindgen.input_path(input).web(true).expect("web target").remove_name_section(remove_names).remove_producers_section(true).typescript(false).out_name("llmos_islands");
-        if let Err(error) = bindgen.generate(dir) {
+        let written = bindgen.generate_output().and_then(|mut output| {
+            let js_unused = prune_unused_classes(&mut output);
+            output.emit(dir)?;
+            // The emitted glue still defines the pruned classes: cut them out.
+            let js_path = dir.join("llmos_islands.js");
+            let js = std::fs::read_to_string(&js_path)?;
+            std::fs::write(&js_path, remove_js_classes(&js, &js_unused))?;
+            Ok(())
+        });
+        if let Err(error) = written {
             eprintln!("wasm-bindgen failed on {input}: {error:#}");
             return ExitCode::FAILURE;
         }
     }
     print_sizes(&out);
     ExitCode::SUCCESS
+}
+
+/// Exported classes of dependencies that no bundle constructs: wasm_streams's
+/// adapters from Rust streams to JavaScript ones, used by server_fn's browser
+/// client, which LLMos (no server) never calls.
+const UNUSED_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+
+/// Removes the wasm exports of [`UNUSED_CLASSES`] that Rust never hands to
+/// JavaScript (the glue has no `Class.__wrap` for them: only Rust can create
+/// one), then collects the code only they reached. Returns the classes
+/// removed, whose JavaScript the caller cuts from the glue.
+fn prune_unused_classes(output: &mut wasm_bindgen_cli_support::Output) -> Vec<&'static str> {
+    let removed: Vec<&str> = UNUSED_CLASSES.into_iter().filter(|class| output.js().contains(&format!("export class {class} {{")) && !output.js().contains(&format!("{class}.__wrap"))).collect();
+    if removed.is_empty() {
+        return removed;
+    }
+    let module = output.wasm_mut();
+    let prefixes: Vec<String> = removed.iter().flat_map(|class| [format!("{}_", class.to_lowercase()), format!("__wbg_{}_free", class.to_lowercase())]).collect();
+    let dead: Vec<_> = module.exports.iter().filter(|export| prefixes.iter().any(|p| export.name.starts_with(p.as_str()))).map(|export| export.id()).collect();
+    for id in dead {
+        module.exports.delete(id);
+    }
+    walrus::passes::gc::run(module);
+    removed
+}
+
+/// `js` without the class definitions of `classes` and their finalization
+/// registries (the blocks wasm-bindgen writes for an exported class).
+fn remove_js_classes(js: &str, classes: &[&str]) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut lines = js.lines();
+    while let Some(line) = lines.next() {
+        let class = classes.iter().find(|class| line == format!("export class {class} {{") || line == format!("const {class}Finalization = (typeof FinalizationRegistry === 'undefined')"));
+        match class {
+            // A class ends with the line that gives it `Symbol.dispose`.
+            Some(class) if line.starts_with("export class") => {
+                let end = format!("if (Symbol.dispose) {class}.prototype[Symbol.dispose]");
+                for line in lines.by_ref() {
+                    if line.starts_with(&end) {
+                        break;
+                    }
+                }
+            }
+            // A registry is one statement over three lines.
+            Some(_) => {
+                for line in lines.by_ref() {
+                    if line.ends_with(';') {
+                        break;
+                    }
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Prints the raw and gzipped sizes of the two files of a bundle in `out`,
