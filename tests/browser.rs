@@ -247,6 +247,7 @@ fn a_query_fetches_only_its_shards_and_shows_docs_as_their_own_group() {
     let browser = Browser::start();
     browser.goto(&server.url("/search/"));
     browser.wait_for(HYDRATED, 30);
+    assert_eq!(browser.eval("return document.querySelector('#search-input').placeholder;"), "Search skills and docs…", "the box says the docs are searched too");
     browser.type_into("#search-input", "offline");
     browser.wait_for("document.querySelectorAll('#search-docs li').length > 0", 10);
     let docs = browser.eval("return [...document.querySelectorAll('#search-docs li a')].map(a => a.getAttribute('href'));");
@@ -274,6 +275,7 @@ fn a_query_fetches_only_its_shards_and_shows_docs_as_their_own_group() {
     // The header's dropdown shows docs too.
     browser.goto(&server.url("/"));
     browser.wait_for(HYDRATED, 30);
+    assert_eq!(browser.eval("return document.querySelector('#search-input').placeholder;"), "Search skills and docs…", "the box says the docs are searched too");
     browser.type_into("#search-input", "offline");
     browser.wait_for("document.querySelectorAll('#search-docs li').length > 0", 10);
     assert!(browser.eval("return document.querySelectorAll('#search-docs li').length;").as_u64().unwrap() <= 3);

@@ -337,9 +337,11 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
         }
     };
 
+    // The docs pages are searched too, shown as their own group.
+    let what = "Search skills and docs";
     view! {
         <form class="search-box" role="search" action=format!("{}search/", base.get_value()) method="get" on:submit=move |e| { if chose.get_untracked() && !closed.get_untracked() && !options.with_untracked(Vec::is_empty) { e.prevent_default(); open(selected.get_untracked()); } }>
-            <label class="visually-hidden" for="search-input">"Search skills"</label>
+            <label class="visually-hidden" for="search-input">{what}</label>
             <input
                 id="search-input"
                 node_ref=input_ref
@@ -347,7 +349,7 @@ pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: b
                 name="q"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Search skills…"
+                placeholder=format!("{what}…")
                 aria-keyshortcuts="/"
                 role="combobox"
                 aria-controls="search-results"
