@@ -109,7 +109,7 @@ type AnalysisCache = HashMap<String, (u64, Arc<AnalysedDoc>)>;
 pub struct DevCache {
     /// Every file of the served site but the indexes and the sitemap
     /// (`IndexJob`), with the hash of its bytes.
-    written: HashMap<String, u64>,
+    written: crate::output::FastMap<u64>,
     /// What each page was rendered from.
     rendered: crate::render::Rendered,
     /// Shared with the index jobs, which may outlive the build.
@@ -186,7 +186,12 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let started = Instant::now();
     // Taken whatever happens: a failed build leaves none to reuse.
     let last = cache.loaded.take();
-    let reused = last.filter(|_| changed.is_some_and(|changed| theme_only(settings, changed)));
+    let (reused, replaced) = match last {
+        Some(last) if changed.is_some_and(|changed| theme_only(settings, changed)) => (Some(last), None),
+        last => (None, last),
+    };
+    // Freeing a large catalogue takes milliseconds: not while the browser waits.
+    std::thread::spawn(move || drop(replaced));
     let loaded = match reused {
         Some(loaded) => loaded,
         None => Arc::new(load_reusing(settings, Some(Reuse { parsed: &cache.parsed, trees: &cache.trees, changed }))?),
@@ -204,6 +209,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let site = renderer.site_info();
     cache.rendered = crate::render::Rendered { pages: renderer.page_keys.into_inner().expect("no render panicked"), contexts: renderer.context_keys.into_inner().expect("no render panicked") };
     let deferred = deferral.map(|d| d.deferred.into_inner().expect("no render panicked")).unwrap_or_default();
+    std::thread::spawn(move || drop(previous));
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
         let how = if loaded_at < Duration::from_micros(100) { " (the last catalogue)" } else { "" };
         eprintln!("timings: load {loaded_at:.2?}{how}, pages {:.2?} ({} deferred), finish {:.2?}", rendered_at - loaded_at, deferred.len(), started.elapsed() - rendered_at);

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::islands::IslandFiles;
 use crate::load::{Failure, Loaded};
 use crate::markdown::Markdown;
-use crate::output::SiteWriter;
+use crate::output::{FastMap, SiteWriter};
 use crate::theme::{fnv1a, Theme};
 use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
@@ -15,7 +15,6 @@ use llmos_core::index::skill_url;
 use llmos_core::{published_path, Diagnostic, IndexEntry, SearchIndex, SiteInfo, Skill, SkillIndex, INDEX_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
@@ -271,9 +270,9 @@ pub(crate) struct Renderer<'a> {
     site_key: u64,
     /// What the last build rendered (dev server only).
     previous: &'a Rendered,
-    pub(crate) page_keys: Mutex<HashMap<String, PageKey>>,
+    pub(crate) page_keys: Mutex<FastMap<std::sync::Arc<PageKey>>>,
     /// Per page (`rel_dir`), the hash of its template and context.
-    pub(crate) context_keys: Mutex<HashMap<String, u64>>,
+    pub(crate) context_keys: Mutex<FastMap<u64>>,
     /// Per skill (catalogue order), a hash of its card in lists (dev server only).
     card_keys: Vec<u64>,
     /// The site's own templates a skill's pages are made with, hashed.
@@ -326,9 +325,9 @@ impl<'a> Deferral<'a> {
 #[derive(Default)]
 pub struct Rendered {
     /// Per skill slug, the key its page and files were made with.
-    pub(crate) pages: HashMap<String, PageKey>,
+    pub(crate) pages: FastMap<std::sync::Arc<PageKey>>,
     /// Per other page (`rel_dir`), the hash of its template and context.
-    pub(crate) contexts: HashMap<String, u64>,
+    pub(crate) contexts: FastMap<u64>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
@@ -411,7 +410,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key, defer })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer })
     }
 
     /// Where Python skills run from on this site (for the build's summary).

@@ -60,7 +60,7 @@ impl Renderer<'_> {
         written.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));
         written.extend(views.iter().flatten().map(|view| format!("{dir}{view}")));
         let sha256 = zip.as_ref().map(|z| z.sha256.clone());
-        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), PageKey { key, content: assets.fingerprint, sha256, written });
+        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), std::sync::Arc::new(PageKey { key, content: assets.fingerprint, sha256, written }));
         for (((rel, _, _), bytes), view) in assets.files.iter().zip(&contents).zip(&views) {
             if let (Some(view), Some(bytes)) = (view, bytes) {
                 let text = std::str::from_utf8(bytes).expect("view pages are for UTF-8 text");
