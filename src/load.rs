@@ -262,17 +262,29 @@ fn page_count(catalogue: &Catalogue, docs: usize, assets: &crate::output::FastMa
 /// a folder with errors is left out and its errors go there instead of
 /// into `failure`.
 fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>, mut skipped: Option<&mut Vec<Diagnostic>>) -> Vec<(Skill, SkillAssets)> {
+    let started = std::time::Instant::now();
+    let timings = std::env::var_os("LLMOS_TIMINGS").is_some();
     let mut jobs = Vec::new();
     for (source, tree) in trees.iter().enumerate() {
         failure.warnings.extend(tree.refused.iter().cloned());
         failure.warnings.extend(crate::assets::misnamed_skill_files(&tree.label, &tree.files));
         let folders = tree.skill_folders();
+        if timings {
+            eprintln!("  load: folders found {:.2?}", started.elapsed());
+        }
         if folders.is_empty() {
             failure.warnings.push(Diagnostic::warning(&tree.label, 0, 0, "no SKILL.md found in this directory").with_help("skills are folders holding a SKILL.md file, at any depth"));
         }
-        for mut folder in folders {
-            let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
-            let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
+        // Checked in parallel, reported in order.
+        let checked: Vec<_> = folders
+            .into_par_iter()
+            .map(|mut folder| {
+                let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
+                let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
+                (folder, checked)
+            })
+            .collect();
+        for (mut folder, checked) in checked {
             failure.warnings.extend(checked.warnings);
             if let (Some(skipped), false) = (skipped.as_deref_mut(), checked.errors.is_empty()) {
                 skipped.extend(checked.errors);
@@ -282,6 +294,9 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             folder.files = checked.files;
             jobs.push((source, folder));
         }
+    }
+    if timings {
+        eprintln!("  load: folders checked {:.2?}", started.elapsed());
     }
     let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
     let seen: Mutex<crate::output::FastMap<Arc<CachedParse>>> = Mutex::new(Default::default());
