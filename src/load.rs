@@ -40,7 +40,7 @@ pub struct Loaded {
     /// With `keep_going`: the errors of the skills left out, one or more per skill.
     pub skipped: Vec<Diagnostic>,
     /// By skill slug: the raw SKILL.md and the other files of its folder.
-    pub(crate) assets: HashMap<String, SkillAssets>,
+    pub(crate) assets: crate::output::FastMap<SkillAssets>,
     /// The skills roots, in reading order, with unique slugs and the count
     /// of published skills each gave.
     pub sources: Vec<llmos_core::SourceInfo>,
@@ -72,7 +72,7 @@ pub(crate) struct SkillAssets {
 /// Parsed SKILL.md files kept by the dev server between builds, by path.
 /// An entry is reused while the file's size and modification time and its
 /// folder's listing are unchanged, so a rebuild reads only edited files.
-pub type ParseCache = Mutex<HashMap<String, Arc<CachedParse>>>;
+pub type ParseCache = Mutex<crate::output::FastMap<Arc<CachedParse>>>;
 
 pub struct CachedParse {
     stamp: (u64, u64, u64),
@@ -97,6 +97,8 @@ pub struct Reuse<'a> {
 }
 
 pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded, Failure> {
+    // LLMOS_TIMINGS=1: where loading spends its time.
+    let started = std::time::Instant::now();
     let cache = reuse.as_ref().map(|r| r.parsed);
     let trees_reuse = reuse.as_ref().map(|r| (r.trees, r.changed));
     let mut failure = Failure::default();
@@ -114,13 +116,20 @@ pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded,
             None
         }
     };
+    let lap = |what: &str| {
+        if std::env::var_os("LLMOS_TIMINGS").is_some() {
+            eprintln!("  load: {what} {:.2?}", started.elapsed());
+        }
+    };
+    lap("walked");
     let mut skipped = Vec::new();
     let parsed = parse_skills(&trees, &mut failure, cache, settings.keep_going.then_some(&mut skipped));
+    lap("parsed");
     let docs = content.as_ref().map(|tree| parse_docs(tree, &mut failure)).unwrap_or_default();
     if !failure.errors.is_empty() {
         return Err(failure);
     }
-    let mut assets: HashMap<String, SkillAssets> = HashMap::new();
+    let mut assets: crate::output::FastMap<SkillAssets> = Default::default();
     let mut shadowed: HashMap<String, Vec<(String, usize)>> = HashMap::new();
     let mut skills = Vec::with_capacity(parsed.len());
     for (mut skill, skill_assets) in parsed {
@@ -139,7 +148,9 @@ pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded,
     }
     let mut seen = std::collections::HashSet::new();
     let replaced: Vec<String> = skills.iter().filter(|s| !seen.insert(s.slug.clone())).map(|s| s.name.clone()).collect();
+    lap("assets");
     let (mut catalogue, duplicates) = Catalogue::assemble(skills);
+    lap("assembled");
     let mut workflow_errors = Vec::new();
     for diagnostic in duplicates.into_iter().chain(check_workflows(&catalogue, &replaced)) {
         match diagnostic.severity {
@@ -158,6 +169,7 @@ pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded,
     if !failure.errors.is_empty() {
         return Err(failure);
     }
+    lap("workflows checked");
     let pages = page_count(&catalogue, docs.len(), &assets, settings.skills.len());
     if pages > MAX_PAGES {
         failure.errors.push(Diagnostic::error(&settings.skills.iter().map(|s| s.root.label()).collect::<Vec<_>>().join(", "), 0, 0, format!("the site would have {pages} pages; one build writes at most {MAX_PAGES}"))
@@ -173,12 +185,13 @@ pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded,
             );
         }
     }
+    lap("sources");
     Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets, sources, shadowed })
 }
 
 /// The roots as the index describes them: slugs made unique (`-2`, `-3`…
 /// after the first), with how many published skills each gave.
-fn source_infos(settings: &Settings, catalogue: &Catalogue, assets: &HashMap<String, SkillAssets>) -> Vec<llmos_core::SourceInfo> {
+fn source_infos(settings: &Settings, catalogue: &Catalogue, assets: &crate::output::FastMap<SkillAssets>) -> Vec<llmos_core::SourceInfo> {
     let mut counts = vec![0; settings.skills.len()];
     for skill in &catalogue.skills {
         counts[assets[&skill.slug].source] += 1;
@@ -219,9 +232,18 @@ fn check_workflows(catalogue: &Catalogue, replaced: &[String]) -> Vec<Diagnostic
 
 /// Pages the render step will write: skill pages, the paginated
 /// catalogue, one page per category and tag (paginated), docs, and the
-/// fixed pages (home, search, 404, the user's pages).
-fn page_count(catalogue: &Catalogue, docs: usize, assets: &HashMap<String, SkillAssets>, sources: usize) -> usize {
+/// fixed pages (home, search, 404, the user's pages); or, when it is
+/// within `MAX_PAGES`, a bound over that number (all the check needs).
+fn page_count(catalogue: &Catalogue, docs: usize, assets: &crate::output::FastMap<SkillAssets>, sources: usize) -> usize {
     let listed = |count: usize| count.div_ceil(crate::render::PER_PAGE).max(1);
+    // A bound without the taxonomies (every term has a skill, and at most
+    // one list and one list per source per skill in it): when it is under
+    // the limit, so is the count, and the dev server's edit skips them.
+    let assigned: usize = catalogue.skills.iter().map(|s| s.keywords.len() + 1).sum();
+    let bound = catalogue.skills.len() + listed(catalogue.skills.len()) + 2 * assigned + docs + sources + 13;
+    if bound <= MAX_PAGES {
+        return bound;
+    }
     let mut terms = 0;
     for term in [catalogue.categories(), catalogue.keywords()].iter().flat_map(|t| &t.terms) {
         terms += listed(term.skills.len());
@@ -240,17 +262,29 @@ fn page_count(catalogue: &Catalogue, docs: usize, assets: &HashMap<String, Skill
 /// a folder with errors is left out and its errors go there instead of
 /// into `failure`.
 fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&ParseCache>, mut skipped: Option<&mut Vec<Diagnostic>>) -> Vec<(Skill, SkillAssets)> {
+    let started = std::time::Instant::now();
+    let timings = std::env::var_os("LLMOS_TIMINGS").is_some();
     let mut jobs = Vec::new();
     for (source, tree) in trees.iter().enumerate() {
         failure.warnings.extend(tree.refused.iter().cloned());
         failure.warnings.extend(crate::assets::misnamed_skill_files(&tree.label, &tree.files));
         let folders = tree.skill_folders();
+        if timings {
+            eprintln!("  load: folders found {:.2?}", started.elapsed());
+        }
         if folders.is_empty() {
             failure.warnings.push(Diagnostic::warning(&tree.label, 0, 0, "no SKILL.md found in this directory").with_help("skills are folders holding a SKILL.md file, at any depth"));
         }
-        for mut folder in folders {
-            let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
-            let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
+        // Checked in parallel, reported in order.
+        let checked: Vec<_> = folders
+            .into_par_iter()
+            .map(|mut folder| {
+                let folder_display = folder.display_path.strip_suffix("/SKILL.md").unwrap_or(&folder.display_path).to_string();
+                let checked = crate::assets::check_files(&folder_display, std::mem::take(&mut folder.files));
+                (folder, checked)
+            })
+            .collect();
+        for (mut folder, checked) in checked {
             failure.warnings.extend(checked.warnings);
             if let (Some(skipped), false) = (skipped.as_deref_mut(), checked.errors.is_empty()) {
                 skipped.extend(checked.errors);
@@ -261,8 +295,11 @@ fn parse_skills(trees: &[SourceTree], failure: &mut Failure, cache: Option<&Pars
             jobs.push((source, folder));
         }
     }
+    if timings {
+        eprintln!("  load: folders checked {:.2?}", started.elapsed());
+    }
     let previous = cache.map(|c| std::mem::take(&mut *c.lock().expect("no parse panicked"))).unwrap_or_default();
-    let seen: Mutex<HashMap<String, Arc<CachedParse>>> = Mutex::new(HashMap::new());
+    let seen: Mutex<crate::output::FastMap<Arc<CachedParse>>> = Mutex::new(Default::default());
     let results: Vec<Result<(Skill, SkillAssets, Vec<Diagnostic>), Diagnostic>> = jobs
         .par_iter()
         .map(|(source, folder)| {

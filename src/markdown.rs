@@ -70,7 +70,10 @@ pub fn is_reserved_id(id: &str) -> bool {
 pub struct Markdown {
     skill_options: Options<'static>,
     doc_options: Options<'static>,
-    highlighter: SyntectAdapter,
+    /// Shared by every renderer of the process: loading syntect's syntax
+    /// and theme sets takes milliseconds, and the dev server makes a
+    /// renderer per edit.
+    highlighter: &'static SyntectAdapter,
     remote_images: bool,
 }
 
@@ -84,7 +87,10 @@ impl Markdown {
         Markdown {
             skill_options: options(move |url: &str| rebase(&base, url)),
             doc_options: options(move |url: &str| rebase(&doc_base, &doc_link(url))),
-            highlighter: SyntectAdapterBuilder::new().css().build(),
+            highlighter: {
+                static HIGHLIGHTER: std::sync::OnceLock<SyntectAdapter> = std::sync::OnceLock::new();
+                HIGHLIGHTER.get_or_init(|| SyntectAdapterBuilder::new().css().build())
+            },
             remote_images,
         }
     }
@@ -146,7 +152,7 @@ impl Markdown {
         }
         let headings = HeadingIds::new(root);
         let mut plugins = Plugins::default();
-        plugins.render.codefence_syntax_highlighter = Some(&self.highlighter);
+        plugins.render.codefence_syntax_highlighter = Some(self.highlighter);
         plugins.render.heading_adapter = Some(&headings);
         let mut html = String::new();
         comrak::format_html_with_plugins(root, options, &mut html, &plugins).expect("writing to a String cannot fail");

@@ -7,7 +7,6 @@
 //! staging directory.
 
 use crate::source::FileData;
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -193,22 +192,27 @@ fn stream_hash(source: &Path) -> Result<u64, OutputError> {
 /// bytes did not change are not written again, and files the build no
 /// longer makes are removed, so one edit in a large catalogue touches few
 /// files. (Production builds use `Staging`, which is atomic.)
+/// A map by site path with a fast hasher (FxHash): the dev server looks
+/// up every file of a large site on each edit.
+pub type FastMap<V> = rustc_hash::FxHashMap<String, V>;
+
 pub struct LiveDir {
     dir: PathBuf,
-    previous: HashMap<String, u64>,
-    current: Mutex<HashMap<String, u64>>,
+    previous: FastMap<u64>,
+    current: Mutex<FastMap<u64>>,
 }
 
 impl LiveDir {
     /// `previous` maps each file of the last build to the hash of its bytes.
-    pub fn new(dir: &Path, previous: HashMap<String, u64>) -> Result<LiveDir, OutputError> {
+    pub fn new(dir: &Path, previous: FastMap<u64>) -> Result<LiveDir, OutputError> {
         fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        Ok(LiveDir { dir: dir.to_path_buf(), previous, current: Mutex::new(HashMap::new()) })
+        let current = Mutex::new(FastMap::with_capacity_and_hasher(previous.len(), Default::default()));
+        Ok(LiveDir { dir: dir.to_path_buf(), previous, current })
     }
 
     /// Removes what the last build made and this one did not; returns this
     /// build's file hashes for the next.
-    pub fn finish(self) -> Result<HashMap<String, u64>, OutputError> {
+    pub fn finish(self) -> Result<FastMap<u64>, OutputError> {
         let current = self.current.into_inner().expect("no writer panicked");
         for rel in self.previous.keys().filter(|rel| !current.contains_key(*rel)) {
             let path = self.dir.join(rel);
@@ -223,7 +227,7 @@ impl LiveDir {
 
     /// Like `finish`, but removes nothing: the files of the last build this
     /// one did not write stay, with their hashes.
-    pub fn finish_adding(self) -> HashMap<String, u64> {
+    pub fn finish_adding(self) -> FastMap<u64> {
         let mut all = self.previous;
         all.extend(self.current.into_inner().expect("no writer panicked"));
         all

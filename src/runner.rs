@@ -85,7 +85,19 @@ impl RunnerSite {
     /// `prelude` starts its loader (the offline module's import).
     pub fn new(settings: &Settings, skills: &[Skill], prelude: &str) -> Option<RunnerSite> {
         let (js, wasm) = crate::source::bundled::RUNNER?;
-        let bundle = crate::islands::publish_with("runner", js, wasm, prelude, runner_loader);
+        // Named and hashed once per process and prelude: the dev server makes a RunnerSite per edit.
+        static PUBLISHED: std::sync::Mutex<Vec<(String, &'static crate::islands::IslandFiles)>> = std::sync::Mutex::new(Vec::new());
+        let bundle: &'static crate::islands::IslandFiles = {
+            let mut known = PUBLISHED.lock().unwrap_or_else(|e| e.into_inner());
+            match known.iter().find(|(p, _)| p == prelude) {
+                Some((_, bundle)) => bundle,
+                None => {
+                    let bundle: &'static _ = Box::leak(Box::new(crate::islands::publish_with("runner", js, wasm, prelude, runner_loader)));
+                    known.push((prelude.to_string(), bundle));
+                    bundle
+                }
+            }
+        };
         let has_python = skills.iter().any(|s| s.kind.as_deref() == Some("python"));
         // Found or configured, Python is published even without Python
         // skills on the site: visitors write and import their own.
@@ -102,10 +114,11 @@ impl RunnerSite {
         let html = SANDBOX_HTML.replace("{{CSP}}", &csp).replace("{{SCRIPT}}", SANDBOX_JS);
         // Next to the bundles, named by its contents like them.
         let html_name = format!("pkg/sandbox.{:016x}.html", fnv1a(html.as_bytes()));
-        let mut files = bundle.files;
+        let mut files = bundle.files.clone();
         // The quantum runtime's module, fetched by pages that run circuits.
         let quantum_url = crate::source::bundled::QUANTUM.map(|wasm| {
-            let name = format!("pkg/quantum.{:016x}.wasm", fnv1a(wasm));
+            static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+            let name = format!("pkg/quantum.{:016x}.wasm", HASH.get_or_init(|| fnv1a(wasm)));
             files.push((name.clone(), wasm.to_vec()));
             format!("{}{name}", settings.base_path)
         });
@@ -117,7 +130,7 @@ impl RunnerSite {
             time_limit_secs: settings.run.time_limit_secs,
             quantum_url,
         };
-        Some(RunnerSite { loader_path: bundle.loader_path, config, files, pyodide, has_python_skills: has_python })
+        Some(RunnerSite { loader_path: bundle.loader_path.clone(), config, files, pyodide, has_python_skills: has_python })
     }
 
     /// `policy` (a page's) allowing runs: see [`allow_runs`].
@@ -201,7 +214,10 @@ impl RunnerSite {
     /// Writes the bundle, the sandbox and the self-hosted Python runtime.
     pub fn write(&self, out: &dyn SiteWriter) -> Result<(), OutputError> {
         for (path, bytes) in &self.files {
-            out.write(path, bytes)?;
+            // Their names carry a hash of their bytes: one of the last build is the same file.
+            if !out.keep(path) {
+                out.write(path, bytes)?;
+            }
         }
         if let Pyodide::SelfHosted { dir, version } = &self.pyodide {
             for file in PYODIDE_FILES {

@@ -21,6 +21,7 @@ use notify::Watcher;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -31,7 +32,8 @@ use crate::render::DEV_PREFIX;
 
 const RELOAD_JS: &str = r#"// llmos serve: reloads this page after each rebuild, and shows build errors.
 (() => {
-  const events = new EventSource(new URL("events", document.currentScript.src));
+  // The page says which it is: after an edit, open pages are rendered first.
+  const events = new EventSource(new URL("events?page=" + encodeURIComponent(location.pathname), document.currentScript.src));
   let overlay;
   events.onopen = () => { document.documentElement.dataset.llmosReload = "connected"; };
   events.addEventListener("reload", () => location.reload());
@@ -69,7 +71,26 @@ struct DevState {
     /// Counts builds whose pages were written; an index job writes only
     /// while its build is the last.
     generation: std::sync::atomic::AtomicU64,
+    /// The site's base path, which request paths start with.
+    base: String,
+    /// Pages open in a browser (`rel_dir`s, e.g. `skills/x/`), with how
+    /// many event streams each has: a build renders them first.
+    open: Mutex<HashMap<String, usize>>,
+    /// Pages a build left out of date (`site::LivePlan`), which the
+    /// following builds render in the background; a request for one waits.
+    stale: tokio::sync::watch::Sender<Arc<HashSet<String>>>,
+    /// Stale pages requested meanwhile: the next background build renders them.
+    wanted: Mutex<HashSet<String>>,
+    /// Bumped by each build an edit starts: a background build for an
+    /// older one stops.
+    refresh: std::sync::atomic::AtomicU64,
 }
+
+/// Out-of-date pages an edit's build renders before it reloads the open
+/// pages (these always), deferring the rest to background builds of
+/// `BACKGROUND_BUDGET` pages each.
+const EDIT_BUDGET: usize = 24;
+const BACKGROUND_BUDGET: usize = 200;
 
 pub struct ServeOptions {
     pub port: u16,
@@ -87,7 +108,19 @@ pub fn serve(flags: Overrides, options: ServeOptions) -> Result<(), String> {
     settings.dev_reload = true;
     let settings = Arc::new(settings);
     let (events, _) = broadcast::channel(16);
-    let state = Arc::new(DevState { events, last_error: Mutex::new(None), flags, cache: Mutex::new(site::DevCache::default()), indexing: tokio::sync::watch::Sender::new(false), generation: Default::default() });
+    let state = Arc::new(DevState {
+        events,
+        last_error: Mutex::new(None),
+        flags,
+        cache: Mutex::new(site::DevCache::default()),
+        indexing: tokio::sync::watch::Sender::new(false),
+        generation: Default::default(),
+        base: settings.base_path.clone(),
+        open: Mutex::new(HashMap::new()),
+        stale: tokio::sync::watch::Sender::new(Arc::new(HashSet::new())),
+        wanted: Mutex::new(HashSet::new()),
+        refresh: Default::default(),
+    });
     rebuild(&settings, &state, None, "start");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
@@ -125,14 +158,42 @@ async fn runtime_cors(request: axum::extract::Request, next: axum::middleware::N
     response
 }
 
+/// A request path as the renderer names pages: under the base path,
+/// without `index.html` (`/base/skills/x/index.html` → `skills/x/`).
+fn page_rel(base: &str, path: &str) -> Option<String> {
+    let rel = path.strip_prefix(base).or_else(|| (path.to_string() + "/").strip_prefix(base).map(|_| ""))?;
+    Some(rel.strip_suffix("index.html").unwrap_or(rel).to_string())
+}
+
+/// The pages a request's file belongs to: its own, and for a file in a
+/// skill's folder, the skill's (`skills/x/`), which makes it.
+fn owners(rel: &str) -> Vec<String> {
+    let mut owners = vec![rel.to_string()];
+    if let Some(slug) = rel.strip_prefix("skills/").and_then(|r| r.split_once('/')).map(|(slug, _)| slug) {
+        owners.push(format!("skills/{slug}/"));
+    }
+    owners
+}
+
 /// Holds a request for the indexes or the sitemap while a rebuild still
-/// writes them (they come after the reload), and tells browsers to check
-/// every file again: the index's URL carries no version under `serve`.
+/// writes them (they come after the reload), and one for a page a build
+/// left out of date until a background build renders it (asking for it
+/// first); tells browsers to check every file again: the index's URL
+/// carries no version under `serve`.
 async fn fresh_indexes(State(state): State<Arc<DevState>>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let path = request.uri().path();
     if path.contains("/index/") || path.ends_with("/sitemap.xml") {
         let mut indexing = state.indexing.subscribe();
         let _ = indexing.wait_for(|busy| !busy).await;
+    } else if let Some(rel) = page_rel(&state.base, path) {
+        let owners = owners(&rel);
+        let mut stale = state.stale.subscribe();
+        let is_stale = |stale: &HashSet<String>| owners.iter().find(|o| stale.contains(*o)).cloned();
+        let waiting = is_stale(&stale.borrow());
+        if let Some(owner) = waiting {
+            state.wanted.lock().unwrap().insert(owner);
+            let _ = stale.wait_for(|stale| is_stale(stale).is_none()).await;
+        }
     }
     let mut response = next.run(request).await;
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(axum::http::HeaderValue::from_static("no-cache"));
@@ -182,11 +243,42 @@ async fn reload_js() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "no-store")], RELOAD_JS).into_response()
 }
 
-async fn events(State(state): State<Arc<DevState>>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+/// A page open in a browser while its event stream lasts.
+struct OpenPage {
+    state: Arc<DevState>,
+    rel: String,
+}
+
+impl OpenPage {
+    fn new(state: Arc<DevState>, rel: String) -> OpenPage {
+        *state.open.lock().unwrap().entry(rel.clone()).or_default() += 1;
+        OpenPage { state, rel }
+    }
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        let mut open = self.state.open.lock().unwrap();
+        if let Some(count) = open.get_mut(&self.rel) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.rel);
+            }
+        }
+    }
+}
+
+/// `?page=`: the path of the page listening (reload.js sends it).
+async fn events(State(state): State<Arc<DevState>>, axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let receiver = state.events.subscribe();
     let current = state.last_error.lock().unwrap().clone().map(DevEvent::BuildError);
+    let page = query.get("page").and_then(|path| page_rel(&state.base, path)).map(|rel| OpenPage::new(state.clone(), rel));
     let initial = tokio_stream::iter(current.into_iter().map(to_sse));
-    let updates = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(|event| event.ok()).map(to_sse);
+    let updates = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(|event| event.ok()).map(move |event| {
+        // The stream holds the page open until the browser leaves it.
+        let _open = &page;
+        to_sse(event)
+    });
     Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
 }
 
@@ -197,30 +289,56 @@ fn to_sse(event: DevEvent) -> Result<Event, Infallible> {
     })
 }
 
-/// `changed`: the paths the watcher saw, `None` when unknown.
-fn rebuild(started_with: &Settings, state: &Arc<DevState>, changed: Option<&[PathBuf]>, cause: &str) {
+/// The settings as llmos.toml says now, but for what the running server
+/// was started with (its folder and base path).
+fn resolve(started_with: &Settings, flags: &Overrides) -> Result<Settings, llmos_core::Diagnostic> {
+    let mut settings = Settings::resolve(flags)?;
+    settings.out = started_with.out.clone();
+    settings.dev_reload = true;
+    if settings.base_path != started_with.base_path {
+        eprintln!("note: the base path changed to {}; restart llmos serve to serve under it", settings.base_path);
+        settings.base_path = started_with.base_path.clone();
+    }
+    Ok(settings)
+}
+
+/// The pages a build renders whatever its budget: those open, and those asked for.
+fn fresh_pages(state: &DevState) -> Vec<String> {
+    let mut fresh: Vec<String> = state.open.lock().unwrap().keys().cloned().collect();
+    fresh.extend(state.wanted.lock().unwrap().iter().cloned());
+    fresh
+}
+
+/// `changed`: the paths the watcher saw, `None` when unknown (the first
+/// build, which renders everything).
+fn rebuild(started_with: &Arc<Settings>, state: &Arc<DevState>, changed: Option<&[PathBuf]>, cause: &str) {
     let started = Instant::now();
-    let settings = match Settings::resolve(&state.flags) {
-        Ok(mut settings) => {
-            settings.out = started_with.out.clone();
-            settings.dev_reload = true;
-            if settings.base_path != started_with.base_path {
-                eprintln!("note: the base path changed to {}; restart llmos serve to serve under it", settings.base_path);
-                settings.base_path = started_with.base_path.clone();
-            }
-            settings
-        }
+    let timings = std::env::var_os("LLMOS_TIMINGS").is_some();
+    // A background build still rendering stale pages gives way.
+    state.refresh.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let settings = match resolve(started_with, &state.flags) {
+        Ok(settings) => settings,
         Err(error) => {
             report_failure(state, &site::Failure::from(error), cause);
             return;
         }
     };
+    let fresh = fresh_pages(state);
+    let plan = if changed.is_some() { site::LivePlan { budget: Some(EDIT_BUDGET), fresh: &fresh, give_way: &|| false } } else { site::LivePlan::ALL };
     let mut cache = state.cache.lock().unwrap();
-    let (report, job) = match site::build_live(&settings, &mut cache, changed) {
+    let locked_at = started.elapsed();
+    let site::LiveBuild { report, job, deferred } = match site::build_live(&settings, &mut cache, changed, &plan) {
         Ok(built) => built,
-        Err(failure) => return report_failure(state, &failure, cause),
+        Err(failure) => {
+            state.stale.send_replace(Arc::new(HashSet::new()));
+            return report_failure(state, &failure, cause);
+        }
     };
     drop(cache);
+    if timings {
+        eprintln!("timings: waited {locked_at:.2?} for the last build, built in {:.2?}", started.elapsed() - locked_at);
+    }
+    let deferred = settle(state, &fresh, deferred);
     // From here the pages are this build's: a job still writing the last
     // build's indexes is stale, and requests for them wait for this one's.
     let generation = state.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
@@ -249,7 +367,13 @@ fn rebuild(started_with: &Settings, state: &Arc<DevState>, changed: Option<&[Pat
         return;
     }
     let _ = state.events.send(DevEvent::Reload);
+    if timings {
+        eprintln!("timings: reload sent {:.2?} after the change was seen", started.elapsed());
+    }
     eprintln!("built {} skills, {} pages in {:.2}s ({cause}); the search index follows", report.skills, report.pages, pages_at.as_secs_f64());
+    if deferred {
+        refresh_stale(started_with.clone(), state.clone());
+    }
     let state = state.clone();
     std::thread::spawn(move || {
         // Background work: the next edit's pages come first.
@@ -265,6 +389,56 @@ fn rebuild(started_with: &Settings, state: &Arc<DevState>, changed: Option<&[Pat
     });
 }
 
+/// Records what a build left stale and forgets the requests it answered
+/// (the pages of `fresh`); true when pages are left stale.
+fn settle(state: &DevState, fresh: &[String], deferred: Vec<String>) -> bool {
+    state.wanted.lock().unwrap().retain(|page| !fresh.contains(page));
+    let any = !deferred.is_empty();
+    state.stale.send_replace(Arc::new(deferred.into_iter().collect()));
+    any
+}
+
+/// Renders the pages an edit's build left stale, `BACKGROUND_BUDGET` at a
+/// time (pages asked for first), until none is left or an edit starts a
+/// newer build. Between two of these builds, an edit's waits for none.
+fn refresh_stale(started_with: Arc<Settings>, state: Arc<DevState>) {
+    let mine = state.refresh.load(std::sync::atomic::Ordering::SeqCst);
+    let current = move |state: &DevState| state.refresh.load(std::sync::atomic::Ordering::SeqCst) == mine;
+    std::thread::spawn(move || {
+        #[cfg(target_os = "linux")]
+        // SAFETY: setpriority only changes this thread's scheduling priority.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 5);
+        }
+        let started = Instant::now();
+        while current(&state) {
+            let Ok(settings) = resolve(&started_with, &state.flags) else { return };
+            let fresh = fresh_pages(&state);
+            let mut cache = state.cache.lock().unwrap();
+            if !current(&state) {
+                return;
+            }
+            let give_way = || !current(&state);
+            let built = site::build_live(&settings, &mut cache, Some(&[]), &site::LivePlan { budget: Some(BACKGROUND_BUDGET), fresh: &fresh, give_way: &give_way });
+            drop(cache);
+            match built {
+                Ok(built) => {
+                    if !settle(&state, &fresh, built.deferred) {
+                        if std::env::var_os("LLMOS_TIMINGS").is_some() {
+                            eprintln!("timings: the stale pages rendered {:.2?} after the reload", started.elapsed());
+                        }
+                        return;
+                    }
+                }
+                Err(failure) => {
+                    state.stale.send_replace(Arc::new(HashSet::new()));
+                    return report_failure(&state, &failure, "rendering the pages an edit left stale");
+                }
+            }
+        }
+    });
+}
+
 fn report_failure(state: &DevState, failure: &site::Failure, cause: &str) {
     print_text(&failure.errors, &failure.warnings);
     eprintln!("build failed ({cause}); still serving the last good site");
@@ -275,7 +449,7 @@ fn report_failure(state: &DevState, failure: &site::Failure, cause: &str) {
 }
 
 /// How long the watcher waits for more changes after one, and at most.
-const QUIET: Duration = Duration::from_millis(15);
+const QUIET: Duration = Duration::from_millis(10);
 const QUIET_CAP: Duration = Duration::from_millis(500);
 
 /// Watches the inputs and rebuilds after a short quiet period, so an
@@ -326,6 +500,9 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
             changed.retain(|p| !is_noise(p));
             changed.sort();
             changed.dedup();
+            if std::env::var_os("LLMOS_TIMINGS").is_some() {
+                eprintln!("timings: quiet spell {:.2?} ({} paths)", burst.elapsed(), changed.len());
+            }
             if let Some(path) = changed.first() {
                 let more = if changed.len() > 1 { format!(" and {} more", changed.len() - 1) } else { String::new() };
                 rebuild(&settings, &state, Some(&changed), &format!("{} changed{more}", path.display()));

@@ -109,13 +109,62 @@ type AnalysisCache = HashMap<String, (u64, Arc<AnalysedDoc>)>;
 pub struct DevCache {
     /// Every file of the served site but the indexes and the sitemap
     /// (`IndexJob`), with the hash of its bytes.
-    written: HashMap<String, u64>,
+    written: crate::output::FastMap<u64>,
     /// What each page was rendered from.
     rendered: crate::render::Rendered,
     /// Shared with the index jobs, which may outlive the build.
     analysed: Arc<Mutex<AnalysisCache>>,
     parsed: ParseCache,
     trees: crate::source::TreeCache,
+    /// The last good build's catalogue, which an edit of the theme alone reuses.
+    loaded: Option<Arc<Loaded>>,
+}
+
+/// What a dev build renders now (`build_live`).
+pub struct LivePlan<'a> {
+    /// Out-of-date pages rendered before the rest are deferred; `None`
+    /// renders every one.
+    pub budget: Option<usize>,
+    /// Pages rendered whatever the budget (`rel_dir`s such as `skills/x/`):
+    /// those open in a browser and those asked for.
+    pub fresh: &'a [String],
+    /// True once the build should defer what is left of its budget (a
+    /// newer build waits for it).
+    pub give_way: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl LivePlan<'_> {
+    /// Every out-of-date page.
+    pub const ALL: LivePlan<'static> = LivePlan { budget: None, fresh: &[], give_way: &|| false };
+}
+
+/// What `build_live` made: its report, the rest of its work, and the
+/// pages it left out of date for a later build (`rel_dir`s).
+pub struct LiveBuild {
+    pub report: BuildReport,
+    pub job: IndexJob,
+    pub deferred: Vec<String>,
+}
+
+/// Whether every path in `changed` is inside the theme folder: the
+/// catalogue is then the same, and the last one is reused.
+fn theme_only(settings: &Settings, changed: &[PathBuf]) -> bool {
+    let Some(theme) = &settings.theme_dir else { return changed.is_empty() };
+    let canonical = theme.canonicalize().ok();
+    // A theme inside a skills or docs folder would be read as theirs too.
+    let inputs: Vec<&PathBuf> = settings
+        .skills
+        .iter()
+        .filter_map(|s| match &s.root {
+            SkillsRoot::Disk(dir) => Some(dir),
+            SkillsRoot::Bundled => None,
+        })
+        .chain(match &settings.content {
+            ContentRoot::Disk(dir) => Some(dir),
+            ContentRoot::Bundled => None,
+        })
+        .collect();
+    changed.iter().all(|path| (path.starts_with(theme) || canonical.as_ref().is_some_and(|c| path.starts_with(c))) && !inputs.iter().any(|dir| path.starts_with(dir)))
 }
 
 /// The dev server's build: into `settings.out` in place, walking again
@@ -128,13 +177,30 @@ pub struct DevCache {
 /// with the rest as an `IndexJob`: the search index, `index/skills.json`
 /// and the sitemap, most of the time of a one-file edit in a large
 /// catalogue, which pages fetch only after they load.
-pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[PathBuf]>) -> Result<(BuildReport, IndexJob), Failure> {
+///
+/// `plan` says how many out-of-date pages to render now; the others keep
+/// their last files and are listed in `deferred`, for a later build with
+/// `changed` empty. An edit inside the theme folder alone reuses the last
+/// catalogue without reading the skills again.
+pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[PathBuf]>, plan: &LivePlan) -> Result<LiveBuild, Failure> {
     let started = Instant::now();
-    let loaded = load_reusing(settings, Some(Reuse { parsed: &cache.parsed, trees: &cache.trees, changed }))?;
+    // Taken whatever happens: a failed build leaves none to reuse.
+    let last = cache.loaded.take();
+    let (reused, replaced) = match last {
+        Some(last) if changed.is_some_and(|changed| theme_only(settings, changed)) => (Some(last), None),
+        last => (None, last),
+    };
+    // Freeing a large catalogue takes milliseconds: not while the browser waits.
+    std::thread::spawn(move || drop(replaced));
+    let loaded = match reused {
+        Some(loaded) => loaded,
+        None => Arc::new(load_reusing(settings, Some(Reuse { parsed: &cache.parsed, trees: &cache.trees, changed }))?),
+    };
     let loaded_at = started.elapsed();
     let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous = std::mem::take(&mut cache.rendered);
-    let renderer = Renderer::new(settings, &loaded, false, None, &previous).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let deferral = plan.budget.map(|budget| crate::render::Deferral::new(budget, plan.fresh.to_vec(), plan.give_way));
+    let renderer = Renderer::new(settings, &loaded, false, None, &previous, deferral.as_ref()).map_err(|e| with_warnings(e, &loaded.warnings))?;
     // On a failure below, the caches are left empty: the next build writes everything.
     let (pages, files) = renderer.render_pages(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let rendered_at = started.elapsed();
@@ -142,9 +208,13 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let python = renderer.python_summary();
     let site = renderer.site_info();
     cache.rendered = crate::render::Rendered { pages: renderer.page_keys.into_inner().expect("no render panicked"), contexts: renderer.context_keys.into_inner().expect("no render panicked") };
+    let deferred = deferral.map(|d| d.deferred.into_inner().expect("no render panicked")).unwrap_or_default();
+    std::thread::spawn(move || drop(previous));
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
-        eprintln!("timings: load {loaded_at:.2?}, pages {:.2?}, finish {:.2?}", rendered_at - loaded_at, started.elapsed() - rendered_at);
+        let how = if loaded_at < Duration::from_micros(100) { " (the last catalogue)" } else { "" };
+        eprintln!("timings: load {loaded_at:.2?}{how}, pages {:.2?} ({} deferred), finish {:.2?}", rendered_at - loaded_at, deferred.len(), started.elapsed() - rendered_at);
     }
+    cache.loaded = Some(loaded.clone());
     let report = BuildReport {
         out: settings.out.clone(),
         skills: loaded.catalogue.skills.len(),
@@ -157,7 +227,7 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     };
     let sha256 = cache.rendered.pages.iter().filter_map(|(slug, key)| Some((slug.clone(), key.sha256.clone()?))).collect();
     let job = IndexJob { out: settings.out.clone(), site, language: settings.search_language, loaded, sha256, pages, analysed: cache.analysed.clone() };
-    Ok((report, job))
+    Ok(LiveBuild { report, job, deferred })
 }
 
 /// The end of a dev build (`build_live`): what it writes after the pages.
@@ -165,7 +235,7 @@ pub struct IndexJob {
     out: PathBuf,
     site: llmos_core::SiteInfo,
     language: Language,
-    loaded: Loaded,
+    loaded: Arc<Loaded>,
     /// Zip SHA-256 by skill slug.
     sha256: HashMap<String, String>,
     /// The pages of the sitemap.
@@ -235,7 +305,7 @@ pub fn build(settings: &Settings, show_progress: bool) -> Result<BuildReport, Fa
     let staging = Staging::create(&settings.out, &sources).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let nothing_rendered = crate::render::Rendered::default();
     let search = name_sources(search_index(&loaded.catalogue, settings.search_language), &loaded);
-    let renderer = Renderer::new(settings, &loaded, show_progress, Some(&search), &nothing_rendered).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let renderer = Renderer::new(settings, &loaded, show_progress, Some(&search), &nothing_rendered, None).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let prepared_at = started.elapsed();
     let counts = renderer.render_all(&staging).map_err(|e| with_warnings(e, &loaded.warnings))?;
     renderer.progress.finish_and_clear();

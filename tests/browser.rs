@@ -42,6 +42,9 @@ fn search_finds_skills_and_keyboard_opens_them() {
     browser.type_into("#search-input", "bell");
     browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 10);
     assert_eq!(result_names(&browser)[0], "bell-state");
+    // Each ranking is a User Timing measure (the search_shards bench reads them).
+    let ranked = browser.eval("return performance.getEntriesByName('llmos-search', 'measure').map(m => m.duration);");
+    assert!(ranked.as_array().is_some_and(|m| !m.is_empty() && m.iter().all(|d| d.as_f64().is_some_and(|d| (0.0..1000.0).contains(&d)))), "rankings are measured: {ranked}");
     let marked = browser.eval("return [...document.querySelectorAll('#search-results li:first-child mark')].map(m => m.textContent);");
     assert!(marked.as_array().unwrap().iter().any(|m| m.as_str().unwrap().eq_ignore_ascii_case("bell")), "matches are highlighted: {marked}");
 

@@ -272,3 +272,89 @@ fn template_and_stylesheet_edits_in_the_sites_theme_reload() {
     next_event(&mut events, "reload");
     assert!(server.get("/404.html").1.contains("Lost, fixed"));
 }
+
+/// Every file of a served site (under /dev/shm or the temporary folder), by path.
+fn served_files(pid: u32) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let scratch = if std::path::Path::new("/dev/shm").is_dir() { std::path::PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let root = scratch.join(format!("llmos-serve-{pid}")).join("site");
+    let mut files = std::collections::BTreeMap::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if !path.to_string_lossy().ends_with(".writing") {
+                files.insert(path.strip_prefix(&root).unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+/// After an edit of a skill, of a template and of the stylesheet, the
+/// served site (rebuilt incrementally: pages deferred beyond an edit's
+/// budget are rendered in the background) has the same files, byte for
+/// byte, as a server started afresh on the same files. The template edit
+/// outdates more pages than an edit renders at once: the page open in a
+/// browser is rendered before the reload, and a request for a page not
+/// rendered yet waits for it.
+#[test]
+fn incremental_rebuilds_give_the_same_files_as_a_clean_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let dir = tmp.path().join(format!("skills/skill-{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let category = ["data", "writing", "code"][i % 3];
+        std::fs::write(dir.join("SKILL.md"), format!("---\nname: skill-{i:02}\ndescription: Skill number {i}.\ncategory: {category}\nkeywords: [k{}, common]\n---\n# Skill {i}\n", i % 7)).unwrap();
+    }
+    std::fs::create_dir_all(tmp.path().join("theme/templates")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("theme/static")).unwrap();
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme");
+    std::fs::copy(bundled.join("templates/skill.html"), tmp.path().join("theme/templates/skill.html")).unwrap();
+    std::fs::copy(bundled.join("static/style.css"), tmp.path().join("theme/static/style.css")).unwrap();
+    std::fs::write(tmp.path().join("llmos.toml"), "skills_dirs = [\"skills\"]\ntheme_dir = \"theme\"\n").unwrap();
+    let server = DevServer::start(tmp.path(), &[]);
+    let mut events = server.events("/");
+    // A browser showing skill-59, whose page comes last in the catalogue.
+    let mut open_page = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(open_page, "GET /__llmos/events?page=%2Fskills%2Fskill-59%2F HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let same_as_clean = |what: &str| {
+        let _ = server.get("/index/skills.json");
+        let clean = DevServer::start(tmp.path(), &[]);
+        let _ = clean.get("/index/skills.json");
+        let expected = served_files(clean.child.id());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let served = served_files(server.child.id());
+            if served == expected {
+                break;
+            }
+            if Instant::now() > deadline {
+                let differ: Vec<&String> = expected.keys().chain(served.keys()).filter(|k| served.get(*k) != expected.get(*k)).collect();
+                panic!("after {what}, {} files differ from a clean build, e.g. {:?}", differ.len(), &differ[..differ.len().min(5)]);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(tmp.path().join("skills/skill-07/SKILL.md"), "---\nname: skill-07\ndescription: Edited, now about charts.\ncategory: writing\nkeywords: [charts]\n---\n# Seven\n").unwrap();
+    next_event(&mut events, "reload");
+    assert!(server.get("/skills/skill-07/").1.contains("Edited, now about charts."));
+    same_as_clean("a skill edit");
+
+    let template = tmp.path().join("theme/templates/skill.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, text.replacen("</article>", "<p>template-edit-marker</p></article>", 1)).unwrap();
+    next_event(&mut events, "reload");
+    let on_disk = std::fs::read_to_string(std::path::Path::new("/dev/shm").join(format!("llmos-serve-{}/site/skills/skill-59/index.html", server.child.id()))).unwrap_or_default();
+    assert!(on_disk.contains("template-edit-marker") || !std::path::Path::new("/dev/shm").is_dir(), "the open page was rendered before the reload");
+    assert!(server.get("/skills/skill-30/").1.contains("template-edit-marker"), "a page asked for right after the reload is the new one");
+    same_as_clean("a template edit");
+
+    std::fs::write(tmp.path().join("theme/static/style.css"), "body { color: navy; }\n").unwrap();
+    next_event(&mut events, "reload");
+    same_as_clean("a stylesheet edit");
+    drop(open_page);
+}

@@ -176,7 +176,10 @@ pub struct PrecacheSummary {
 /// The manifest first, then the icons (SVG, 192 px, 512 px PNG).
 fn app_files(settings: &Settings) -> Vec<(String, Vec<u8>)> {
     let svg = icons::svg(THEME_COLOR).into_bytes();
-    let icons = [("svg", "any", "image/svg+xml", svg), ("png", "192x192", "image/png", icons::png(192, THEME_COLOR)), ("png", "512x512", "image/png", icons::png(512, THEME_COLOR))];
+    // Drawn and compressed once per process: the dev server builds on every edit.
+    static PNGS: std::sync::OnceLock<[Vec<u8>; 2]> = std::sync::OnceLock::new();
+    let [png192, png512] = PNGS.get_or_init(|| [icons::png(192, THEME_COLOR), icons::png(512, THEME_COLOR)]).clone();
+    let icons = [("svg", "any", "image/svg+xml", svg), ("png", "192x192", "image/png", png192), ("png", "512x512", "image/png", png512)];
     let named: Vec<(String, &str, &str, Vec<u8>)> =
         icons.into_iter().map(|(ext, sizes, kind, bytes)| (format!("icons/icon-{}.{:016x}.{ext}", sizes.split('x').next().unwrap_or(sizes), fnv1a(&bytes)), sizes, kind, bytes)).collect();
     let manifest = serde_json::json!({

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::islands::IslandFiles;
 use crate::load::{Failure, Loaded};
 use crate::markdown::Markdown;
-use crate::output::SiteWriter;
+use crate::output::{FastMap, SiteWriter};
 use crate::theme::{fnv1a, Theme};
 use indicatif::{ProgressBar, ProgressStyle};
 use llmos_core::catalogue::TaxonomyTerm;
@@ -15,7 +15,6 @@ use llmos_core::index::skill_url;
 use llmos_core::{published_path, Diagnostic, IndexEntry, SearchIndex, SiteInfo, Skill, SkillIndex, INDEX_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
@@ -236,6 +235,8 @@ struct SourceView<'a> {
 #[derive(Clone, Default)]
 pub struct PageKey {
     key: u64,
+    /// The skill's files' fingerprint: an edit of them is never deferred.
+    content: u64,
     pub(crate) sha256: Option<String>,
     /// Every file the skill put in the output, relative to the site root.
     written: Vec<String>,
@@ -271,13 +272,54 @@ pub(crate) struct Renderer<'a> {
     site_key: u64,
     /// What the last build rendered (dev server only).
     previous: &'a Rendered,
-    pub(crate) page_keys: Mutex<HashMap<String, PageKey>>,
+    pub(crate) page_keys: Mutex<FastMap<std::sync::Arc<PageKey>>>,
     /// Per page (`rel_dir`), the hash of its template and context.
-    pub(crate) context_keys: Mutex<HashMap<String, u64>>,
+    pub(crate) context_keys: Mutex<FastMap<u64>>,
     /// Per skill (catalogue order), a hash of its card in lists (dev server only).
     card_keys: Vec<u64>,
     /// The site's own templates a skill's pages are made with, hashed.
     skill_theme_key: u64,
+    /// Dev server only: which out-of-date pages wait for a later pass.
+    defer: Option<&'a Deferral<'a>>,
+}
+
+/// How many out-of-date pages a dev build renders, and which it leaves
+/// for later: an edit of a template or of llmos.toml outdates every page
+/// made with it, thousands in a large catalogue, and the browser should
+/// not wait for all of them. Pages open in a browser (and those asked
+/// for meanwhile) are always rendered; an edit of a skill's own files
+/// too. A deferred page keeps its last file and its old key, so the next
+/// build renders it; `llmos serve` runs such builds until none is left,
+/// and holds a request for a deferred page until it is rendered.
+pub struct Deferral<'a> {
+    /// Out-of-date pages rendered before deferring the rest.
+    budget: std::sync::atomic::AtomicIsize,
+    /// True once a newer build waits for this one: the rest is deferred.
+    give_way: &'a (dyn Fn() -> bool + Sync),
+    /// Pages (`rel_dir`, e.g. `skills/x/`) that are rendered whatever the budget.
+    fresh: Vec<String>,
+    /// The pages left out of date (`rel_dir`).
+    pub(crate) deferred: Mutex<Vec<String>>,
+}
+
+impl<'a> Deferral<'a> {
+    /// Renders `budget` out-of-date pages (none once `give_way()`), and every page of `fresh`.
+    pub fn new(budget: usize, fresh: Vec<String>, give_way: &'a (dyn Fn() -> bool + Sync)) -> Deferral<'a> {
+        Deferral { budget: std::sync::atomic::AtomicIsize::new(budget as isize), give_way, fresh, deferred: Mutex::new(Vec::new()) }
+    }
+
+    /// Whether the out-of-date page at `rel_dir` waits; `tree`: the page's
+    /// folder is its own (a skill's), so a file open in it counts.
+    fn defers(&self, rel_dir: &str, tree: bool) -> bool {
+        if self.fresh.iter().any(|open| open == rel_dir || (tree && open.starts_with(rel_dir))) {
+            return false;
+        }
+        if !(self.give_way)() && self.budget.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) > 0 {
+            return false;
+        }
+        self.deferred.lock().expect("no render panicked").push(rel_dir.to_string());
+        true
+    }
 }
 
 /// What the dev server remembers of a build's pages, so the next one
@@ -285,9 +327,9 @@ pub(crate) struct Renderer<'a> {
 #[derive(Default)]
 pub struct Rendered {
     /// Per skill slug, the key its page and files were made with.
-    pub(crate) pages: HashMap<String, PageKey>,
+    pub(crate) pages: FastMap<std::sync::Arc<PageKey>>,
     /// Per other page (`rel_dir`), the hash of its template and context.
-    pub(crate) contexts: HashMap<String, u64>,
+    pub(crate) contexts: FastMap<u64>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
@@ -296,7 +338,7 @@ impl<'a> Renderer<'a> {
     /// `search` is `None` for the dev server, which writes the index after
     /// the pages (`write_indexes`) under an unversioned URL it never lets
     /// browsers cache.
-    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: Option<&SearchIndex>, previous: &'a Rendered) -> RenderResult<Self> {
+    pub(crate) fn new(settings: &'a Settings, loaded: &'a Loaded, show_progress: bool, search: Option<&SearchIndex>, previous: &'a Rendered, defer: Option<&'a Deferral<'a>>) -> RenderResult<Self> {
         let progress = if show_progress && std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(ProgressStyle::with_template("{spinner} building {bar:30} {pos}/{len} pages {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -376,7 +418,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(HashMap::new()), context_keys: Mutex::new(HashMap::new()), card_keys, skill_theme_key })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer })
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -562,8 +604,12 @@ impl<'a> Renderer<'a> {
         let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
         if self.settings.dev_reload {
             let key = key ^ fnv1a(template.as_bytes()).rotate_left(5) ^ self.theme.key_for(template).rotate_left(11) ^ self.site_key.rotate_left(3);
-            self.context_keys.lock().expect("no render panicked").insert(rel_dir.to_string(), key);
-            if self.previous.contexts.get(rel_dir) == Some(&key) && out.keep(&rel) {
+            let previous = self.previous.contexts.get(rel_dir).copied();
+            let fresh = previous == Some(key) && out.keep(&rel);
+            // Deferred, it keeps its old key: the next build renders it.
+            let deferred = !fresh && previous.is_some() && self.defer.is_some_and(|d| d.defers(rel_dir, false)) && out.keep(&rel);
+            self.context_keys.lock().expect("no render panicked").insert(rel_dir.to_string(), if deferred { previous.unwrap_or(key) } else { key });
+            if fresh || deferred {
                 self.progress.inc(1);
                 return Ok(rel_dir.to_string());
             }

@@ -17,8 +17,11 @@ impl Renderer<'_> {
         let dir = format!("skills/{}/", skill.slug);
         let shadowed: Vec<(&str, &str)> = self.loaded.shadowed.get(&skill.slug).into_iter().flatten().map(|(path, source)| (path.as_str(), self.loaded.sources[*source].name.as_str())).collect();
         let key = assets.fingerprint ^ self.site_key.rotate_left(7) ^ self.skill_theme_key ^ fnv1a(format!("{}\0{shadowed:?}\0{:?}", assets.source, skill.category).as_bytes()).rotate_left(13);
-        if let Some(previous) = self.previous.pages.get(&skill.slug).filter(|p| p.key == key) {
-            if out.keep_all(&previous.written) {
+        if let Some(previous) = self.previous.pages.get(&skill.slug) {
+            // Up to date; or outdated by the theme or the site only, and
+            // deferred (its old key stays, so a later build renders it).
+            let keep = previous.key == key || (previous.content == assets.fingerprint && self.defer.is_some_and(|d| d.defers(&dir, true)));
+            if keep && out.keep_all(&previous.written) {
                 self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), previous.clone());
                 self.progress.inc(1);
                 return Ok(assets.files.len() + 2);
@@ -57,7 +60,7 @@ impl Renderer<'_> {
         written.extend(assets.files.iter().map(|(rel, _, _)| format!("{dir}{}", published_path(rel))));
         written.extend(views.iter().flatten().map(|view| format!("{dir}{view}")));
         let sha256 = zip.as_ref().map(|z| z.sha256.clone());
-        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), PageKey { key, sha256, written });
+        self.page_keys.lock().expect("no render panicked").insert(skill.slug.clone(), std::sync::Arc::new(PageKey { key, content: assets.fingerprint, sha256, written }));
         for (((rel, _, _), bytes), view) in assets.files.iter().zip(&contents).zip(&views) {
             if let (Some(view), Some(bytes)) = (view, bytes) {
                 let text = std::str::from_utf8(bytes).expect("view pages are for UTF-8 text");
