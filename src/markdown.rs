@@ -55,7 +55,9 @@ pub const RESERVED_IDS: &[&str] = &[
     "auto-every", "evolution-intro", "evolution-status", "export-traces", "find-patterns", "pattern-list", "patterns-state", "proposals-badge", "synthesis-on", "semantic-on", "semantic-note", "embeddings-model",
     "to-evolution", "trace-filter", "trace-list", "trace-outcome", "traces-state",
     // sync/src: the sync page
-    "sync-api", "sync-branch", "sync-conflicts", "sync-forget", "sync-now", "sync-problems", "sync-repository", "sync-save", "sync-status", "sync-token",
+    "sync-api", "sync-branch", "sync-conflicts", "sync-forget", "sync-now", "sync-problems", "sync-repository", "sync-save", "sync-status", "sync-token", "sync-token-hint",
+    // the header's sync status (theme/templates/base.html), the editor's empty preview
+    "sync-indicator", "preview-waiting",
 ];
 
 /// Whether the page around a rendered body may use `id`: one of

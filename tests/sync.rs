@@ -194,6 +194,14 @@ impl<'a> Profile<'a> {
 }
 
 impl Site {
+    /// What the status says of one change while the stand-in cannot be
+    /// reached and the browser is online.
+    fn unreachable_text(&self) -> String {
+        let base = self.standin.base_url();
+        let host = base.split_once("://").map_or(base.as_str(), |(_, rest)| rest).split('/').next().unwrap().to_string();
+        format!("Pending (1) — can't reach {host}")
+    }
+
     fn file(&self, path: &str) -> String {
         self.standin.git(&["show", &format!("{}:{path}", self.standin.head())])
     }
@@ -272,8 +280,9 @@ fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions
     site.standin.set_unreachable(true);
     b.save_skill("tea-timer", "# Tea\n\nB's version: two minutes.", true);
     let (state, text) = b.sync_now();
-    assert_eq!(state, "offline", "{text}");
-    assert!(text.starts_with("Offline (1 pending)"), "{text}");
+    // The browser is online: no answer is the API's address or the network, not "Offline".
+    assert_eq!(state, "pending", "{text}");
+    assert_eq!(text, site.unreachable_text(), "the page says what the header says");
     site.standin.set_unreachable(false);
     assert_eq!(a.sync_now().0, "synced");
     let (state, _) = b.sync_now();
@@ -324,8 +333,8 @@ fn a_round_cut_after_github_applied_it_loses_nothing_after_a_reload() {
     a.open_editor("kettle", false);
     a.watch_indicator();
     a.write_skill("kettle", "# Kettle\n\nBoil once.", false);
-    // No answer is taken as no network; the backoff's retry finds the push in place.
-    a.indicator_went(&["Pending (1)", "Offline — 1 change waiting", "Synced"], 60);
+    // No answer: the backoff's retry finds the push in place.
+    a.indicator_went(&["Pending (1)", &site.unreachable_text(), "Synced"], 60);
     assert_eq!(site.standin.pending_failures(), 0);
     assert_eq!(site.commits(), before + 1, "GitHub applied it, once");
     assert!(site.file("skills/kettle/SKILL.md").contains("Boil once."));
@@ -401,12 +410,12 @@ fn every_page_syncs_in_the_background_and_the_header_says_how_it_went() {
     assert_eq!(b.indicator_reads("Synced", 10), "synced");
     assert!(b.listed().contains(&"bg-tea".to_string()));
 
-    // No network: the change waits, said so. Meanwhile another device
+    // GitHub cannot be reached: the change waits, said so. Meanwhile another device
     // changes the same skill: when the network returns, the backoff's next
     // try keeps both, and the header says so until the sync page is seen.
     site.standin.set_unreachable(true);
     a.save_skill("bg-tea", "# Tea\n\nWritten offline.", true);
-    assert_eq!(a.indicator_reads("Offline — 1 change waiting", 60), "offline");
+    assert_eq!(a.indicator_reads(&site.unreachable_text(), 60), "pending");
     site.standin.commit_files("Another device", &[("skills/bg-tea/SKILL.md", Some("---\nname: bg-tea\ndescription: Brews tea with a timer. Use when making tea.\n---\n# Tea\n\nWritten on another device.\n".as_bytes()))]);
     site.standin.set_unreachable(false);
     assert_eq!(a.indicator_reads("1 conflict kept — see Sync", 60), "conflict");

@@ -230,7 +230,7 @@ pub async fn round_for(start: Start) -> Result<Option<Report>, String> {
     }
     record.queue.pending.retain(|p| dirty.contains_key(&p.entity));
     if start == Start::Online {
-        if let llmos_core::sync::State::Waiting { reason: llmos_core::sync::queue::Wait::Offline, .. } = record.queue.state {
+        if let llmos_core::sync::State::Waiting { reason: llmos_core::sync::queue::Wait::Offline | llmos_core::sync::queue::Wait::Unreachable, .. } = record.queue.state {
             record.queue.state = llmos_core::sync::State::Idle;
         }
     }
@@ -266,7 +266,13 @@ pub async fn round_for(start: Start) -> Result<Option<Report>, String> {
     let mut changed_here = false;
     match failure {
         Some(failure) => {
-            let failure = if matches!(failure, Failure::Offline) || browser_offline() { Failure::Offline } else { failure };
+            // No answer is "offline" only when the browser says so; online,
+            // the API's address or this network is the problem.
+            let failure = match failure {
+                _ if browser_offline() => Failure::Offline,
+                Failure::Offline => Failure::Unreachable,
+                other => other,
+            };
             record.queue.failed(failure, now, js_sys::Math::random());
         }
         None => {
@@ -348,7 +354,7 @@ fn post_status(indicator: &model::Indicator) {
 }
 
 /// `14:05`, in the user's time zone.
-fn clock(ms: f64) -> String {
+pub(crate) fn clock(ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }

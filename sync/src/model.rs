@@ -70,6 +70,16 @@ pub fn indicator(record: &SyncRecord, clock: impl Fn(f64) -> String) -> Indicato
         Status::Error { reason } => ("error", format!("Sync error: {}", brief(&reason)), reason),
         Status::Offline { count: 0 } => ("offline", "Offline".to_string(), "No network: sync carries on when it returns.".to_string()),
         Status::Offline { count } => ("offline", format!("Offline — {} waiting", plural(count)), format!("No network: {} kept here, sent when it returns.", plural(count))),
+        Status::Pending { count, retry_at: Some(at) } if matches!(queue.state, State::Waiting { reason: Wait::Unreachable, .. }) => {
+            let host = api_host(&record.api);
+            let title = format!(
+                "{} waiting: no answer from {} although this browser is online. Check the API address in the sync settings, or whether this network blocks {host}. Next try at {}.",
+                plural(count),
+                record.api,
+                clock(at)
+            );
+            ("pending", format!("Pending ({count}) — can't reach {host}"), title)
+        }
         Status::Pending { count, retry_at: Some(at) } => {
             let why = match &queue.state {
                 State::Waiting { reason: Wait::RateLimited, .. } => format!("rate limited until {}", clock(at)),
@@ -83,6 +93,12 @@ pub fn indicator(record: &SyncRecord, clock: impl Fn(f64) -> String) -> Indicato
         Status::Synced => ("synced", "Synced".to_string(), format!("Everything here is in {}.", record.repository)),
     };
     Indicator { state, text, title, conflicts: record.conflicts_total }
+}
+
+/// The host (and port) of the API's address, as a user reads it.
+fn api_host(api: &str) -> &str {
+    let rest = api.split_once("://").map_or(api, |(_, rest)| rest);
+    rest.split('/').next().filter(|h| !h.is_empty()).unwrap_or("GitHub")
 }
 
 /// An error's reason up to its fix (`GitHub refused the token (401 Bad
@@ -182,6 +198,13 @@ mod tests {
         assert_eq!(indicator(&record, clock).text, "Pending (2)");
         record.queue.failed(llmos_core::sync::Failure::Offline, 3.0, 0.0);
         assert_eq!((indicator(&record, clock).state, indicator(&record, clock).text.as_str()), ("offline", "Offline — 2 changes waiting"));
+        // No answer while online: the address or this network, said so, not "Offline".
+        record.api = "https://api.github.com".into();
+        record.queue.failed(llmos_core::sync::Failure::Unreachable, 3.5, 0.0);
+        let shown = indicator(&record, clock);
+        assert_eq!((shown.state, shown.text.as_str()), ("pending", "Pending (2) — can't reach api.github.com"));
+        assert!(shown.title.contains("Check the API address") && shown.title.contains("Next try at t"), "{}", shown.title);
+        assert_eq!(api_host("http://127.0.0.1:4000/api"), "127.0.0.1:4000");
         record.queue.failed(llmos_core::sync::Failure::RateLimited { reset_ms: 60_000.0 }, 4.0, 0.0);
         assert_eq!(indicator(&record, clock).text, "Pending (2) — rate limited until t61000");
         let refused = llmos_core::sync::queue::classify(Some(401), None, None, None, "Bad credentials", "octo/skills", 5.0);

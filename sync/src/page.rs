@@ -69,7 +69,10 @@ pub fn SyncSettings(base: String) -> impl IntoView {
             } else if state == "idle" {
                 "Not synced yet.".to_string()
             } else {
-                status.label()
+                // The same words as the header's indicator, reasons and all.
+                let mut shown = record.clone();
+                shown.queue = queue.clone();
+                crate::model::indicator(&shown, driver::clock).text
             };
             shown.set(Shown { state, text });
         };
@@ -194,9 +197,10 @@ pub fn SyncSettings(base: String) -> impl IntoView {
                 <label for="sync-branch">"Branch"</label>
                 <input id="sync-branch" name="branch" type="text" autocomplete="off" spellcheck="false" disabled=move || !loaded.get() prop:value=move || branch.get() on:input=move |ev| branch.set(event_target_value(&ev)) />
                 <label for="sync-token">"Fine-grained personal access token (Contents: read and write, this repository only)"</label>
-                <input id="sync-token" name="token" type="password" autocomplete="off" spellcheck="false"
+                <input id="sync-token" name="token" type="password" autocomplete="off" spellcheck="false" aria-describedby="sync-token-hint"
                     placeholder=move || if has_token.get() { "saved, encrypted in this browser (type to replace)" } else { "github_pat_…" }
                     disabled=move || !loaded.get() prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
+                <small class="hint" id="sync-token-hint">"Make one on GitHub: " <a href="https://github.com/settings/personal-access-tokens/new" target="_blank" rel="noopener noreferrer">"Settings → Developer settings → Fine-grained tokens"</a>", with only this repository and Contents: Read and write. It is kept encrypted here and sent only to the API address below."</small>
                 <label for="sync-api">"API address"</label>
                 <input id="sync-api" name="api" type="url" autocomplete="off" spellcheck="false" disabled=move || !loaded.get() prop:value=move || api.get() on:input=move |ev| api.set(event_target_value(&ev)) />
                 <div class="sync-actions toolbar">

@@ -34,8 +34,11 @@ pub struct Pending {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Wait {
-    /// No answer at all: no network, or the API unreachable.
+    /// No answer, and the browser says it has no network.
     Offline,
+    /// No answer although the browser is online: the API's address is
+    /// wrong, or this network blocks it.
+    Unreachable,
     /// GitHub's rate limit; the wait ends at its reset time.
     RateLimited,
     /// A 5xx answer, with its status.
@@ -67,8 +70,11 @@ pub enum State {
 /// How a round ended badly, as the client saw it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
-    /// The request never got an answer.
+    /// The request never got an answer (`classify` cannot tell why; the
+    /// browser's side turns it into `Unreachable` while it is online).
     Offline,
+    /// No answer although the browser is online.
+    Unreachable,
     /// Primary rate limit: `x-ratelimit-remaining: 0`, reset at `reset_ms`.
     RateLimited { reset_ms: f64 },
     /// Secondary rate limit: wait `retry_after_ms`.
@@ -185,6 +191,7 @@ impl Queue {
         let backoff = |attempts: u32| now + backoff_ms(attempts, jitter);
         self.state = match failure {
             Failure::Offline => State::Waiting { until: backoff(self.attempts), reason: Wait::Offline },
+            Failure::Unreachable => State::Waiting { until: backoff(self.attempts), reason: Wait::Unreachable },
             // The reset is in whole seconds: wait one more so the first try after it counts.
             Failure::RateLimited { reset_ms } => State::Waiting { until: reset_ms.max(now) + 1_000.0, reason: Wait::RateLimited },
             Failure::RetryAfter { retry_after_ms } => State::Waiting { until: now + retry_after_ms.max(1_000.0), reason: Wait::RateLimited },
@@ -307,6 +314,11 @@ mod tests {
         queue.begin(3_000.0);
         queue.failed(Failure::Offline, 3_000.0, 0.0);
         assert_eq!(queue.state, State::Waiting { until: 7_000.0, reason: Wait::Offline });
+        // No answer while the browser is online is no network problem of
+        // the user's: it waits the same, and is pending, not offline.
+        queue.failed(Failure::Unreachable, 7_000.0, 0.0);
+        assert_eq!(queue.state, State::Waiting { until: 15_000.0, reason: Wait::Unreachable });
+        assert_eq!(queue.status(), Status::Pending { count: 1, retry_at: Some(15_000.0) });
         queue.begin(7_000.0);
         queue.failed(Failure::RateLimited { reset_ms: 60_000.0 }, 7_000.0, 0.5);
         assert_eq!(queue.state, State::Waiting { until: 61_000.0, reason: Wait::RateLimited }, "the reset header, not the backoff");
