@@ -23,7 +23,7 @@ pub struct Offer {
 /// The offer for the chat's provider, or why there is none (no provider
 /// set up, or one without embeddings, as Anthropic).
 pub async fn offer() -> Result<Offer, String> {
-    let settings = crate::synth::settings().await.map_err(|_| "Set up a provider in the chat to group by meaning.".to_string())?;
+    let settings = crate::synth::settings().await.map_err(|_| "Grouping by meaning needs a provider: choose one and save its key in the Chat page first.".to_string())?;
     let config = settings.config();
     match embeddings_wire(&config) {
         Some(_) => Ok(Offer { provider: config.kind.display_name().to_string(), default_model: default_embeddings_model(&config).unwrap_or_default().to_string() }),
