@@ -90,11 +90,14 @@ fn create_reload_edit_find_and_delete_a_skill() {
     // Create: the form, checked and previewed as it is typed.
     s.open("/my/edit/");
     s.browser.wait_for("document.querySelector('#skill-name')", 20);
+    // An empty skill has no preview yet, and the pane says why.
+    s.browser.wait_for("document.querySelector('#preview-waiting') && !document.querySelector('#preview-waiting').hidden && document.querySelector('#preview-waiting').textContent.includes('once the name and description are filled in')", 20);
     s.set_field("#skill-name", "tea-timer");
     s.set_field("#skill-description", "Brews tea with a timer. Use when making tea.");
     s.set_field("#skill-category", "writing");
     s.set_field("#skill-body", "# Tea\n\nSteep for **three minutes**.\n\n<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">\n\n[click](javascript:window.pwned=3)");
     s.browser.wait_for("document.querySelector('#preview-body strong') && document.querySelector('#preview-body strong').textContent === 'three minutes'", 10);
+    assert_eq!(s.browser.eval("return document.querySelector('#preview-waiting').hidden;"), true, "the note goes once the preview shows");
     let preview = s.browser.eval("return document.querySelector('#preview-body').innerHTML;").as_str().unwrap().to_string();
     assert!(!preview.contains("<script") && !preview.contains("<img") && !preview.contains("javascript:"), "the preview is sanitised: {preview}");
     assert_eq!(s.browser.eval("return document.querySelectorAll('#diagnostics .error').length;"), 0);
@@ -120,6 +123,7 @@ fn create_reload_edit_find_and_delete_a_skill() {
     s.browser.click("#save-skill");
     assert!(s.status_text().contains("Saved tea-timer"));
     s.browser.wait_for("location.search === '?skill=tea-timer'", 10);
+    assert_eq!(s.browser.eval("return document.querySelector('#draft-restored') === null;"), true, "saved: no restored changes are left to discard");
 
     // Reload: still there, in the list, on its page, in the catalogue, category and search.
     s.open("/my/");

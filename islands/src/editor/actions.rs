@@ -173,7 +173,7 @@ pub async fn discard(editing: Option<String>, text: RwSignal<String>, form: RwSi
 
 /// Saves the SKILL.md `text` and, for an executable skill, `code` as its
 /// entry file (left as it was when `code` is empty).
-pub async fn save(editing: RwSignal<Option<String>>, text: String, code: String, status: RwSignal<Status>, base: String) {
+pub async fn save(editing: RwSignal<Option<String>>, text: String, code: String, status: RwSignal<Status>, restored: RwSignal<Option<String>>, base: String) {
     let old_name = editing.get_untracked();
     let result = async {
         let (skill, _) = user_skills::check(&text, &[]).map_err(|e| user_skills::in_browser_terms(&e))?;
@@ -211,6 +211,8 @@ pub async fn save(editing: RwSignal<Option<String>>, text: String, code: String,
                 }
                 editing.set(Some(name.clone()));
             }
+            // The draft is saved: nothing restored is left to discard.
+            restored.set(None);
             status.set(Status::Done(format!("Saved {name}."), vec![]));
         }
         Err(error) => status.set(Status::Failed(error, vec![])),

@@ -175,7 +175,7 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
             status.set(Status::Failed(fix.into(), vec![]));
         } else {
             #[cfg(feature = "hydrate")]
-            leptos::task::spawn_local(actions::save(editing, source.get_untracked(), code.get_untracked(), status, base.get_value()));
+            leptos::task::spawn_local(actions::save(editing, source.get_untracked(), code.get_untracked(), status, restored, base.get_value()));
         }
     };
 
@@ -291,6 +291,10 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
                         <p class="lead">{description}</p>
                         <div class="prose" id="preview-body" aria-busy=move || (!renderer.get()).then_some("true") inner_html=move || if renderer.get() { crate::kit::render_safe(&body) } else { String::new() }></div>
                     })}
+                    // Said, not blank: the preview needs a SKILL.md that parses.
+                    <p class="muted" id="preview-waiting" hidden=move || !ready.get() || !renderer.get() || checked.with(|c| c.0.is_some())>
+                        "The preview shows here once the name and description are filled in and the SKILL.md has no errors."
+                    </p>
                 </div>
             </div>
             <section class="run" id="test-run"></section>
