@@ -218,11 +218,20 @@ fn check_workflows(catalogue: &Catalogue, replaced: &[String]) -> Vec<Diagnostic
     let mut out = Vec::new();
     for skill in &catalogue.skills {
         let found = llmos_core::workflow::validate(skill, |name| by_name.get(name).map(|s| (*s).into()));
-        let uses_replaced = skill.workflow.iter().flat_map(|w| &w.steps).find(|step| replaced.contains(&step.uses));
+        let steps: Vec<&llmos_core::workflow::Step> = skill.workflow.iter().flat_map(|w| &w.steps).collect();
+        let uses_replaced = steps.iter().find(|step| replaced.contains(&step.uses));
         out.extend(found.into_iter().map(|mut diagnostic| {
             if let (Some(step), true) = (uses_replaced, diagnostic.is_error()) {
                 diagnostic.severity = llmos_core::Severity::Warning;
                 diagnostic.help = Some(format!("`{}` was replaced by a skill of the same name from a later skills directory, so this workflow cannot run as written", step.uses));
+            }
+            // A step's skill renamed in its own SKILL.md: say where, since
+            // the edit that broke this workflow was made in another file.
+            let renamed = steps.iter().filter(|step| step.uses_line == diagnostic.line && !by_name.contains_key(step.uses.as_str())).find_map(|step| {
+                catalogue.skills.iter().find(|s| s.name != step.uses && s.folder.rsplit(['/', '\\']).next() == Some(step.uses.as_str())).map(|s| (step, s))
+            });
+            if let (Some((step, now)), true) = (renamed, diagnostic.is_error()) {
+                diagnostic.help = Some(format!("{} (folder `{}`) is now named `{}`: put `name: {}` back there, or write `uses: {}` here", now.path, step.uses, now.name, step.uses, now.name));
             }
             diagnostic
         }));

@@ -354,6 +354,16 @@ fn search(query: &str, flags: &Overrides, limit: usize, json: bool) -> ExitCode 
         println!("{}", serde_json::to_string_pretty(&results).expect("results serialise"));
     } else if hits.is_empty() {
         eprintln!("no skill matches {query:?}");
+        // The site's search shows docs too: say which would match there.
+        let docs = site::docs_index(&loaded.docs, settings.search_language);
+        let found = docs.search(query, 5);
+        if !found.is_empty() {
+            eprintln!("docs pages that match (the site's search shows them too):");
+            for hit in found {
+                let doc = &docs.docs[hit.doc];
+                eprintln!("  {}docs/{}/  {}", settings.base_path, doc.slug, doc.name);
+            }
+        }
     } else {
         for hit in &hits {
             let doc = &index.docs[hit.doc];

@@ -33,7 +33,8 @@ pub fn create(dir: &Path, name: &str, kind: SkillType) -> Result<PathBuf, Diagno
     // The scaffold must pass the same validation as any other skill.
     let (_, warnings) = parse_skill(&SkillSource { path: "SKILL.md", folder: name, bytes: skill_md.as_bytes(), files: &files })
         .map_err(|e| Diagnostic::error(name, 0, 0, format!("internal error: the scaffold is invalid: {e}")))?;
-    debug_assert!(warnings.is_empty(), "{warnings:?}");
+    // Its one warning is the placeholder description, for the user to replace.
+    debug_assert!(warnings.iter().all(|w| w.message.contains("placeholder")), "{warnings:?}");
     let io = |path: &Path, e: std::io::Error| Diagnostic::error(&path.display().to_string(), 0, 0, format!("cannot write: {e}"));
     std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
     std::fs::write(folder.join("SKILL.md"), skill_md).map_err(|e| io(&folder, e))?;
@@ -62,7 +63,9 @@ fn templates(name: &str, kind: SkillType) -> (String, Vec<(&'static str, &'stati
         ),
     };
     let skill_md = format!(
-        "---\nname: {name}\ndescription: Describe what {title} does and when to use it, in one or two sentences.\nlicense: MIT\ncategory: general\nkeywords: [{name}]\n{fields}---\n# {title}\n\n## When to use\n\n- …\n\n## Steps\n\n1. …\n\n## Example\n\n…\n"
+        "---\nname: {name}\ndescription: {}{title}{}\nlicense: MIT\ncategory: general\nkeywords: [{name}]\n{fields}---\n# {title}\n\n## When to use\n\n- …\n\n## Steps\n\n1. …\n\n## Example\n\n…\n",
+        llmos_core::skill::TEMPLATE_DESCRIPTION.0,
+        llmos_core::skill::TEMPLATE_DESCRIPTION.1
     );
     (skill_md, code)
 }

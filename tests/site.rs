@@ -346,6 +346,16 @@ fn new_scaffolds_skills_that_pass_check() {
         let run = llmos(tmp.path(), &["new", name, "--dir", "skills", "--type", kind]);
         assert!(run.ok, "{}", run.stderr);
     }
+    // They pass, and each says its description is still the placeholder.
+    let run = llmos(tmp.path(), &["check", "--skills", "skills"]);
+    assert!(run.ok && run.stderr.contains("0 errors, 3 warnings"), "{}", run.stderr);
+    assert!(run.stderr.contains("skills/my-notes/SKILL.md:3:1: the description is still the placeholder `llmos new` wrote"), "{}", run.stderr);
+    for name in ["my-notes", "word-count", "js-tool"] {
+        let path = tmp.path().join("skills").join(name).join("SKILL.md");
+        let text = fs::read_to_string(&path).unwrap();
+        let line = text.lines().find(|l| l.starts_with("description: ")).unwrap().to_string();
+        fs::write(&path, text.replace(&line, "description: Counts things. Use when counting.")).unwrap();
+    }
     let run = llmos(tmp.path(), &["check", "--skills", "skills"]);
     assert!(run.ok && run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
     assert!(run.stderr.contains("checked 3 skills"), "{}", run.stderr);

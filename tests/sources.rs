@@ -111,6 +111,11 @@ fn three_sources_make_one_catalogue_with_provenance_everywhere() {
         let last = line.trim_end_matches('…').rsplit(' ').next().unwrap();
         assert!(words.contains(&last), "`{last}` is a whole word of a description: {line}");
     }
+    // No skill matches, but a docs page does: said, with its address.
+    let docs = llmos(tmp.path(), &["search", "zzzunmatched"]);
+    assert!(docs.stderr.contains("no skill matches \"zzzunmatched\"") && !docs.stderr.contains("docs pages"), "{}", docs.stderr);
+    let docs = llmos(tmp.path(), &["search", "sync"]);
+    assert!(docs.stdout.trim().is_empty() && docs.stderr.contains("docs pages that match") && docs.stderr.contains("docs/sync/"), "{}{}", docs.stdout, docs.stderr);
     let unknown = llmos(tmp.path(), &["search", "source:nosuch csv"]);
     assert_eq!(unknown.code, Some(2));
     assert!(unknown.stderr.contains("no source is named `nosuch`; the sources are: Anthropic-like (source:anthropic-like), By category (source:by-category), Team skills (source:team-skills)"), "{}", unknown.stderr);

@@ -60,6 +60,19 @@ fn check_rejects_a_cycle_naming_file_and_line() {
 }
 
 #[test]
+fn renaming_a_step_skill_says_where_it_was_renamed() {
+    let dir = tree();
+    let skills = dir.path().join("skills");
+    write(&skills, "chain", "---\nname: chain\ndescription: Doubles.\ntype: workflow\nsteps:\n  - id: first\n    uses: double\n---\n# Chain\n", None);
+    let text = fs::read_to_string(skills.join("double/SKILL.md")).unwrap();
+    fs::write(skills.join("double/SKILL.md"), text.replace("name: double", "name: doubler")).unwrap();
+    let run = check(dir.path());
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("skills/chain/SKILL.md:7:1: step `first` uses `double`, which is not a skill of this site"), "{}", run.stderr);
+    assert!(run.stderr.contains("skills/double/SKILL.md (folder `double`) is now named `doubler`: put `name: double` back there, or write `uses: doubler` here"), "{}", run.stderr);
+}
+
+#[test]
 fn check_rejects_a_reference_to_a_missing_output_naming_file_and_line() {
     let dir = tree();
     let text = "---\nname: chain\ndescription: Doubles twice.\ntype: workflow\noutputs:\n  - name: result\n    type: number\n    value: ${{ steps.second.outputs.y }}\nsteps:\n  - id: first\n    uses: double\n  - id: second\n    uses: double\n    with:\n      x: ${{ steps.first.outputs.z }}\n---\n# Chain\n";

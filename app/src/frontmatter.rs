@@ -91,10 +91,16 @@ pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
             None => (message.as_str(), None),
         };
         let mut reason = problem.split(" at line ").next().unwrap_or(problem).to_string();
-        if let Some((what, (context_line, context_column))) = context.and_then(context_mark) {
+        if let Some((what, (context_line, context_column))) = context.and_then(context_mark).filter(|(what, _)| !what.contains("block")) {
             line = split.yaml_line + context_line - 1;
             column = context_column;
             reason = format!("{reason} while {what} that starts here");
+        } else if let Some((quote_line, quote_column)) = unclosed_quote(&split.yaml).filter(|(l, _)| split.yaml_line + l - 1 <= line) {
+            // A quote left open runs on to the next quote, lines later,
+            // where libyaml finally fails: the line to fix is where it opened.
+            line = split.yaml_line + quote_line - 1;
+            column = quote_column;
+            reason = format!("{reason}: the quote that starts here is not closed on its line");
         }
         Diagnostic::error(file, line, column, format!("the frontmatter is not valid YAML: {reason}"))
             .with_help(yaml_help(&reason))
@@ -106,6 +112,34 @@ pub fn parse_mapping(file: &str, split: &Split) -> Result<Mapping, Diagnostic> {
         _ => Err(Diagnostic::error(file, split.yaml_line, 1, "the frontmatter is not a set of `key: value` fields")
             .with_help("write one field per line, such as `name: my-skill`")),
     }
+}
+
+/// The first line (1-based, with the quote's column) whose value opens a
+/// `"` or `'` quote that does not close on that line. Quoted values may span
+/// lines in YAML, so this is only asked once the YAML has failed.
+fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, text)| {
+        let item = text.trim_start().trim_start_matches("- ");
+        let value = match item.split_once(": ") {
+            Some((key, value)) if !key.starts_with(['"', '\'']) => value,
+            _ => item,
+        };
+        let value = value.trim_start();
+        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let rest = &value[1..];
+        let closed = if quote == '"' {
+            let mut escaped = false;
+            rest.chars().any(|c| {
+                let closes = !escaped && c == '"';
+                escaped = !escaped && c == '\\';
+                closes
+            })
+        } else {
+            // In single quotes `''` is an escaped quote.
+            rest.replace("''", "").contains('\'')
+        };
+        (!closed).then(|| (i + 1, text.len() - value.len() + 1))
+    })
 }
 
 /// Splits libyaml's "parsing a flow sequence at line 2 column 11" into what
@@ -214,11 +248,14 @@ mod tests {
             ("---\nname: a\nkeywords: [a, b\ndescription: x\n---\n", 3, 11),
             ("---\nname: a\ndescription: \"open\nother: x\n---\n", 3, 14),
             ("---\nname: a\nmetadata: {a: 1\nx: 2\n---\n", 3, 11),
+            // Closed by a later line's quote, failing there.
+            ("---\nname: a\ndescription: \"open\ninputs:\n  - name: x\n    default: \"line\"\n---\n", 3, 14),
+            ("---\nname: a\ndescription: 'it''s open\nother: 'x'\n---\n", 3, 14),
         ] {
             let err = parse_mapping("f", &split("f", text).unwrap()).unwrap_err();
             assert_eq!((err.line, err.column), (line, column), "{text:?}: {err}");
             assert!(err.message.contains("starts here"), "{err}");
-            assert!(err.help.as_deref().unwrap().contains("closing pair"), "{err}");
+            assert!(err.help.as_deref().unwrap().contains("closing"), "{err}");
         }
     }
 

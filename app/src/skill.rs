@@ -14,6 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 
 pub const MAX_NAME_CHARS: usize = 64;
 pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+
+/// The description `llmos new` writes, around the skill's title: a skill
+/// still carrying it gets a warning, since models choose skills by it.
+pub const TEMPLATE_DESCRIPTION: (&str, &str) = ("Describe what ", " does and when to use it, in one or two sentences.");
 pub const MAX_COMPATIBILITY_CHARS: usize = 500;
 pub const MAX_BODY_LINES: usize = 500;
 
@@ -147,6 +151,10 @@ pub fn parse_skill(source: &SkillSource) -> Result<(Skill, Vec<Diagnostic>), Dia
     let name = fields.required_text("name", "the skill's name, e.g. `name: my-skill` (lowercase letters, digits, hyphens)")?;
     let description = fields.required_text("description", "say what the skill does and when to use it, e.g. `description: Drafts … Use when …`")?;
     fields.check_name(&name, source.folder);
+    if description.starts_with(TEMPLATE_DESCRIPTION.0) && description.ends_with(TEMPLATE_DESCRIPTION.1) {
+        fields.warn("description", "the description is still the placeholder `llmos new` wrote".to_string(),
+            "say what the skill does and when to use it: models choose skills by their description");
+    }
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
         fields.warn("description", format!("the description is {} characters; the spec allows {MAX_DESCRIPTION_CHARS}", description.chars().count()),
             "shorten it to what the skill does and when to use it; move details into the body");
