@@ -13,29 +13,12 @@
 
 use llmos_core::evolution::cluster::{cluster, SparseSpace};
 use llmos_core::evolution::pattern::patterns;
-use llmos_core::evolution::{synthetic, Features, Options};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use llmos_core::evolution::synthetic::{self, CountingAllocator};
+use llmos_core::evolution::{Features, Options};
 use std::time::Instant;
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// The time this thread has spent on a CPU, in ns (Linux's
 /// `/proc/thread-self/schedstat`): on a shared machine the wall clock also
@@ -68,8 +51,7 @@ fn main() {
         // The fastest of `runs` runs: on a shared machine the others measure its load.
         let mut best = None;
         for _ in 0..runs {
-            let base = CURRENT.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
+            let base = CountingAllocator::start();
             let started = Instant::now();
             let cpu_started = cpu_ns();
             let features = Features::build(&traces, options.weights);
@@ -80,7 +62,7 @@ fn main() {
             let found = patterns(&traces, &labels, &features, &[], options.min_size, options.cover_threshold);
             let total = started.elapsed();
             let cpu = cpu_ns().zip(cpu_started).map(|(end, start)| (end - start) as f64 / 1e6);
-            let peak = PEAK.load(Ordering::Relaxed) - base;
+            let peak = CountingAllocator::peak_since(base);
             drop(space);
             if best.as_ref().is_none_or(|b: &(std::time::Duration, _, _, _, _, _, _, Option<f64>)| total < b.0) {
                 best = Some((total, featured, clustered, peak, features, labels, found, cpu));

@@ -13,30 +13,13 @@
 
 use llmos_core::evolution::cluster::{cluster, SparseSpace};
 use llmos_core::evolution::pattern::patterns;
-use llmos_core::evolution::{synthetic, Features, Options, TraceInput};
-use std::alloc::{GlobalAlloc, Layout, System};
+use llmos_core::evolution::synthetic::{self, CountingAllocator};
+use llmos_core::evolution::{Features, Options, TraceInput};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::wasm_bindgen;
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 thread_local! {
     static TRACES: RefCell<(Vec<TraceInput>, Vec<usize>)> = const { RefCell::new((Vec::new(), Vec::new())) };
@@ -58,8 +41,7 @@ pub fn bench_cluster() -> String {
     TRACES.with(|t| {
         let (traces, truth) = &*t.borrow();
         let options = Options::default();
-        let base = CURRENT.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = CountingAllocator::start();
         let started = now();
         let features = Features::build(traces, options.weights);
         let featured = now();
@@ -68,7 +50,7 @@ pub fn bench_cluster() -> String {
         let clustered = now();
         let found = patterns(traces, &labels, &features, &[], options.min_size, options.cover_threshold);
         let done = now();
-        let peak = PEAK.load(Ordering::Relaxed) - base;
+        let peak = CountingAllocator::peak_since(base);
         let (precision, recall, f1) = synthetic::pairwise(truth, &labels);
         serde_json::json!({
             "traces": traces.len(),

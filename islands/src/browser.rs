@@ -82,28 +82,6 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// The bytes at each of `urls`, fetched together: every request starts
-/// before the first answer is awaited.
-pub async fn fetch_all_bytes(urls: &[String]) -> Vec<Result<Vec<u8>, String>> {
-    let Some(window) = web_sys::window() else { return urls.iter().map(|_| Err("no window".to_string())).collect() };
-    let started: Vec<JsFuture> = urls.iter().map(|url| JsFuture::from(window.fetch_with_str(url))).collect();
-    let mut out = Vec::with_capacity(urls.len());
-    for (url, response) in urls.iter().zip(started) {
-        out.push(
-            async {
-                let response: web_sys::Response = response.await.map_err(js_error)?.dyn_into().map_err(js_error)?;
-                if !response.ok() {
-                    return Err(format!("{url} answered HTTP {}", response.status()));
-                }
-                let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
-                Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-            }
-            .await,
-        );
-    }
-    out
-}
-
 /// Puts `text` on the clipboard, or says why the browser refused. The
 /// browser is asked at once, so called in a click handler this counts as
 /// the click's (Safari allows the clipboard only then); what it answered

@@ -205,3 +205,41 @@ pub fn pairwise(truth: &[usize], predicted: &[usize]) -> (f64, f64, f64) {
     let recall = if true_pairs > 0.0 { tp / true_pairs } else { 0.0 };
     (precision, recall, if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 })
 }
+
+/// A global allocator that counts the bytes live on the heap, for the
+/// benchmarks' memory figures: install it with `#[global_allocator]`, call
+/// [`CountingAllocator::start`] before the work and
+/// [`CountingAllocator::peak_since`] after it (bytes, the most live at
+/// once above what was live at the start).
+pub struct CountingAllocator;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl CountingAllocator {
+    /// Starts a measurement: the bytes live now, to pass to `peak_since`.
+    pub fn start() -> usize {
+        let live = LIVE.load(std::sync::atomic::Ordering::Relaxed);
+        PEAK.store(live, std::sync::atomic::Ordering::Relaxed);
+        live
+    }
+
+    /// The peak bytes live since `start` returned `base`, above `base`.
+    pub fn peak_since(base: usize) -> usize {
+        PEAK.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(base)
+    }
+}
+
+// SAFETY: every call is passed on unchanged to the system allocator; the
+// counters are only read by the benchmarks.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
