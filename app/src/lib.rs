@@ -31,7 +31,7 @@ pub use catalogue::{Catalogue, Taxonomy, TaxonomyTerm};
 pub use diagnostic::{Diagnostic, Severity};
 pub use doc::{parse_doc, Doc};
 pub use index::{published_path, IndexEntry, IndexFile, SiteInfo, SkillIndex, SourceInfo, INDEX_VERSION};
-pub use skill::{parse_skill, IoSpec, Skill, SkillSource};
+pub use skill::{parse_skill, IoSpec, Skill, SkillOutline, SkillSource};
 pub use slug::slugify;
 pub use markdown::{render_safe, IncrementalMarkdown, Update};
 pub use text::shorten;

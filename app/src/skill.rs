@@ -126,6 +126,40 @@ pub struct Skill {
     pub safety_allow: Vec<crate::safety::Allow>,
 }
 
+/// What the browser's workbench shows and acts on of a parsed skill. It
+/// crosses from the skill kit (which parses) as JSON, so the workbench's
+/// bundle carries no reader of the whole [`Skill`] (inputs, workflows, the
+/// safety settings).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SkillOutline {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub keywords: Vec<String>,
+    pub kind: Option<String>,
+    pub entry: Option<String>,
+    pub body: String,
+    /// Whether it has workflow steps (`type: workflow`).
+    pub workflow: bool,
+}
+
+impl From<&Skill> for SkillOutline {
+    fn from(skill: &Skill) -> SkillOutline {
+        SkillOutline {
+            name: skill.name.clone(),
+            slug: skill.slug.clone(),
+            description: skill.description.clone(),
+            category: skill.category.clone(),
+            keywords: skill.keywords.clone(),
+            kind: skill.kind.clone(),
+            entry: skill.entry.clone(),
+            body: skill.body.clone(),
+            workflow: skill.workflow.is_some(),
+        }
+    }
+}
+
 impl Skill {
     pub fn is_executable(&self) -> bool {
         self.kind.is_some()

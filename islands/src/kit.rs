@@ -17,9 +17,9 @@
 //! site's pages never load it.
 
 #[cfg(any(feature = "workbench", feature = "chat"))]
-pub use browser::{frontmatter_keys, is_loaded, load, parse_skill, read_zip, render_safe, write_zip, MarkdownStream};
+pub use browser::{frontmatter_keys, is_loaded, load, parse_skill, read_zip, render_safe, review, runnable_json, write_zip, MarkdownStream};
 #[cfg(not(any(feature = "workbench", feature = "chat")))]
-pub use native::{frontmatter_keys, is_loaded, load, parse_skill, read_zip, render_safe, write_zip, MarkdownStream};
+pub use native::{frontmatter_keys, is_loaded, load, parse_skill, read_zip, render_safe, review, write_zip, MarkdownStream};
 
 #[cfg(not(any(feature = "workbench", feature = "chat")))]
 mod native {
@@ -37,9 +37,16 @@ mod native {
         llmos_core::render_safe(markdown)
     }
 
-    /// [`llmos_core::parse_skill`].
-    pub fn parse_skill(source: &llmos_core::SkillSource) -> Result<(llmos_core::Skill, Vec<llmos_core::Diagnostic>), llmos_core::Diagnostic> {
-        llmos_core::parse_skill(source)
+    /// [`llmos_core::parse_skill`], the skill as its outline (what crosses from the kit).
+    pub fn parse_skill(source: &llmos_core::SkillSource) -> Result<(llmos_core::SkillOutline, Vec<llmos_core::Diagnostic>), llmos_core::Diagnostic> {
+        llmos_core::parse_skill(source).map(|(skill, warnings)| (llmos_core::SkillOutline::from(&skill), warnings))
+    }
+
+    /// The safety review's active findings on a skill folder's files:
+    /// [`llmos_core::safety::review_notes`].
+    pub fn review(files: &[(&str, &[u8])]) -> Vec<llmos_core::safety::Note> {
+        let files: Vec<llmos_core::safety::ReviewFile> = files.iter().map(|(path, bytes)| llmos_core::safety::ReviewFile { path, bytes }).collect();
+        llmos_core::safety::review_notes(&files)
     }
 
     /// [`llmos_core::frontmatter::mapping_keys`] of a SKILL.md.
@@ -127,9 +134,9 @@ mod browser {
         rendered.unwrap_or_else(|| unrendered(markdown))
     }
 
-    /// [`llmos_core::parse_skill`], run by the kit; load the kit first
-    /// (without it, an error saying so).
-    pub fn parse_skill(source: &llmos_core::SkillSource) -> Result<(llmos_core::Skill, Vec<llmos_core::Diagnostic>), llmos_core::Diagnostic> {
+    /// [`llmos_core::parse_skill`], run by the kit, the skill as its
+    /// outline; load the kit first (without it, an error saying so).
+    pub fn parse_skill(source: &llmos_core::SkillSource) -> Result<(llmos_core::SkillOutline, Vec<llmos_core::Diagnostic>), llmos_core::Diagnostic> {
         use llmos_core::Diagnostic;
         let missing = || Diagnostic::error(source.path, 0, 0, "the SKILL.md checker did not load").with_help("reload the page (the first visit needs the network)");
         let parse = export("parse_skill").and_then(|f| f.dyn_into::<js_sys::Function>().ok()).ok_or_else(missing)?;
@@ -137,6 +144,25 @@ mod browser {
         let args = js_sys::Array::of4(&source.path.into(), &source.folder.into(), &js_sys::Uint8Array::from(source.bytes), &files);
         let json = parse.apply(&JsValue::NULL, &args).ok().and_then(|v| v.as_string()).ok_or_else(missing)?;
         serde_json::from_str(&json).map_err(|_| missing())?
+    }
+
+    /// The safety review's active findings on a skill folder's files (the
+    /// SKILL.md among them), by the kit
+    /// ([`llmos_core::safety::review_notes`]); none without it (the
+    /// editor's checks and imports wait for it).
+    pub fn review(files: &[(&str, &[u8])]) -> Vec<llmos_core::safety::Note> {
+        let Some(review) = export("review").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) else { return Vec::new() };
+        let paths: js_sys::Array = files.iter().map(|(path, _)| JsValue::from_str(path)).collect();
+        let data: js_sys::Array = files.iter().map(|(_, bytes)| JsValue::from(js_sys::Uint8Array::from(*bytes))).collect();
+        review.call2(&JsValue::NULL, &paths, &data).ok().and_then(|v| v.as_string()).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+    }
+
+    /// The Run panel's `RunnableSkill` JSON of a SKILL.md whose entry file
+    /// holds `code`, by the kit (which has the reader of the skill's inputs
+    /// and outputs); `None` without the kit or when the SKILL.md does not parse.
+    pub fn runnable_json(skill_md: &str, code: &str) -> Option<String> {
+        let runnable = export("runnable").and_then(|f| f.dyn_into::<js_sys::Function>().ok())?;
+        runnable.call2(&JsValue::NULL, &skill_md.into(), &code.into()).ok()?.as_string().filter(|json| !json.is_empty())
     }
 
     /// [`llmos_core::frontmatter::mapping_keys`] of a SKILL.md, by the kit

@@ -156,8 +156,8 @@ mod actions {
 
     /// The Run section of an executable skill with its code, a note for a
     /// workflow or a missing code file; nothing for instructions.
-    fn run_section(parsed: &llmos_core::Skill, skill: &crate::user_skills::UserSkill) -> Option<Section> {
-        if parsed.workflow.is_some() || parsed.kind.as_deref() == Some("workflow") {
+    fn run_section(parsed: &llmos_core::SkillOutline, skill: &crate::user_skills::UserSkill) -> Option<Section> {
+        if parsed.workflow || parsed.kind.as_deref() == Some("workflow") {
             return Some(Section::Note("Workflows run from the site's pages for now: publish this one with llmos to run it.".into()));
         }
         if !run::executable(parsed.kind.as_deref()) {
@@ -169,7 +169,11 @@ mod actions {
         }
         let entry = parsed.entry.as_deref().unwrap_or_default();
         Some(match skill.files.iter().find(|f| f.path == entry) {
-            Some(file) => Section::Panel(run::skill_json(parsed, &String::from_utf8_lossy(&file.data)), config),
+            // The panel's skill is written by the kit, which reads its inputs and outputs.
+            Some(file) => match crate::kit::runnable_json(&skill.skill_md_text(), &String::from_utf8_lossy(&file.data)) {
+                Some(runnable) => Section::Panel(runnable, config),
+                None => Section::Note("The skill kit did not load, so this skill cannot run here: reload the page.".into()),
+            },
             None => Section::Note(format!("Add its code file `{entry}` (Edit, then Code) to run this skill here.")),
         })
     }

@@ -30,13 +30,52 @@ pub fn render_safe(markdown: &str) -> String {
 #[cfg(feature = "skills")]
 /// The core's `parse_skill` of a SKILL.md (`path` as diagnostics name it,
 /// `folder` the name to compare with, `files` the folder's other files), as
-/// JSON: `{"Ok": [skill, warnings]}` or `{"Err": diagnostic}`, the core's
-/// `Skill` and `Diagnostic` serialised. It holds the YAML parser, which the
-/// workbench's pages need only when they check, save or import.
+/// JSON: `{"Ok": [outline, warnings]}` or `{"Err": diagnostic}`, the core's
+/// `SkillOutline` (what the workbench shows of a skill, not the whole
+/// `Skill`: its reader would weigh on the workbench) and `Diagnostic`
+/// serialised. It holds the YAML parser, which the workbench's pages need
+/// only when they check, save or import.
 #[wasm_bindgen]
 pub fn parse_skill(path: &str, folder: &str, bytes: &[u8], files: Vec<String>) -> String {
     let parsed = llmos_core::parse_skill(&llmos_core::SkillSource { path, folder, bytes, files: &files });
-    serde_json::to_string(&parsed).unwrap_or_default()
+    serde_json::to_string(&parsed.map(|(skill, warnings)| (llmos_core::SkillOutline::from(&skill), warnings))).unwrap_or_default()
+}
+
+#[cfg(feature = "skills")]
+/// The safety review of a skill folder, `paths[i]` holding `data[i]`
+/// (Uint8Arrays, the SKILL.md among them): its active findings as a JSON
+/// array of the core's `safety::Note` ([`llmos_core::safety::review_notes`];
+/// empty when the SKILL.md does not parse). The rules and their texts stay
+/// here, out of the workbench's bundle.
+#[wasm_bindgen]
+pub fn review(paths: Vec<String>, data: js_sys::Array) -> String {
+    let bytes: Vec<Vec<u8>> = data.iter().map(|d| js_sys::Uint8Array::new(&d).to_vec()).collect();
+    let files: Vec<llmos_core::safety::ReviewFile> = paths.iter().zip(&bytes).map(|(path, bytes)| llmos_core::safety::ReviewFile { path, bytes }).collect();
+    serde_json::to_string(&llmos_core::safety::review_notes(&files)).unwrap_or_default()
+}
+
+#[cfg(feature = "skills")]
+/// What the Run panel needs of a skill: `llmos_runner::RunnableSkill`, whose
+/// code the page has (so no `code_url`), with the Python packages it declares.
+#[derive(serde::Serialize)]
+struct Runnable<'a> {
+    name: &'a str,
+    kind: &'a str,
+    code: &'a str,
+    entry: Option<&'a str>,
+    inputs: &'a [llmos_core::IoSpec],
+    outputs: &'a [llmos_core::IoSpec],
+    packages: &'a [String],
+}
+
+#[cfg(feature = "skills")]
+/// The Run panel's `RunnableSkill` JSON of the SKILL.md `skill_md` whose
+/// entry file holds `code`; empty when the SKILL.md does not parse.
+#[wasm_bindgen]
+pub fn runnable(skill_md: &str, code: &str) -> String {
+    let Ok((skill, _)) = llmos_core::parse_skill(&llmos_core::SkillSource { path: "SKILL.md", folder: "", bytes: skill_md.as_bytes(), files: &[] }) else { return String::new() };
+    let runnable = Runnable { name: &skill.name, kind: skill.kind.as_deref().unwrap_or_default(), code, entry: skill.entry.as_deref(), inputs: &skill.inputs, outputs: &skill.outputs, packages: &skill.packages };
+    serde_json::to_string(&runnable).unwrap_or_default()
 }
 
 #[cfg(feature = "skills")]

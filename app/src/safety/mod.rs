@@ -168,6 +168,52 @@ impl Finding {
     }
 }
 
+/// An active finding in plain words, for pages that list findings without
+/// carrying the rules (the browser's workbench: notes cross from its skill
+/// kit as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The rule's id, as `safety: {allow: …}` names it (`pipe-to-shell`).
+    pub rule: String,
+    /// The rule's title ("Download piped into a shell").
+    pub title: String,
+    pub danger: bool,
+    /// The file in the skill folder (`SKILL.md`, `scripts/install.sh`).
+    pub file: String,
+    /// 1-based; 0 when the finding concerns the whole skill.
+    pub line: usize,
+    /// What was found (`curl … | sh`).
+    pub message: String,
+    /// Why it matters and what to do about it.
+    pub help: String,
+    /// The finding as `llmos check` warns of it, with no folder in its path
+    /// ([`Finding::to_diagnostic`] of `""`).
+    pub warning: Diagnostic,
+}
+
+/// The active findings (those not silenced with a reason) of the skill
+/// folder `files`, its `SKILL.md` among them, as notes. None when there is
+/// no SKILL.md or it does not parse: that is the problem to show then.
+pub fn review_notes(files: &[ReviewFile]) -> Vec<Note> {
+    let Some(skill_md) = files.iter().find(|f| f.path == "SKILL.md") else { return Vec::new() };
+    let others: Vec<String> = files.iter().filter(|f| f.path != "SKILL.md").map(|f| f.path.to_string()).collect();
+    let Ok((skill, _)) = crate::parse_skill(&crate::SkillSource { path: "SKILL.md", folder: "", bytes: skill_md.bytes, files: &others }) else { return Vec::new() };
+    review(&skill, files)
+        .into_iter()
+        .filter(Finding::is_active)
+        .map(|f| Note {
+            rule: f.rule.id().to_string(),
+            title: f.rule.title().to_string(),
+            danger: f.severity == Level::Danger,
+            warning: f.to_diagnostic(""),
+            file: f.file,
+            line: f.line,
+            message: f.message,
+            help: f.help,
+        })
+        .collect()
+}
+
 /// The prefix of the code of every diagnostic made from a finding
 /// (`safety/pipe-to-shell`), which `llmos check --deny safety` turns into errors.
 pub const DIAGNOSTIC_PREFIX: &str = "safety/";

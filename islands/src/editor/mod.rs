@@ -134,12 +134,16 @@ pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
             };
             let ready_to_run = ready_to_run.and_then(|config| {
                 let (skill, _) = source.with_untracked(|s| check_with_code(s, files.get_untracked(), &code.get_untracked())).map_err(|e| user_skills::in_browser_terms(&e))?;
-                run::cannot_run(skill.kind.as_deref(), &config).map_or(Ok((skill, config)), Err)
+                run::cannot_run(skill.kind.as_deref(), &config).map_or(Ok(config), Err)
+            });
+            let ready_to_run = ready_to_run.and_then(|config| {
+                let runnable = source.with_untracked(|s| code.with_untracked(|c| crate::kit::runnable_json(s, c)));
+                Ok((runnable.ok_or_else(|| "The skill could not be read for its run: reload the page and try again.".to_string())?, config))
             });
             match ready_to_run {
-                Ok((skill, config)) => {
+                Ok((runnable, config)) => {
                     status.set(Status::Idle);
-                    let section = run::Section::Panel(code.with_untracked(|c| run::skill_json(&skill, c)), config);
+                    let section = run::Section::Panel(runnable, config);
                     leptos::task::spawn_local(run::show("test-run", "Test run", "test-run-panel", section));
                 }
                 Err(why) => status.set(Status::Failed(why, vec![])),
@@ -311,7 +315,7 @@ fn draft_id(editing: Option<&str>) -> String {
 /// counts as the entry file the skill will be saved with. The safety
 /// review's findings on both (as `llmos check` reports them) join the
 /// warnings, before the skill is saved or test-run.
-fn check_with_code(text: &str, mut names: Vec<String>, code: &str) -> Result<(llmos_core::Skill, Vec<Diagnostic>), Diagnostic> {
+fn check_with_code(text: &str, mut names: Vec<String>, code: &str) -> Result<(llmos_core::SkillOutline, Vec<Diagnostic>), Diagnostic> {
     let has_code = !code.is_empty();
     let checked = match user_skills::check(text, &names) {
         Ok((skill, _)) if has_code && skill.entry.as_ref().is_some_and(|e| !names.contains(e)) => {
@@ -321,16 +325,16 @@ fn check_with_code(text: &str, mut names: Vec<String>, code: &str) -> Result<(ll
         checked => checked,
     };
     checked.map(|(skill, mut warnings)| {
-        use llmos_core::safety::{review, ReviewFile};
-        let mut files = vec![ReviewFile { path: user_skills::SKILL_MD, bytes: text.as_bytes() }];
+        // The rules run in the skill kit, which the checks wait for too.
+        let mut files = vec![(user_skills::SKILL_MD, text.as_bytes())];
         if let Some(entry) = skill.entry.as_deref().filter(|_| has_code) {
-            files.push(ReviewFile { path: entry, bytes: code.as_bytes() });
+            files.push((entry, code.as_bytes()));
         }
-        for finding in review(&skill, &files).into_iter().filter(|f| f.is_active()) {
-            let mut warning = finding.to_diagnostic("");
-            if finding.file != user_skills::SKILL_MD {
+        for note in crate::kit::review(&files) {
+            let mut warning = note.warning;
+            if note.file != user_skills::SKILL_MD {
                 // Lines of the code file, not of the SKILL.md the problem list numbers.
-                warning.message = format!("{} line {}: {}", finding.file, finding.line, warning.message);
+                warning.message = format!("{} line {}: {}", note.file, note.line, warning.message);
                 warning.line = 0;
             }
             warnings.push(warning);

@@ -3,7 +3,6 @@
 //! as a second module and which exposes `window.llmosRunner`. The runner
 //! bundle itself, and the sandbox, stay out of the workbench bundle.
 
-use llmos_core::Skill;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -21,25 +20,6 @@ pub fn cannot_run(kind: Option<&str>, config: &str) -> Option<String> {
     // The configuration is the generator's compact JSON: no spaces.
     let python_missing = kind == Some("python") && (config.contains("\"pyodide_url\":null") || !config.contains("\"pyodide_url\""));
     python_missing.then(|| "Python skills cannot run on this site: it was built without a Python runtime. Run it on your computer with llmos run.".to_string())
-}
-
-/// What the panel needs of a skill: `llmos_runner::RunnableSkill`, whose
-/// code the page has (so no `code_url`), with the Python packages it declares.
-#[derive(serde::Serialize)]
-struct Runnable<'a> {
-    name: &'a str,
-    kind: &'a str,
-    code: &'a str,
-    entry: Option<&'a str>,
-    inputs: &'a [llmos_core::IoSpec],
-    outputs: &'a [llmos_core::IoSpec],
-    packages: &'a [String],
-}
-
-/// The `RunnableSkill` JSON of a parsed skill whose entry file holds `code`.
-pub fn skill_json(skill: &Skill, code: &str) -> String {
-    let runnable = Runnable { name: &skill.name, kind: skill.kind.as_deref().unwrap_or_default(), code, entry: skill.entry.as_deref(), inputs: &skill.inputs, outputs: &skill.outputs, packages: &skill.packages };
-    serde_json::to_string(&runnable).unwrap_or_default()
 }
 
 /// What a Run section shows.

@@ -14,7 +14,7 @@ pub use form::SkillForm;
 pub use import::{import_files, Import};
 
 use crate::kit::parse_skill;
-use llmos_core::{Diagnostic, Skill, SkillSource};
+use llmos_core::{Diagnostic, SkillOutline, SkillSource};
 
 /// The file that makes a folder a skill.
 pub const SKILL_MD: &str = "SKILL.md";
@@ -57,7 +57,7 @@ pub struct SkillFields {
 
 impl SkillFields {
     /// The fields of a parsed skill.
-    pub fn of(skill: &Skill) -> SkillFields {
+    pub fn of(skill: &SkillOutline) -> SkillFields {
         SkillFields {
             name: skill.name.clone(),
             description: skill.description.clone(),
@@ -109,7 +109,7 @@ impl UserSkill {
     }
 
     /// Parses with the core's rules, as the browser keeps skills (see `check`).
-    pub fn parse(&self) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+    pub fn parse(&self) -> Result<(SkillOutline, Vec<Diagnostic>), Diagnostic> {
         parse_in_browser(self.skill_md(), &self.other_files())
     }
 
@@ -120,51 +120,17 @@ impl UserSkill {
 }
 
 /// One finding of the safety review (`llmos_core::safety`, the rules of
-/// `llmos check`) on a skill in the browser, as the workbench lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReviewNote {
-    /// The rule's id, as `safety: {allow: …}` names it (`pipe-to-shell`).
-    pub rule: &'static str,
-    /// The rule's title ("Download piped into a shell").
-    pub title: &'static str,
-    pub danger: bool,
-    /// The file in the skill (`SKILL.md`, `scripts/install.sh`).
-    pub file: String,
-    /// 1-based; 0 when the finding concerns the whole skill.
-    pub line: usize,
-    /// What was found (`curl … | sh`).
-    pub message: String,
-    /// Why it matters and what to do about it.
-    pub help: String,
-}
-
-impl std::fmt::Display for ReviewNote {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let place = if self.line == 0 { self.file.clone() } else { format!("{} line {}", self.file, self.line) };
-        write!(f, "{place}: {} ({}): {} [{}]", self.title, if self.danger { "danger" } else { "warning" }, self.message, self.rule)
-    }
-}
+/// `llmos check`) on a skill in the browser, as the workbench lists it: the
+/// skill kit runs the rules (`crate::kit::review`).
+pub use llmos_core::safety::Note as ReviewNote;
 
 /// The safety review of every file of `skill` (as `llmos check` runs it),
 /// the findings it silenced with a reason left out. Empty when the
-/// SKILL.md does not parse: that is the problem to show then.
+/// SKILL.md does not parse: that is the problem to show then. In the
+/// workbench the skill kit reviews: load it first.
 pub fn safety_review(skill: &UserSkill) -> Vec<ReviewNote> {
-    use llmos_core::safety::{review, reviews_path, Level, ReviewFile};
-    let Ok((parsed, _)) = skill.parse() else { return Vec::new() };
-    let files: Vec<ReviewFile> = skill.files.iter().filter(|f| f.path == SKILL_MD || reviews_path(&f.path)).map(|f| ReviewFile { path: &f.path, bytes: &f.data }).collect();
-    review(&parsed, &files)
-        .into_iter()
-        .filter(|f| f.is_active())
-        .map(|f| ReviewNote {
-            rule: f.rule.id(),
-            title: f.rule.title(),
-            danger: f.severity == Level::Danger,
-            file: f.file,
-            line: f.line,
-            message: f.message,
-            help: f.help,
-        })
-        .collect()
+    let files: Vec<(&str, &[u8])> = skill.files.iter().filter(|f| f.path == SKILL_MD || llmos_core::safety::reviews_path(&f.path)).map(|f| (f.path.as_str(), f.data.as_slice())).collect();
+    crate::kit::review(&files)
 }
 
 /// The findings of `reviews` (per skill) as HTML, one item per finding
@@ -210,7 +176,7 @@ fn escape(text: &str) -> String {
 }
 
 /// Checks a SKILL.md being edited, with the rules of `llmos check`.
-pub fn check(text: &str, files: &[String]) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+pub fn check(text: &str, files: &[String]) -> Result<(SkillOutline, Vec<Diagnostic>), Diagnostic> {
     parse_in_browser(text.as_bytes(), files)
 }
 
@@ -219,7 +185,7 @@ pub fn check(text: &str, files: &[String]) -> Result<(Skill, Vec<Diagnostic>), D
 /// name equals the folder has nothing to compare (a name that makes a
 /// different key is the naming rule's warning), and parsing once without a
 /// folder finds the name to parse with.
-fn parse_in_browser(bytes: &[u8], files: &[String]) -> Result<(Skill, Vec<Diagnostic>), Diagnostic> {
+fn parse_in_browser(bytes: &[u8], files: &[String]) -> Result<(SkillOutline, Vec<Diagnostic>), Diagnostic> {
     let (unnamed, _) = parse_skill(&SkillSource { path: SKILL_MD, folder: "", bytes, files })?;
     parse_skill(&SkillSource { path: SKILL_MD, folder: &unnamed.name, bytes, files })
 }
@@ -356,7 +322,9 @@ mod tests {
         let notes = safety_review(&UserSkill::new("fetcher".into(), files, 0.0));
         let pipe = notes.iter().find(|n| n.rule == "pipe-to-shell").unwrap_or_else(|| panic!("{notes:?}"));
         assert_eq!((pipe.file.as_str(), pipe.line, pipe.danger), ("scripts/install.sh", 3, true));
-        assert!(pipe.to_string().starts_with("scripts/install.sh line 3: Download piped into a shell (danger): "), "{pipe}");
+        assert_eq!(pipe.title, "Download piped into a shell");
+        assert!(pipe.warning.message.starts_with("Download piped into a shell (danger): ") && pipe.warning.line == 3, "{pipe:?}");
+        assert!(pipe.warning.help.as_deref().is_some_and(|h| h.contains("rule: pipe-to-shell")), "{pipe:?}");
         let html = review_html(&[("fetch<er>".into(), notes.clone())]);
         assert!(html.contains("data-skill=\"fetch&lt;er&gt;\" data-rule=\"pipe-to-shell\"") && html.contains("<code class=\"place\">scripts/install.sh:3</code>"), "{html}");
         assert_eq!(review_html(&[("x".into(), vec![])]), "");
