@@ -143,7 +143,71 @@ mod browser {
         let files: js_sys::Array = source.files.iter().map(|f| JsValue::from_str(f)).collect();
         let args = js_sys::Array::of4(&source.path.into(), &source.folder.into(), &js_sys::Uint8Array::from(source.bytes), &files);
         let json = parse.apply(&JsValue::NULL, &args).ok().and_then(|v| v.as_string()).ok_or_else(missing)?;
-        serde_json::from_str(&json).map_err(|_| missing())?
+        let answer = js_sys::JSON::parse(&json).map_err(|_| missing())?;
+        let failed = field(&answer, "Err");
+        if failed.is_object() {
+            return Err(read_diagnostic(&failed));
+        }
+        let ok = field(&answer, "Ok");
+        let (outline, warnings) = (js_sys::Reflect::get_u32(&ok, 0).map_err(|_| missing())?, js_sys::Reflect::get_u32(&ok, 1).map_err(|_| missing())?);
+        if !outline.is_object() {
+            return Err(missing());
+        }
+        Ok((read_outline(&outline), js_sys::Array::from(&warnings).iter().map(|w| read_diagnostic(&w)).collect()))
+    }
+
+    // The kit's answers are read with the browser's JSON parser and these
+    // field by field readers: serde's readers of these types cost the
+    // bundle more than the reading itself (issue 14).
+
+    fn field(target: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn text(target: &JsValue, key: &str) -> String {
+        field(target, key).as_string().unwrap_or_default()
+    }
+
+    fn number(target: &JsValue, key: &str) -> usize {
+        field(target, key).as_f64().unwrap_or_default() as usize
+    }
+
+    /// A `SkillOutline` as the kit serialises it.
+    fn read_outline(value: &JsValue) -> llmos_core::SkillOutline {
+        llmos_core::SkillOutline {
+            name: text(value, "name"),
+            slug: text(value, "slug"),
+            description: text(value, "description"),
+            category: field(value, "category").as_string(),
+            keywords: js_sys::Array::from(&field(value, "keywords")).iter().filter_map(|k| k.as_string()).collect(),
+            kind: field(value, "kind").as_string(),
+            entry: field(value, "entry").as_string(),
+            body: text(value, "body"),
+            workflow: field(value, "workflow").is_truthy(),
+        }
+    }
+
+    /// A `Diagnostic` as the kit serialises it.
+    fn read_diagnostic(value: &JsValue) -> llmos_core::Diagnostic {
+        let (file, line, column, message) = (text(value, "file"), number(value, "line"), number(value, "column"), text(value, "message"));
+        let mut diagnostic = if text(value, "severity") == "error" { llmos_core::Diagnostic::error(&file, line, column, message) } else { llmos_core::Diagnostic::warning(&file, line, column, message) };
+        diagnostic.help = field(value, "help").as_string();
+        diagnostic.code = field(value, "code").as_string();
+        diagnostic
+    }
+
+    /// A `safety::Note` as the kit serialises it.
+    fn read_note(value: &JsValue) -> llmos_core::safety::Note {
+        llmos_core::safety::Note {
+            rule: text(value, "rule"),
+            title: text(value, "title"),
+            danger: field(value, "danger").is_truthy(),
+            file: text(value, "file"),
+            line: number(value, "line"),
+            message: text(value, "message"),
+            help: text(value, "help"),
+            warning: read_diagnostic(&field(value, "warning")),
+        }
     }
 
     /// The safety review's active findings on a skill folder's files (the
@@ -154,7 +218,8 @@ mod browser {
         let Some(review) = export("review").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) else { return Vec::new() };
         let paths: js_sys::Array = files.iter().map(|(path, _)| JsValue::from_str(path)).collect();
         let data: js_sys::Array = files.iter().map(|(_, bytes)| JsValue::from(js_sys::Uint8Array::from(*bytes))).collect();
-        review.call2(&JsValue::NULL, &paths, &data).ok().and_then(|v| v.as_string()).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+        let notes = review.call2(&JsValue::NULL, &paths, &data).ok().and_then(|v| v.as_string()).and_then(|json| js_sys::JSON::parse(&json).ok());
+        notes.map(|notes| js_sys::Array::from(&notes).iter().map(|n| read_note(&n)).collect()).unwrap_or_default()
     }
 
     /// The Run panel's `RunnableSkill` JSON of a SKILL.md whose entry file
@@ -169,7 +234,8 @@ mod browser {
     /// (`None` without it).
     pub fn frontmatter_keys(text: &str) -> Option<Vec<String>> {
         let keys = export("frontmatter_keys").and_then(|f| f.dyn_into::<js_sys::Function>().ok())?;
-        serde_json::from_str(&keys.call1(&JsValue::NULL, &text.into()).ok()?.as_string()?).ok()?
+        let keys = js_sys::JSON::parse(&keys.call1(&JsValue::NULL, &text.into()).ok()?.as_string()?).ok()?;
+        keys.is_object().then(|| js_sys::Array::from(&keys).iter().filter_map(|k| k.as_string()).collect())
     }
 
     /// Every file of a skill zip, read by the kit
