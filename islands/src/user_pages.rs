@@ -84,23 +84,41 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                                 }>"Delete"</button>
                             </p>
                         </header>
-                        {(!page.warnings.is_empty()).then(|| view! {
-                            <details class="diagnostics"><summary>{format!("{} warning(s) from llmos check", page.warnings.len())}</summary>
-                                <ul>{page.warnings.iter().map(|w| view! { <li><pre>{w.clone()}</pre></li> }).collect_view()}</ul>
-                            </details>
-                        })}
-                        // The panel, or why there is none: written by `editor::run`, which keeps the bundle small.
-                        {page.runs.then(|| view! { <section class="run" id="user-skill-run"></section> })}
-                        <div class="prose" id="user-skill-body" inner_html=page.body_html.clone()></div>
-                        {(!page.files.is_empty()).then(|| view! {
-                            <h2>"Files"</h2>
-                            <ul class="files">{page.files.iter().map(|(path, size)| view! { <li><code>{path.clone()}</code> " " <span class="muted">{format!("{size} bytes")}</span></li> }).collect_view()}</ul>
-                        })}
+                        // What has no handler is written as HTML text, escaped: as views it
+                        // was the bundle's largest function (issue 14).
+                        <div class="user-skill-content" inner_html=content_html(&page)></div>
                     </article>
                 }.into_any()
             }
         }}
     }
+}
+
+/// The page below its header as HTML: the warnings, the Run section
+/// (filled by `editor::run`, which keeps the bundle small), the rendered
+/// body (sanitised by the kit) and the file list. The user's texts are escaped.
+fn content_html(page: &Page) -> String {
+    use crate::user_skills::escape;
+    let mut html = String::new();
+    if !page.warnings.is_empty() {
+        html.push_str(&format!("<details class=\"diagnostics\"><summary>{} warning(s) from llmos check</summary><ul>", page.warnings.len()));
+        for warning in &page.warnings {
+            html.push_str(&format!("<li><pre>{}</pre></li>", escape(warning)));
+        }
+        html.push_str("</ul></details>");
+    }
+    if page.runs {
+        html.push_str("<section class=\"run\" id=\"user-skill-run\"></section>");
+    }
+    html.push_str(&format!("<div class=\"prose\" id=\"user-skill-body\">{}</div>", page.body_html));
+    if !page.files.is_empty() {
+        html.push_str("<h2>Files</h2><ul class=\"files\">");
+        for (path, size) in &page.files {
+            html.push_str(&format!("<li><code>{}</code> <span class=\"muted\">{size} bytes</span></li>", escape(path)));
+        }
+        html.push_str("</ul>");
+    }
+    html
 }
 
 #[cfg(feature = "workbench")]
