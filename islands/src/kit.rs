@@ -1,5 +1,6 @@
 //! The kits (crate `llmos-skillkit`): the core's Markdown renderer, and for
-//! the workbench its SKILL.md parser and skill zips, as WebAssembly modules
+//! the workbench its SKILL.md parser, safety review and skill zips (skills
+//! cross as the core's `SkillOutline`, not whole), as WebAssembly modules
 //! of their own, fetched the first time a page needs them, so the workbench
 //! and chat bundles do not carry them (issue 14).
 //!

@@ -52,15 +52,7 @@ pub fn UserSkillView(base: String) -> impl IntoView {
                 view! {
                     <article class="skill user-skill" data-name=key.clone()>
                         <header>
-                            <h1>{page.name.clone()} " " <span class="badge yours">"yours"</span>
-                                {page.kind.clone().map(|k| view! { " " <span class="badge run">{k}</span> })}
-                            </h1>
-                            <p class="lead">{page.description.clone()}</p>
-                            // Each keyword a pill, as on the site's skill pages.
-                            <p class="meta">
-                                {page.category.clone().map(|c| view! { <span class="pill">{c}</span> })}
-                                {page.keywords.iter().map(|k| view! { " " <span class="pill">{k.clone()}</span> }).collect_view()}
-                            </p>
+                            <div class="user-skill-head" inner_html=head_html(&page)></div>
                             <p class="toolbar">
                                 <a class="button primary" id="edit-skill" href=crate::skill_links::edit_url(&base.get_value(), &key)>"Edit"</a>
                                 <a class="button" id="use-in-chat" href=crate::skill_links::use_in_chat_url(&base.get_value(), &key)>"Use in chat"</a>
@@ -92,6 +84,22 @@ pub fn UserSkillView(base: String) -> impl IntoView {
             }
         }}
     }
+}
+
+/// The header's title, description and pills as HTML (escaped), each
+/// keyword a pill as on the site's skill pages.
+fn head_html(page: &Page) -> String {
+    use crate::user_skills::escape;
+    let kind = page.kind.as_deref().map(|k| format!(" <span class=\"badge run\">{}</span>", escape(k))).unwrap_or_default();
+    let mut html = format!("<h1>{} <span class=\"badge yours\">yours</span>{kind}</h1><p class=\"lead\">{}</p><p class=\"meta\">", escape(&page.name), escape(&page.description));
+    if let Some(category) = &page.category {
+        html.push_str(&format!("<span class=\"pill\">{}</span>", escape(category)));
+    }
+    for keyword in &page.keywords {
+        html.push_str(&format!(" <span class=\"pill\">{}</span>", escape(keyword)));
+    }
+    html.push_str("</p>");
+    html
 }
 
 /// The page below its header as HTML: the warnings, the Run section

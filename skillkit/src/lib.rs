@@ -6,8 +6,10 @@
 //! HTML entity table and `llmos_core::markdown`); with the feature `skills`
 //! also the SKILL.md parser (the YAML parser and the core's checks), which
 //! the workbench needs to check, save and import skills but not to list them
-//! (their fields are stored), and the skill zips' reader and writer (rawzip,
-//! miniz_oxide), which only import and export use.
+//! (their fields are stored), the safety review (its rules and their texts),
+//! the Run panel's skill JSON (the reader of a skill's inputs and outputs),
+//! and the skill zips' reader and writer (rawzip, miniz_oxide), which only
+//! import and export use.
 //!
 //! Built twice: without features it is the **Markdown kit**, which the chat
 //! fetches; with `skills` the **skill kit**, which the workbench fetches.
