@@ -16,21 +16,22 @@ pub(crate) enum Status {
 }
 
 pub(crate) fn status_view(status: RwSignal<Status>) -> impl IntoView {
-    move || match status.get() {
-        Status::Idle => ().into_any(),
-        Status::Working(text) => view! { <p class="notice" role="status">{text}</p> }.into_any(),
-        Status::Done(text, notes) => view! {
-            <div class="notice ok" role="status"><p>{text}</p>
-                {(!notes.is_empty()).then(|| view! { <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+    move || {
+        let (failed, text, items) = match status.get() {
+            Status::Idle => return ().into_any(),
+            Status::Working(text) => return view! { <p class="notice" role="status">{text}</p> }.into_any(),
+            Status::Done(text, notes) => (false, text, notes),
+            Status::Failed(text, details) => (true, text, details),
+        };
+        // One view for both outcomes, its list written as escaped HTML
+        // text: a view each cost the bundle 3.9 kB gzipped (issue 14).
+        let list: String = items.iter().map(|item| if failed { format!("<li><pre>{}</pre></li>", crate::user_skills::escape(item)) } else { format!("<li>{}</li>", crate::user_skills::escape(item)) }).collect();
+        view! {
+            <div class=if failed { "notice error" } else { "notice ok" } role=if failed { "alert" } else { "status" }><p>{text}</p>
+                {(!items.is_empty()).then(|| view! { <ul class=failed.then_some("diagnostics") inner_html=list></ul> })}
             </div>
         }
-        .into_any(),
-        Status::Failed(text, details) => view! {
-            <div class="notice error" role="alert"><p>{text}</p>
-                {(!details.is_empty()).then(|| view! { <ul class="diagnostics">{details.into_iter().map(|d| view! { <li><pre>{d}</pre></li> }).collect_view()}</ul> })}
-            </div>
-        }
-        .into_any(),
+        .into_any()
     }
 }
 
