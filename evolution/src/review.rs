@@ -287,7 +287,7 @@ pub(crate) mod actions {
     async fn user_skills() -> Result<(Vec<UserSkill>, Vec<(String, String)>), String> {
         let store = store::shared().await.map_err(|e| e.message)?;
         let skills = store.skills().await.map_err(|e| e.message)?;
-        let evolved = skills.iter().filter_map(|s| Some((s.parse().ok()?.0.metadata.get("pattern")?.clone(), s.name.clone()))).collect();
+        let evolved = skills.iter().filter_map(|s| Some((s.parse_whole().ok()?.0.metadata.get("pattern")?.clone(), s.name.clone()))).collect();
         Ok((skills, evolved))
     }
 
@@ -338,7 +338,7 @@ pub(crate) mod actions {
                     continue;
                 }
                 let skill = match mine.iter().find(|s| &s.name == name) {
-                    Some(skill) => skill.parse().ok().map(|(skill, _)| skill),
+                    Some(skill) => skill.parse_whole().ok().map(|(skill, _)| skill),
                     None => browser::fetch_text(&format!("{base}skills/{name}/SKILL.md")).await.ok().and_then(|text| model::parse_skill_md(name, &text)),
                 };
                 chained.extend(skill);

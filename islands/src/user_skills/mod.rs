@@ -113,6 +113,16 @@ impl UserSkill {
         parse_in_browser(self.skill_md(), &self.other_files())
     }
 
+    /// The whole parsed skill, for bundles that carry the parser themselves
+    /// (the evolution pages read its metadata); the workbench's bundle
+    /// gets outlines from its kit instead ([`UserSkill::parse`]).
+    #[cfg(not(any(feature = "workbench", feature = "chat")))]
+    pub fn parse_whole(&self) -> Result<(llmos_core::Skill, Vec<Diagnostic>), Diagnostic> {
+        let files = self.other_files();
+        let (unnamed, _) = llmos_core::parse_skill(&SkillSource { path: SKILL_MD, folder: "", bytes: self.skill_md(), files: &files })?;
+        llmos_core::parse_skill(&SkillSource { path: SKILL_MD, folder: &unnamed.name, bytes: self.skill_md(), files: &files })
+    }
+
     /// Bytes stored, all files together.
     pub fn size(&self) -> usize {
         self.files.iter().map(|f| f.data.len()).sum()
