@@ -1,7 +1,10 @@
 //! What the chat keeps in IndexedDB: conversations, their messages, one
 //! trace per conversation for the evolution engine, and the chat settings.
 //! Plain serde records (stored as JSON-shaped objects), so they export as
-//! JSON unchanged and are unit-tested natively.
+//! JSON unchanged and are unit-tested natively. The traces page and sync
+//! read them with serde; the chat reads them with [`from_json`]'s readers
+//! and keeps traces as JSON values ([`trace_json`]), which keeps serde's
+//! deserializers out of its bundle.
 
 use llmos_core::llm::{split_think, ChatRequest, Ending, Message, ProviderConfig, ProviderKind};
 use serde::{Deserialize, Serialize};

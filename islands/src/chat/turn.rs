@@ -273,16 +273,11 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     };
     let Ok(store) = shared().await else { return };
     let saved = store.put_records(MESSAGES, &[to_js(&kept)]).await;
-    state.messages.update(|m| m.push(kept));
-    state.streaming.set(false);
-    if following {
-        show_end_soon(state);
-    }
-    if let Err(error) = saved {
-        say(state, format!("The answer could not be saved: {error}"));
-    }
 
-    // The conversation moves to the top; its trace records this turn.
+    // The conversation moves to the top; its trace records this turn. Both
+    // are stored before the answer settles on the page with the outcome
+    // buttons: a click on them during this read-modify-write of the trace
+    // could lose the outcome, or the goal.
     if let Some(mut conv) = state.conversations.with_untracked(|c| c.iter().find(|c| c.id == conversation).cloned()).or_else(|| {
         Some(Conversation { id: conversation.clone(), title: records::title_from(&goal_text), created: started, updated: started })
     }) {
@@ -304,6 +299,14 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     let turn = TraceTurn { started, first_token_ms: first_token, total_ms: browser::now() - started, ok: error.is_none() && !stopped };
     trace_json::add_turn(&mut trace, super::provider_id(config.kind), settings.model(), &tool_calls, &runs, &turn);
     let _ = store.put_records(TRACES, &[to_js(&trace)]).await;
+    state.messages.update(|m| m.push(kept));
+    state.streaming.set(false);
+    if following {
+        show_end_soon(state);
+    }
+    if let Err(error) = saved {
+        say(state, format!("The answer could not be saved: {error}"));
+    }
     load_conversations(state).await;
 }
 
