@@ -25,6 +25,8 @@ mod attach;
 // The traces and evolution pages: patterns, proposals, review (issue 13).
 #[path = "chat/evolution.rs"]
 mod evolution;
+#[path = "chat/records.rs"]
+mod records;
 
 use common::providers::{Failure, ProviderStandIn, Script, RETRY_AFTER_SECONDS};
 use common::server::StaticServer;

@@ -117,8 +117,11 @@ pub mod render {
     }
 
     pub fn chat(base: &str, index_url: &str) -> String {
-        let (base, index_url) = (base.to_string(), index_url.to_string());
-        island_html(move || view! { <crate::chat::Chat base index_url /> })
+        let paths = crate::chat::ChatPaths { base: base.to_string(), index_url: index_url.to_string() };
+        island_html(move || {
+            provide_context(paths);
+            view! { <crate::chat::Chat /> }
+        })
     }
 
     /// The user's own skills on the catalogue (`None`) or a category page.

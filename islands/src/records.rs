@@ -1,7 +1,10 @@
 //! What the chat keeps in IndexedDB: conversations, their messages, one
 //! trace per conversation for the evolution engine, and the chat settings.
 //! Plain serde records (stored as JSON-shaped objects), so they export as
-//! JSON unchanged and are unit-tested natively.
+//! JSON unchanged and are unit-tested natively. The traces page and sync
+//! read them with serde; the chat reads them with [`from_json`]'s readers
+//! and keeps traces as JSON values ([`trace_json`]), which keeps serde's
+//! deserializers out of its bundle.
 
 use llmos_core::llm::{split_think, ChatRequest, Ending, Message, ProviderConfig, ProviderKind};
 use serde::{Deserialize, Serialize};
@@ -154,6 +157,245 @@ pub struct Trace {
     pub kept: bool,
 }
 
+/// The chat's records read from JSON values, as their derived
+/// `Deserialize` reads them (the same fields required, the same defaults,
+/// anything else refused), without it: serde's code for one struct is
+/// 2 to 6 kB of the chat bundle, these read every record the chat shows
+/// with the JSON value reader it has anyway (issue 14). The unit tests
+/// hold them to the derived readers, field by field.
+pub mod from_json {
+    use super::{ChatMessage, ChatSettings, Conversation, Role, SkillLink, SkillRun};
+    use llmos_core::llm::{Ending, ProviderKind};
+    use llmos_core::IoSpec;
+    use serde_json::{Map, Value};
+
+    type Object = Map<String, Value>;
+
+    fn text(value: &Value) -> Option<String> {
+        value.as_str().map(str::to_string)
+    }
+
+    fn number(value: &Value) -> Option<f64> {
+        value.as_f64()
+    }
+
+    fn flag(value: &Value) -> Option<bool> {
+        value.as_bool()
+    }
+
+    fn list<T>(value: &Value, item: fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+        value.as_array()?.iter().map(item).collect()
+    }
+
+    /// A field without a default: it must be there.
+    fn required<T>(object: &Object, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        read(object.get(key)?)
+    }
+
+    /// A `#[serde(default)]` field: the default when it is missing.
+    fn or_default<T: Default>(object: &Object, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        object.get(key).map_or(Some(T::default()), read)
+    }
+
+    /// An `Option` field: `None` when missing or null.
+    fn optional<T>(object: &Object, key: &str, read: impl Fn(&Value) -> Option<T>) -> Option<Option<T>> {
+        match object.get(key) {
+            None | Some(Value::Null) => Some(None),
+            Some(value) => read(value).map(Some),
+        }
+    }
+
+    /// A unit enum by its serialised name.
+    fn variant<T: Copy + serde::Serialize>(value: &Value, all: &[T]) -> Option<T> {
+        let name = value.as_str()?;
+        all.iter().copied().find(|v| serde_json::to_value(v).ok().as_ref().and_then(Value::as_str) == Some(name))
+    }
+
+    /// Every [`Ending`] (the unit test checks none is missing).
+    pub const ENDINGS: [Ending; 9] =
+        [Ending::Complete, Ending::ToolUse, Ending::OutputLimit, Ending::ContextFull, Ending::Refusal, Ending::Filtered, Ending::PromptBlocked, Ending::Paused, Ending::Other];
+
+    pub fn conversation(value: &Value) -> Option<Conversation> {
+        let o = value.as_object()?;
+        Some(Conversation { id: required(o, "id", text)?, title: required(o, "title", text)?, created: required(o, "created", number)?, updated: required(o, "updated", number)? })
+    }
+
+    fn skill_link(value: &Value) -> Option<SkillLink> {
+        let o = value.as_object()?;
+        Some(SkillLink { slug: required(o, "slug", text)?, name: required(o, "name", text)?, user: or_default(o, "user", flag)? })
+    }
+
+    /// An input's or output's declaration ([`IoSpec`]).
+    pub fn io_spec(value: &Value) -> Option<IoSpec> {
+        let o = value.as_object()?;
+        Some(IoSpec {
+            name: required(o, "name", text)?,
+            kind: required(o, "type", text)?,
+            description: optional(o, "description", text)?,
+            default: optional(o, "default", |v| Some(v.clone()))?,
+            required: or_default(o, "required", flag)?,
+            options: or_default(o, "options", |v| list(v, text))?,
+            format: optional(o, "format", text)?,
+        })
+    }
+
+    /// A list of [`IoSpec`]s.
+    pub fn io_specs(value: &Value) -> Option<Vec<IoSpec>> {
+        list(value, io_spec)
+    }
+
+    fn skill_run(value: &Value) -> Option<SkillRun> {
+        let o = value.as_object()?;
+        Some(SkillRun {
+            skill: required(o, "skill", text)?,
+            inputs: required(o, "inputs", |v| Some(v.clone()))?,
+            status: required(o, "status", text)?,
+            ms: or_default(o, "ms", number)?,
+            outputs: optional(o, "outputs", |v| Some(v.clone()))?,
+            output_specs: or_default(o, "output_specs", io_specs)?,
+            error: optional(o, "error", text)?,
+        })
+    }
+
+    pub fn message(value: &Value) -> Option<ChatMessage> {
+        let o = value.as_object()?;
+        Some(ChatMessage {
+            id: required(o, "id", text)?,
+            conversation: required(o, "conversation", text)?,
+            seq: required(o, "seq", |v| v.as_u64().and_then(|n| u32::try_from(n).ok()))?,
+            role: required(o, "role", |v| match v.as_str()? {
+                "user" => Some(Role::User),
+                "assistant" => Some(Role::Assistant),
+                _ => None,
+            })?,
+            text: required(o, "text", text)?,
+            created: required(o, "created", number)?,
+            model: or_default(o, "model", text)?,
+            skills_used: or_default(o, "skills_used", |v| list(v, skill_link))?,
+            input_tokens: optional(o, "input_tokens", Value::as_u64)?,
+            output_tokens: optional(o, "output_tokens", Value::as_u64)?,
+            error: optional(o, "error", text)?,
+            stopped: or_default(o, "stopped", flag)?,
+            reasoning: or_default(o, "reasoning", text)?,
+            ending: optional(o, "ending", |v| variant(v, &ENDINGS))?,
+            finish_reason: optional(o, "finish_reason", text)?,
+            runs: or_default(o, "runs", |v| list(v, skill_run))?,
+        })
+    }
+
+    /// The chat's settings (`[provider, value]` pairs per provider).
+    pub fn settings(value: &Value) -> Option<ChatSettings> {
+        let o = value.as_object()?;
+        fn per_provider<T>(value: &Value, read: fn(&Value) -> Option<T>) -> Option<Vec<(ProviderKind, T)>> {
+            value
+                .as_array()?
+                .iter()
+                .map(|pair| match pair.as_array()?.as_slice() {
+                    [kind, value] => Some((variant(kind, &ProviderKind::ALL)?, read(value)?)),
+                    _ => None,
+                })
+                .collect()
+        }
+        Some(ChatSettings {
+            provider: required(o, "provider", |v| variant(v, &ProviderKind::ALL))?,
+            base_urls: or_default(o, "base_urls", |v| per_provider(v, text))?,
+            models: or_default(o, "models", |v| per_provider(v, text))?,
+            system: or_default(o, "system", text)?,
+            max_tokens: or_default(o, "max_tokens", |v| per_provider(v, |n| n.as_u64().and_then(|n| u32::try_from(n).ok())))?,
+        })
+    }
+}
+
+/// The chat's side of a trace, kept as a JSON value rather than a [`Trace`]:
+/// the chat only adds a turn to it, marks its outcome and reads whether it is
+/// kept, and reading the typed record would put `Trace`'s deserializer and
+/// its parts' (about 15 kB of the module, issue 14) in the chat bundle. The
+/// values written are shaped as [`Trace`] serialises, so the traces page and
+/// sync read them typed, and old traces (without `runs`, say) are extended in place.
+pub mod trace_json {
+    use super::{TraceRun, TraceToolCall, TraceTurn};
+    use serde_json::{json, Value};
+
+    /// The stored trace, when it is one (an object with an `id`).
+    pub fn stored(stored: Option<Value>) -> Option<Value> {
+        stored.filter(|trace| trace.is_object() && trace.get("id").and_then(Value::as_str).is_some_and(|i| !i.is_empty()))
+    }
+
+    /// A new, empty trace of conversation `id`. Read from its text: `json!`
+    /// for eleven fields compiles to a kilobyte of code.
+    pub fn new(id: &str) -> Value {
+        const EMPTY: &str = r#"{"id":"","conversation":"","goal":"","provider":"","model":"","skills_offered":[],"skills_used":[],"tool_calls":[],"turns":[],"runs":[],"outcome":null}"#;
+        let mut trace: Value = serde_json::from_str(EMPTY).expect("the empty trace is JSON");
+        trace["id"] = id.into();
+        trace["conversation"] = id.into();
+        trace
+    }
+
+    /// The stored trace of conversation `id`, or a new one when there is
+    /// none (or what is stored is not a trace).
+    pub fn or_new(stored: Option<Value>, id: &str) -> Value {
+        self::stored(stored).unwrap_or_else(|| new(id))
+    }
+
+    /// The outcome the user marked (`solved`, `not-solved`), if any.
+    pub fn outcome(trace: &Value) -> Option<String> {
+        trace.get("outcome").and_then(Value::as_str).map(str::to_string)
+    }
+
+    /// Kept on purpose on the traces page (it outlives its conversation).
+    pub fn kept(trace: &Value) -> bool {
+        trace.get("kept").and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    pub fn set_outcome(trace: &mut Value, outcome: &str) {
+        trace["outcome"] = outcome.into();
+    }
+
+    /// The array `key` of the trace, made one when missing or not an array.
+    fn list<'a>(trace: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
+        if !trace[key].is_array() {
+            trace[key] = Value::Array(Vec::new());
+        }
+        trace[key].as_array_mut().expect("made an array above")
+    }
+
+    /// Adds `slugs` missing from the list `key`.
+    pub fn add_slugs<'a>(trace: &mut Value, key: &str, slugs: impl IntoIterator<Item = &'a str>) {
+        let list = list(trace, key);
+        for slug in slugs {
+            if !list.iter().any(|s| s == slug) {
+                list.push(slug.into());
+            }
+        }
+    }
+
+    /// Records one turn: who answered, the tool calls and runs it made, its timings.
+    pub fn add_turn(trace: &mut Value, provider: String, model: String, tool_calls: &[TraceToolCall], runs: &[TraceRun], turn: &TraceTurn) {
+        trace["provider"] = provider.into();
+        trace["model"] = model.into();
+        list(trace, "tool_calls").extend(tool_calls.iter().map(|c| json!({ "name": c.name, "arguments": c.arguments })));
+        list(trace, "runs").extend(runs.iter().map(|r| serde_json::to_value(r).expect("a run serialises")));
+        list(trace, "turns").push(json!({ "started": turn.started, "first_token_ms": turn.first_token_ms, "total_ms": turn.total_ms, "ok": turn.ok }));
+    }
+
+    /// Why an imported trace cannot be stored, if it cannot: the fields the
+    /// traces page needs must be there with their types.
+    pub fn problem(trace: &Value) -> Option<String> {
+        let Some(object) = trace.as_object() else { return Some("it is not an object".into()) };
+        for key in ["id", "conversation", "goal", "provider", "model"] {
+            if !object.get(key).is_some_and(Value::is_string) {
+                return Some(format!("its `{key}` is not a string"));
+            }
+        }
+        for key in ["skills_offered", "skills_used", "tool_calls", "turns"] {
+            if !object.get(key).is_some_and(Value::is_array) {
+                return Some(format!("its `{key}` is not a list"));
+            }
+        }
+        None
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceToolCall {
     pub name: String,
@@ -302,15 +544,9 @@ pub fn to_markdown(conversation: &Conversation, messages: &[ChatMessage]) -> Str
     out
 }
 
-/// The JSON export of conversations: everything needed to import them again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Export {
-    pub format: String,
-    pub conversations: Vec<Conversation>,
-    pub messages: Vec<ChatMessage>,
-    pub traces: Vec<Trace>,
-}
-
+/// The JSON export of conversations, everything needed to import them
+/// again: `{"format": EXPORT_FORMAT, "conversations": [Conversation…],
+/// "messages": [ChatMessage…], "traces": [Trace…]}`, the records as stored.
 pub const EXPORT_FORMAT: &str = "llmos-chats-1";
 
 #[cfg(test)]
@@ -351,6 +587,126 @@ mod tests {
         assert_eq!(trace.outputs, r#"{"chart":"[image shown to the user]","n":3}"#);
         let declined = SkillRun { status: "declined".into(), outputs: None, ..run }.trace();
         assert_eq!((declined.ok, declined.reason.as_deref(), declined.outputs.as_str()), (false, Some("declined"), ""));
+    }
+
+    /// Every variation of `record`: each field left out, made null, or
+    /// given a value of each JSON type, recursively into objects and lists.
+    fn variations(record: &serde_json::Value) -> Vec<serde_json::Value> {
+        use serde_json::{json, Value};
+        let odd = [json!(null), json!(true), json!(-1), json!(7), json!(2.5), json!(4294967296u64), json!("user"), json!("output-limit"), json!([]), json!({})];
+        let mut out = vec![record.clone()];
+        match record {
+            Value::Object(map) => {
+                for key in map.keys() {
+                    let mut without = map.clone();
+                    without.shift_remove(key);
+                    out.push(Value::Object(without));
+                    for value in odd.iter().cloned().chain(variations(&map[key]).into_iter().skip(1)) {
+                        let mut changed = map.clone();
+                        changed.insert(key.clone(), value);
+                        out.push(Value::Object(changed));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    for value in odd.iter().cloned().chain(variations(item).into_iter().skip(1)) {
+                        let mut changed = items.clone();
+                        changed[i] = value;
+                        out.push(Value::Array(changed));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[track_caller]
+    fn reads_as_serde<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(record: serde_json::Value, read: fn(&serde_json::Value) -> Option<T>) {
+        let all = variations(&record);
+        assert!(all.len() > 20);
+        let mut read_some = 0;
+        for value in all {
+            let by_serde = serde_json::from_value::<T>(value.clone()).ok();
+            read_some += usize::from(by_serde.is_some());
+            assert_eq!(read(&value), by_serde, "{value}");
+        }
+        assert!(read_some > 1);
+    }
+
+    #[test]
+    fn the_chats_record_readers_read_what_serde_reads_and_refuse_what_it_refuses() {
+        use serde_json::json;
+        let spec = json!({"name": "chart", "type": "svg", "description": "d", "default": {"a": 1}, "required": true, "options": ["x", "y"], "format": "text"});
+        let run = json!({"skill": "plot", "inputs": {"n": 3}, "status": "ran", "ms": 4.5, "outputs": {"chart": "<svg/>"}, "output_specs": [spec], "error": "e"});
+        let message = json!({
+            "id": "m", "conversation": "c", "seq": 3, "role": "assistant", "text": "hi", "created": 1.5, "model": "m1",
+            "skills_used": [{"slug": "s", "name": "n", "user": true}], "input_tokens": 10, "output_tokens": 20, "error": "x",
+            "stopped": true, "reasoning": "r", "ending": "context-full", "finish_reason": "length", "runs": [run]
+        });
+        reads_as_serde(message, from_json::message);
+        // As stored before runs, reasoning and endings existed.
+        reads_as_serde(json!({"id": "m", "conversation": "c", "seq": 0, "role": "user", "text": "q", "created": 0}), from_json::message);
+        reads_as_serde(json!({"id": "c", "title": "t", "created": 1, "updated": 2.5}), from_json::conversation);
+        reads_as_serde(
+            json!({"provider": "openai-compatible", "base_urls": [["anthropic", "https://x"]], "models": [["gemini", "g"], ["openrouter", "o"]], "system": "s", "max_tokens": [["openai", 1000]]}),
+            from_json::settings,
+        );
+        reads_as_serde(json!([spec, {"name": "n", "type": "number"}]), from_json::io_specs);
+        for ending in from_json::ENDINGS {
+            // Fails to compile when a variant is added: add it to ENDINGS too.
+            match ending {
+                Ending::Complete | Ending::ToolUse | Ending::OutputLimit | Ending::ContextFull | Ending::Refusal | Ending::Filtered | Ending::PromptBlocked | Ending::Paused | Ending::Other => {}
+            }
+            let name = serde_json::to_value(ending).unwrap();
+            assert_eq!(from_json::message(&json!({"id": "m", "conversation": "c", "seq": 0, "role": "assistant", "text": "", "created": 0, "ending": name})).unwrap().ending, Some(ending));
+        }
+    }
+
+    #[test]
+    fn traces_the_chat_writes_as_json_read_back_typed_and_old_ones_are_extended() {
+        use serde_json::json;
+        let call = TraceToolCall { name: "load_skill".into(), arguments: r#"{"name":"plot"}"#.into() };
+        let run = TraceRun { skill: "plot".into(), inputs: json!({"n": 3}), outputs: "{}".into(), ms: 4.5, ok: false, reason: Some("declined".into()) };
+        let turn = TraceTurn { started: 10.0, first_token_ms: Some(1.5), total_ms: 20.0, ok: true };
+        let mut trace = trace_json::or_new(None, "c1");
+        trace["goal"] = "plot it".into();
+        trace_json::add_slugs(&mut trace, "skills_offered", ["plot", "csv", "plot"]);
+        trace_json::add_slugs(&mut trace, "skills_used", ["plot"]);
+        trace_json::add_turn(&mut trace, "anthropic".into(), "m".into(), std::slice::from_ref(&call), std::slice::from_ref(&run), &turn);
+        trace_json::set_outcome(&mut trace, "solved");
+        let typed: Trace = serde_json::from_value(trace.clone()).unwrap();
+        let expected = Trace {
+            id: "c1".into(),
+            conversation: "c1".into(),
+            goal: "plot it".into(),
+            provider: "anthropic".into(),
+            model: "m".into(),
+            skills_offered: vec!["plot".into(), "csv".into()],
+            skills_used: vec!["plot".into()],
+            tool_calls: vec![call.clone()],
+            turns: vec![turn.clone()],
+            runs: vec![run.clone()],
+            outcome: Some("solved".into()),
+            kept: false,
+        };
+        assert_eq!(typed, expected);
+        assert_eq!(trace, serde_json::to_value(&expected).unwrap(), "the same JSON as the typed trace writes");
+        assert!(trace_json::problem(&trace).is_none() && !trace_json::kept(&trace));
+        assert_eq!(trace_json::outcome(&trace).as_deref(), Some("solved"));
+
+        // A trace stored before runs existed, kept on the traces page: extended, not replaced.
+        let old = json!({"id":"c","conversation":"c","goal":"g","provider":"openai","model":"m","skills_offered":["a"],"skills_used":[],"tool_calls":[],"turns":[],"outcome":null,"kept":true});
+        let mut trace = trace_json::or_new(Some(old), "c");
+        assert!(trace_json::kept(&trace) && trace_json::outcome(&trace).is_none());
+        trace_json::add_turn(&mut trace, "anthropic".into(), "m2".into(), &[], std::slice::from_ref(&run), &turn);
+        let typed: Trace = serde_json::from_value(trace).unwrap();
+        assert_eq!((typed.goal.as_str(), typed.runs.len(), typed.turns.len(), typed.kept, typed.skills_offered.len()), ("g", 1, 1, true, 1));
+        // What is not a trace is replaced by a new one; imports name what is wrong.
+        assert_eq!(trace_json::or_new(Some(json!("x")), "d")["id"], "d");
+        assert_eq!(trace_json::problem(&json!({"id": "c"})).as_deref(), Some("its `conversation` is not a string"));
+        assert_eq!(trace_json::problem(&json!([])).as_deref(), Some("it is not an object"));
     }
 
     #[test]

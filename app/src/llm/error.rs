@@ -156,11 +156,21 @@ fn is_loopback(url: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "::1") || host.ends_with(".localhost")
 }
 
-/// `retry-after` in seconds. The HTTP-date form needs a clock, which this
-/// crate has not: it yields `None`.
+/// `retry-after` in seconds (`20`), or Gemini's `retryDelay` (`37s`,
+/// `1.5s`), rounded up. The HTTP-date form needs a clock, which this crate
+/// has not: it yields `None`. Read digit by digit rather than as an `f64`:
+/// the standard library's float parser brings a 10 kB table of powers of
+/// five into every WebAssembly bundle that reports provider errors (issue 14).
 fn parse_seconds(value: &str) -> Option<u64> {
-    let seconds: f64 = value.trim().trim_end_matches('s').parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| seconds.ceil() as u64)
+    let value = value.trim().trim_end_matches('s');
+    let value = value.strip_prefix('+').unwrap_or(value);
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let seconds = whole.bytes().fold(0u64, |n, b| n.saturating_mul(10).saturating_add(u64::from(b - b'0')));
+    Some(seconds.saturating_add(u64::from(fraction.bytes().any(|b| b != b'0'))))
 }
 
 /// The parts of an error body that help, in any provider's shape:
@@ -261,6 +271,18 @@ mod tests {
         });
         assert_eq!(describe_http_error(ProviderKind::OpenAi, 500, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "upstream error").detail.as_deref(), Some("upstream error"));
         assert_eq!(describe_http_error(ProviderKind::OpenAi, 500, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "").retry_after_seconds, None);
+    }
+
+    #[test]
+    fn retry_delays_are_whole_seconds_rounded_up() {
+        let cases = [("20", Some(20)), ("1.5", Some(2)), ("37s", Some(37)), (" 0.000s ", Some(0)), ("+3", Some(3)), (".5", Some(1)), ("5.", Some(5)), ("0", Some(0))];
+        for (text, seconds) in cases {
+            assert_eq!(parse_seconds(text), seconds, "{text}");
+        }
+        for text in ["", "s", ".", "-1", "1e3", "inf", "NaN", "1.2.3", "Wed, 21 Oct 2015 07:28:00 GMT", "2 s"] {
+            assert_eq!(parse_seconds(text), None, "{text}");
+        }
+        assert_eq!(parse_seconds("99999999999999999999999"), Some(u64::MAX));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 pub use super::answer::{continue_answer, regenerate, resend, send, stop};
 use super::key_origin::{self, Blocked, Then};
-use super::records::{self, ChatMessage, ChatSettings, Conversation, Export, Role, Trace};
+use super::records::{self, from_json, trace_json, ChatMessage, ChatSettings, Conversation, Role};
 use super::stream::Failure;
 use super::{keys, ChatState};
 use crate::browser;
@@ -12,16 +12,22 @@ use crate::store::schema::{CONVERSATIONS, MESSAGES, SETTINGS, TRACES};
 use crate::store::shared;
 use leptos::prelude::*;
 use llmos_core::llm::{describe_models_error, models_request, parse_models, ChatError};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 pub(super) fn to_js<T: Serialize>(value: &T) -> JsValue {
     js_sys::JSON::parse(&serde_json::to_string(value).expect("records serialise")).unwrap_or(JsValue::NULL)
 }
 
-pub(super) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+/// A stored record as a JSON value.
+pub(super) fn from_js(value: &JsValue) -> Option<Value> {
     serde_json::from_str(&js_sys::JSON::stringify(value).ok()?.as_string()?).ok()
+}
+
+/// A stored record read by `read` (one of `records::from_json`'s readers).
+pub(super) fn read_record<T>(value: &JsValue, read: fn(&Value) -> Option<T>) -> Option<T> {
+    read(&from_js(value)?)
 }
 
 pub(super) fn new_id() -> String {
@@ -68,7 +74,7 @@ pub async fn start(state: ChatState) {
     });
     let Ok(store) = shared().await else { return say(state, "This browser refused local storage; the chat cannot keep keys or history here.") };
     if let Ok(Some(record)) = store.record(SETTINGS, "chat").await {
-        if let Some(settings) = from_js::<ChatSettings>(&js_sys::Reflect::get(&record, &"value".into()).unwrap_or(JsValue::NULL)) {
+        if let Some(settings) = read_record(&browser::field(&record, "value"), from_json::settings) {
             state.settings.set(settings);
         }
     }
@@ -101,7 +107,7 @@ async fn attach(state: ChatState, wanted: &str) {
 
 pub(super) async fn load_conversations(state: ChatState) {
     let Ok(store) = shared().await else { return };
-    let mut list: Vec<Conversation> = store.records(CONVERSATIONS).await.unwrap_or_default().iter().filter_map(from_js).collect();
+    let mut list: Vec<Conversation> = store.records(CONVERSATIONS).await.unwrap_or_default().iter().filter_map(|r| read_record(r, from_json::conversation)).collect();
     list.sort_by(|a, b| b.updated.total_cmp(&a.updated));
     state.conversations.set(list);
 }
@@ -221,15 +227,15 @@ pub async fn open(state: ChatState, id: Option<String>) {
         return;
     };
     let Ok(store) = shared().await else { return };
-    let mut messages: Vec<ChatMessage> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(from_js).collect();
+    let mut messages: Vec<ChatMessage> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(|r| read_record(r, from_json::message)).collect();
     messages.sort_by_key(|m| m.seq);
     // Answers are Markdown: the renderer is fetched before they are shown.
     if messages.iter().any(|m| m.role == Role::Assistant) {
         let _ = crate::kit::load().await;
     }
     state.messages.set(messages);
-    let trace: Option<Trace> = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js);
-    state.outcome.set(trace.and_then(|t| t.outcome));
+    let trace = trace_json::stored(store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js));
+    state.outcome.set(trace.as_ref().and_then(trace_json::outcome));
     show_end_soon(state);
 }
 
@@ -251,10 +257,10 @@ pub async fn delete(state: ChatState, id: String) {
         return;
     }
     let Ok(store) = shared().await else { return };
-    let message_ids: Vec<String> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(from_js::<ChatMessage>).map(|m| m.id).collect();
+    let message_ids: Vec<String> = store.records_where(MESSAGES, "conversation", &id).await.unwrap_or_default().iter().filter_map(|m| browser::field(m, "id").as_string()).collect();
     let _ = store.delete_records(MESSAGES, &message_ids).await;
     // A trace the user kept on purpose (on the traces page) outlives its chat.
-    let kept = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js::<Trace>).is_some_and(|t| t.kept);
+    let kept = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js).is_some_and(|t| trace_json::kept(&t));
     if !kept {
         let _ = store.delete_records(TRACES, std::slice::from_ref(&id)).await;
     }
@@ -298,10 +304,8 @@ pub fn message_click(state: ChatState, event: &leptos::ev::MouseEvent) {
 pub async fn set_outcome(state: ChatState, outcome: &str) {
     let Some(id) = state.current.get_untracked() else { return };
     let Ok(store) = shared().await else { return };
-    let mut trace: Trace = store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js).unwrap_or_default();
-    trace.id.clone_from(&id);
-    trace.conversation = id;
-    trace.outcome = Some(outcome.to_string());
+    let mut trace = trace_json::or_new(store.record(TRACES, &id).await.ok().flatten().as_ref().and_then(from_js), &id);
+    trace_json::set_outcome(&mut trace, outcome);
     if store.put_records(TRACES, &[to_js(&trace)]).await.is_ok() {
         state.outcome.set(Some(outcome.to_string()));
     }
@@ -319,15 +323,19 @@ pub async fn edit_last(state: ChatState) {
 }
 
 
+/// Every conversation, message and trace as stored, in one JSON file
+/// (`records::EXPORT_FORMAT`). The records are JavaScript objects already:
+/// the browser writes them (`JSON.stringify`), so the bundle carries no
+/// serialiser of the export of its own.
 pub async fn export_json(state: ChatState) {
     let Ok(store) = shared().await else { return };
-    let export = Export {
-        format: records::EXPORT_FORMAT.into(),
-        conversations: store.records(CONVERSATIONS).await.unwrap_or_default().iter().filter_map(from_js).collect(),
-        messages: store.records(MESSAGES).await.unwrap_or_default().iter().filter_map(from_js).collect(),
-        traces: store.records(TRACES).await.unwrap_or_default().iter().filter_map(from_js).collect(),
-    };
-    let json = serde_json::to_string_pretty(&export).expect("records serialise");
+    let export = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&export, &"format".into(), &records::EXPORT_FORMAT.into());
+    for (key, name) in [("conversations", CONVERSATIONS), ("messages", MESSAGES), ("traces", TRACES)] {
+        let list: js_sys::Array = store.records(name).await.unwrap_or_default().into_iter().collect();
+        let _ = js_sys::Reflect::set(&export, &key.into(), &list);
+    }
+    let json = js_sys::JSON::stringify_with_replacer_and_space(&export, &JsValue::NULL, &JsValue::from(2)).ok().and_then(|t| t.as_string()).unwrap_or_default();
     if let Err(error) = browser::download("llmos-chats.json", json.as_bytes(), "application/json") {
         say(state, error);
     }
@@ -342,28 +350,57 @@ pub async fn export_markdown(state: ChatState) {
     }
 }
 
+/// The records of the export's list `key`, each read as a `T` (checked
+/// whole before anything is stored), or which one is not and why.
+fn export_list<T>(export: &JsValue, key: &str, what: &str, read: impl Fn(&Value) -> Result<T, String>) -> Result<Vec<(JsValue, T)>, String> {
+    let list = browser::field(export, key);
+    if !js_sys::Array::is_array(&list) {
+        return Err(format!("its `{key}` is not a list"));
+    }
+    let list = js_sys::Array::from(&list);
+    let count = list.length();
+    list.iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let read = from_js(&record).ok_or_else(|| "it is not JSON data".to_string()).and_then(|value| read(&value));
+            read.map(|typed| (record, typed)).map_err(|why| format!("{what} {} of {count} cannot be read: {why}", i + 1))
+        })
+        .collect()
+}
+
 pub async fn import_json(state: ChatState, files: Vec<web_sys::File>) {
     let Ok(read) = browser::read_files(&files).await else { return say(state, "The file could not be read.") };
     let Some((name, bytes)) = read.into_iter().next() else { return };
-    // From text rather than bytes: `from_slice` would compile a second copy
-    // of every record's deserializer into the bundle (the stores use `from_str`).
     let Ok(text) = String::from_utf8(bytes) else { return say(state, format!("{name} is not a chat export (it is not UTF-8 text); nothing was imported.")) };
-    let export: Export = match serde_json::from_str(&text) {
-        Ok(export) => export,
-        Err(error) => return say(state, format!("{name} is not a chat export ({error}); nothing was imported.")),
+    // The browser's JSON reader; each record is then checked as the chat reads it.
+    let export = match js_sys::JSON::parse(&text) {
+        Ok(export) if export.is_object() => export,
+        Ok(_) => return say(state, format!("{name} is not a chat export (it holds no JSON object); nothing was imported.")),
+        Err(error) => return say(state, format!("{name} is not a chat export ({}); nothing was imported.", browser::js_error(error))),
     };
-    if export.format != records::EXPORT_FORMAT {
-        return say(state, format!("{name} has format {:?}; this version reads {:?}. Nothing was imported.", export.format, records::EXPORT_FORMAT));
+    let format = browser::field(&export, "format").as_string().unwrap_or_default();
+    if format != records::EXPORT_FORMAT {
+        return say(state, format!("{name} has format {format:?}; this version reads {:?}. Nothing was imported.", records::EXPORT_FORMAT));
     }
+    const FIELDS: &str = "a field is missing or of the wrong type";
+    let lists = export_list(&export, "conversations", "chat", |r| from_json::conversation(r).ok_or_else(|| FIELDS.to_string())).and_then(|conversations| {
+        let messages = export_list(&export, "messages", "message", |r| from_json::message(r).ok_or_else(|| FIELDS.to_string()))?;
+        let traces = export_list(&export, "traces", "trace", |trace| trace_json::problem(trace).map_or(Ok(()), Err))?;
+        Ok((conversations, messages, traces))
+    });
+    let (conversations, messages, traces) = match lists {
+        Ok(lists) => lists,
+        Err(why) => return say(state, format!("{name} is not a chat export ({why}); nothing was imported.")),
+    };
     let Ok(store) = shared().await else { return };
     let result = async {
-        store.put_records(CONVERSATIONS, &export.conversations.iter().map(to_js).collect::<Vec<_>>()).await?;
-        store.put_records(MESSAGES, &export.messages.iter().map(to_js).collect::<Vec<_>>()).await?;
-        store.put_records(TRACES, &export.traces.iter().map(to_js).collect::<Vec<_>>()).await
+        store.put_records(CONVERSATIONS, &conversations.iter().map(|(_, c)| to_js(c)).collect::<Vec<_>>()).await?;
+        store.put_records(MESSAGES, &messages.iter().map(|(_, m)| to_js(m)).collect::<Vec<_>>()).await?;
+        store.put_records(TRACES, &traces.into_iter().map(|(record, ())| record).collect::<Vec<_>>()).await
     }
     .await;
     match result {
-        Ok(()) => say(state, format!("Imported {} chats.", export.conversations.len())),
+        Ok(()) => say(state, format!("Imported {} chats.", conversations.len())),
         Err(error) => say(state, error.to_string()),
     }
     load_conversations(state).await;

@@ -25,7 +25,9 @@ pub fn status_text(status: &str, ms: f64, error: Option<&str>) -> String {
 
 /// A run's card. `asking` adds the buttons that let it run (or not).
 pub fn card_html(run: &SkillRun, index: usize, asking: bool) -> String {
-    let inputs = serde_json::to_string_pretty(&run.inputs).unwrap_or_default();
+    // `{:#}`: the same indented JSON as `to_string_pretty`, through the
+    // writer the core's `Display` of values has compiled in already.
+    let inputs = format!("{:#}", run.inputs);
     let status = if asking { "asking" } else { run.status.as_str() };
     let mut html = format!(
         "<div class=\"skill-run\" data-run=\"{index}\" data-status=\"{}\"><p class=\"skill-run-head\">Skill <code>{}</code> \

@@ -10,55 +10,29 @@
 use super::records::SkillRun;
 use super::run_card::{card_html, status_text};
 use super::ChatState;
-use crate::browser::fetch_text;
+use super::actions::read_record;
+use super::records::from_json;
+use crate::browser::{fetch_text, field};
 use leptos::prelude::*;
 use llmos_core::llm::{self, OfferedSkill, RunCall, ToolSkill};
-use llmos_core::IoSpec;
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
-    static SITE_SKILLS: RefCell<Option<Rc<SiteSkills>>> = const { RefCell::new(None) };
+    /// The site's skill index's `skills` list, read once with the browser's `JSON.parse`.
+    static SITE_SKILLS: RefCell<Option<js_sys::Array>> = const { RefCell::new(None) };
     /// (conversation, skill) pairs the user allowed to run without asking.
     static ALWAYS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// What the chat reads of the site's skill index (`index/skills.json`, the
-/// core's `SkillIndex`): only what running needs, which keeps the reader small.
-#[derive(serde::Deserialize)]
-struct SiteSkills {
-    skills: Vec<SiteSkill>,
-}
-
-#[derive(serde::Deserialize)]
-struct SiteSkill {
-    name: String,
-    url: String,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    entry: Option<String>,
-    files: Vec<SiteFile>,
-    inputs: Vec<IoSpec>,
-    outputs: Vec<IoSpec>,
-    #[serde(default)]
-    packages: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct SiteFile {
-    path: String,
-    url: String,
 }
 
 /// An offered skill that can run, with what the runner needs of it.
 pub(super) struct Runnable {
     pub tool: ToolSkill,
-    /// The runner's `RunnableSkill`, as JSON.
-    pub skill_json: Value,
+    /// The runner's `RunnableSkill`, as a JavaScript object.
+    pub skill_json: JsValue,
     pub offered: OfferedSkill,
 }
 
@@ -97,24 +71,48 @@ pub(super) async fn runnable(state: ChatState, index: &crate::search_kit::ChatSk
     (!skills.is_empty()).then_some(RunTools { skills, config })
 }
 
-async fn site_skill(state: ChatState, offered: &OfferedSkill) -> Option<(Value, ToolSkill)> {
+/// What running `offered` needs from the site's skill index
+/// (`index/skills.json`, the core's `SkillIndex`): its entry file's URL
+/// and its declared inputs and outputs. The index is read with the
+/// browser's `JSON.parse` and only the entry found is read into Rust, so
+/// the bundle carries no deserializer of the index's entries (issue 14).
+async fn site_skill(state: ChatState, offered: &OfferedSkill) -> Option<(JsValue, ToolSkill)> {
     if SITE_SKILLS.with(|s| s.borrow().is_none()) {
         let text = fetch_text(&format!("{}index/skills.json", state.base.get_value())).await.ok()?;
-        let index: SiteSkills = serde_json::from_str(&text).ok()?;
-        SITE_SKILLS.with(|s| *s.borrow_mut() = Some(Rc::new(index)));
+        let skills = field(&js_sys::JSON::parse(&text).ok()?, "skills");
+        let skills: js_sys::Array = js_sys::Array::is_array(&skills).then(|| skills.unchecked_into())?;
+        SITE_SKILLS.with(|s| *s.borrow_mut() = Some(skills));
     }
-    let index = SITE_SKILLS.with(|s| s.borrow().clone())?;
-    let entry = index.skills.iter().find(|e| e.name == offered.name || e.url.ends_with(&format!("/skills/{}/", offered.slug)))?;
-    let code_url = entry.files.iter().find(|f| Some(&f.path) == entry.entry.as_ref())?.url.clone();
-    let skill = json!({ "name": entry.name, "kind": entry.kind, "code_url": code_url, "inputs": entry.inputs, "outputs": entry.outputs, "packages": entry.packages });
-    Some((skill, ToolSkill { name: offered.slug.clone(), inputs: entry.inputs.clone(), outputs: entry.outputs.clone() }))
+    let skills = SITE_SKILLS.with(|s| s.borrow().clone())?;
+    let page = format!("/skills/{}/", offered.slug);
+    let text = |value: &JsValue, key: &str| field(value, key).as_string();
+    let entry = skills.iter().find(|e| text(e, "name").as_deref() == Some(offered.name.as_str()) || text(e, "url").is_some_and(|u| u.ends_with(&page)))?;
+    let entry_path = text(&entry, "entry")?;
+    let files = field(&entry, "files");
+    let files: js_sys::Array = js_sys::Array::is_array(&files).then(|| files.unchecked_into())?;
+    let code_url = files.iter().find(|f| text(f, "path").as_deref() == Some(entry_path.as_str())).and_then(|f| text(&f, "url"))?;
+    let (inputs, outputs) = (field(&entry, "inputs"), field(&entry, "outputs"));
+    let tool = ToolSkill { name: offered.slug.clone(), inputs: read_record(&inputs, from_json::io_specs)?, outputs: read_record(&outputs, from_json::io_specs)? };
+    let packages = field(&entry, "packages");
+    let skill = js_sys::Object::new();
+    for (key, value) in [
+        ("name", field(&entry, "name")),
+        ("kind", Some(field(&entry, "type")).filter(|k| k.is_string()).unwrap_or(JsValue::NULL)),
+        ("code_url", code_url.into()),
+        ("inputs", inputs),
+        ("outputs", outputs),
+        ("packages", if js_sys::Array::is_array(&packages) { packages } else { js_sys::Array::new().into() }),
+    ] {
+        let _ = js_sys::Reflect::set(&skill, &key.into(), &value);
+    }
+    Some((skill.into(), tool))
 }
 
 /// The user's own executable skills are not offered to run yet: reading
 /// their declared inputs needs the YAML parser, which would bring the chat
 /// bundle over its size cap. (Storing `inputs`/`outputs`/`entry` in the
 /// skill record's `fields`, as search's fields are, would lift this.)
-async fn user_skill(_offered: &OfferedSkill) -> Option<(Value, ToolSkill)> {
+async fn user_skill(_offered: &OfferedSkill) -> Option<(JsValue, ToolSkill)> {
     None
 }
 
@@ -265,11 +263,11 @@ async fn call(method: &str, args: &[JsValue]) -> Result<JsValue, String> {
 }
 
 fn to_js(value: &Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+    super::actions::to_js(value)
 }
 
 /// Runs the skill, with the card's Stop (and the answer's) stopping it.
-async fn execute(card: &web_sys::Element, skill: &Value, inputs: &Value, config: &str, signal: &web_sys::AbortSignal) -> Value {
+async fn execute(card: &web_sys::Element, skill: &JsValue, inputs: &Value, config: &str, signal: &web_sys::AbortSignal) -> Value {
     let stop = Closure::<dyn FnMut()>::new(|| wasm_bindgen_futures::spawn_local(async { let _ = call("stop", &[]).await; }));
     let button = card.query_selector(".run-stop").ok().flatten().and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(button) = &button {
@@ -277,7 +275,7 @@ async fn execute(card: &web_sys::Element, skill: &Value, inputs: &Value, config:
     }
     signal.set_onabort(Some(stop.as_ref().unchecked_ref()));
     let config = js_sys::JSON::parse(config).unwrap_or(JsValue::NULL);
-    let outcome = call("run", &[to_js(skill), to_js(inputs), config]).await;
+    let outcome = call("run", &[skill.clone(), to_js(inputs), config]).await;
     signal.set_onabort(None);
     if let Some(button) = &button {
         button.set_onclick(None);

@@ -5,7 +5,7 @@
 
 use super::actions::{at_end, describe, from_js, load_conversations, new_id, say, show_end, show_end_soon, to_js};
 use super::answer::{skill_body, skill_index, ABORT};
-use super::records::{self, ChatMessage, Conversation, Role, SkillLink, SkillRun, Trace, TraceToolCall, TraceTurn};
+use super::records::{self, trace_json, ChatMessage, Conversation, Role, SkillLink, SkillRun, TraceToolCall, TraceTurn};
 use super::runs::{self, Handled, RunTools};
 use super::stream::{stream, Failure};
 use super::ChatState;
@@ -273,6 +273,32 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     };
     let Ok(store) = shared().await else { return };
     let saved = store.put_records(MESSAGES, &[to_js(&kept)]).await;
+
+    // The conversation moves to the top; its trace records this turn. Both
+    // are stored before the answer settles on the page with the outcome
+    // buttons: a click on them during this read-modify-write of the trace
+    // could lose the outcome, or the goal.
+    if let Some(mut conv) = state.conversations.with_untracked(|c| c.iter().find(|c| c.id == conversation).cloned()).or_else(|| {
+        Some(Conversation { id: conversation.clone(), title: records::title_from(&goal_text), created: started, updated: started })
+    }) {
+        conv.updated = browser::now();
+        let _ = store.put_records(CONVERSATIONS, &[to_js(&conv)]).await;
+    }
+    let stored = trace_json::stored(store.record(TRACES, &conversation).await.ok().flatten().as_ref().and_then(from_js));
+    let mut trace = match stored {
+        Some(trace) => trace,
+        None => {
+            let mut trace = trace_json::new(&conversation);
+            trace["goal"] = history.iter().find(|m| m.role == Role::User).map(|m| m.text.clone()).unwrap_or_default().into();
+            trace
+        }
+    };
+    trace_json::add_slugs(&mut trace, "skills_offered", offered.iter().map(|s| s.slug.as_str()));
+    trace_json::add_slugs(&mut trace, "skills_used", used.iter().map(|s| s.slug.as_str()));
+    let runs: Vec<_> = skill_runs.iter().map(SkillRun::trace).collect();
+    let turn = TraceTurn { started, first_token_ms: first_token, total_ms: browser::now() - started, ok: error.is_none() && !stopped };
+    trace_json::add_turn(&mut trace, super::provider_id(config.kind), settings.model(), &tool_calls, &runs, &turn);
+    let _ = store.put_records(TRACES, &[to_js(&trace)]).await;
     state.messages.update(|m| m.push(kept));
     state.streaming.set(false);
     if following {
@@ -281,36 +307,6 @@ pub(super) async fn answer(state: ChatState, key: Option<String>, mode: Mode) {
     if let Err(error) = saved {
         say(state, format!("The answer could not be saved: {error}"));
     }
-
-    // The conversation moves to the top; its trace records this turn.
-    if let Some(mut conv) = state.conversations.with_untracked(|c| c.iter().find(|c| c.id == conversation).cloned()).or_else(|| {
-        Some(Conversation { id: conversation.clone(), title: records::title_from(&goal_text), created: started, updated: started })
-    }) {
-        conv.updated = browser::now();
-        let _ = store.put_records(CONVERSATIONS, &[to_js(&conv)]).await;
-    }
-    let mut trace: Trace = store.record(TRACES, &conversation).await.ok().flatten().as_ref().and_then(from_js).unwrap_or_default();
-    if trace.id.is_empty() {
-        trace.id.clone_from(&conversation);
-        trace.conversation.clone_from(&conversation);
-        trace.goal = history.iter().find(|m| m.role == Role::User).map(|m| m.text.clone()).unwrap_or_default();
-    }
-    trace.provider = super::provider_id(config.kind);
-    trace.model = settings.model();
-    for skill in &offered {
-        if !trace.skills_offered.contains(&skill.slug) {
-            trace.skills_offered.push(skill.slug.clone());
-        }
-    }
-    for skill in &used {
-        if !trace.skills_used.contains(&skill.slug) {
-            trace.skills_used.push(skill.slug.clone());
-        }
-    }
-    trace.tool_calls.extend(tool_calls);
-    trace.runs.extend(skill_runs.iter().map(SkillRun::trace));
-    trace.turns.push(TraceTurn { started, first_token_ms: first_token, total_ms: browser::now() - started, ok: error.is_none() && !stopped });
-    let _ = store.put_records(TRACES, &[to_js(&trace)]).await;
     load_conversations(state).await;
 }
 
