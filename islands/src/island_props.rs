@@ -34,20 +34,26 @@ pub trait IslandData: Clone + Send + Sync + 'static {
 pub fn props<T: IslandData>(component: &str) -> T {
     #[cfg(feature = "hydrate")]
     {
-        let element = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&format!("leptos-island[data-component^=\"{component}_\"][data-props]")).ok().flatten());
-        let json = element.as_ref().and_then(|e| e.get_attribute("data-props"));
-        if let Some(element) = &element {
-            let _ = element.remove_attribute("data-props");
-        }
-        let value = json.and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
-        T::from_js(&value)
+        T::from_js(&parsed_props(component))
     }
     #[cfg(not(feature = "hydrate"))]
     {
         use_context::<T>().unwrap_or_else(|| panic!("{component} rendered without its props (render::island_html_with)"))
     }
+}
+
+/// The parsed `data-props` of the island `component` being hydrated (see
+/// [`props`]), once for every props type.
+#[cfg(feature = "hydrate")]
+fn parsed_props(component: &str) -> wasm_bindgen::JsValue {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("leptos-island[data-component^=\"{component}_\"][data-props]")).ok().flatten());
+    let json = element.as_ref().and_then(|e| e.get_attribute("data-props"));
+    if let Some(element) = &element {
+        let _ = element.remove_attribute("data-props");
+    }
+    json.and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
 }
 
 /// A string field of parsed props (empty when missing).
