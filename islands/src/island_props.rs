@@ -46,9 +46,7 @@ pub fn props<T: IslandData>(component: &str) -> T {
 /// [`props`]), once for every props type.
 #[cfg(feature = "hydrate")]
 fn parsed_props(component: &str) -> wasm_bindgen::JsValue {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("leptos-island[data-component^=\"{component}_\"][data-props]")).ok().flatten());
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("leptos-island[data-component^=\"{component}_\"][data-props]")).ok().flatten());
     let json = element.as_ref().and_then(|e| e.get_attribute("data-props"));
     if let Some(element) = &element {
         let _ = element.remove_attribute("data-props");
