@@ -93,7 +93,7 @@ fn toggle_filter(query: &str, filter: &str) -> String {
 }
 
 fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
-    parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
+    parts.into_iter().map(|(text, hit)| if hit { leptos::either::Either::Left(view! { <mark>{text}</mark> }) } else { leptos::either::Either::Right(text) }).collect_view()
 }
 
 /// The search box's props (`island_props`): `index_url` and `docs_url`
