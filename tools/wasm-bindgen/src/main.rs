@@ -193,3 +193,28 @@ fn print_sizes(out: &std::path::Path) {
     }
     println!("islands bundle: {:.1} kB raw, {:.1} kB gzipped ({total_gzip} bytes)", total_raw as f64 / 1000.0, total_gzip as f64 / 1000.0);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_are_distinct_identifiers() {
+        let names: Vec<String> = (0..20_000).map(short_name).collect();
+        assert_eq!(names[..3], ["a", "b", "c"]);
+        assert_eq!(names.iter().collect::<std::collections::HashSet<_>>().len(), names.len());
+        assert!(names.iter().all(|n| n.as_bytes()[0].is_ascii_alphabetic() && n.bytes().all(|b| b.is_ascii_alphanumeric())));
+    }
+
+    #[test]
+    fn the_glue_keys_are_renamed_or_the_build_fails() {
+        let js = "const import0 = {\n        __proto__: null,\n        __wbg_now_0123456789abcdef: function() {\n            return Date.now();\n        },\n        __wbg_get_fedcba9876543210: function(arg0) { return __wbg_now_0123456789abcdef; },\n    };\n";
+        let renamed = [("__wbg_now_0123456789abcdef".to_string(), "a".to_string()), ("__wbg_get_fedcba9876543210".to_string(), "b".to_string())];
+        let out = rename_js_imports(js, &renamed).unwrap();
+        assert!(out.contains("        a: function() {\n") && out.contains("        b: function(arg0)"), "{out}");
+        // Only keys: a name elsewhere in the glue is left as it is.
+        assert!(out.contains("return __wbg_now_0123456789abcdef;"), "{out}");
+        let missing = [("__wbg_gone_0000000000000000".to_string(), "c".to_string())];
+        assert!(rename_js_imports(js, &missing).is_err(), "a module import the glue does not define fails the build");
+    }
+}
