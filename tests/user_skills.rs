@@ -358,6 +358,58 @@ fn a_database_from_an_older_version_upgrades_with_every_record() {
     s.no_console_errors();
 }
 
+/// The site's pages (the shelves, the category counts, the search box) only
+/// read the user's skills: a visitor who never saved one gets no database,
+/// an older database is read as it is (the workbench upgrades it), and the
+/// read does not keep it open, so another tab's upgrade is never blocked.
+#[test]
+fn the_site_pages_read_the_users_skills_without_creating_or_upgrading_the_database() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let s = site();
+    let databases = "const done = arguments[arguments.length - 1]; indexedDB.databases().then((list) => done(list.map((d) => d.name)));";
+    // No skills: the category counts and the search box (which layers the
+    // user's skills in before its first results) find none, and create nothing.
+    s.open("/");
+    s.browser.type_into("#search-input", "csv");
+    s.browser.wait_for("document.querySelectorAll('#search-results li').length > 0", 30);
+    s.open("/categories/writing/");
+    s.browser.wait_for("document.querySelector('[data-component^=UserSkillsShelf]')", 5);
+    assert_eq!(s.browser.eval_async(databases), serde_json::json!([]), "no database for a visitor without skills");
+
+    // A database of version 1 with one skill in `writing`, written before the shelves read it.
+    let created = s.browser.eval_async(
+        r##"const done = arguments[arguments.length - 1];
+        const open = indexedDB.open("llmos", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("skills", { keyPath: "name" });
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction("skills", "readwrite");
+          const md = new TextEncoder().encode("---\nname: old-notes\ndescription: Kept from version 1.\ncategory: writing\n---\n# Notes\n");
+          const fields = { name: "old-notes", description: "Kept from version 1.", category: "writing", type: null, keywords: [], body: "# Notes" };
+          tx.objectStore("skills").put({ name: "old-notes", files: [{ path: "SKILL.md", data: md }], created: 1, updated: 2, fields });
+          tx.oncomplete = () => { db.close(); done(db.version); };
+        };"##,
+    );
+    assert_eq!(created, 1);
+    s.open("/categories/writing/");
+    s.browser.wait_for("document.querySelector('#user-shelf a[href=\"/my/skill/?name=old-notes\"]')", 30);
+    // Read as it is, and closed: this page can upgrade it without being blocked.
+    let upgraded = s.browser.eval_async(
+        r#"const done = arguments[arguments.length - 1];
+        const check = indexedDB.open("llmos");
+        check.onsuccess = () => {
+          const version = check.result.version;
+          check.result.close();
+          const open = indexedDB.open("llmos", 7);
+          open.onblocked = () => done({ version, blocked: true });
+          open.onsuccess = () => { open.result.close(); done({ version, blocked: false }); };
+          open.onerror = () => done({ version, error: String(open.error) });
+        };"#,
+    );
+    assert_eq!(upgraded, serde_json::json!({ "version": 1, "blocked": false }));
+    s.no_console_errors();
+}
+
 #[test]
 fn a_full_disk_gives_a_clear_message_and_writes_nothing() {
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,6 +4,20 @@
 
 use leptos::prelude::*;
 
+/// The copy button's props (`island_props`).
+#[derive(Clone, serde::Serialize)]
+pub struct CopyFileData {
+    pub url: String,
+    pub label: String,
+}
+
+impl crate::island_props::IslandData for CopyFileData {
+    #[cfg(feature = "hydrate")]
+    fn from_js(value: &wasm_bindgen::JsValue) -> Self {
+        CopyFileData { url: crate::island_props::string(value, "url"), label: crate::island_props::string(value, "label") }
+    }
+}
+
 /// A button that copies the text at `url`; `label` is its text
 /// ("Copy SKILL.md"). What happened is said in a live region beside it.
 ///
@@ -13,7 +27,8 @@ use leptos::prelude::*;
 /// A click before the text arrived fetches, then writes (which Chromium
 /// and Firefox allow).
 #[island]
-pub fn CopyFile(url: String, label: String) -> impl IntoView {
+pub fn CopyFile() -> impl IntoView {
+    let CopyFileData { url, label } = crate::island_props::props("CopyFile");
     let status = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     // The file's text once fetched (`Err` when it could not be).

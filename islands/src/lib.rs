@@ -13,6 +13,9 @@
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 pub mod browser;
+// The site bundle's island props, read without serde_json.
+#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat", feature = "evolution"))))]
+pub mod island_props;
 // The workbench islands (the user's skills) and the chat form bundles of
 // their own, so catalogue and search pages do not download the editor, the
 // YAML parser, the Markdown renderer or the provider code. `ssr` renders
@@ -85,11 +88,30 @@ pub mod render {
         owner.with(|| view().to_html())
     }
 
+    /// The HTML of one island that reads `props` with
+    /// `island_props::props` (no Leptos props): given as context while it
+    /// renders, and written as JSON into its `<leptos-island>`'s
+    /// `data-props`, where the browser reads them.
+    pub fn island_html_with<P: Clone + Send + Sync + serde::Serialize + 'static, V: IntoView + 'static>(props: P, view: impl FnOnce() -> V) -> String {
+        let json = serde_json::to_string(&props).expect("island props serialise");
+        let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new_islands())));
+        let html = owner.with(|| {
+            provide_context(props);
+            view().to_html()
+        });
+        let attribute = format!(" data-props=\"{}\"", json.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;"));
+        // The island's own tag comes first; its attribute values hold no `>`.
+        match html.find('>') {
+            Some(end) if html.starts_with("<leptos-island") => format!("{}{attribute}{}", &html[..end], &html[end..]),
+            _ => html,
+        }
+    }
+
     /// `index_url` and `docs_url`: the manifests of the sharded skills and
     /// docs indexes (`llmos_core::ShardedIndex`).
     pub fn search_box(index_url: &str, docs_url: &str, base: &str, autofocus: bool) -> String {
         let (index_url, docs_url, base) = (index_url.to_string(), docs_url.to_string(), base.to_string());
-        island_html(move || view! { <crate::search::SearchBox index_url docs_url base autofocus /> })
+        island_html_with(crate::search::SearchBoxData { index_url, docs_url, base, autofocus }, || view! { <crate::search::SearchBox /> })
     }
 
     /// A button that copies the text of the published file at `raw_url`
@@ -98,7 +120,7 @@ pub mod render {
     /// read without JavaScript.
     pub fn copy_button(raw_url: &str, label: &str) -> String {
         let (url, label) = (raw_url.to_string(), label.to_string());
-        island_html(move || view! { <crate::copy_file::CopyFile url label /> })
+        island_html_with(crate::copy_file::CopyFileData { url, label }, || view! { <crate::copy_file::CopyFile /> })
     }
 
     pub fn my_skills(base: &str, index_url: &str) -> String {
@@ -127,13 +149,13 @@ pub mod render {
     /// The user's own skills on the catalogue (`None`) or a category page.
     pub fn user_skills_shelf(base: &str, category: Option<&str>) -> String {
         let (base, category) = (base.to_string(), category.map(str::to_string));
-        island_html(move || view! { <crate::shelves::UserSkillsShelf base category /> })
+        island_html_with(crate::shelves::ShelfData { base, category, tag: None }, || view! { <crate::shelves::UserSkillsShelf /> })
     }
 
     /// The user's own skills with the keyword `tag`, on that tag's page.
     pub fn user_skills_tag_shelf(base: &str, tag: &str) -> String {
         let (base, tag) = (base.to_string(), tag.to_string());
-        island_html(move || view! { <crate::shelves::UserSkillsShelf base category=None tag /> })
+        island_html_with(crate::shelves::ShelfData { base, category: None, tag: Some(tag) }, || view! { <crate::shelves::UserSkillsShelf /> })
     }
 
     /// The site's categories, (slug, label, skills), with the user's counts
@@ -142,7 +164,7 @@ pub mod render {
         let base = base.to_string();
         let terms: Vec<crate::shelves::SiteTerm> =
             categories.iter().map(|(slug, label, count)| crate::shelves::SiteTerm { slug: slug.to_string(), label: label.to_string(), count: *count }).collect();
-        island_html(move || view! { <crate::shelves::CategoryCounts base terms /> })
+        island_html_with(crate::shelves::CategoryCountsData { base, terms }, || view! { <crate::shelves::CategoryCounts /> })
     }
 }
 

@@ -69,11 +69,7 @@ fn engine(url: &str) -> Option<search_kit::Engine> {
 #[cfg(feature = "hydrate")]
 /// Layers the user's skills, as they are now, over the site's in `engine`.
 async fn layer_user_skills(engine: &search_kit::Engine) -> Result<(), String> {
-    use crate::store::SkillStore;
-    let skills = match crate::store::shared().await {
-        Ok(store) => store.skills().await.unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
+    let skills = crate::store::read::skills().await.unwrap_or_default();
     engine.set_user(&skills)
 }
 
@@ -97,14 +93,35 @@ fn toggle_filter(query: &str, filter: &str) -> String {
 }
 
 fn render_segments(parts: Vec<(String, bool)>) -> impl IntoView {
-    parts.into_iter().map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }).collect_view()
+    parts.into_iter().map(|(text, hit)| if hit { leptos::either::Either::Left(view! { <mark>{text}</mark> }) } else { leptos::either::Either::Right(text) }).collect_view()
+}
+
+/// The search box's props (`island_props`): `index_url` and `docs_url`
+/// are the manifests of the sharded skills and docs indexes, links start
+/// with `base`.
+#[derive(Clone, serde::Serialize)]
+pub struct SearchBoxData {
+    pub index_url: String,
+    pub docs_url: String,
+    pub base: String,
+    pub autofocus: bool,
+}
+
+impl crate::island_props::IslandData for SearchBoxData {
+    #[cfg(feature = "hydrate")]
+    fn from_js(value: &wasm_bindgen::JsValue) -> Self {
+        use crate::island_props::string;
+        let autofocus = crate::browser::field(value, "autofocus").as_bool().unwrap_or_default();
+        SearchBoxData { index_url: string(value, "index_url"), docs_url: string(value, "docs_url"), base: string(value, "base"), autofocus }
+    }
 }
 
 /// `autofocus` is the results page's box (`/search/`): every result can be
 /// shown there ("Show more"), with the docs, facet and tag chips, and the
 /// address keeps the query (a chip is a new history entry).
 #[island]
-pub fn SearchBox(index_url: String, docs_url: String, base: String, autofocus: bool) -> impl IntoView {
+pub fn SearchBox() -> impl IntoView {
+    let SearchBoxData { index_url, docs_url, base, autofocus } = crate::island_props::props("SearchBox");
     let results_page = autofocus;
     let query = RwSignal::new(String::new());
     let shown = RwSignal::new(MAX_RESULTS);

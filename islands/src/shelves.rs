@@ -13,14 +13,12 @@ use serde::{Deserialize, Serialize};
 /// for every island that shows them, so the bundle carries it once.
 #[cfg(feature = "hydrate")]
 fn watch_skills(skills: RwSignal<Vec<Summary>>, category: Option<String>, tag: Option<String>) {
-    use crate::store::SkillStore;
     // Compared as page addresses are: `Data Science` is `data-science`.
     let (category, tag) = (category.map(|c| llmos_core::slugify(&c)), tag.map(|t| llmos_core::slugify(&t)));
     let load = move || {
         let (category, tag) = (category.clone(), tag.clone());
         leptos::task::spawn_local(async move {
-            let Ok(store) = crate::store::shared().await else { return };
-            let Ok(stored) = store.skills().await else { return };
+            let Ok(stored) = crate::store::read::skills().await else { return };
             let mut list: Vec<Summary> = stored
                 .iter()
                 .filter_map(Summary::stored)
@@ -35,11 +33,28 @@ fn watch_skills(skills: RwSignal<Vec<Summary>>, category: Option<String>, tag: O
     crate::store::sync::on_skills_changed(load);
 }
 
+/// The shelf's props (`island_props`): the category or tag it shows, if any.
+#[derive(Clone, Serialize)]
+pub struct ShelfData {
+    pub base: String,
+    pub category: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl crate::island_props::IslandData for ShelfData {
+    #[cfg(feature = "hydrate")]
+    fn from_js(value: &wasm_bindgen::JsValue) -> Self {
+        use crate::island_props::{optional, string};
+        ShelfData { base: string(value, "base"), category: optional(value, "category"), tag: optional(value, "tag") }
+    }
+}
+
 /// The user's skills at the top of the catalogue (no filter), of one
 /// category's page (`category`) or of one tag's page (`tag`). Shows
 /// nothing when there are none.
 #[island]
-pub fn UserSkillsShelf(base: String, category: Option<String>, #[prop(optional)] tag: Option<String>) -> impl IntoView {
+pub fn UserSkillsShelf() -> impl IntoView {
+    let ShelfData { base, category, tag } = crate::island_props::props("UserSkillsShelf");
     let skills = RwSignal::new(Vec::<Summary>::new());
     let base = StoredValue::new(base);
     let _ = (&category, &tag);
@@ -82,12 +97,34 @@ pub struct SiteTerm {
     pub count: usize,
 }
 
+/// The category list's props (`island_props`).
+#[derive(Clone, Serialize)]
+pub struct CategoryCountsData {
+    pub base: String,
+    pub terms: Vec<SiteTerm>,
+}
+
+impl crate::island_props::IslandData for CategoryCountsData {
+    #[cfg(feature = "hydrate")]
+    fn from_js(value: &wasm_bindgen::JsValue) -> Self {
+        use crate::island_props::string;
+        use wasm_bindgen::JsCast;
+        let terms = crate::browser::field(value, "terms").dyn_into::<js_sys::Array>().map(|a| a.iter().collect::<Vec<_>>()).unwrap_or_default();
+        let terms = terms
+            .iter()
+            .map(|t| SiteTerm { slug: string(t, "slug"), label: string(t, "label"), count: crate::browser::field(t, "count").as_f64().unwrap_or_default() as usize })
+            .collect();
+        CategoryCountsData { base: string(value, "base"), terms }
+    }
+}
+
 /// The list of the site's categories with their counts (the category list
 /// and the home page), and next to each the user's skills in it; the
 /// user's own categories follow, leading to their skills. Without
 /// JavaScript, or with no skills of the user's, it is the site's list.
 #[island]
-pub fn CategoryCounts(base: String, terms: Vec<SiteTerm>) -> impl IntoView {
+pub fn CategoryCounts() -> impl IntoView {
+    let CategoryCountsData { base, terms } = crate::island_props::props("CategoryCounts");
     let skills = RwSignal::new(Vec::<Summary>::new());
     #[cfg(feature = "hydrate")]
     watch_skills(skills, None, None);

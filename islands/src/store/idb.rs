@@ -220,7 +220,7 @@ fn fields_from_js(value: &JsValue) -> Option<SkillFields> {
     })
 }
 
-fn skill_from_js(value: &JsValue) -> Option<UserSkill> {
+pub(super) fn skill_from_js(value: &JsValue) -> Option<UserSkill> {
     let files = get(value, "files").dyn_into::<Array>().ok()?;
     let files = files
         .iter()

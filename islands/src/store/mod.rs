@@ -7,6 +7,10 @@ pub mod sync_files;
 pub mod idb;
 #[cfg(feature = "hydrate")]
 pub mod sync;
+// The site bundle's read-only way in, without rexie.
+#[cfg(feature = "hydrate")]
+#[allow(dead_code)]
+pub mod read;
 
 use crate::user_skills::UserSkill;
 use std::fmt;
