@@ -43,17 +43,16 @@ pub(crate) fn when_idle(f: impl FnOnce() + 'static) {
 #[cfg(feature = "ssr")]
 pub mod render {
     use leptos::prelude::*;
-    use llmos_islands::render::island_html;
+    use llmos_islands::island_props::PagePaths;
+    use llmos_islands::render::island_html_with;
 
     /// The traces page's island; `index_url` is the site's search index (for automatic detection).
     pub fn traces(base: &str, index_url: &str) -> String {
-        let (base, index_url) = (base.to_string(), index_url.to_string());
-        island_html(move || view! { <crate::traces::TraceList base index_url /> })
+        island_html_with(PagePaths::new(base, index_url), || view! { <crate::traces::TraceList /> })
     }
 
     /// The evolution page's island; `index_url` is the site's search index (its skills, for coverage).
     pub fn evolution(base: &str, index_url: &str) -> String {
-        let (base, index_url) = (base.to_string(), index_url.to_string());
-        island_html(move || view! { <crate::review::EvolutionReview base index_url /> })
+        island_html_with(PagePaths::new(base, index_url), || view! { <crate::review::EvolutionReview /> })
     }
 }

@@ -36,7 +36,8 @@ pub(crate) struct Found {
 }
 
 #[island]
-pub fn EvolutionReview(base: String, index_url: String) -> impl IntoView {
+pub fn EvolutionReview() -> impl IntoView {
+    let llmos_islands::island_props::PagePaths { base, index_url } = llmos_islands::island_props::props("EvolutionReview");
     let found = RwSignal::new(None::<Found>);
     let said = RwSignal::new(None::<Said>);
     let busy = RwSignal::new(false);

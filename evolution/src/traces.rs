@@ -32,7 +32,8 @@ pub(crate) fn when(ms: f64) -> String {
 }
 
 #[island]
-pub fn TraceList(base: String, index_url: String) -> impl IntoView {
+pub fn TraceList() -> impl IntoView {
+    let llmos_islands::island_props::PagePaths { base, index_url } = llmos_islands::island_props::props("TraceList");
     let traces = RwSignal::new(None::<Vec<Trace>>);
     let said = RwSignal::new(None::<Said>);
     let text = RwSignal::new(String::new());

@@ -2,9 +2,10 @@
 //!
 //! Leptos's `#[island]` writes an island's props as JSON into the
 //! `data-props` attribute of its `<leptos-island>` and reads them back with
-//! serde_json, which then is in the bundle for that alone (about 10 kB
-//! gzipped of the site bundle: the parser and one deserialiser per props
-//! type). The site bundle's islands take no props instead. At build time
+//! serde_json's typed reader, which then is in the bundle for that alone
+//! (about 10 kB gzipped of the site bundle: the parser, one deserialiser per
+//! props type, and the float formatting its error messages keep alive).
+//! LLMos's islands take no Leptos props instead. At build time
 //! the props are given as a reactive context (`render::island_html_with`)
 //! and written into the same `data-props` attribute; in the browser the
 //! island reads that attribute with the browser's `JSON.parse` and builds
@@ -64,4 +65,27 @@ pub fn string(value: &wasm_bindgen::JsValue, key: &str) -> String {
 #[cfg(feature = "hydrate")]
 pub fn optional(value: &wasm_bindgen::JsValue, key: &str) -> Option<String> {
     crate::browser::field(value, key).as_string()
+}
+
+/// The props of the islands outside the site bundle (the workbench's, the
+/// chat's, the traces, evolution and sync pages'): `base`, the site's base
+/// path (`/` or `/repo/`), and `index_url`, the skills index's manifest
+/// (empty for an island that reads none).
+#[derive(Clone, Default, serde::Serialize)]
+pub struct PagePaths {
+    pub base: String,
+    pub index_url: String,
+}
+
+impl PagePaths {
+    pub fn new(base: &str, index_url: &str) -> Self {
+        PagePaths { base: base.to_string(), index_url: index_url.to_string() }
+    }
+}
+
+impl IslandData for PagePaths {
+    #[cfg(feature = "hydrate")]
+    fn from_js(value: &wasm_bindgen::JsValue) -> Self {
+        PagePaths { base: string(value, "base"), index_url: string(value, "index_url") }
+    }
 }

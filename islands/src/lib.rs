@@ -13,8 +13,7 @@
 #[cfg(feature = "hydrate")]
 #[allow(dead_code)]
 pub mod browser;
-// The site bundle's island props, read without serde_json.
-#[cfg(any(feature = "ssr", not(any(feature = "workbench", feature = "chat", feature = "evolution"))))]
+// Every island's props, read without serde_json.
 pub mod island_props;
 // The workbench islands (the user's skills) and the chat form bundles of
 // their own, so catalogue and search pages do not download the editor, the
@@ -78,6 +77,7 @@ pub fn hydrate() {
 /// Renders island markup to HTML at build time.
 #[cfg(feature = "ssr")]
 pub mod render {
+    use crate::island_props::PagePaths;
     use leptos::prelude::*;
     use std::sync::Arc;
 
@@ -124,26 +124,19 @@ pub mod render {
     }
 
     pub fn my_skills(base: &str, index_url: &str) -> String {
-        let (base, index_url) = (base.to_string(), index_url.to_string());
-        island_html(move || view! { <crate::my_skills::MySkills base index_url /> })
+        island_html_with(PagePaths::new(base, index_url), || view! { <crate::my_skills::MySkills /> })
     }
 
     pub fn skill_editor(base: &str, index_url: &str) -> String {
-        let (base, index_url) = (base.to_string(), index_url.to_string());
-        island_html(move || view! { <crate::editor::SkillEditor base index_url /> })
+        island_html_with(PagePaths::new(base, index_url), || view! { <crate::editor::SkillEditor /> })
     }
 
     pub fn user_skill_view(base: &str) -> String {
-        let base = base.to_string();
-        island_html(move || view! { <crate::user_pages::UserSkillView base /> })
+        island_html_with(PagePaths::new(base, ""), || view! { <crate::user_pages::UserSkillView /> })
     }
 
     pub fn chat(base: &str, index_url: &str) -> String {
-        let paths = crate::chat::ChatPaths { base: base.to_string(), index_url: index_url.to_string() };
-        island_html(move || {
-            provide_context(paths);
-            view! { <crate::chat::Chat /> }
-        })
+        island_html_with(PagePaths::new(base, index_url), || view! { <crate::chat::Chat /> })
     }
 
     /// The user's own skills on the catalogue (`None`) or a category page.

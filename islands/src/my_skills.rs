@@ -42,7 +42,8 @@ pub(crate) fn review_view(reviews: RwSignal<Vec<(String, Vec<ReviewNote>)>>) -> 
 }
 
 #[island]
-pub fn MySkills(base: String, index_url: String) -> impl IntoView {
+pub fn MySkills() -> impl IntoView {
+    let crate::island_props::PagePaths { base, index_url } = crate::island_props::props("MySkills");
     let skills = RwSignal::new(None::<Vec<Summary>>);
     let status = RwSignal::new(Status::Idle);
     let reviews = RwSignal::new(Vec::new());

@@ -23,7 +23,8 @@ struct Page {
 }
 
 #[island]
-pub fn UserSkillView(base: String) -> impl IntoView {
+pub fn UserSkillView() -> impl IntoView {
+    let base = crate::island_props::props::<crate::island_props::PagePaths>("UserSkillView").base;
     let page = RwSignal::new(None::<Result<Page, String>>);
     let status = RwSignal::new(Status::Idle);
     let base = StoredValue::new(base);

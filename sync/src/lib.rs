@@ -21,11 +21,11 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod render {
     use leptos::prelude::*;
-    use llmos_islands::render::island_html;
+    use llmos_islands::island_props::PagePaths;
+    use llmos_islands::render::island_html_with;
 
     /// The sync page's island.
     pub fn sync(base: &str) -> String {
-        let base = base.to_string();
-        island_html(move || view! { <crate::page::SyncSettings base /> })
+        island_html_with(PagePaths::new(base, ""), || view! { <crate::page::SyncSettings /> })
     }
 }

@@ -19,7 +19,8 @@ pub struct Shown {
 }
 
 #[island]
-pub fn SyncSettings(base: String) -> impl IntoView {
+pub fn SyncSettings() -> impl IntoView {
+    let base = llmos_islands::island_props::props::<llmos_islands::island_props::PagePaths>("SyncSettings").base;
     let repository = RwSignal::new(String::new());
     let branch = RwSignal::new(String::from("main"));
     let api = RwSignal::new(String::from(llmos_core::sync::github::API_ORIGIN));

@@ -81,33 +81,9 @@ pub(crate) struct ChatState {
 
 use crate::provider::provider_id;
 
-/// Where the site's pages and its skill index are, for the chat: put in
-/// context when the page is rendered (`render::chat`), and written on the
-/// chat's root as `data-base` and `data-index`, where the browser reads
-/// them back. Not island props: Leptos reads those with serde_json's typed
-/// reader, which would be the only one left in the chat bundle, with the
-/// float formatting its errors bring (issue 14).
-#[derive(Clone, Default)]
-pub struct ChatPaths {
-    pub base: String,
-    pub index_url: String,
-}
-
-fn paths() -> ChatPaths {
-    #[cfg(feature = "hydrate")]
-    {
-        let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("div.chat[data-base]").ok().flatten());
-        let attribute = |name: &str| root.as_ref().and_then(|r| r.get_attribute(name)).unwrap_or_default();
-        ChatPaths { base: attribute("data-base"), index_url: attribute("data-index") }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    use_context::<ChatPaths>().unwrap_or_default()
-}
-
 #[island]
 pub fn Chat() -> impl IntoView {
-    let ChatPaths { base, index_url } = paths();
-    let (data_base, data_index) = (base.clone(), index_url.clone());
+    let crate::island_props::PagePaths { base, index_url } = crate::island_props::props("Chat");
     let state = ChatState {
         base: StoredValue::new(base),
         index_url: StoredValue::new(index_url),
@@ -152,7 +128,7 @@ pub fn Chat() -> impl IntoView {
     };
 
     view! {
-        <div class="chat" data-base=data_base data-index=data_index>
+        <div class="chat">
             {sidebar::sidebar(state)}
             <section class="chat-main" node_ref=state.main>
                 {settings::settings_panel(state)}

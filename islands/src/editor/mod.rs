@@ -38,7 +38,8 @@ enum Mode {
 /// The editor page (`/my/edit/`, `?skill=<key>` to edit one,
 /// `?customise=<name>` to copy the site's skill and edit the copy).
 #[island]
-pub fn SkillEditor(base: String, index_url: String) -> impl IntoView {
+pub fn SkillEditor() -> impl IntoView {
+    let crate::island_props::PagePaths { base, index_url } = crate::island_props::props("SkillEditor");
     // What is being edited: `None` for a new skill, else its stored name.
     let editing = RwSignal::new(None::<String>);
     let text = RwSignal::new(String::new());
