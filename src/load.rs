@@ -13,6 +13,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod patch;
+pub(crate) use patch::patch;
+
 /// A build or check that cannot go on, with everything found on the way.
 #[derive(Debug, Default)]
 pub struct Failure {
