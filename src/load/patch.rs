@@ -100,6 +100,10 @@ pub(crate) fn patch(settings: &Settings, loaded: &mut Loaded, reuse: &Reuse) -> 
     loaded.warnings.splice(at..at, patched.iter().flat_map(|p| p.3.iter().cloned()));
     let mut slugs = Vec::with_capacity(patched.len());
     for (index, skill, assets, _) in patched {
+        let old = &loaded.catalogue.skills[index];
+        if old.category != skill.category || old.keywords != skill.keywords {
+            loaded.taxonomies = Default::default();
+        }
         slugs.push(skill.slug.clone());
         loaded.assets.insert(skill.slug.clone(), assets);
         loaded.catalogue.skills[index] = skill;

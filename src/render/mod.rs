@@ -401,6 +401,8 @@ impl<'a> Renderer<'a> {
         } else {
             ProgressBar::hidden()
         };
+        let started = std::time::Instant::now();
+        let lap = |what: &str| if settings.dev_reload && std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  prepare: {what} {:.2?}", started.elapsed()) };
         let offline = crate::offline::Offline::new(settings);
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
         // The bundles are part of the binary: named and hashed once per
@@ -438,7 +440,9 @@ impl<'a> Renderer<'a> {
             }
         };
         let [islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit] = published.each_ref().map(Option::as_ref);
+        lap("bundles");
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
+        lap("runner");
         let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
         let index_url = match search {
             Some(_) => format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json)),
@@ -456,7 +460,9 @@ impl<'a> Renderer<'a> {
             llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, false),
             llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, true),
         );
+        lap("search box");
         let theme = Theme::load(settings.theme_dir.as_deref(), !settings.dev_reload)?;
+        lap("theme");
         let site_key = fnv1a(
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}",
@@ -468,10 +474,12 @@ impl<'a> Renderer<'a> {
             .as_bytes(),
         );
         let card_keys = if settings.dev_reload {
-            loaded.catalogue.skills.par_iter().map(|s| fnv1a(format!("{}\0{}\0{}\0{:?}\0{:?}", s.name, s.slug, s.description, s.kind, s.category).as_bytes())).collect()
+            // FxHash, a word at a time: 10,000 of these are made on every edit.
+            loaded.catalogue.skills.par_iter().map(|s| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, (&s.name, &s.slug, &s.description, &s.kind, &s.category))).collect()
         } else {
             Vec::new()
         };
+        lap("site key, cards");
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
         Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer, only: None, others: Mutex::new(Vec::new()) })
     }
@@ -558,16 +566,17 @@ impl<'a> Renderer<'a> {
     /// Every page and file but the indexes, the sitemap and the service
     /// worker; returns the pages of the sitemap and the number of other files.
     pub(crate) fn render_pages(&self, out: &dyn SiteWriter) -> RenderResult<(Vec<String>, usize)> {
+        let t = std::time::Instant::now();
+        let lap = |what: &str| if std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  {what}: {:.2?}", t.elapsed()) };
         let catalogue = &self.loaded.catalogue;
-        let categories = catalogue.categories();
-        let keywords = catalogue.keywords();
+        let taxonomies = self.loaded.taxonomies();
+        let (categories, keywords) = &*taxonomies;
+        lap("taxonomies");
         let all: Vec<usize> = (0..catalogue.skills.len()).collect();
         let listing_pages = all.len().div_ceil(PER_PAGE).max(1)
             + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
         self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
 
-        let t = std::time::Instant::now();
-        let lap = |what: &str| if std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  {what}: {:.2?}", t.elapsed()) };
         let files: usize = match &self.only {
             Some(only) => {
                 let carried: usize = catalogue.skills.iter().map(|s| self.loaded.assets[&s.slug].files.len() + 2).sum();
@@ -583,7 +592,7 @@ impl<'a> Renderer<'a> {
 
         lap("skill pages");
         pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new(), None)?);
-        for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
+        for (section, taxonomy, noun) in [("categories", categories, "category"), ("tags", keywords, "tag")] {
             pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
             let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
             pages.extend(listed.into_iter().flatten());
@@ -592,7 +601,7 @@ impl<'a> Renderer<'a> {
         pages.extend(self.sources_pages(out)?);
         pages.extend(self.docs_pages(out)?);
         lap("sources, docs");
-        pages.push(self.home(out, &categories)?);
+        pages.push(self.home(out, categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
