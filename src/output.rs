@@ -201,8 +201,8 @@ pub struct LiveDir {
     previous: FastMap<u64>,
     current: Mutex<FastMap<u64>>,
     /// `patch`: the files of the last build this one may drop; any other
-    /// is carried over as it is without being looked at.
-    candidates: Option<Vec<String>>,
+    /// is carried over as it is, and keeping it costs a look-up.
+    candidates: Option<rustc_hash::FxHashSet<String>>,
 }
 
 impl LiveDir {
@@ -217,7 +217,7 @@ impl LiveDir {
     /// build's files, and carries the others over untouched: `finish`
     /// removes those of `candidates` this build neither wrote nor kept,
     /// and no other. Most of a large site is then never looked at.
-    pub fn patch(dir: &Path, previous: FastMap<u64>, candidates: Vec<String>) -> Result<LiveDir, OutputError> {
+    pub fn patch(dir: &Path, previous: FastMap<u64>, candidates: rustc_hash::FxHashSet<String>) -> Result<LiveDir, OutputError> {
         fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
         Ok(LiveDir { dir: dir.to_path_buf(), previous, current: Mutex::new(FastMap::default()), candidates: Some(candidates) })
     }
@@ -294,6 +294,12 @@ impl SiteWriter for LiveDir {
     /// is taken to be there still without asking the file system.
     fn keep_all(&self, rels: &[String]) -> bool {
         let Some(hashes) = rels.iter().map(|rel| self.previous.get(rel).copied()).collect::<Option<Vec<u64>>>() else { return false };
+        // A patch carries what it may not drop without being told.
+        if let Some(candidates) = &self.candidates {
+            if !rels.iter().any(|rel| candidates.contains(rel)) {
+                return true;
+            }
+        }
         let mut current = self.current.lock().expect("no writer panicked");
         for (rel, hash) in rels.iter().zip(hashes) {
             current.insert(rel.clone(), hash);

@@ -211,15 +211,17 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let mut renderer = Renderer::new(settings, &loaded, false, None, &previous, deferral.as_ref()).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let carried = touched.as_deref().is_some_and(|slugs| !written.is_empty() && renderer.carry_skills(slugs));
     let live = if carried {
-        // What this build may drop: the other pages' files and those of the skills re-read.
+        // What this build may drop: the other pages' files and those of the skills it looks at.
         let touched = touched.as_deref().unwrap_or_default();
-        let mut candidates = previous.others.clone();
+        let mut candidates: rustc_hash::FxHashSet<String> = previous.others.iter().cloned().collect();
+        // (A stale skill's files, made again from the same folder, are the same files.)
         candidates.extend(touched.iter().filter_map(|slug| previous.pages.get(slug)).flat_map(|key| key.written.iter().cloned()));
         LiveDir::patch(&settings.out, written, candidates)
     } else {
         LiveDir::new(&settings.out, written)
     };
     let live = live.map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    let renderer_checked = renderer.checked_skills();
     let prepared_at = started.elapsed();
     // On a failure below, the caches are left empty: the next build writes everything.
     let (pages, files) = renderer.render_pages(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
@@ -241,10 +243,11 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     } else {
         std::thread::spawn(move || drop((last_keys, last_contexts, last_others)));
     }
-    let settled = deferred.iter().all(|rel| !rel.starts_with("skills/") || rel.matches('/').count() != 2).then_some(skill_keys);
-    cache.rendered = crate::render::Rendered { pages: page_keys, contexts, settled, others };
+    // Skill pages are `skills/<slug>/`; the catalogue's own are `skills/` and `skills/page/<n>/`.
+    let stale_skills = deferred.iter().filter_map(|rel| rel.strip_prefix("skills/")?.strip_suffix('/').filter(|slug| !slug.contains('/'))).map(str::to_string).collect();
+    cache.rendered = crate::render::Rendered { pages: page_keys, contexts, skill_keys: Some(skill_keys), stale_skills, others };
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
-        let how = if carried { format!("{how}, {} skill pages checked", touched.as_deref().map_or(0, <[String]>::len)) } else { how.to_string() };
+        let how = if carried { format!("{how}, {} skill pages checked", renderer_checked) } else { how.to_string() };
         eprintln!("timings: load {loaded_at:.2?}{how}, prepare {:.2?}, pages {:.2?} ({} deferred), finish {:.2?}", prepared_at - loaded_at, rendered_at - prepared_at, deferred.len(), started.elapsed() - rendered_at);
     }
     cache.loaded = Some(loaded.clone());
@@ -282,6 +285,11 @@ impl IndexJob {
     /// Each file is replaced whole (written aside, then renamed), so a
     /// request never reads half of one.
     pub fn run(mut self, current: &dyn Fn() -> bool) -> Result<(), Failure> {
+        // Stale before it starts: let go of the catalogue at once (while a
+        // job holds it, an edit cannot be patched into it).
+        if !current() {
+            return Ok(());
+        }
         let search = {
             let mut analysed = self.analysed.lock().unwrap_or_else(|e| e.into_inner());
             name_sources(search_index_reusing(&self.loaded, self.language, &mut analysed), &self.loaded)

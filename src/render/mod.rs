@@ -336,9 +336,11 @@ pub struct Rendered {
     pub(crate) pages: FastMap<std::sync::Arc<PageKey>>,
     /// Per other page (`rel_dir`), the hash of its template and context.
     pub(crate) contexts: FastMap<u64>,
-    /// The site and theme keys every skill page was made with, when none
-    /// was left out of date (`Renderer::carry_skills`).
-    pub(crate) settled: Option<(u64, u64)>,
+    /// The site and theme keys the skill pages were made with, but for
+    /// those of `stale_skills` (`Renderer::carry_skills`).
+    pub(crate) skill_keys: Option<(u64, u64)>,
+    /// The skills (slugs) whose pages were left out of date for a later build.
+    pub(crate) stale_skills: Vec<String>,
     /// The files of the pages that are not a skill's (listings, docs, the
     /// bundles…), which a build that carries the skills' files checks again.
     pub(crate) others: Vec<String>,
@@ -484,27 +486,34 @@ impl<'a> Renderer<'a> {
         Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer, only: None, others: Mutex::new(Vec::new()) })
     }
 
-    /// Dev server: renders only the pages of the skills `slugs` (those an
-    /// edit re-read) and carries every other skill's page and files over
-    /// as they are, when nothing else they are made from changed: the
-    /// site and theme keys are those of the last build, which left no
-    /// skill page out of date. Returns whether it will; the carried
-    /// skills are then not in `page_keys`.
+    /// Dev server: looks again only at the pages of the skills `slugs`
+    /// (those an edit re-read) and of those the last build left out of
+    /// date, and carries every other skill's page and files over as they
+    /// are, when nothing else they are made from changed: the site and
+    /// theme keys are those of the last build. Returns whether it will;
+    /// the carried skills are then not in `page_keys`.
     pub(crate) fn carry_skills(&mut self, slugs: &[String]) -> bool {
-        if self.previous.settled != Some((self.site_key, self.skill_theme_key)) {
+        if self.previous.skill_keys != Some((self.site_key, self.skill_theme_key)) {
             return false;
         }
         let skills = &self.loaded.catalogue.skills;
-        let mut only: Vec<usize> = slugs.iter().filter_map(|slug| skills.binary_search_by(|s| s.slug.as_str().cmp(slug)).ok()).collect();
-        if only.len() != slugs.len() || slugs.iter().any(|slug| !self.previous.pages.contains_key(slug)) {
+        let looked_at = slugs.len() + self.previous.stale_skills.len();
+        let mut only: Vec<usize> = slugs.iter().chain(&self.previous.stale_skills).filter_map(|slug| skills.binary_search_by(|s| s.slug.as_str().cmp(slug)).ok()).collect();
+        if only.len() != looked_at || slugs.iter().any(|slug| !self.previous.pages.contains_key(slug)) {
             return false;
         }
         only.sort_unstable();
+        only.dedup();
         self.only = Some(only);
         true
     }
 
-    /// The site and theme keys of the skill pages (`Rendered::settled`).
+    /// How many skill pages a build carrying the others looks at (`carry_skills`).
+    pub(crate) fn checked_skills(&self) -> usize {
+        self.only.as_ref().map_or(self.loaded.catalogue.skills.len(), Vec::len)
+    }
+
+    /// The site and theme keys of the skill pages (`Rendered::skill_keys`).
     pub(crate) fn skill_keys(&self) -> (u64, u64) {
         (self.site_key, self.skill_theme_key)
     }
