@@ -13,6 +13,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod patch;
+pub(crate) use patch::patch;
+
 /// A build or check that cannot go on, with everything found on the way.
 #[derive(Debug, Default)]
 pub struct Failure {
@@ -47,9 +50,17 @@ pub struct Loaded {
     /// By skill slug: the skills of the same page address that the published
     /// one replaced (last wins), as (their SKILL.md path, their source).
     pub shadowed: HashMap<String, Vec<(String, usize)>>,
+    /// The catalogue's categories and tags, made once (the dev server
+    /// keeps them across an edit that changes neither).
+    pub(crate) taxonomies: std::sync::OnceLock<Arc<(llmos_core::Taxonomy, llmos_core::Taxonomy)>>,
 }
 
 impl Loaded {
+    /// The catalogue's categories and tags (`Catalogue::categories`, `Catalogue::keywords`).
+    pub fn taxonomies(&self) -> Arc<(llmos_core::Taxonomy, llmos_core::Taxonomy)> {
+        self.taxonomies.get_or_init(|| Arc::new(rayon::join(|| self.catalogue.categories(), || self.catalogue.keywords()))).clone()
+    }
+
     /// Every skill's safety findings, acknowledged ones included.
     pub fn safety_findings(&self) -> impl Iterator<Item = &Finding> {
         self.assets.values().flat_map(|a| &a.findings)
@@ -186,7 +197,7 @@ pub fn load_reusing(settings: &Settings, reuse: Option<Reuse>) -> Result<Loaded,
         }
     }
     lap("sources");
-    Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets, sources, shadowed })
+    Ok(Loaded { catalogue, docs, warnings: failure.warnings, skipped, assets, sources, shadowed, taxonomies: Default::default() })
 }
 
 /// The roots as the index describes them: slugs made unique (`-2`, `-3`…

@@ -200,6 +200,9 @@ pub struct LiveDir {
     dir: PathBuf,
     previous: FastMap<u64>,
     current: Mutex<FastMap<u64>>,
+    /// `patch`: the files of the last build this one may drop; any other
+    /// is carried over as it is, and keeping it costs a look-up.
+    candidates: Option<rustc_hash::FxHashSet<String>>,
 }
 
 impl LiveDir {
@@ -207,13 +210,36 @@ impl LiveDir {
     pub fn new(dir: &Path, previous: FastMap<u64>) -> Result<LiveDir, OutputError> {
         fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
         let current = Mutex::new(FastMap::with_capacity_and_hasher(previous.len(), Default::default()));
-        Ok(LiveDir { dir: dir.to_path_buf(), previous, current })
+        Ok(LiveDir { dir: dir.to_path_buf(), previous, current, candidates: None })
+    }
+
+    /// `new`, for a build that writes or keeps only some of the last
+    /// build's files, and carries the others over untouched: `finish`
+    /// removes those of `candidates` this build neither wrote nor kept,
+    /// and no other. Most of a large site is then never looked at.
+    pub fn patch(dir: &Path, previous: FastMap<u64>, candidates: rustc_hash::FxHashSet<String>) -> Result<LiveDir, OutputError> {
+        fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
+        Ok(LiveDir { dir: dir.to_path_buf(), previous, current: Mutex::new(FastMap::default()), candidates: Some(candidates) })
     }
 
     /// Removes what the last build made and this one did not; returns this
     /// build's file hashes for the next.
     pub fn finish(self) -> Result<FastMap<u64>, OutputError> {
         let current = self.current.into_inner().expect("no writer panicked");
+        if let Some(candidates) = self.candidates {
+            let mut all = self.previous;
+            for rel in candidates.iter().filter(|rel| !current.contains_key(*rel)) {
+                let path = self.dir.join(rel);
+                if let Err(e) = fs::remove_file(&path) {
+                    if e.kind() != io::ErrorKind::NotFound {
+                        return Err(OutputError::io(&path, e));
+                    }
+                }
+                all.remove(rel);
+            }
+            all.extend(current);
+            return Ok(all);
+        }
         for rel in self.previous.keys().filter(|rel| !current.contains_key(*rel)) {
             let path = self.dir.join(rel);
             if let Err(e) = fs::remove_file(&path) {
@@ -268,6 +294,12 @@ impl SiteWriter for LiveDir {
     /// is taken to be there still without asking the file system.
     fn keep_all(&self, rels: &[String]) -> bool {
         let Some(hashes) = rels.iter().map(|rel| self.previous.get(rel).copied()).collect::<Option<Vec<u64>>>() else { return false };
+        // A patch carries what it may not drop without being told.
+        if let Some(candidates) = &self.candidates {
+            if !rels.iter().any(|rel| candidates.contains(rel)) {
+                return true;
+            }
+        }
         let mut current = self.current.lock().expect("no writer panicked");
         for (rel, hash) in rels.iter().zip(hashes) {
             current.insert(rel.clone(), hash);

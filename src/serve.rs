@@ -486,6 +486,9 @@ fn watch(settings: Arc<Settings>, state: Arc<DevState>) -> Result<notify::Recomm
     }
     std::thread::spawn(move || {
         while let Ok(first) = receiver.recv() {
+            // A background build rendering pages an earlier edit left stale
+            // gives way now, not after the quiet spell.
+            state.refresh.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut changed = vec![first];
             // An editor's save is a burst of events a few milliseconds
             // apart: wait for a short quiet spell, but never longer than

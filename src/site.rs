@@ -186,33 +186,69 @@ pub fn build_live(settings: &Settings, cache: &mut DevCache, changed: Option<&[P
     let started = Instant::now();
     // Taken whatever happens: a failed build leaves none to reuse.
     let last = cache.loaded.take();
-    let (reused, replaced) = match last {
-        Some(last) if changed.is_some_and(|changed| theme_only(settings, changed)) => (Some(last), None),
-        last => (None, last),
-    };
-    // Freeing a large catalogue takes milliseconds: not while the browser waits.
-    std::thread::spawn(move || drop(replaced));
-    let loaded = match reused {
-        Some(loaded) => loaded,
-        None => Arc::new(load_reusing(settings, Some(Reuse { parsed: &cache.parsed, trees: &cache.trees, changed }))?),
+    let reuse = Reuse { parsed: &cache.parsed, trees: &cache.trees, changed };
+    // The skills re-read (their slugs), when every other is as last time.
+    let (loaded, touched, how) = match last {
+        Some(last) if changed.is_some_and(|changed| theme_only(settings, changed)) => (last, Some(Vec::new()), " (the last catalogue)"),
+        Some(mut last) => match Arc::get_mut(&mut last).and_then(|loaded| crate::load::patch(settings, loaded, &reuse)) {
+            Some(Ok(slugs)) => (last, Some(slugs), " (patched)"),
+            Some(Err(failure)) => {
+                std::thread::spawn(move || drop(last));
+                return Err(failure);
+            }
+            None => {
+                // Freeing a large catalogue takes milliseconds: not while the browser waits.
+                std::thread::spawn(move || drop(last));
+                (Arc::new(load_reusing(settings, Some(reuse))?), None, "")
+            }
+        },
+        None => (Arc::new(load_reusing(settings, Some(reuse))?), None, ""),
     };
     let loaded_at = started.elapsed();
-    let live = LiveDir::new(&settings.out, std::mem::take(&mut cache.written)).map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let previous = std::mem::take(&mut cache.rendered);
+    let written = std::mem::take(&mut cache.written);
     let deferral = plan.budget.map(|budget| crate::render::Deferral::new(budget, plan.fresh.to_vec(), plan.give_way));
-    let renderer = Renderer::new(settings, &loaded, false, None, &previous, deferral.as_ref()).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let mut renderer = Renderer::new(settings, &loaded, false, None, &previous, deferral.as_ref()).map_err(|e| with_warnings(e, &loaded.warnings))?;
+    let carried = touched.as_deref().is_some_and(|slugs| !written.is_empty() && renderer.carry_skills(slugs));
+    let live = if carried {
+        // What this build may drop: the other pages' files and those of the skills it looks at.
+        let touched = touched.as_deref().unwrap_or_default();
+        let mut candidates: rustc_hash::FxHashSet<String> = previous.others.iter().cloned().collect();
+        // (A stale skill's files, made again from the same folder, are the same files.)
+        candidates.extend(touched.iter().filter_map(|slug| previous.pages.get(slug)).flat_map(|key| key.written.iter().cloned()));
+        LiveDir::patch(&settings.out, written, candidates)
+    } else {
+        LiveDir::new(&settings.out, written)
+    };
+    let live = live.map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
+    let renderer_checked = renderer.checked_skills();
+    let prepared_at = started.elapsed();
     // On a failure below, the caches are left empty: the next build writes everything.
     let (pages, files) = renderer.render_pages(&live).map_err(|e| with_warnings(e, &loaded.warnings))?;
     let rendered_at = started.elapsed();
     cache.written = live.finish().map_err(|e| with_warnings(e.into(), &loaded.warnings))?;
     let python = renderer.python_summary();
     let site = renderer.site_info();
-    cache.rendered = crate::render::Rendered { pages: renderer.page_keys.into_inner().expect("no render panicked"), contexts: renderer.context_keys.into_inner().expect("no render panicked") };
+    let skill_keys = renderer.skill_keys();
+    let others = std::mem::take(&mut *renderer.others.lock().expect("no render panicked"));
+    let mut page_keys = renderer.page_keys.into_inner().expect("no render panicked");
+    let contexts = renderer.context_keys.into_inner().expect("no render panicked");
     let deferred = deferral.map(|d| d.deferred.into_inner().expect("no render panicked")).unwrap_or_default();
-    std::thread::spawn(move || drop(previous));
+    let crate::render::Rendered { pages: mut last_keys, contexts: last_contexts, others: last_others, .. } = previous;
+    if carried {
+        // The carried skills' keys are the last build's.
+        last_keys.extend(page_keys);
+        page_keys = last_keys;
+        std::thread::spawn(move || drop((last_contexts, last_others)));
+    } else {
+        std::thread::spawn(move || drop((last_keys, last_contexts, last_others)));
+    }
+    // Skill pages are `skills/<slug>/`; the catalogue's own are `skills/` and `skills/page/<n>/`.
+    let stale_skills = deferred.iter().filter_map(|rel| rel.strip_prefix("skills/")?.strip_suffix('/').filter(|slug| !slug.contains('/'))).map(str::to_string).collect();
+    cache.rendered = crate::render::Rendered { pages: page_keys, contexts, skill_keys: Some(skill_keys), stale_skills, others };
     if std::env::var_os("LLMOS_TIMINGS").is_some() {
-        let how = if loaded_at < Duration::from_micros(100) { " (the last catalogue)" } else { "" };
-        eprintln!("timings: load {loaded_at:.2?}{how}, pages {:.2?} ({} deferred), finish {:.2?}", rendered_at - loaded_at, deferred.len(), started.elapsed() - rendered_at);
+        let how = if carried { format!("{how}, {} skill pages checked", renderer_checked) } else { how.to_string() };
+        eprintln!("timings: load {loaded_at:.2?}{how}, prepare {:.2?}, pages {:.2?} ({} deferred), finish {:.2?}", prepared_at - loaded_at, rendered_at - prepared_at, deferred.len(), started.elapsed() - rendered_at);
     }
     cache.loaded = Some(loaded.clone());
     let report = BuildReport {
@@ -249,6 +285,11 @@ impl IndexJob {
     /// Each file is replaced whole (written aside, then renamed), so a
     /// request never reads half of one.
     pub fn run(mut self, current: &dyn Fn() -> bool) -> Result<(), Failure> {
+        // Stale before it starts: let go of the catalogue at once (while a
+        // job holds it, an edit cannot be patched into it).
+        if !current() {
+            return Ok(());
+        }
         let search = {
             let mut analysed = self.analysed.lock().unwrap_or_else(|e| e.into_inner());
             name_sources(search_index_reusing(&self.loaded, self.language, &mut analysed), &self.loaded)
@@ -270,6 +311,7 @@ impl IndexJob {
         // Two jobs may overlap: each writes aside under a name of its own.
         static JOBS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let job = JOBS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let written: std::collections::HashSet<String> = files.iter().map(|(rel, _)| rel.clone()).collect();
         for (rel, bytes) in files {
             let path = self.out.join(&rel);
             let aside = self.out.join(format!("{rel}.{job}.writing"));
@@ -279,6 +321,18 @@ impl IndexJob {
                 std::fs::rename(&aside, &path)
             };
             write().map_err(|e| Failure::from(crate::output::OutputError::io(&path, e)))?;
+        }
+        // Shards and result fragments the index no longer has (a skill
+        // deleted, a term gone) would be served as stale answers.
+        for dir in ["index/search", "index/docs"] {
+            let Ok(entries) = std::fs::read_dir(self.out.join(dir)) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let rel = format!("{dir}/{name}");
+                if !name.ends_with(".writing") && !written.contains(&rel) && current() {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
         }
         Ok(())
     }

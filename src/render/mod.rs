@@ -239,7 +239,7 @@ pub struct PageKey {
     content: u64,
     pub(crate) sha256: Option<String>,
     /// Every file the skill put in the output, relative to the site root.
-    written: Vec<String>,
+    pub(crate) written: Vec<String>,
 }
 
 pub(crate) struct Renderer<'a> {
@@ -281,6 +281,12 @@ pub(crate) struct Renderer<'a> {
     skill_theme_key: u64,
     /// Dev server only: which out-of-date pages wait for a later pass.
     defer: Option<&'a Deferral<'a>>,
+    /// Dev server only: the skills (catalogue indexes) whose pages may be
+    /// out of date, when every other's is known not to be (`carry_skills`).
+    only: Option<Vec<usize>>,
+    /// Dev server only: the files written or kept by pages other than
+    /// the skills' (`Rendered::others`).
+    pub(crate) others: Mutex<Vec<String>>,
 }
 
 /// How many out-of-date pages a dev build renders, and which it leaves
@@ -330,9 +336,60 @@ pub struct Rendered {
     pub(crate) pages: FastMap<std::sync::Arc<PageKey>>,
     /// Per other page (`rel_dir`), the hash of its template and context.
     pub(crate) contexts: FastMap<u64>,
+    /// The site and theme keys the skill pages were made with, but for
+    /// those of `stale_skills` (`Renderer::carry_skills`).
+    pub(crate) skill_keys: Option<(u64, u64)>,
+    /// The skills (slugs) whose pages were left out of date for a later build.
+    pub(crate) stale_skills: Vec<String>,
+    /// The files of the pages that are not a skill's (listings, docs, the
+    /// bundles…), which a build that carries the skills' files checks again.
+    pub(crate) others: Vec<String>,
 }
 
 type RenderResult<T> = Result<T, Failure>;
+
+/// Notes each file written or kept through it (when `on`).
+struct OthersRecorder<'w> {
+    inner: &'w dyn SiteWriter,
+    others: &'w Mutex<Vec<String>>,
+    on: bool,
+}
+
+impl OthersRecorder<'_> {
+    fn note(&self, rels: &[&str]) {
+        if self.on {
+            self.others.lock().expect("no render panicked").extend(rels.iter().map(|r| r.to_string()));
+        }
+    }
+}
+
+impl SiteWriter for OthersRecorder<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), crate::output::OutputError> {
+        self.note(&[rel]);
+        self.inner.write(rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, data: &crate::source::FileData) -> Result<(), crate::output::OutputError> {
+        self.note(&[rel]);
+        self.inner.copy(rel, data)
+    }
+
+    fn keep(&self, rel: &str) -> bool {
+        let kept = self.inner.keep(rel);
+        if kept {
+            self.note(&[rel]);
+        }
+        kept
+    }
+
+    fn keep_all(&self, rels: &[String]) -> bool {
+        let kept = self.inner.keep_all(rels);
+        if kept {
+            self.note(&rels.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        kept
+    }
+}
 
 impl<'a> Renderer<'a> {
     /// `search` is `None` for the dev server, which writes the index after
@@ -346,6 +403,8 @@ impl<'a> Renderer<'a> {
         } else {
             ProgressBar::hidden()
         };
+        let started = std::time::Instant::now();
+        let lap = |what: &str| if settings.dev_reload && std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  prepare: {what} {:.2?}", started.elapsed()) };
         let offline = crate::offline::Offline::new(settings);
         let prelude = offline.as_ref().map(|o| o.loader_prelude()).unwrap_or_default();
         // The bundles are part of the binary: named and hashed once per
@@ -383,7 +442,9 @@ impl<'a> Renderer<'a> {
             }
         };
         let [islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit] = published.each_ref().map(Option::as_ref);
+        lap("bundles");
         let runner = crate::runner::RunnerSite::new(settings, &loaded.catalogue.skills, &prelude);
+        lap("runner");
         let search_json = search.map(|search| serde_json::to_vec(search).expect("the search index serialises")).unwrap_or_default();
         let index_url = match search {
             Some(_) => format!("{}index/search.json?v={:016x}", settings.base_path, fnv1a(&search_json)),
@@ -401,7 +462,9 @@ impl<'a> Renderer<'a> {
             llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, false),
             llmos_islands::render::search_box(&skills_url, &docs_url, &settings.base_path, true),
         );
+        lap("search box");
         let theme = Theme::load(settings.theme_dir.as_deref(), !settings.dev_reload)?;
+        lap("theme");
         let site_key = fnv1a(
             format!(
                 "{}\0{}\0{}\0{:?}\0{}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{:?}",
@@ -413,12 +476,46 @@ impl<'a> Renderer<'a> {
             .as_bytes(),
         );
         let card_keys = if settings.dev_reload {
-            loaded.catalogue.skills.par_iter().map(|s| fnv1a(format!("{}\0{}\0{}\0{:?}\0{:?}", s.name, s.slug, s.description, s.kind, s.category).as_bytes())).collect()
+            // FxHash, a word at a time: 10,000 of these are made on every edit.
+            loaded.catalogue.skills.par_iter().map(|s| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, (&s.name, &s.slug, &s.description, &s.kind, &s.category))).collect()
         } else {
             Vec::new()
         };
+        lap("site key, cards");
         let skill_theme_key = (theme.key_for("skill.html") ^ theme.key_for("file.html").rotate_left(1)).rotate_left(17);
-        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer })
+        Ok(Renderer { settings, loaded, theme, markdown: Markdown::new(&settings.base_path, settings.remote_images), progress, islands, workbench, chat, evolution, sync, skillkit, markdown_kit, search_kit, chat_search_kit, runner, offline, search_json, search_files, search_html, index_url, site_key, previous, page_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.pages.len(), Default::default())), context_keys: Mutex::new(FastMap::with_capacity_and_hasher(previous.contexts.len(), Default::default())), card_keys, skill_theme_key, defer, only: None, others: Mutex::new(Vec::new()) })
+    }
+
+    /// Dev server: looks again only at the pages of the skills `slugs`
+    /// (those an edit re-read) and of those the last build left out of
+    /// date, and carries every other skill's page and files over as they
+    /// are, when nothing else they are made from changed: the site and
+    /// theme keys are those of the last build. Returns whether it will;
+    /// the carried skills are then not in `page_keys`.
+    pub(crate) fn carry_skills(&mut self, slugs: &[String]) -> bool {
+        if self.previous.skill_keys != Some((self.site_key, self.skill_theme_key)) {
+            return false;
+        }
+        let skills = &self.loaded.catalogue.skills;
+        let looked_at = slugs.len() + self.previous.stale_skills.len();
+        let mut only: Vec<usize> = slugs.iter().chain(&self.previous.stale_skills).filter_map(|slug| skills.binary_search_by(|s| s.slug.as_str().cmp(slug)).ok()).collect();
+        if only.len() != looked_at || slugs.iter().any(|slug| !self.previous.pages.contains_key(slug)) {
+            return false;
+        }
+        only.sort_unstable();
+        only.dedup();
+        self.only = Some(only);
+        true
+    }
+
+    /// How many skill pages a build carrying the others looks at (`carry_skills`).
+    pub(crate) fn checked_skills(&self) -> usize {
+        self.only.as_ref().map_or(self.loaded.catalogue.skills.len(), Vec::len)
+    }
+
+    /// The site and theme keys of the skill pages (`Rendered::skill_keys`).
+    pub(crate) fn skill_keys(&self) -> (u64, u64) {
+        (self.site_key, self.skill_theme_key)
     }
 
     /// Where Python skills run from on this site (for the build's summary).
@@ -478,22 +575,33 @@ impl<'a> Renderer<'a> {
     /// Every page and file but the indexes, the sitemap and the service
     /// worker; returns the pages of the sitemap and the number of other files.
     pub(crate) fn render_pages(&self, out: &dyn SiteWriter) -> RenderResult<(Vec<String>, usize)> {
+        let t = std::time::Instant::now();
+        let lap = |what: &str| if std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  {what}: {:.2?}", t.elapsed()) };
         let catalogue = &self.loaded.catalogue;
-        let categories = catalogue.categories();
-        let keywords = catalogue.keywords();
+        let taxonomies = self.loaded.taxonomies();
+        let (categories, keywords) = &*taxonomies;
+        lap("taxonomies");
         let all: Vec<usize> = (0..catalogue.skills.len()).collect();
         let listing_pages = all.len().div_ceil(PER_PAGE).max(1)
             + categories.terms.iter().chain(&keywords.terms).map(|t| t.skills.len().div_ceil(PER_PAGE)).sum::<usize>();
         self.progress.set_length((catalogue.skills.len() + listing_pages + self.loaded.docs.len() + 5) as u64);
 
-        let t = std::time::Instant::now();
-        let lap = |what: &str| if std::env::var_os("LLMOS_TIMINGS").is_some() { eprintln!("  {what}: {:.2?}", t.elapsed()) };
-        let files: usize = catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum();
+        let files: usize = match &self.only {
+            Some(only) => {
+                let carried: usize = catalogue.skills.iter().map(|s| self.loaded.assets[&s.slug].files.len() + 2).sum();
+                let carried = carried - only.iter().map(|&i| self.loaded.assets[&catalogue.skills[i].slug].files.len() + 2).sum::<usize>();
+                carried + only.par_iter().map(|&i| self.skill_page(out, &catalogue.skills[i])).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum::<usize>()
+            }
+            None => catalogue.skills.par_iter().map(|skill| self.skill_page(out, skill)).collect::<RenderResult<Vec<usize>>>()?.into_iter().sum(),
+        };
         let mut pages: Vec<String> = catalogue.skills.iter().map(|s| format!("skills/{}/", s.slug)).collect();
+        // From here on, every file is another page's (`Rendered::others`).
+        let recorder = OthersRecorder { inner: out, others: &self.others, on: self.settings.dev_reload };
+        let out: &dyn SiteWriter = &recorder;
 
         lap("skill pages");
         pages.extend(self.listing(out, "skills", "All skills", &format!("Every skill in {}, A to Z.", self.settings.title), "skills/", &all, Vec::new(), None)?);
-        for (section, taxonomy, noun) in [("categories", &categories, "category"), ("tags", &keywords, "tag")] {
+        for (section, taxonomy, noun) in [("categories", categories, "category"), ("tags", keywords, "tag")] {
             pages.push(self.terms_page(out, section, &taxonomy.terms, noun)?);
             let listed: Vec<Vec<String>> = taxonomy.terms.par_iter().map(|term| self.term_page(out, section, noun, term)).collect::<RenderResult<_>>()?;
             pages.extend(listed.into_iter().flatten());
@@ -502,7 +610,7 @@ impl<'a> Renderer<'a> {
         pages.extend(self.sources_pages(out)?);
         pages.extend(self.docs_pages(out)?);
         lap("sources, docs");
-        pages.push(self.home(out, &categories)?);
+        pages.push(self.home(out, categories)?);
         let context = minijinja::context! { site => self.site(), section => "search", has_islands => true, search_html => &self.search_html.1, canonical => self.canonical("search/") };
         pages.push(self.page(out, "search/", "search.html", context)?);
         pages.push(self.user_skill_pages(out)?);
@@ -594,20 +702,33 @@ impl<'a> Renderer<'a> {
 
     fn page(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
         let key = if self.settings.dev_reload { fnv1a(&serde_json::to_vec(&context).expect("page contexts serialise")) } else { 0 };
-        self.page_keyed(out, rel_dir, template, key, || context)
+        self.page_keyed_deferring(out, rel_dir, template, key, true, || context)
+    }
+
+    /// `page`, never deferred: for a skill's page, which `skill_page`
+    /// already chose to render (deferring it here would leave it out of
+    /// date under the skill's new key, which no later build renders again).
+    fn page_now(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, context: minijinja::Value) -> RenderResult<String> {
+        let key = if self.settings.dev_reload { fnv1a(&serde_json::to_vec(&context).expect("page contexts serialise")) } else { 0 };
+        self.page_keyed_deferring(out, rel_dir, template, key, false, || context)
     }
 
     /// `page`, where `key` stands for what `context()` would give (the dev
     /// server renders a page again only when its key changed), so a context
     /// is made only for pages that are rendered.
     fn page_keyed(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, key: u64, context: impl FnOnce() -> minijinja::Value) -> RenderResult<String> {
+        self.page_keyed_deferring(out, rel_dir, template, key, true, context)
+    }
+
+    /// `page_keyed`; `deferrable`: whether the plan may leave it for later.
+    fn page_keyed_deferring(&self, out: &dyn SiteWriter, rel_dir: &str, template: &str, key: u64, deferrable: bool, context: impl FnOnce() -> minijinja::Value) -> RenderResult<String> {
         let rel = if rel_dir.is_empty() { "index.html".to_string() } else { format!("{rel_dir}index.html") };
         if self.settings.dev_reload {
             let key = key ^ fnv1a(template.as_bytes()).rotate_left(5) ^ self.theme.key_for(template).rotate_left(11) ^ self.site_key.rotate_left(3);
             let previous = self.previous.contexts.get(rel_dir).copied();
             let fresh = previous == Some(key) && out.keep(&rel);
             // Deferred, it keeps its old key: the next build renders it.
-            let deferred = !fresh && previous.is_some() && self.defer.is_some_and(|d| d.defers(rel_dir, false)) && out.keep(&rel);
+            let deferred = deferrable && !fresh && previous.is_some() && self.defer.is_some_and(|d| d.defers(rel_dir, false)) && out.keep(&rel);
             self.context_keys.lock().expect("no render panicked").insert(rel_dir.to_string(), if deferred { previous.unwrap_or(key) } else { key });
             if fresh || deferred {
                 self.progress.inc(1);

@@ -130,7 +130,7 @@ impl Renderer<'_> {
             run_skill => run.map(|_| crate::runner::RunnerSite::skill_json(skill, self.base(), find)), run_config => run.map(|r| r.config_json()), run_python_missing,
             has_islands => run.is_some(), bundle => run.map(|_| "runner"), csp => run.map(|r| r.page_csp(&crate::csp::island_csp(self.settings))),
         };
-        self.page(out, &dir, "skill.html", context)?;
+        self.page_now(out, &dir, "skill.html", context)?;
         Ok(assets.files.len() + 2)
     }
 
