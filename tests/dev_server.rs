@@ -78,11 +78,19 @@ impl Drop for DevServer {
 
 /// Reads server-sent events until one named `name`; returns its data lines.
 fn next_event(events: &mut BufReader<TcpStream>, name: &str) -> String {
+    // The server's keep-alive comments reset the socket's read timeout, so a
+    // reload that never comes would otherwise hang the test, not fail it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut seen = Vec::new();
     let mut current = String::new();
     let mut data = String::new();
     loop {
+        assert!(std::time::Instant::now() < deadline, "no `{name}` event within 120 s; events seen meanwhile: {seen:?}");
         let mut line = String::new();
         assert!(events.read_line(&mut line).expect("an event in time") > 0, "the event stream closed");
+        if let Some(event) = line.trim_end().strip_prefix("event: ") {
+            seen.push(event.to_string());
+        }
         let line = line.trim_end();
         if let Some(event) = line.strip_prefix("event: ") {
             current = event.to_string();
@@ -98,7 +106,9 @@ fn next_event(events: &mut BufReader<TcpStream>, name: &str) -> String {
 
 /// The name of the next event.
 fn first_event(events: &mut BufReader<TcpStream>) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
+        assert!(std::time::Instant::now() < deadline, "no event within 120 s");
         let mut line = String::new();
         assert!(events.read_line(&mut line).expect("an event in time") > 0, "the event stream closed");
         if let Some(event) = line.trim_end().strip_prefix("event: ") {
