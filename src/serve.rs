@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::handler::HandlerWithoutStateExt;
 use axum::routing::get;
 use axum::Router;
 use notify::Watcher;
@@ -26,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::render::DEV_PREFIX;
 
@@ -225,7 +226,7 @@ fn router(settings: &Settings, state: Arc<DevState>) -> Router {
     let base = settings.base_path.clone();
     let site = settings.out.clone();
     // ServeDir answers 404 to paths with `..` or that leave the folder.
-    let files = ServeDir::new(&site).append_index_html_on_directories(true).not_found_service(ServeFile::new(site.join("404.html")));
+    let files = ServeDir::new(&site).append_index_html_on_directories(true).not_found_service(not_found_page(site.join("404.html")).into_service());
     let dev = Router::new().route("/reload.js", get(reload_js)).route("/events", get(events)).with_state(state);
     let site_routes = Router::new().nest(&format!("/{}", DEV_PREFIX.trim_end_matches('/')), dev).fallback_service(files);
     if base == "/" {
@@ -236,6 +237,20 @@ fn router(settings: &Settings, state: Arc<DevState>) -> Router {
             .nest(base.trim_end_matches('/'), site_routes)
             .route("/", get(move || async move { Redirect::temporary(&to_base) }))
             .fallback(|| async { (StatusCode::NOT_FOUND, "not under the site's base path") })
+    }
+}
+
+/// The site's 404 page, whole, for every missing path. Not `ServeFile`: a
+/// browser reloading a page that has just gone (a skill renamed while its
+/// page is open) asks `If-Modified-Since`, `ServeFile` answers 304 for the
+/// unchanged 404.html, and the 404 status put on top left an empty body:
+/// Chromium's own error page, without the reload script.
+fn not_found_page(page: PathBuf) -> impl Fn() -> std::future::Ready<Response> + Clone + Send + 'static {
+    move || {
+        std::future::ready(match std::fs::read(&page) {
+            Ok(body) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body).into_response(),
+            Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        })
     }
 }
 

@@ -268,6 +268,15 @@ fn served_files_are_checked_again_by_the_browser() {
     let mut manifest = Vec::new();
     stream.read_to_end(&mut manifest).unwrap();
     assert!(manifest.starts_with(b"HTTP/1.1 200") && manifest.windows(4).any(|w| w == b"LXS1"), "the sharded index is served");
+    // A page reloaded after its skill was renamed away: the browser asks
+    // whether its copy changed. The answer is still the whole 404 page,
+    // with the reload script, not an empty 404 (Chromium's own error page).
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(stream, "GET /skills/gone/ HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\nIf-None-Match: \"x\"\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    assert!(response.contains("__llmos/reload.js") && response.contains("</html>"), "the site's whole 404 page: {response}");
 }
 
 #[test]

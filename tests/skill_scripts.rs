@@ -105,6 +105,7 @@ fn test_skills() -> tempfile::TempDir {
     let bytes_input = "inputs:\n  - name: blob\n    type: file\n    format: bytes\n";
     skill("size-py", "python", bytes_input, "main.py", "def execute(inputs):\n    b = inputs['blob']\n    return {'kind': type(b).__name__, 'size': len(b), 'first': b[0]}\n");
     skill("size-js", "javascript", bytes_input, "main.js", "function execute(inputs) {\n  const b = inputs.blob;\n  return { kind: b.constructor.name, size: b.length, first: b[0] };\n}\n");
+    skill("exported", "javascript", "", "main.js", "export function execute(inputs) {\n  return { ok: true };\n}\n");
     dir
 }
 
@@ -175,6 +176,14 @@ fn files_of_bytes_reach_execute_as_bytes_in_python_and_javascript() {
         let out: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(out, serde_json::json!({ "kind": kind, "size": 5, "first": 200 }), "{name}");
     }
+}
+
+#[test]
+fn code_written_as_a_module_says_to_drop_export() {
+    let skills = test_skills();
+    let run = run_in(skills.path(), &["run", "exported"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("runs as a script, not a module: remove `export` and `import`"), "{}", run.stderr);
 }
 
 #[test]

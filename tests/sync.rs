@@ -249,7 +249,7 @@ fn two_profiles_share_skills_chats_and_traces_and_a_conflict_keeps_both_versions
     a.open("/chat/");
     a.browser.wait_for("document.querySelector('#import-chats')", 20);
     a.browser.choose_files("#import-chats", &[&export]);
-    a.browser.wait_for("document.body.textContent.includes('Imported 1 chats.')", 20);
+    a.browser.wait_for("document.body.textContent.includes('Imported 1 chat.')", 20);
     let before = site.commits();
     let (state, text) = a.set_up_sync();
     assert_eq!((state.as_str(), text.as_str()), ("synced", "Synced"));

@@ -34,6 +34,6 @@ pub use index::{published_path, IndexEntry, IndexFile, SiteInfo, SkillIndex, Sou
 pub use skill::{parse_skill, IoSpec, Skill, SkillOutline, SkillSource};
 pub use slug::slugify;
 pub use markdown::{render_safe, IncrementalMarkdown, Update};
-pub use text::shorten;
+pub use text::{quoted, shorten};
 pub use search::{highlight_ranges, highlight_ranges_in, AnalysedDoc, Hit, Language, SearchDoc, SearchIndex, SearchInput, ShardedIndex, SEARCH_VERSION};
 pub use zip::{crc32, read_zip, read_zip_with_limits, write_zip, ZipEntry, ZipError, ZipLimits};

@@ -22,7 +22,7 @@
 //! so this keeps the index small at little cost to ranking.
 
 mod analysis;
-mod fuzzy;
+pub(crate) mod fuzzy;
 pub mod query;
 pub mod rank;
 pub mod shards;

@@ -302,8 +302,20 @@ impl<'a> Fields<'a> {
                 Some(_) => Err(Diagnostic::error(self.file, self.line_of(key), 1, format!("`{key}` is empty")).with_help(help)),
                 None => Err(Diagnostic::error(self.file, self.line_of(key), 1, format!("`{key}` must be text, not a list or a map")).with_help(help)),
             },
-            None => Err(Diagnostic::error(self.file, self.split.yaml_line, 1, format!("the frontmatter has no `{key}`")).with_help(help)),
+            None => Err(match self.misspelt(key) {
+                // `descriptio:` — point at the line with the slip, not at the frontmatter's start.
+                Some(typo) => Diagnostic::error(self.file, self.line_of(&typo), 1, format!("the frontmatter has no `{key}`; this line has `{typo}`"))
+                    .with_help(format!("rename `{typo}` to `{key}`")),
+                None => Diagnostic::error(self.file, self.split.yaml_line, 1, format!("the frontmatter has no `{key}`")).with_help(help),
+            }),
         }
+    }
+
+    /// A key of the frontmatter one typo away from `key` (`descriptio`,
+    /// `desciption`, `Name`), when `key` itself is missing.
+    fn misspelt(&self, key: &str) -> Option<String> {
+        let wanted: Vec<char> = key.chars().collect();
+        self.map.keys().filter_map(|k| k.as_str()).find(|k| *k != key && crate::search::fuzzy::within_one_edit(&k.to_ascii_lowercase().chars().collect::<Vec<_>>(), &wanted)).map(str::to_string)
     }
 
     fn optional_text(&mut self, key: &str) -> Option<String> {
@@ -536,6 +548,20 @@ mod packages_tests {
     fn parse(text: &str) -> (Skill, Vec<Diagnostic>) {
         let files = vec!["scripts/main.py".to_string()];
         parse_skill(&SkillSource { path: "s/SKILL.md", folder: "s", bytes: text.as_bytes(), files: &files }).unwrap()
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_named_at_its_line() {
+        let files = vec![];
+        let source = |text: &'static str| SkillSource { path: "s/SKILL.md", folder: "s", bytes: text.as_bytes(), files: &files };
+        let error = parse_skill(&source("---\nname: s\ndescriptio: Reads CSV files.\n---\n")).unwrap_err();
+        assert_eq!((error.line, error.message.as_str()), (3, "the frontmatter has no `description`; this line has `descriptio`"));
+        assert_eq!(error.help.as_deref(), Some("rename `descriptio` to `description`"));
+        let error = parse_skill(&source("---\nNmae: s\ndescription: d\n---\n")).unwrap_err();
+        assert_eq!((error.line, error.help.as_deref()), (2, Some("rename `Nmae` to `name`")));
+        // Nothing near: the plain message, at the frontmatter's start.
+        let error = parse_skill(&source("---\nname: s\nsummary: d\n---\n")).unwrap_err();
+        assert_eq!((error.line, error.message.as_str()), (2, "the frontmatter has no `description`"));
     }
 
     #[test]

@@ -20,6 +20,9 @@ struct Page {
     warnings: Vec<String>,
     /// Whether the page has a Run section (filled by `editor::run`).
     runs: bool,
+    /// The safety review's findings as HTML (`user_skills::review_html`;
+    /// empty without findings), shown first as on the site's skill pages.
+    review_html: String,
 }
 
 #[island]
@@ -103,12 +106,13 @@ fn head_html(page: &Page) -> String {
     html
 }
 
-/// The page below its header as HTML: the warnings, the Run section
+/// The page below its header as HTML: the safety review's findings (HTML
+/// the review wrote, its texts escaped), the warnings, the Run section
 /// (filled by `editor::run`, which keeps the bundle small), the rendered
 /// body (sanitised by the kit) and the file list. The user's texts are escaped.
 fn content_html(page: &Page) -> String {
     use crate::user_skills::escape;
-    let mut html = String::new();
+    let mut html = page.review_html.clone();
     if !page.warnings.is_empty() {
         html.push_str(&format!("<details class=\"diagnostics\"><summary>{} warning(s) from llmos check</summary><ul>", page.warnings.len()));
         for warning in &page.warnings {
@@ -163,6 +167,7 @@ mod actions {
                     section = run_section(&parsed, &skill);
                     section.is_some()
                 },
+                review_html: crate::user_skills::review_html(&[(skill.name.clone(), crate::user_skills::safety_review(&skill))]),
             })
         }
         .await;

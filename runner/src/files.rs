@@ -32,7 +32,7 @@ pub const MOUNT: &str = "/llmos/files";
 /// deep and 255 bytes a part), or a sentence naming what is wrong.
 pub fn check_path(path: &str) -> Result<Vec<&str>, String> {
     let parts: Vec<&str> = path.split('/').collect();
-    let bad = |why: &str| Err(format!("the file name {path:?} {why}; files a run keeps must be plain relative paths such as `out/report.csv`"));
+    let bad = |why: &str| Err(format!("the file name {} {why}; files a run keeps must be plain relative paths such as `out/report.csv`", llmos_core::quoted(path)));
     if path.is_empty() || parts.len() > 16 {
         return bad(if path.is_empty() { "is empty" } else { "is more than 16 folders deep" });
     }
@@ -73,7 +73,7 @@ mod opfs {
 
     fn failed(what: &str) -> impl Fn(JsValue) -> String + '_ {
         move |e| {
-            let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"));
+            let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| e.as_string().unwrap_or_else(|| "the browser gave no reason".into()));
             if message.contains("Quota") || js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).is_some_and(|n| n == "QuotaExceededError") {
                 format!("{what}: the browser's storage for this site (or the disk) is full. Remove files you no longer need, then run again.")
             } else {
@@ -97,7 +97,7 @@ mod opfs {
         pub fn new(skill: &str) -> Result<SkillFiles, String> {
             match check_path(skill) {
                 Ok(parts) if parts.len() == 1 => Ok(SkillFiles { skill: skill.to_string() }),
-                _ => Err(format!("the skill name {skill:?} cannot name a folder")),
+                _ => Err(format!("the skill name {} cannot name a folder", llmos_core::quoted(skill))),
             }
         }
 

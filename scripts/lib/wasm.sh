@@ -9,9 +9,11 @@
 
 WASM_TARGET=wasm32-unknown-unknown
 
-# Debug formatting and panic locations compile to nothing: they only ever
-# reach the console, and they are a tenth of the bundle. These are unstable
-# flags, hence RUSTC_BOOTSTRAP on both routes.
+# Debug formatting and panic locations compile to nothing: they are a tenth
+# of the bundle. So no message a user sees may use `{:?}` (it would print
+# nothing): values are shown with llmos_core::quoted or `{}`, which
+# tests/wasm_messages.rs checks. These are unstable flags, hence
+# RUSTC_BOOTSTRAP on both routes.
 export RUSTFLAGS="-Zfmt-debug=none -Zlocation-detail=none"
 export RUSTC_BOOTSTRAP=1
 # Where the standard library is compiled from source (always on the Debian

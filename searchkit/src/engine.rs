@@ -162,7 +162,7 @@ async fn search_shards(shards: &RefCell<Shards>, query: &str, user: Option<&Sear
         }
         match ranked {
             Ok(hits) => return Ok(hits),
-            Err(part) if shards.borrow().index.has_part(part) => return Err(format!("the index lacks {part:?}")),
+            Err(part) if shards.borrow().index.has_part(part) => return Err(format!("the index lacks its part {}", llmos_core::ShardedIndex::part_path(part))),
             Err(part) => fetch_parts(shards, &[part]).await?,
         }
     }

@@ -179,15 +179,24 @@ fn the_editor_lists_the_safety_reviews_findings_in_the_skill_md_and_its_code() {
     paste("#skill-raw", skill_md);
     s.browser.wait_for("!document.querySelector('.editor-code').hidden", 10);
     paste("#skill-code", code);
-    let warnings = "[...document.querySelectorAll('#diagnostics li.warning')].map(li => li.textContent)";
+    // Dangerous findings are listed as such, their level said once.
+    let warnings = "[...document.querySelectorAll('#diagnostics li.warning, #diagnostics li.danger')].map(li => li.textContent)";
     s.browser.wait_for(&format!("{warnings}.some(w => w.includes('scripts/main.py line 4'))"), 20);
     let listed = s.browser.eval(&format!("return {warnings};"));
     let listed: Vec<&str> = listed.as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
-    let in_skill_md = listed.iter().find(|w| w.starts_with("Line 9 (warning): Download piped into a shell (danger): ")).unwrap_or_else(|| panic!("{listed:?}"));
+    let in_skill_md = listed.iter().find(|w| w.starts_with("Line 9 (danger): Download piped into a shell: ")).unwrap_or_else(|| panic!("{listed:?}"));
     assert!(in_skill_md.contains("rule: pipe-to-shell"), "says how to silence it: {in_skill_md}");
-    assert!(listed.iter().any(|w| w.starts_with("The file (warning): scripts/main.py line 4: Download piped into a shell (danger): ")), "{listed:?}");
+    assert!(listed.iter().any(|w| w.starts_with("The file (danger): scripts/main.py line 4: Download piped into a shell: ")), "{listed:?}");
     // Fixed, the findings go.
     paste("#skill-code", "def execute(inputs):\n    return {}\n");
     s.browser.wait_for(&format!("!{warnings}.some(w => w.includes('scripts/main.py'))"), 10);
+    // Saved with the SKILL.md's finding, its page shows the review first,
+    // as the site's skill pages do.
+    s.browser.click("#save-skill");
+    assert!(s.status_text().contains("Saved fetcher"), "{}", s.status_text());
+    s.open("/my/skill/?name=fetcher");
+    s.browser.wait_for("document.querySelector('#user-skill-body')", 30);
+    let review = s.browser.eval("const r = document.querySelector('.user-skill-content > details#safety-review.danger'); return r && [r.querySelector('summary').textContent, r.querySelector('li.finding.danger[data-rule=\"pipe-to-shell\"] .place')?.textContent];");
+    assert_eq!(review, serde_json::json!(["Safety review: 1 finding to read before you use this skill", "SKILL.md:9"]));
     s.no_console_errors();
 }

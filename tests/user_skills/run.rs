@@ -119,6 +119,17 @@ fn a_users_skill_runs_from_its_page_and_the_editor_test_runs_unsaved_text() {
     // An OpenQASM circuit written in the editor test-runs on the quantum runtime.
     s.write_skill(FLIP_TWO, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nx q;\nmeasure q -> c;\n");
     assert_eq!(s.test_run(), Ok(json!({ "counts": { "11": 50 } })));
+
+    // Choosing JavaScript in the form fills an empty code box with a starter
+    // that runs as it is.
+    s.open("/my/edit/");
+    s.browser.wait_for("document.querySelector('#skill-raw') || (document.querySelector('#mode-raw')?.click(), false)", 40);
+    s.paste("#skill-raw", "---\nname: starter\ndescription: Starts from the template. Use when testing.\n---\n# Starter\n");
+    s.paste("#skill-code", "");
+    s.browser.wait_for("document.querySelector('#skill-type') || (document.querySelector('#mode-form')?.click(), false)", 20);
+    s.browser.eval("const t = document.querySelector('#skill-type'); t.value = 'javascript'; t.dispatchEvent(new Event('change', { bubbles: true })); return true;");
+    s.browser.wait_for("document.querySelector('#skill-code').value.startsWith('function execute(inputs) {')", 10);
+    assert_eq!(s.test_run(), Ok(json!({ "result": "…" })));
     s.no_console_errors();
 }
 

@@ -76,7 +76,8 @@ __llmos_result
 ///   to a `Uint8Array` ([`super::bytes_inputs`]).
 ///
 /// Resolves to `JSON.stringify(result)`. Rejects with an `Error` when the
-/// code throws or does not parse, when it defines no `execute`, when
+/// code throws or does not parse (written as a module, with `export` or
+/// `import`: the error says to remove them), when it defines no `execute`, when
 /// `execute` returns `undefined` ("execute(inputs) returned nothing"), or
 /// when the result holds a value JSON cannot represent (NaN, Infinity, a
 /// BigInt, a function). It prints nothing.
@@ -91,7 +92,16 @@ pub const JS_HARNESS: &str = r#"async function __llmosRun(code, inputs, bytesNam
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     values[name] = bytes;
   }
-  const execute = new Function(code + "\nreturn typeof execute === \"function\" ? execute : undefined;")();
+  let execute;
+  try {
+    execute = new Function(code + "\nreturn typeof execute === \"function\" ? execute : undefined;")();
+  } catch (error) {
+    // A module's `export`/`import` is the usual slip: say so, not just "Unexpected token".
+    if (error instanceof SyntaxError && /^\s*(export|import)\s/m.test(code)) {
+      throw new Error("the skill's code runs as a script, not a module: remove `export` and `import`, and write `function execute(inputs) { … }` (" + error.message + ")");
+    }
+    throw error;
+  }
   if (typeof execute !== "function") throw new Error("the skill's code defines no execute(inputs) function");
   const result = await execute(values);
   if (result === undefined) throw new Error("execute(inputs) returned nothing");

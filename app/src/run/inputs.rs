@@ -125,8 +125,8 @@ fn describe(value: &Value) -> String {
         Value::Null => "nothing".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if s.chars().count() > 40 => format!("the text {:?}…", s.chars().take(40).collect::<String>()),
-        Value::String(s) => format!("the text {s:?}"),
+        Value::String(s) if s.chars().count() > 40 => format!("the text {}…", crate::quoted(&s.chars().take(40).collect::<String>())),
+        Value::String(s) => format!("the text {}", crate::quoted(s)),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
     }
@@ -154,22 +154,22 @@ pub fn parse_input_text(spec: &IoSpec, text: &str) -> Result<Value, String> {
         return Ok(Value::Null);
     }
     match spec.kind.as_str() {
-        "number" => parse_number(trimmed).ok_or_else(|| format!("`{name}` must be a number, got {trimmed:?}")),
+        "number" => parse_number(trimmed).ok_or_else(|| format!("`{name}` must be a number, got {}", crate::quoted(trimmed))),
         "integer" => match parse_number(trimmed) {
             Some(number) => whole_number(&number).ok_or_else(|| format!("`{name}` must be a whole number, got {trimmed}")),
-            None => Err(format!("`{name}` must be a whole number, got {trimmed:?}")),
+            None => Err(format!("`{name}` must be a whole number, got {}", crate::quoted(trimmed))),
         },
         "boolean" => match trimmed.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Ok(Value::Bool(true)),
             "false" | "no" | "0" => Ok(Value::Bool(false)),
-            _ => Err(format!("`{name}` must be true or false, got {trimmed:?}")),
+            _ => Err(format!("`{name}` must be true or false, got {}", crate::quoted(trimmed))),
         },
         "enum" if spec.options.is_empty() => Ok(Value::String(text.to_string())),
         "enum" => [text, trimmed]
             .into_iter()
             .find(|t| spec.options.iter().any(|o| o == t))
             .map(|t| Value::String(t.to_string()))
-            .ok_or_else(|| format!("`{name}` must be one of {}; got {trimmed:?}", spec.options.join(", "))),
+            .ok_or_else(|| format!("`{name}` must be one of {}; got {}", spec.options.join(", "), crate::quoted(trimmed))),
         "array" | "object" => {
             let value: Value = serde_json::from_str(text).map_err(|e| format!("`{name}` is not valid JSON: {e}"))?;
             let (good, wanted) = if spec.kind == "array" { (value.is_array(), "a JSON list, like [1, 2]") } else { (value.is_object(), "a JSON object, like {\"a\": 1}") };

@@ -170,7 +170,7 @@ pub fn blob_bytes(answer: &Value) -> Result<Vec<u8>, String> {
     match answer["encoding"].as_str() {
         Some("base64") => base64::engine::general_purpose::STANDARD.decode(content.replace(['\n', '\r'], "")).map_err(|e| format!("GitHub's blob is not valid base64: {e}")),
         Some("utf-8") => Ok(content.as_bytes().to_vec()),
-        other => Err(format!("GitHub's blob has an unknown encoding {other:?}")),
+        other => Err(format!("GitHub's blob has an unknown encoding {}", other.map_or_else(|| "(none)".to_string(), crate::quoted))),
     }
 }
 

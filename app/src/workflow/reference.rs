@@ -72,7 +72,7 @@ pub fn parse_template(text: &str) -> Result<Vec<Segment>, String> {
         }
         let after = &rest[start + 3..];
         let Some(end) = after.find("}}") else {
-            return Err(format!("`${{{{` without its closing `}}}}` in {text:?}"));
+            return Err(format!("`${{{{` without its closing `}}}}` in {}", crate::quoted(text)));
         };
         segments.push(Segment::Ref(parse_reference(&after[..end])?));
         rest = &after[end + 2..];

@@ -208,7 +208,10 @@ fn show_error(state: ChatState, error: &ChatError) {
 
 /// One line for the user: what happened, what to do, what the provider said.
 pub(super) fn describe(error: &ChatError) -> String {
-    let mut text = format!("{} {}", error.title, error.advice);
+    // Titles are headings ("Could not reach Anthropic", "… (HTTP 429)"): a
+    // full stop parts them from the advice that follows.
+    let stop = if error.title.ends_with(['.', '!', '?']) { "" } else { "." };
+    let mut text = format!("{}{stop} {}", error.title, error.advice);
     if let Some(detail) = &error.detail {
         text.push_str(&format!(" (The provider said: {detail})"));
     }
@@ -380,7 +383,7 @@ pub async fn import_json(state: ChatState, files: Vec<web_sys::File>) {
     };
     let format = browser::field(&export, "format").as_string().unwrap_or_default();
     if format != records::EXPORT_FORMAT {
-        return say(state, format!("{name} has format {format:?}; this version reads {:?}. Nothing was imported.", records::EXPORT_FORMAT));
+        return say(state, format!("{name} has format {}; this version reads {}. Nothing was imported.", llmos_core::quoted(&format), llmos_core::quoted(records::EXPORT_FORMAT)));
     }
     const FIELDS: &str = "a field is missing or of the wrong type";
     let lists = export_list(&export, "conversations", "chat", |r| from_json::conversation(r).ok_or_else(|| FIELDS.to_string())).and_then(|conversations| {
@@ -400,7 +403,7 @@ pub async fn import_json(state: ChatState, files: Vec<web_sys::File>) {
     }
     .await;
     match result {
-        Ok(()) => say(state, format!("Imported {} chats.", conversations.len())),
+        Ok(()) => say(state, format!("Imported {} chat{}.", conversations.len(), if conversations.len() == 1 { "" } else { "s" })),
         Err(error) => say(state, error.to_string()),
     }
     load_conversations(state).await;

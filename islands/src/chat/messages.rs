@@ -55,7 +55,8 @@ pub(super) fn messages(state: ChatState) -> impl IntoView {
             <button type="button" class="primary" id="continue" prop:hidden=move || !last(|m| m.role == Role::Assistant && m.ending.is_some_and(|e| e.can_continue()))
                 on:click=move |_| super::spawn!(super::actions::continue_answer(state))>"Continue the answer"</button>
         </div>
-        <div class="outcome" class:hidden=move || !idle()>
+        // Not asked under a turn that failed (its answer is an error, left out of the conversation).
+        <div class="outcome" class:hidden=move || !idle() || last(ChatMessage::left_out)>
             <span class="muted">"Did this solve your problem?"</span>
             <span class="segmented">
                 <button type="button" id="outcome-solved" aria-pressed=move || outcome_is("solved").to_string() on:click=move |_| super::spawn!(super::actions::set_outcome(state, "solved"))>"Solved"</button>

@@ -219,9 +219,9 @@ pub fn SkillEditor() -> impl IntoView {
     // Every problem, beside Save: its place links to the field or the text.
     let summary = move || {
         shown.get().into_iter().map(|p| view! {
-            <li class=if p.error { "error" } else { "warning" }>
-                <a href=format!("#{}", p.field.unwrap_or("skill-raw"))>{p.place}</a>
-                {format!(" ({}): {}", if p.error { "error" } else { "warning" }, p.text)}
+            <li class=p.level()>
+                <a href=format!("#{}", p.field.unwrap_or("skill-raw"))>{p.place.clone()}</a>
+                {format!(" ({}): {}", p.level(), p.text)}
             </li>
         }).collect_view()
     };
@@ -263,7 +263,16 @@ pub fn SkillEditor() -> impl IntoView {
                                 {field("Keywords", "skill-keywords", |f| f.keywords.clone(), |f, v| f.keywords = v, "e.g. csv, markdown, tables", "Optional, comma-separated.")}
                                 <label for="skill-type">"Type"</label>
                                 <select id="skill-type" aria-invalid=invalid("skill-type") aria-describedby="skill-type-problems" prop:value=move || form.with(|f| f.kind.clone())
-                                    on:change=move |e| { form.update(|f| f.kind = event_target_value(&e)); changed("skill-type"); }>
+                                    on:change=move |e| {
+                                        let kind = event_target_value(&e);
+                                        // An empty code box (or another type's untouched starter) gets this type's starter.
+                                        if code.with_untracked(|c| c.trim().is_empty() || STARTERS.iter().any(|(_, s)| c == s)) {
+                                            code.set(STARTERS.iter().find(|(k, _)| *k == kind).map(|(_, s)| s.to_string()).unwrap_or_default());
+                                            code_changed();
+                                        }
+                                        form.update(|f| f.kind = kind);
+                                        changed("skill-type");
+                                    }>
                                     <option value="">"Instructions"</option>
                                     <option value="python">"Python (runs in the browser)"</option>
                                     <option value="javascript">"JavaScript (runs in a sandbox)"</option>
@@ -343,6 +352,14 @@ fn check_with_code(text: &str, mut names: Vec<String>, code: &str) -> Result<(ll
         (skill, warnings)
     })
 }
+
+/// The code a new skill of each `type:` starts from, in the form the
+/// runners call (a script defining `execute(inputs)`, no `export`).
+const STARTERS: &[(&str, &str)] = &[
+    ("python", "def execute(inputs):\n    # `inputs`: the values of the inputs the SKILL.md declares, by name.\n    return {\"result\": \"…\"}\n"),
+    ("javascript", "function execute(inputs) {\n  // `inputs`: the values of the inputs the SKILL.md declares, by name.\n  return { result: \"…\" };\n}\n"),
+    ("qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\n"),
+];
 
 /// Whether a skill of this `type:` runs (and so has a code file).
 pub fn executable(kind: Option<&str>) -> bool {

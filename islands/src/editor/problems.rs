@@ -16,6 +16,22 @@ pub struct Problem {
     /// What is wrong, and how to fix it.
     pub text: String,
     pub error: bool,
+    /// A finding of the safety review the rules call dangerous (a
+    /// warning to `llmos check`, but not to be read as a mild one).
+    pub danger: bool,
+}
+
+impl Problem {
+    /// How serious it is, in one word: `error`, `danger` or `warning`.
+    pub fn level(&self) -> &'static str {
+        if self.error {
+            "error"
+        } else if self.danger {
+            "danger"
+        } else {
+            "warning"
+        }
+    }
 }
 
 /// The form's fields: the frontmatter keys each one writes, its id, its label.
@@ -48,6 +64,13 @@ pub fn place(text: &str, diagnostics: &[Diagnostic], in_form: bool) -> Vec<Probl
                 None => None,
             };
             let mut text = browser_message(&d.message);
+            // A safety finding's title carries its level, "Title (danger): …";
+            // the list says the level once, before the text.
+            let safety = d.code.as_deref().is_some_and(|c| c.starts_with(llmos_core::safety::DIAGNOSTIC_PREFIX));
+            let danger = safety && text.contains(" (danger): ");
+            if safety {
+                text = text.replacen(if danger { " (danger): " } else { " (warning): " }, ": ", 1);
+            }
             if let Some(help) = &d.help {
                 text.push_str(" — ");
                 text.push_str(help);
@@ -57,7 +80,7 @@ pub fn place(text: &str, diagnostics: &[Diagnostic], in_form: bool) -> Vec<Probl
                 (None, 0) => "The file".to_string(),
                 (None, line) => format!("Line {line}"),
             };
-            Problem { field: field.map(|(id, _)| id), place, text, error: d.is_error() }
+            Problem { field: field.map(|(id, _)| id), place, text, error: d.is_error(), danger }
         })
         .collect()
 }
