@@ -201,7 +201,7 @@ fn the_results_page_shows_every_result_and_keeps_the_query_in_the_address() {
         browser.eval("document.querySelector('.search-more').focus();");
         browser.press(ENTER);
         browser.wait_for("document.querySelectorAll('#search-results li').length === 45", 10);
-        assert_eq!(browser.eval("return document.querySelector('.search-more');"), serde_json::Value::Null, "no button once everything is shown, at {width} px");
+        assert_eq!(browser.eval("return document.querySelector('.search-more:not([hidden])');"), serde_json::Value::Null, "no button once everything is shown, at {width} px");
         assert_eq!(browser.eval("return document.querySelector('.search-status').textContent;"), "45 skills");
         let overflow = browser.eval("return document.documentElement.scrollWidth > document.documentElement.clientWidth;");
         assert_eq!(overflow, false, "the page fits {width} px");

@@ -36,8 +36,9 @@ use std::fs;
 /// workbench 222,417, chat 230,905, evolution 366,481, sync 318,373 bytes
 /// with the import names; after the new user's fixes (quoted values, the
 /// user skill page's safety review, starter code): workbench 223,223, chat
-/// 231,407, sync 319,242, evolution 367,196, skill kit 243,863.
-const SITE_CAP: usize = 102_300;
+/// 231,407, sync 319,242, evolution 367,196, skill kit 243,863; and
+/// "Show more" hidden rather than removed: site 100,000.
+const SITE_CAP: usize = 101_500;
 const WORKBENCH_CAP: usize = 225_800;
 const CHAT_CAP: usize = 234_400;
 const EVOLUTION_CAP: usize = 372_000;

@@ -389,9 +389,10 @@ pub fn SearchBox() -> impl IntoView {
         <ul id="search-results" class="search-results" role="listbox" aria-label="Skills">
             {move || (!closed.get()).then(|| found.with(|f| f.rows.clone())).unwrap_or_default().into_iter().enumerate().map(|(i, row)| row_view(i, row)).collect_view()}
         </ul>
-        {move || results_page.then(|| (found.with(|f| f.rows.len() < f.total) && !closed.get()).then(|| view! {
-            <button type="button" class="search-more" on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
-        }))}
+        // Hidden rather than removed while there is nothing more, so the button
+        // keeps the keyboard's focus as each press adds results.
+        <button type="button" class="search-more" hidden=move || !(results_page && found.with(|f| f.rows.len() < f.total) && !closed.get())
+            on:click=move |_| shown.update(|n| *n += MORE_RESULTS)>"Show more"</button>
         {move || {
             let (skills, docs) = found.with(|f| (f.rows.len(), f.docs.clone()));
             (!closed.get() && !docs.is_empty()).then(|| view! {

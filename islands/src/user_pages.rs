@@ -114,7 +114,8 @@ fn content_html(page: &Page) -> String {
     use crate::user_skills::escape;
     let mut html = page.review_html.clone();
     if !page.warnings.is_empty() {
-        html.push_str(&format!("<details class=\"diagnostics\"><summary>{} warning(s) from llmos check</summary><ul>", page.warnings.len()));
+        let count = page.warnings.len();
+        html.push_str(&format!("<details class=\"diagnostics\"><summary>{count} warning{} from llmos check</summary><ul>", if count == 1 { "" } else { "s" }));
         for warning in &page.warnings {
             html.push_str(&format!("<li><pre>{}</pre></li>", escape(warning)));
         }
