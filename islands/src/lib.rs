@@ -81,17 +81,11 @@ pub mod render {
     use leptos::prelude::*;
     use std::sync::Arc;
 
-    /// The HTML of one island, ready to paste into a static page. Each call
-    /// gets its own reactive owner, so pages can be rendered in parallel.
-    pub fn island_html<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
-        let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new_islands())));
-        owner.with(|| view().to_html())
-    }
-
-    /// The HTML of one island that reads `props` with
-    /// `island_props::props` (no Leptos props): given as context while it
-    /// renders, and written as JSON into its `<leptos-island>`'s
-    /// `data-props`, where the browser reads them.
+    /// The HTML of one island, ready to paste into a static page; its
+    /// `props` are read with `island_props::props` (no Leptos props): given
+    /// as context while it renders, and written as JSON into its
+    /// `<leptos-island>`'s `data-props`, where the browser reads them. Each
+    /// call gets its own reactive owner, so pages can be rendered in parallel.
     pub fn island_html_with<P: Clone + Send + Sync + serde::Serialize + 'static, V: IntoView + 'static>(props: P, view: impl FnOnce() -> V) -> String {
         let json = serde_json::to_string(&props).expect("island props serialise");
         let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new_islands())));
@@ -99,7 +93,7 @@ pub mod render {
             provide_context(props);
             view().to_html()
         });
-        let attribute = format!(" data-props=\"{}\"", json.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;"));
+        let attribute = format!(" data-props=\"{}\"", crate::user_skills::escape(&json));
         // The island's own tag comes first; its attribute values hold no `>`.
         match html.find('>') {
             Some(end) if html.starts_with("<leptos-island") => format!("{}{attribute}{}", &html[..end], &html[end..]),
